@@ -1,0 +1,3 @@
+//! pgmend: inspect PostgreSQL application databases against an expected schema and mend them safely.
+
+pub mod pgserver;
