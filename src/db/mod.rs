@@ -1,0 +1,12 @@
+//! Connections to PostgreSQL and reading its catalogs.
+
+pub mod connect;
+pub mod error;
+pub mod params;
+pub mod passfile;
+pub mod resolve;
+
+pub use connect::{Session, SessionOptions, connect};
+pub use error::{Cause, ConnectError};
+pub use params::ConnParams;
+pub use resolve::{Env, Resolved, Source, Target, resolve};

@@ -1,0 +1,300 @@
+//! Resolving where to connect, in libpq's order: the explicit source (URL argument, profile or
+//! DATABASE_URL), then the service file, then PG* environment variables, then defaults; the
+//! password last from ~/.pgpass.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::params::{ConnParams, ParamError};
+use super::passfile::{ServiceError, pgpass_lookup, service_params};
+
+/// The process environment as resolution sees it (a map in tests).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub vars: HashMap<String, String>,
+    pub home: Option<PathBuf>,
+    pub os_user: Option<String>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        Env {
+            vars: std::env::vars().collect(),
+            home: directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()),
+            os_user: std::env::var("USER").ok().or_else(|| {
+                let out = std::process::Command::new("id").arg("-un").output().ok()?;
+                Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+            }),
+        }
+    }
+
+    fn var(&self, k: &str) -> Option<String> {
+        self.vars.get(k).filter(|v| !v.is_empty()).cloned()
+    }
+}
+
+/// The explicit source, in precedence order: URL argument, then profile, then DATABASE_URL.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Argument(ConnParams),
+    Profile { name: String, params: ConnParams },
+    Defaults,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Tcp { host: String, hostaddr: Option<String> },
+    Socket { dir: PathBuf },
+}
+
+/// Where a connection goes: what every message about a connection names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub endpoint: Endpoint,
+    pub port: u16,
+    pub dbname: String,
+    pub user: String,
+}
+
+impl Target {
+    pub fn host_label(&self) -> String {
+        match &self.endpoint {
+            Endpoint::Tcp { host, .. } => host.clone(),
+            Endpoint::Socket { dir } => dir.display().to_string(),
+        }
+    }
+
+    pub fn is_local(&self) -> bool {
+        match &self.endpoint {
+            Endpoint::Socket { .. } => true,
+            Endpoint::Tcp { host, hostaddr } => {
+                let h = hostaddr.as_deref().unwrap_or(host);
+                h == "localhost" || h == "::1" || h.starts_with("127.")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.endpoint {
+            Endpoint::Tcp { host, .. } => write!(f, "{host}:{}", self.port)?,
+            Endpoint::Socket { dir } => write!(f, "socket {}/.s.PGSQL.{}", dir.display(), self.port)?,
+        }
+        write!(f, " (database \"{}\", user \"{}\")", self.dbname, self.user)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    Disable,
+    Allow,
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+impl SslMode {
+    fn parse(s: &str) -> SslMode {
+        match s {
+            "disable" => SslMode::Disable,
+            "allow" => SslMode::Allow,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            _ => SslMode::Prefer,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Allow => "allow",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
+/// Everything needed to open a connection. The password is never printed (no Debug).
+#[derive(Clone)]
+pub struct Resolved {
+    pub target: Target,
+    pub password: Option<String>,
+    pub sslmode: SslMode,
+    /// True when no sslmode was given and pgmend chose one (require for a non-local host).
+    pub sslmode_defaulted: bool,
+    pub sslrootcert: Option<PathBuf>,
+    pub connect_timeout: Duration,
+    pub options: Option<String>,
+    /// Which source chose the connection, for messages ("URL argument", "profile prod", …).
+    pub source: String,
+    pub warnings: Vec<String>,
+}
+
+impl fmt::Debug for Resolved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resolved")
+            .field("target", &self.target)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("sslmode", &self.sslmode)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("DATABASE_URL: {0}")]
+    DatabaseUrl(ParamError),
+    #[error("environment variable {var}: {err}")]
+    EnvVar { var: String, err: ParamError },
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+const DEFAULT_CONNECT_TIMEOUT: u64 = 10;
+
+/// Resolves a source against the environment, with libpq's precedence.
+pub fn resolve(source: Source, env: &Env) -> Result<Resolved, ResolveError> {
+    let (mut p, label) = match source {
+        Source::Argument(p) => (p, "connection argument".to_string()),
+        Source::Profile { name, params } => (params, format!("profile `{name}`")),
+        Source::Defaults => match env.var("DATABASE_URL") {
+            Some(u) => (
+                ConnParams::parse(&u).map_err(ResolveError::DatabaseUrl)?,
+                "DATABASE_URL".to_string(),
+            ),
+            None => (ConnParams::default(), "PG* environment and defaults".to_string()),
+        },
+    };
+    let mut warnings = Vec::new();
+
+    if let Some(service) = p.service.clone().or_else(|| env.var("PGSERVICE")) {
+        p.fill_from(&service_params(&service, &service_files(env))?);
+    }
+    p.fill_from(&env_params(env)?);
+
+    let port = p.port.unwrap_or(5432);
+    let user = p
+        .user
+        .clone()
+        .or_else(|| env.os_user.clone())
+        .unwrap_or_else(|| "postgres".into());
+    let dbname = p.dbname.clone().unwrap_or_else(|| user.clone());
+    let endpoint = match p.host.as_deref() {
+        Some(h) if h.starts_with('/') => Endpoint::Socket { dir: PathBuf::from(h) },
+        Some(h) => Endpoint::Tcp {
+            host: h.to_string(),
+            hostaddr: p.hostaddr.clone(),
+        },
+        None => match &p.hostaddr {
+            Some(a) => Endpoint::Tcp {
+                host: a.clone(),
+                hostaddr: Some(a.clone()),
+            },
+            None => Endpoint::Socket {
+                dir: default_socket_dir(port),
+            },
+        },
+    };
+    let target = Target {
+        endpoint,
+        port,
+        dbname,
+        user,
+    };
+
+    let sslmode_defaulted = p.sslmode.is_none();
+    let sslmode = match &p.sslmode {
+        Some(m) => SslMode::parse(m),
+        None if matches!(target.endpoint, Endpoint::Socket { .. }) => SslMode::Disable,
+        None if target.is_local() => SslMode::Prefer,
+        None => SslMode::Require,
+    };
+
+    let mut password = p.password.clone();
+    if password.is_none() {
+        let file = env
+            .var("PGPASSFILE")
+            .map(PathBuf::from)
+            .or_else(|| env.home.as_ref().map(|h| h.join(".pgpass")));
+        if let Some(file) = file {
+            let host = match &target.endpoint {
+                Endpoint::Socket { .. } => "localhost".to_string(),
+                Endpoint::Tcp { host, .. } => host.clone(),
+            };
+            let found = pgpass_lookup(&file, &host, target.port, &target.dbname, &target.user);
+            password = found.password;
+            warnings.extend(found.warning);
+        }
+    }
+
+    Ok(Resolved {
+        target,
+        password,
+        sslmode,
+        sslmode_defaulted,
+        sslrootcert: p.sslrootcert.map(PathBuf::from),
+        connect_timeout: Duration::from_secs(p.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT).max(1)),
+        options: p.options,
+        source: label,
+        warnings,
+    })
+}
+
+/// The PG* variables libpq reads, as parameters.
+fn env_params(env: &Env) -> Result<ConnParams, ResolveError> {
+    let mut p = ConnParams::default();
+    for (var, key) in [
+        ("PGHOST", "host"),
+        ("PGHOSTADDR", "hostaddr"),
+        ("PGPORT", "port"),
+        ("PGUSER", "user"),
+        ("PGPASSWORD", "password"),
+        ("PGDATABASE", "dbname"),
+        ("PGSSLMODE", "sslmode"),
+        ("PGSSLROOTCERT", "sslrootcert"),
+        ("PGCONNECT_TIMEOUT", "connect_timeout"),
+        ("PGOPTIONS", "options"),
+    ] {
+        if let Some(v) = env.var(var) {
+            p.set(key, v).map_err(|err| ResolveError::EnvVar {
+                var: var.to_string(),
+                err,
+            })?;
+        }
+    }
+    Ok(p)
+}
+
+/// The user's service file, then the system one.
+fn service_files(env: &Env) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    match env.var("PGSERVICEFILE") {
+        Some(f) => files.push(PathBuf::from(f)),
+        None => files.extend(env.home.as_ref().map(|h| h.join(".pg_service.conf"))),
+    }
+    let sysconf = env
+        .var("PGSYSCONFDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/etc/postgresql-common"));
+    files.push(sysconf.join("pg_service.conf"));
+    files
+}
+
+/// libpq's compiled-in socket directory differs by platform: take the first that has a socket.
+fn default_socket_dir(port: u16) -> PathBuf {
+    let candidates = ["/var/run/postgresql", "/run/postgresql", "/tmp"];
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|d| d.join(format!(".s.PGSQL.{port}")).exists())
+        .or_else(|| candidates.iter().map(PathBuf::from).find(|d| d.is_dir()))
+        .unwrap_or_else(|| PathBuf::from("/tmp"))
+}
