@@ -1,5 +1,8 @@
 //! pgmend: inspect PostgreSQL application databases against an expected schema and mend them safely.
 
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
+pub mod logging;
 pub mod pgserver;

@@ -1,1 +1,27 @@
-fn main() {}
+use clap::Parser;
+
+use pgmend::cli::{Cli, Command};
+use pgmend::commands::{self, exit};
+
+fn main() {
+    let cli = Cli::parse();
+    pgmend::logging::init(&cli.log_level);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(exit::ERROR);
+        }
+    };
+    let code = runtime.block_on(async {
+        let result = match &cli.command {
+            Command::Inventory(args) => commands::inventory::run(&cli, args).await,
+        };
+        result.unwrap_or_else(|e| {
+            tracing::error!("{e:#}");
+            eprintln!("error: {e:#}");
+            exit::ERROR
+        })
+    });
+    std::process::exit(code);
+}

@@ -158,7 +158,7 @@ pub enum ResolveError {
     Service(#[from] ServiceError),
 }
 
-const DEFAULT_CONNECT_TIMEOUT: u64 = 10;
+pub const DEFAULT_CONNECT_TIMEOUT: u64 = 10;
 
 /// Resolves a source against the environment, with libpq's precedence.
 pub fn resolve(source: Source, env: &Env) -> Result<Resolved, ResolveError> {
@@ -297,4 +297,93 @@ fn default_socket_dir(port: u16) -> PathBuf {
         .find(|d| d.join(format!(".s.PGSQL.{port}")).exists())
         .or_else(|| candidates.iter().map(PathBuf::from).find(|d| d.is_dir()))
         .unwrap_or_else(|| PathBuf::from("/tmp"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env {
+            vars: vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            home: None,
+            os_user: Some("osuser".into()),
+        }
+    }
+
+    fn arg(s: &str) -> Source {
+        Source::Argument(ConnParams::parse(s).unwrap())
+    }
+
+    #[test]
+    fn argument_beats_environment_which_fills_the_gaps() {
+        let e = env(&[("PGHOST", "envhost"), ("PGUSER", "envuser"), ("PGPORT", "6000"), ("DATABASE_URL", "postgres://x@dburl/db")]);
+        let r = resolve(arg("postgres://argh/argdb"), &e).unwrap();
+        assert_eq!(r.target.host_label(), "argh");
+        assert_eq!(r.target.user, "envuser");
+        assert_eq!(r.target.port, 6000);
+        assert_eq!(r.target.dbname, "argdb");
+        assert_eq!(r.source, "connection argument");
+    }
+
+    #[test]
+    fn database_url_when_no_argument_or_profile() {
+        let e = env(&[("DATABASE_URL", "postgres://u@dburl:5433/app"), ("PGHOST", "ignored")]);
+        let r = resolve(Source::Defaults, &e).unwrap();
+        assert_eq!(r.target.to_string(), "dburl:5433 (database \"app\", user \"u\")");
+        assert_eq!(r.source, "DATABASE_URL");
+    }
+
+    #[test]
+    fn libpq_defaults() {
+        let r = resolve(Source::Defaults, &env(&[])).unwrap();
+        assert!(matches!(r.target.endpoint, Endpoint::Socket { .. }));
+        assert_eq!((r.target.user.as_str(), r.target.dbname.as_str(), r.target.port), ("osuser", "osuser", 5432));
+        assert_eq!(r.sslmode, SslMode::Disable);
+    }
+
+    #[test]
+    fn remote_hosts_require_tls_unless_told() {
+        let r = resolve(arg("postgres://db.example.com/app"), &env(&[])).unwrap();
+        assert_eq!((r.sslmode, r.sslmode_defaulted), (SslMode::Require, true));
+        let r = resolve(arg("postgres://127.0.0.1/app"), &env(&[])).unwrap();
+        assert_eq!(r.sslmode, SslMode::Prefer);
+        let r = resolve(arg("postgres://db.example.com/app"), &env(&[("PGSSLMODE", "disable")])).unwrap();
+        assert_eq!((r.sslmode, r.sslmode_defaulted), (SslMode::Disable, false));
+    }
+
+    #[test]
+    fn service_file_sits_between_argument_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("services.conf");
+        std::fs::write(&f, "[app]\nhost=svchost\nport=7000\ndbname=svcdb\n").unwrap();
+        let e = env(&[
+            ("PGSERVICEFILE", f.to_str().unwrap()),
+            ("PGSERVICE", "app"),
+            ("PGHOST", "envhost"),
+            ("PGUSER", "envuser"),
+        ]);
+        let r = resolve(arg("dbname=argdb"), &e).unwrap();
+        assert_eq!(r.target.host_label(), "svchost");
+        assert_eq!(r.target.port, 7000);
+        assert_eq!(r.target.dbname, "argdb");
+        assert_eq!(r.target.user, "envuser");
+        let missing = resolve(arg("service=nope"), &e).unwrap_err();
+        assert!(missing.to_string().contains("definition of service \"nope\" not found"), "{missing}");
+    }
+
+    #[test]
+    fn pgpass_supplies_a_missing_password_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pgpass");
+        std::fs::write(&f, "h:5432:db:u:frompass\n").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let e = env(&[("PGPASSFILE", f.to_str().unwrap())]);
+        let r = resolve(arg("postgres://u@h/db"), &e).unwrap();
+        assert_eq!(r.password.as_deref(), Some("frompass"));
+        let r = resolve(arg("postgres://u:given@h/db"), &e).unwrap();
+        assert_eq!(r.password.as_deref(), Some("given"));
+        assert!(!format!("{r:?}").contains("given"));
+    }
 }

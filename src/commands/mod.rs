@@ -1,0 +1,65 @@
+//! The headless commands. Each returns the process exit code.
+
+pub mod inventory;
+
+use anyhow::Context;
+
+use crate::cli::{Cli, ConnArg};
+use crate::config::{self, Pooler};
+use crate::db::{self, ConnParams, Session, SessionOptions, Source};
+
+/// Exit codes shared by every command.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FINDINGS: i32 = 1;
+    pub const ERROR: i32 = 2;
+}
+
+/// Resolves the connection the command line asks for and opens a session.
+pub async fn open_session(cli: &Cli, conn: &ConnArg, read_only: bool) -> anyhow::Result<Session> {
+    let loaded = config::load(cli.config.as_deref())?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut opts = SessionOptions {
+        read_only,
+        statement_timeout: loaded.config.defaults.statement_timeout,
+        pooler: None,
+    };
+    let mut connect_timeout = Some(loaded.config.defaults.connect_timeout);
+    let source = match (&conn.conn, &cli.profile) {
+        (Some(_), Some(_)) => anyhow::bail!("give either a connection argument or --profile, not both"),
+        (Some(c), None) => Source::Argument(ConnParams::parse(c).context("connection argument")?),
+        (None, Some(name)) => {
+            let (profile, params) = loaded.profile(name)?;
+            if let Some(t) = profile.statement_timeout {
+                opts.statement_timeout = t;
+            }
+            opts.pooler = profile.pooler.map(|p| p == Pooler::Transaction);
+            Source::Profile {
+                name: name.clone(),
+                params,
+            }
+        }
+        (None, None) => Source::Defaults,
+    };
+    if let Some(t) = cli.statement_timeout {
+        opts.statement_timeout = t;
+    }
+    if cli.connect_timeout.is_some() {
+        connect_timeout = cli.connect_timeout;
+    }
+    let mut resolved = db::resolve(source, &db::Env::from_process())?;
+    // An explicit connect_timeout in the connection string wins over the configured default.
+    if let Some(t) = connect_timeout
+        && resolved.connect_timeout == std::time::Duration::from_secs(db::resolve::DEFAULT_CONNECT_TIMEOUT)
+    {
+        resolved.connect_timeout = t;
+    }
+    tracing::info!(target = %resolved.target, source = %resolved.source, "connecting");
+    let session = db::connect(&resolved, &opts).await?;
+    for w in &session.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(session)
+}
