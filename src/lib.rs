@@ -6,3 +6,5 @@ pub mod config;
 pub mod db;
 pub mod logging;
 pub mod pgserver;
+pub mod report;
+pub mod sql;

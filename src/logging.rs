@@ -19,7 +19,8 @@ pub fn init(level: &str) -> Option<PathBuf> {
         .append(true)
         .open(&path)
         .ok()?;
-    let filter = std::env::var("PGMEND_LOG").unwrap_or_else(|_| format!("pgmend={level},sqlx=warn"));
+    let filter =
+        std::env::var("PGMEND_LOG").unwrap_or_else(|_| format!("pgmend={level},sqlx=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).ok()?)
         .with_writer(std::sync::Mutex::new(file))

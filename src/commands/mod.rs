@@ -28,7 +28,9 @@ pub async fn open_session(cli: &Cli, conn: &ConnArg, read_only: bool) -> anyhow:
     };
     let mut connect_timeout = Some(loaded.config.defaults.connect_timeout);
     let source = match (&conn.conn, &cli.profile) {
-        (Some(_), Some(_)) => anyhow::bail!("give either a connection argument or --profile, not both"),
+        (Some(_), Some(_)) => {
+            anyhow::bail!("give either a connection argument or --profile, not both")
+        }
         (Some(c), None) => Source::Argument(ConnParams::parse(c).context("connection argument")?),
         (None, Some(name)) => {
             let (profile, params) = loaded.profile(name)?;
@@ -52,7 +54,8 @@ pub async fn open_session(cli: &Cli, conn: &ConnArg, read_only: bool) -> anyhow:
     let mut resolved = db::resolve(source, &db::Env::from_process())?;
     // An explicit connect_timeout in the connection string wins over the configured default.
     if let Some(t) = connect_timeout
-        && resolved.connect_timeout == std::time::Duration::from_secs(db::resolve::DEFAULT_CONNECT_TIMEOUT)
+        && resolved.connect_timeout
+            == std::time::Duration::from_secs(db::resolve::DEFAULT_CONNECT_TIMEOUT)
     {
         resolved.connect_timeout = t;
     }

@@ -148,7 +148,9 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
     };
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Loaded::default());
+        }
         Err(source) => {
             return Err(ConfigError::Read {
                 path: path.display().to_string(),
@@ -159,7 +161,12 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
     let config: Config = from_toml(&text, &path)?;
     let mut warnings = Vec::new();
     let loose = std::fs::metadata(&path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0);
-    if loose && config.profiles.values().any(|p| p.password.is_some() || p.url.as_deref().is_some_and(url_has_password)) {
+    if loose
+        && config
+            .profiles
+            .values()
+            .any(|p| p.password.is_some() || p.url.as_deref().is_some_and(url_has_password))
+    {
         warnings.push(format!(
             "{} holds a password and is readable by group or others: run `chmod 0600 {}`",
             path.display(),
@@ -181,7 +188,9 @@ impl Loaded {
     fn path_label(&self) -> String {
         self.path
             .as_ref()
-            .map_or("the configuration (no config file found)".into(), |p| p.display().to_string())
+            .map_or("the configuration (no config file found)".into(), |p| {
+                p.display().to_string()
+            })
     }
 
     pub fn profile(&self, name: &str) -> Result<(&Profile, ConnParams), ConfigError> {
@@ -231,7 +240,10 @@ mod tests {
             "production",
             "pooler",
         ] {
-            assert!(text.contains(&format!("{key} =")), "config.example.toml does not document `{key}`");
+            assert!(
+                text.contains(&format!("{key} =")),
+                "config.example.toml does not document `{key}`"
+            );
         }
         for (name, p) in &c.profiles {
             p.params().unwrap_or_else(|e| panic!("profile {name}: {e}"));
@@ -258,16 +270,25 @@ mod tests {
             warnings: vec![],
         };
         let e = loaded.profile("stagign").unwrap_err().to_string();
-        assert_eq!(e, "no profile named `stagign` in c.toml; did you mean `staging`?");
+        assert_eq!(
+            e,
+            "no profile named `stagign` in c.toml; did you mean `staging`?"
+        );
     }
 
     #[test]
     fn bad_values_point_at_file_line_column() {
-        let e = from_toml::<Config>("[profiles.a]\nport = \"five\"\n", Path::new("c.toml")).unwrap_err();
+        let e = from_toml::<Config>("[profiles.a]\nport = \"five\"\n", Path::new("c.toml"))
+            .unwrap_err();
         assert_eq!((e.line, e.column), (2, 8), "{e}");
-        let e = from_toml::<Config>("[defaults]\nstatement_timeout = \"soon\"\n", Path::new("c.toml")).unwrap_err();
+        let e = from_toml::<Config>(
+            "[defaults]\nstatement_timeout = \"soon\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
         assert_eq!(e.line, 2, "{e}");
-        let e = from_toml::<Config>("[profiles.a]\npooler = \"txn\"\n", Path::new("c.toml")).unwrap_err();
+        let e = from_toml::<Config>("[profiles.a]\npooler = \"txn\"\n", Path::new("c.toml"))
+            .unwrap_err();
         assert!(e.message.contains("transaction"), "{e}");
     }
 }

@@ -54,11 +54,7 @@ fn improve_message(msg: &str) -> String {
     let Some((field, tail)) = rest.split_once('`') else {
         return msg;
     };
-    let expected: Vec<&str> = tail
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .collect();
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
     match suggest(field, &expected) {
         Some(s) => format!("{msg}; did you mean `{s}`?"),
         None => msg,
@@ -82,13 +78,24 @@ mod tests {
         let text = "\n# comment\nstatment_timeout = \"5s\"\n";
         let e = from_toml::<T>(text, Path::new("c.toml")).unwrap_err();
         assert_eq!((e.line, e.column), (3, 1));
-        assert!(e.to_string().starts_with("c.toml:3:1: unknown field `statment_timeout`"), "{e}");
-        assert!(e.message.ends_with("did you mean `statement_timeout`?"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("c.toml:3:1: unknown field `statment_timeout`"),
+            "{e}"
+        );
+        assert!(
+            e.message.ends_with("did you mean `statement_timeout`?"),
+            "{e}"
+        );
     }
 
     #[test]
     fn syntax_errors_point_at_the_spot() {
-        let e = from_toml::<T>("statement_timeout = \"5s\"\nprofiles = [\n", Path::new("x.toml")).unwrap_err();
+        let e = from_toml::<T>(
+            "statement_timeout = \"5s\"\nprofiles = [\n",
+            Path::new("x.toml"),
+        )
+        .unwrap_err();
         assert_eq!(e.file, "x.toml");
         assert!(e.line >= 2, "{e}");
     }

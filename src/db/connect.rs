@@ -147,7 +147,11 @@ pub async fn connect(r: &Resolved, o: &SessionOptions) -> Result<Session, Connec
     })
 }
 
-async fn try_connect(r: &Resolved, o: &SessionOptions, pooled: bool) -> Result<PgConnection, Cause> {
+async fn try_connect(
+    r: &Resolved,
+    o: &SessionOptions,
+    pooled: bool,
+) -> Result<PgConnection, Cause> {
     let opts = connect_options(r, o, pooled);
     match tokio::time::timeout(r.connect_timeout, opts.connect()).await {
         Err(_) => Err(Cause::Timeout(r.connect_timeout)),

@@ -11,7 +11,10 @@ pub enum Cause {
     NoSocket,
     UnknownHost,
     Timeout(Duration),
-    AuthFailed { message: String, password_given: bool },
+    AuthFailed {
+        message: String,
+        password_given: bool,
+    },
     NoDatabase,
     Tls(String),
     Other(String),
@@ -135,7 +138,11 @@ impl ConnectError {
 impl fmt::Display for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (reason, hint) = self.reason_and_hint();
-        write!(f, "cannot connect to {} [from {}]: {reason}", self.target, self.source_label)?;
+        write!(
+            f,
+            "cannot connect to {} [from {}]: {reason}",
+            self.target, self.source_label
+        )?;
         if !hint.is_empty() {
             write!(f, "\n  hint: {hint}")?;
         }

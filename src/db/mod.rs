@@ -1,5 +1,6 @@
 //! Connections to PostgreSQL and reading its catalogs.
 
+pub mod catalog;
 pub mod connect;
 pub mod error;
 pub mod params;

@@ -118,7 +118,8 @@ impl ConnParams {
             }
             "sslrootcert" => self.sslrootcert = Some(value),
             "connect_timeout" => {
-                self.connect_timeout = Some(value.parse().map_err(|_| bad("not a number of seconds"))?)
+                self.connect_timeout =
+                    Some(value.parse().map_err(|_| bad("not a number of seconds"))?)
             }
             "service" => self.service = Some(value),
             "options" => self.options = Some(value),
@@ -138,9 +139,8 @@ impl ConnParams {
     fn from_url(s: &str) -> Result<ConnParams, ParamError> {
         let u = url::Url::parse(s).map_err(|e| ParamError::Url(e.to_string()))?;
         let mut p = ConnParams::default();
-        let dec = |v: &str| {
-            percent_decode(v).map_err(|_| ParamError::Url("bad percent-encoding".into()))
-        };
+        let dec =
+            |v: &str| percent_decode(v).map_err(|_| ParamError::Url("bad percent-encoding".into()));
         if let Some(h) = u.host_str().filter(|h| !h.is_empty()) {
             let h = h.trim_start_matches('[').trim_end_matches(']');
             p.set("host", dec(h)?)?;
@@ -172,7 +172,8 @@ impl ConnParams {
             if chars.peek().is_none() {
                 return Ok(p);
             }
-            let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
+            let key: String =
+                std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
             while chars.next_if(|c| c.is_whitespace()).is_some() {}
             if chars.next() != Some('=') {
                 return Err(ParamError::Conninfo(key));
@@ -262,7 +263,10 @@ mod tests {
 
     #[test]
     fn conninfo_with_quotes() {
-        let p = ConnParams::parse(r"host=localhost port=5432 dbname='my \'db\'' user = bob password=a\ b").unwrap();
+        let p = ConnParams::parse(
+            r"host=localhost port=5432 dbname='my \'db\'' user = bob password=a\ b",
+        )
+        .unwrap();
         assert_eq!(p.dbname.as_deref(), Some("my 'db'"));
         assert_eq!(p.user.as_deref(), Some("bob"));
         assert_eq!(p.password.as_deref(), Some("a b"));
@@ -271,17 +275,29 @@ mod tests {
 
     #[test]
     fn bare_name_is_a_database() {
-        assert_eq!(ConnParams::parse("shop").unwrap().dbname.as_deref(), Some("shop"));
+        assert_eq!(
+            ConnParams::parse("shop").unwrap().dbname.as_deref(),
+            Some("shop")
+        );
     }
 
     #[test]
     fn errors_are_specific() {
         let e = ConnParams::parse("postgres://h/db?sslmod=require").unwrap_err();
-        assert_eq!(e.to_string(), "unknown connection parameter `sslmod` (did you mean `sslmode`?)");
+        assert_eq!(
+            e.to_string(),
+            "unknown connection parameter `sslmod` (did you mean `sslmode`?)"
+        );
         let e = ConnParams::parse("postgres://h/db?sslmode=sometimes").unwrap_err();
         assert!(e.to_string().contains("expected one of disable"), "{e}");
-        assert!(matches!(ConnParams::parse("host=a dbname='x"), Err(ParamError::Conninfo(_))));
-        assert!(matches!(ConnParams::parse("host=a,b"), Err(ParamError::MultiHost(_))));
+        assert!(matches!(
+            ConnParams::parse("host=a dbname='x"),
+            Err(ParamError::Conninfo(_))
+        ));
+        assert!(matches!(
+            ConnParams::parse("host=a,b"),
+            Err(ParamError::MultiHost(_))
+        ));
     }
 
     #[test]

@@ -22,7 +22,10 @@ pub fn pgpass_lookup(file: &Path, host: &str, port: u16, db: &str, user: &str) -
     if !meta.is_file() {
         return PassLookup {
             password: None,
-            warning: Some(format!("password file {} is not a plain file; ignored", file.display())),
+            warning: Some(format!(
+                "password file {} is not a plain file; ignored",
+                file.display()
+            )),
         };
     }
     if meta.permissions().mode() & 0o077 != 0 {
@@ -111,7 +114,11 @@ pub fn service_params(service: &str, files: &[PathBuf]) -> Result<ConnParams, Se
     })
 }
 
-fn parse_service(text: &str, service: &str, file: &Path) -> Result<Option<ConnParams>, ServiceError> {
+fn parse_service(
+    text: &str,
+    service: &str,
+    file: &Path,
+) -> Result<Option<ConnParams>, ServiceError> {
     let mut in_section = false;
     let mut found: Option<ConnParams> = None;
     for (i, raw) in text.lines().enumerate() {
@@ -145,7 +152,9 @@ fn parse_service(text: &str, service: &str, file: &Path) -> Result<Option<ConnPa
             .ok_or_else(|| syntax(format!("expected key=value, found `{line}`")))?;
         let k = k.trim();
         if k == "service" {
-            return Err(syntax("nested service specifications are not supported".into()));
+            return Err(syntax(
+                "nested service specifications are not supported".into(),
+            ));
         }
         found
             .as_mut()
@@ -194,12 +203,19 @@ mod tests {
             "[other]\nhost=nope\n\n[prod]\n# c\nhost = db.example.com\nport=6543\ndbname=app\nsslmode=require\n[after]\nhost=x\n",
             0o644,
         );
-        let p = service_params("prod", &[PathBuf::from("/nonexistent"), f.path().to_path_buf()]).unwrap();
+        let p = service_params(
+            "prod",
+            &[PathBuf::from("/nonexistent"), f.path().to_path_buf()],
+        )
+        .unwrap();
         assert_eq!(p.host.as_deref(), Some("db.example.com"));
         assert_eq!(p.port, Some(6543));
         assert_eq!(p.sslmode.as_deref(), Some("require"));
         let e = service_params("missing", &[f.path().to_path_buf()]).unwrap_err();
-        assert!(e.to_string().starts_with("definition of service \"missing\" not found"));
+        assert!(
+            e.to_string()
+                .starts_with("definition of service \"missing\" not found")
+        );
         let bad = file_with("[prod]\nhost\n", 0o600);
         let e = service_params("prod", &[bad.path().to_path_buf()]).unwrap_err();
         assert!(matches!(e, ServiceError::Syntax { line: 2, .. }), "{e}");

@@ -45,8 +45,13 @@ pub enum Source {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
-    Tcp { host: String, hostaddr: Option<String> },
-    Socket { dir: PathBuf },
+    Tcp {
+        host: String,
+        hostaddr: Option<String>,
+    },
+    Socket {
+        dir: PathBuf,
+    },
 }
 
 /// Where a connection goes: what every message about a connection names.
@@ -81,7 +86,9 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.endpoint {
             Endpoint::Tcp { host, .. } => write!(f, "{host}:{}", self.port)?,
-            Endpoint::Socket { dir } => write!(f, "socket {}/.s.PGSQL.{}", dir.display(), self.port)?,
+            Endpoint::Socket { dir } => {
+                write!(f, "socket {}/.s.PGSQL.{}", dir.display(), self.port)?
+            }
         }
         write!(f, " (database \"{}\", user \"{}\")", self.dbname, self.user)
     }
@@ -170,7 +177,10 @@ pub fn resolve(source: Source, env: &Env) -> Result<Resolved, ResolveError> {
                 ConnParams::parse(&u).map_err(ResolveError::DatabaseUrl)?,
                 "DATABASE_URL".to_string(),
             ),
-            None => (ConnParams::default(), "PG* environment and defaults".to_string()),
+            None => (
+                ConnParams::default(),
+                "PG* environment and defaults".to_string(),
+            ),
         },
     };
     let mut warnings = Vec::new();
@@ -188,7 +198,9 @@ pub fn resolve(source: Source, env: &Env) -> Result<Resolved, ResolveError> {
         .unwrap_or_else(|| "postgres".into());
     let dbname = p.dbname.clone().unwrap_or_else(|| user.clone());
     let endpoint = match p.host.as_deref() {
-        Some(h) if h.starts_with('/') => Endpoint::Socket { dir: PathBuf::from(h) },
+        Some(h) if h.starts_with('/') => Endpoint::Socket {
+            dir: PathBuf::from(h),
+        },
         Some(h) => Endpoint::Tcp {
             host: h.to_string(),
             hostaddr: p.hostaddr.clone(),
@@ -241,7 +253,9 @@ pub fn resolve(source: Source, env: &Env) -> Result<Resolved, ResolveError> {
         sslmode,
         sslmode_defaulted,
         sslrootcert: p.sslrootcert.map(PathBuf::from),
-        connect_timeout: Duration::from_secs(p.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT).max(1)),
+        connect_timeout: Duration::from_secs(
+            p.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT).max(1),
+        ),
         options: p.options,
         source: label,
         warnings,
@@ -305,7 +319,10 @@ mod tests {
 
     fn env(vars: &[(&str, &str)]) -> Env {
         Env {
-            vars: vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             home: None,
             os_user: Some("osuser".into()),
         }
@@ -317,7 +334,12 @@ mod tests {
 
     #[test]
     fn argument_beats_environment_which_fills_the_gaps() {
-        let e = env(&[("PGHOST", "envhost"), ("PGUSER", "envuser"), ("PGPORT", "6000"), ("DATABASE_URL", "postgres://x@dburl/db")]);
+        let e = env(&[
+            ("PGHOST", "envhost"),
+            ("PGUSER", "envuser"),
+            ("PGPORT", "6000"),
+            ("DATABASE_URL", "postgres://x@dburl/db"),
+        ]);
         let r = resolve(arg("postgres://argh/argdb"), &e).unwrap();
         assert_eq!(r.target.host_label(), "argh");
         assert_eq!(r.target.user, "envuser");
@@ -328,9 +350,15 @@ mod tests {
 
     #[test]
     fn database_url_when_no_argument_or_profile() {
-        let e = env(&[("DATABASE_URL", "postgres://u@dburl:5433/app"), ("PGHOST", "ignored")]);
+        let e = env(&[
+            ("DATABASE_URL", "postgres://u@dburl:5433/app"),
+            ("PGHOST", "ignored"),
+        ]);
         let r = resolve(Source::Defaults, &e).unwrap();
-        assert_eq!(r.target.to_string(), "dburl:5433 (database \"app\", user \"u\")");
+        assert_eq!(
+            r.target.to_string(),
+            "dburl:5433 (database \"app\", user \"u\")"
+        );
         assert_eq!(r.source, "DATABASE_URL");
     }
 
@@ -338,7 +366,14 @@ mod tests {
     fn libpq_defaults() {
         let r = resolve(Source::Defaults, &env(&[])).unwrap();
         assert!(matches!(r.target.endpoint, Endpoint::Socket { .. }));
-        assert_eq!((r.target.user.as_str(), r.target.dbname.as_str(), r.target.port), ("osuser", "osuser", 5432));
+        assert_eq!(
+            (
+                r.target.user.as_str(),
+                r.target.dbname.as_str(),
+                r.target.port
+            ),
+            ("osuser", "osuser", 5432)
+        );
         assert_eq!(r.sslmode, SslMode::Disable);
     }
 
@@ -348,7 +383,11 @@ mod tests {
         assert_eq!((r.sslmode, r.sslmode_defaulted), (SslMode::Require, true));
         let r = resolve(arg("postgres://127.0.0.1/app"), &env(&[])).unwrap();
         assert_eq!(r.sslmode, SslMode::Prefer);
-        let r = resolve(arg("postgres://db.example.com/app"), &env(&[("PGSSLMODE", "disable")])).unwrap();
+        let r = resolve(
+            arg("postgres://db.example.com/app"),
+            &env(&[("PGSSLMODE", "disable")]),
+        )
+        .unwrap();
         assert_eq!((r.sslmode, r.sslmode_defaulted), (SslMode::Disable, false));
     }
 
@@ -369,7 +408,12 @@ mod tests {
         assert_eq!(r.target.dbname, "argdb");
         assert_eq!(r.target.user, "envuser");
         let missing = resolve(arg("service=nope"), &e).unwrap_err();
-        assert!(missing.to_string().contains("definition of service \"nope\" not found"), "{missing}");
+        assert!(
+            missing
+                .to_string()
+                .contains("definition of service \"nope\" not found"),
+            "{missing}"
+        );
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn versioned_dirs(root: &Path) -> Vec<PathBuf> {
             Some((major, e.path().join("bin")))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().map(|(_, p)| p).collect()
 }
 
@@ -107,7 +107,10 @@ pub fn parse_major(version_output: &str) -> Option<u32> {
     let word = version_output
         .split_whitespace()
         .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))?;
-    word.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    word.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -116,7 +119,10 @@ mod tests {
 
     #[test]
     fn parses_majors() {
-        assert_eq!(parse_major("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"), Some(15));
+        assert_eq!(
+            parse_major("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"),
+            Some(15)
+        );
         assert_eq!(parse_major("pg_dump (PostgreSQL) 18beta1"), Some(18));
         assert_eq!(parse_major("nothing here"), None);
     }
@@ -130,7 +136,15 @@ mod tests {
         let dirs = versioned_dirs(root.path());
         let names: Vec<_> = dirs
             .iter()
-            .map(|d| d.parent().unwrap().file_name().unwrap().to_str().unwrap().to_string())
+            .map(|d| {
+                d.parent()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         assert_eq!(names, ["15", "14", "9"]);
     }

@@ -10,7 +10,10 @@ use crate::support::{TestDb, url_for};
 
 fn env_with(vars: &[(&str, String)]) -> Env {
     Env {
-        vars: vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        vars: vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
         home: None,
         os_user: Some("nobody-in-particular".into()),
     }
@@ -34,13 +37,28 @@ async fn try_connect(conn: &str, env: &Env) -> Result<db::Session, db::ConnectEr
 async fn wrong_password_is_named_as_such_without_the_password() {
     let (host, port, _) = server_parts();
     let planted = "Pl4nted-S3cret-pw";
-    let e = try_connect(&format!("postgres://postgres:{planted}@{host}:{port}/postgres"), &env_with(&[]))
-        .await
-        .unwrap_err();
-    assert!(matches!(e.cause, Cause::AuthFailed { password_given: true, .. }), "{e}");
+    let e = try_connect(
+        &format!("postgres://postgres:{planted}@{host}:{port}/postgres"),
+        &env_with(&[]),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            e.cause,
+            Cause::AuthFailed {
+                password_given: true,
+                ..
+            }
+        ),
+        "{e}"
+    );
     let msg = e.to_string();
     assert!(msg.contains(&format!("{host}:{port}")), "{msg}");
-    assert!(msg.contains("database \"postgres\", user \"postgres\""), "{msg}");
+    assert!(
+        msg.contains("database \"postgres\", user \"postgres\""),
+        "{msg}"
+    );
     assert!(msg.contains("authentication failed"), "{msg}");
     assert!(!msg.contains(planted), "{msg}");
     assert!(!format!("{e:?}").contains(planted));
@@ -49,12 +67,18 @@ async fn wrong_password_is_named_as_such_without_the_password() {
 #[tokio::test]
 async fn unknown_database() {
     let (host, port, pw) = server_parts();
-    let e = try_connect(&format!("postgres://postgres:{pw}@{host}:{port}/no_such_db"), &env_with(&[]))
-        .await
-        .unwrap_err();
+    let e = try_connect(
+        &format!("postgres://postgres:{pw}@{host}:{port}/no_such_db"),
+        &env_with(&[]),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.cause, Cause::NoDatabase);
     let msg = e.to_string();
-    assert!(msg.contains("database \"no_such_db\" does not exist"), "{msg}");
+    assert!(
+        msg.contains("database \"no_such_db\" does not exist"),
+        "{msg}"
+    );
     assert!(!msg.contains(&pw), "{msg}");
 }
 
@@ -64,12 +88,20 @@ async fn refused_port() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let e = try_connect(&format!("postgres://u:pw@127.0.0.1:{port}/app"), &env_with(&[]))
-        .await
-        .unwrap_err();
+    let e = try_connect(
+        &format!("postgres://u:pw@127.0.0.1:{port}/app"),
+        &env_with(&[]),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.cause, Cause::Refused);
     let msg = e.to_string();
-    assert!(msg.starts_with(&format!("cannot connect to 127.0.0.1:{port} (database \"app\", user \"u\")")), "{msg}");
+    assert!(
+        msg.starts_with(&format!(
+            "cannot connect to 127.0.0.1:{port} (database \"app\", user \"u\")"
+        )),
+        "{msg}"
+    );
     assert!(msg.contains("hint: is PostgreSQL running"), "{msg}");
 }
 
@@ -78,9 +110,12 @@ async fn silent_server_times_out() {
     // A socket that accepts TCP but never speaks the protocol.
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
-    let e = try_connect(&format!("postgres://u@127.0.0.1:{port}/app?connect_timeout=1&sslmode=disable"), &env_with(&[]))
-        .await
-        .unwrap_err();
+    let e = try_connect(
+        &format!("postgres://u@127.0.0.1:{port}/app?connect_timeout=1&sslmode=disable"),
+        &env_with(&[]),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.cause, Cause::Timeout(Duration::from_secs(1)));
     assert!(e.to_string().contains("no answer within 1s"), "{e}");
     drop(l);
@@ -89,20 +124,33 @@ async fn silent_server_times_out() {
 #[tokio::test]
 async fn tls_required_but_server_has_none() {
     let (host, port, pw) = server_parts();
-    let e = try_connect(&format!("postgres://postgres:{pw}@{host}:{port}/postgres?sslmode=require"), &env_with(&[]))
-        .await
-        .unwrap_err();
+    let e = try_connect(
+        &format!("postgres://postgres:{pw}@{host}:{port}/postgres?sslmode=require"),
+        &env_with(&[]),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e.cause, Cause::Tls(_)), "{e:?}");
     assert!(!e.to_string().contains(&pw));
 }
 
 #[tokio::test]
 async fn unix_socket() {
-    let Some(cl) = crate::support::cluster() else { return };
+    let Some(cl) = crate::support::cluster() else {
+        return;
+    };
     let db = TestDb::new().await;
-    let conn = format!("host={} port={} user=postgres dbname={}", cl.socket_dir().display(), cl.port(), db.name);
+    let conn = format!(
+        "host={} port={} user=postgres dbname={}",
+        cl.socket_dir().display(),
+        cl.port(),
+        db.name
+    );
     let mut s = try_connect(&conn, &env_with(&[])).await.unwrap();
-    let one: i32 = sqlx::query_scalar("select 1").fetch_one(&mut s.conn).await.unwrap();
+    let one: i32 = sqlx::query_scalar("select 1")
+        .fetch_one(&mut s.conn)
+        .await
+        .unwrap();
     assert_eq!(one, 1);
     assert!(s.resolved.target.to_string().starts_with("socket "));
 }
@@ -110,11 +158,18 @@ async fn unix_socket() {
 #[tokio::test]
 async fn missing_socket_is_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let e = try_connect(&format!("host={} port=5999 dbname=x user=y", dir.path().display()), &env_with(&[]))
-        .await
-        .unwrap_err();
+    let e = try_connect(
+        &format!("host={} port=5999 dbname=x user=y", dir.path().display()),
+        &env_with(&[]),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.cause, Cause::NoSocket);
-    assert!(e.to_string().contains(&format!("socket {}/.s.PGSQL.5999", dir.path().display())), "{e}");
+    assert!(
+        e.to_string()
+            .contains(&format!("socket {}/.s.PGSQL.5999", dir.path().display())),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -123,7 +178,14 @@ async fn service_file_and_pgpass_supply_the_connection() {
     let db = TestDb::new().await;
     let dir = tempfile::tempdir().unwrap();
     let services = dir.path().join("pg_service.conf");
-    std::fs::write(&services, format!("[testsvc]\nhost={host}\nport={port}\nuser=postgres\ndbname={}\nsslmode=disable\n", db.name)).unwrap();
+    std::fs::write(
+        &services,
+        format!(
+            "[testsvc]\nhost={host}\nport={port}\nuser=postgres\ndbname={}\nsslmode=disable\n",
+            db.name
+        ),
+    )
+    .unwrap();
     let pgpass = dir.path().join("pgpass");
     std::fs::write(&pgpass, format!("{host}:{port}:*:postgres:{pw}\n")).unwrap();
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -132,22 +194,50 @@ async fn service_file_and_pgpass_supply_the_connection() {
         ("PGPASSFILE", pgpass.display().to_string()),
     ]);
     let mut s = try_connect("service=testsvc", &env).await.unwrap();
-    let name: String = sqlx::query_scalar("select current_database()").fetch_one(&mut s.conn).await.unwrap();
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&mut s.conn)
+        .await
+        .unwrap();
     assert_eq!(name, db.name);
 
     // The same pgpass with loose permissions is ignored, as libpq does: authentication fails.
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let r = db::resolve(Source::Argument(ConnParams::parse("service=testsvc").unwrap()), &env).unwrap();
-    assert!(r.warnings.iter().any(|w| w.contains("group or world access")), "{:?}", r.warnings);
-    let e = db::connect(&r, &SessionOptions::default()).await.unwrap_err();
-    assert!(matches!(e.cause, Cause::AuthFailed { password_given: false, .. }), "{e}");
+    let r = db::resolve(
+        Source::Argument(ConnParams::parse("service=testsvc").unwrap()),
+        &env,
+    )
+    .unwrap();
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("group or world access")),
+        "{:?}",
+        r.warnings
+    );
+    let e = db::connect(&r, &SessionOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.cause,
+            Cause::AuthFailed {
+                password_given: false,
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert!(e.to_string().contains("no password was given"), "{e}");
 }
 
 #[tokio::test]
 async fn sessions_are_named_read_only_and_time_limited() {
     let db = TestDb::new().await;
-    let r = db::resolve(Source::Argument(ConnParams::parse(db.url()).unwrap()), &env_with(&[])).unwrap();
+    let r = db::resolve(
+        Source::Argument(ConnParams::parse(db.url()).unwrap()),
+        &env_with(&[]),
+    )
+    .unwrap();
     let opts = SessionOptions {
         statement_timeout: Duration::from_millis(1500),
         ..SessionOptions::default()
@@ -159,17 +249,34 @@ async fn sessions_are_named_read_only_and_time_limited() {
     .fetch_one(&mut s.conn)
     .await
     .unwrap();
-    assert_eq!((app.as_str(), timeout.as_str(), ro.as_str()), ("pgmend", "1500ms", "on"));
-    let err = sqlx::raw_sql("create table must_fail (id int)").execute(&mut s.conn).await.unwrap_err();
+    assert_eq!(
+        (app.as_str(), timeout.as_str(), ro.as_str()),
+        ("pgmend", "1500ms", "on")
+    );
+    let err = sqlx::raw_sql("create table must_fail (id int)")
+        .execute(&mut s.conn)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("read-only transaction"), "{err}");
-    let err = sqlx::raw_sql("select pg_sleep(5)").execute(&mut s.conn).await.unwrap_err();
+    let err = sqlx::raw_sql("select pg_sleep(5)")
+        .execute(&mut s.conn)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("statement timeout"), "{err}");
 }
 
 #[tokio::test]
 async fn port_6543_is_treated_as_a_transaction_pooler() {
-    let r = db::resolve(Source::Argument(ConnParams::parse("postgres://u@db.example.com:6543/app").unwrap()), &env_with(&[])).unwrap();
+    let r = db::resolve(
+        Source::Argument(ConnParams::parse("postgres://u@db.example.com:6543/app").unwrap()),
+        &env_with(&[]),
+    )
+    .unwrap();
     assert!(db::connect::looks_pooled(&r));
-    let r = db::resolve(Source::Argument(ConnParams::parse("postgres://u@db.example.com:5432/app").unwrap()), &env_with(&[])).unwrap();
+    let r = db::resolve(
+        Source::Argument(ConnParams::parse("postgres://u@db.example.com:5432/app").unwrap()),
+        &env_with(&[]),
+    )
+    .unwrap();
     assert!(!db::connect::looks_pooled(&r));
 }

@@ -18,7 +18,10 @@ async fn each_test_gets_its_own_database() {
 async fn cluster_has_socket_in_data_dir_and_fsync_off() {
     let db = TestDb::new().await;
     let mut c = db.connect().await;
-    let fsync: String = sqlx::query_scalar("show fsync").fetch_one(&mut c).await.unwrap();
+    let fsync: String = sqlx::query_scalar("show fsync")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
     if let Some(cl) = cluster() {
         assert_eq!(fsync, "off");
         let sock = cl.socket_dir().join(format!(".s.PGSQL.{}", cl.port()));

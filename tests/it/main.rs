@@ -1,5 +1,7 @@
 //! Integration tests against a real PostgreSQL server (see `support`).
 
-mod support;
+mod catalog;
+mod cli;
 mod connect;
 mod harness;
+mod support;

@@ -60,7 +60,9 @@ impl TestDb {
             .await
             .expect("connect to the test server as admin");
         admin
-            .execute(AssertSqlSafe(format!("CREATE DATABASE \"{name}\" TEMPLATE template0")))
+            .execute(AssertSqlSafe(format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE template0"
+            )))
             .await
             .expect("create test database");
         let url = url_for(&name);

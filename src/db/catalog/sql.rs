@@ -1,0 +1,310 @@
+//! The catalog queries. Each is one statement over `pg_catalog` for the whole database, so the
+//! number of round trips never depends on the schema's size. `$1` is always the schema filter
+//! (`text[]`, empty = every non-system schema). Every output column is cast to a builtin type
+//! (`text`, `text[]`, `int4`, `int8`, `float8`, `bool`) so decoding needs no type lookups.
+
+/// The schemas a query may read, for a `pg_namespace` alias.
+fn visible(ns: &str) -> String {
+    format!(
+        "(CASE WHEN cardinality($1::text[]) = 0 \
+           THEN {ns}.nspname NOT IN ('pg_catalog', 'information_schema') \
+            AND left({ns}.nspname, 8) <> 'pg_toast' AND left({ns}.nspname, 7) <> 'pg_temp' \
+           ELSE {ns}.nspname = ANY($1::text[]) END)"
+    )
+}
+
+/// Not a member of an extension (`classid` is the object's catalog, e.g. `pg_proc`).
+fn not_extension_member(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{catalog}'::regclass \
+         AND d.objid = {oid} AND d.deptype = 'e')"
+    )
+}
+
+fn extension_member(catalog: &str, oid: &str) -> String {
+    format!("NOT {}", not_extension_member(catalog, oid))
+}
+
+/// Relation kinds kept in `Snapshot::tables` (sequences are read with them but kept apart).
+const TABLE_KINDS: &str = "('r', 'p', 'v', 'm', 'f')";
+
+/// Query 1: server facts and the small sets, each as a JSON array.
+pub fn info() -> String {
+    let schemas = visible("n");
+    let fn_ext = extension_member("pg_proc", "p.oid");
+    let ty_ext = extension_member("pg_type", "t.oid");
+    format!(
+        r#"SELECT current_setting('server_version_num')::int4 AS version_num,
+  version()::text AS version,
+  current_database()::text AS database,
+  current_user::text AS usr,
+  current_setting('is_superuser') = 'on' AS is_superuser,
+  (SELECT coalesce(json_agg(json_build_object(
+      'name', n.nspname::text, 'owner', pg_get_userbyid(n.nspowner)::text,
+      'comment', obj_description(n.oid, 'pg_namespace'), 'acl', n.nspacl::text[])
+    ORDER BY n.nspname COLLATE "C"), '[]')::text
+   FROM pg_namespace n WHERE {schemas}) AS schemas,
+  (SELECT coalesce(json_agg(json_build_object(
+      'name', e.extname::text, 'version', e.extversion::text, 'schema', n.nspname::text)
+    ORDER BY e.extname COLLATE "C"), '[]')::text
+   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace) AS extensions,
+  (SELECT coalesce(json_agg(json_build_object(
+      'name', r.rolname::text, 'can_login', r.rolcanlogin, 'superuser', r.rolsuper,
+      'bypass_rls', r.rolbypassrls, 'create_role', r.rolcreaterole, 'create_db', r.rolcreatedb,
+      'inherit', r.rolinherit,
+      'member_of', ARRAY(SELECT g.rolname::text FROM pg_auth_members m
+                         JOIN pg_roles g ON g.oid = m.roleid
+                         WHERE m.member = r.oid ORDER BY g.rolname COLLATE "C"))
+    ORDER BY r.rolname COLLATE "C"), '[]')::text
+   FROM pg_roles r) AS roles,
+  (SELECT coalesce(json_agg(json_build_object(
+      'role', pg_get_userbyid(d.defaclrole)::text, 'schema', n.nspname::text,
+      'objtype', d.defaclobjtype::text, 'acl', d.defaclacl::text[])
+    ORDER BY pg_get_userbyid(d.defaclrole) COLLATE "C", n.nspname COLLATE "C", d.defaclobjtype),
+    '[]')::text
+   FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace) AS default_acl,
+  (SELECT coalesce(json_agg(json_build_object(
+      'schema', n.nspname::text, 'name', c.relname::text,
+      'quoted', quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+      'readable', has_table_privilege(c.oid, 'SELECT'),
+      'columns', ARRAY(SELECT a.attname::text FROM pg_attribute a
+                       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped))
+    ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"), '[]')::text
+   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('r', 'p')
+     AND c.relname IN ('_prisma_migrations', 'migrations', 'schema_migrations',
+                       '__drizzle_migrations', 'knex_migrations')
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+     AND left(n.nspname, 8) <> 'pg_toast' AND left(n.nspname, 7) <> 'pg_temp')
+   AS migration_tables,
+  (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE {schemas} AND {fn_ext})::int8 AS ext_functions,
+  (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+   WHERE {schemas} AND t.typtype IN ('e', 'd', 'c') AND {ty_ext}
+     AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))::int8
+   AS ext_types"#
+    )
+}
+
+/// Query 2: relations, with sequence parameters and owners, partition parents, extensions.
+pub fn relations() -> String {
+    let vis = visible("n");
+    format!(
+        r#"SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name,
+  c.relkind::text AS kind, pg_get_userbyid(c.relowner)::text AS owner,
+  c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
+  c.reltuples::float8 AS reltuples,
+  c.relpages::int8 * current_setting('block_size')::int8 AS size_bytes,
+  obj_description(c.oid, 'pg_class') AS comment,
+  c.relacl::text[] AS acl, c.reloptions::text[] AS options,
+  CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition,
+  pn.nspname::text AS parent_schema, pc.relname::text AS parent_name,
+  CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+  (SELECT e.extname::text FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+     AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' LIMIT 1) AS extension,
+  format_type(s.seqtypid, NULL) AS seq_type, s.seqstart::int8 AS seq_start,
+  s.seqincrement::int8 AS seq_increment, s.seqmin::int8 AS seq_min, s.seqmax::int8 AS seq_max,
+  s.seqcache::int8 AS seq_cache, s.seqcycle AS seq_cycle,
+  o.schema AS owned_schema, o.tbl AS owned_table, o.col AS owned_column,
+  o.deptype AS owned_deptype
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+LEFT JOIN pg_class pc ON pc.oid = i.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
+LEFT JOIN LATERAL (
+  SELECT tn.nspname::text AS schema, tc.relname::text AS tbl, a.attname::text AS col,
+         d.deptype::text AS deptype
+  FROM pg_depend d
+  JOIN pg_class tc ON tc.oid = d.refobjid
+  JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+  WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
+    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+  LIMIT 1) o ON true
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {vis}
+ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C""#
+    )
+}
+
+/// Query 3: columns of every relation in `Snapshot::tables`.
+pub fn columns() -> String {
+    let vis = visible("n");
+    format!(
+        r#"SELECT a.attrelid::int8 AS relid, a.attname::text AS name, a.attnum::int4 AS position,
+  format_type(a.atttypid, a.atttypmod) AS data_type, a.attnotnull AS not_null,
+  pg_get_expr(ad.adbin, ad.adrelid) AS expr, a.attidentity::text AS identity,
+  a.attgenerated::text AS generated,
+  CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+       THEN co.collname::text END AS collation,
+  col_description(a.attrelid, a.attnum) AS comment
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+WHERE c.relkind IN {TABLE_KINDS} AND a.attnum > 0 AND NOT a.attisdropped AND {vis}
+ORDER BY a.attrelid, a.attnum"#
+    )
+}
+
+/// `attname`s for an `int2[]` of attnums of relation `rel`, in array order.
+fn att_names(attnums: &str, rel: &str) -> String {
+    format!(
+        "ARRAY(SELECT a.attname::text FROM unnest({attnums}) WITH ORDINALITY k(num, ord) \
+         JOIN pg_attribute a ON a.attrelid = {rel} AND a.attnum = k.num ORDER BY k.ord)"
+    )
+}
+
+/// Query 4: table constraints (not constraint triggers, not domain constraints).
+pub fn constraints() -> String {
+    let vis = visible("n");
+    let cols = att_names("con.conkey", "con.conrelid");
+    let ref_cols = att_names("con.confkey", "con.confrelid");
+    format!(
+        r#"SELECT con.conrelid::int8 AS relid, con.conname::text AS name, con.contype::text AS kind,
+  {cols} AS columns, pg_get_constraintdef(con.oid) AS definition,
+  con.convalidated AS validated, con.condeferrable AS deferrable,
+  con.condeferred AS deferred, con.conislocal AS is_local,
+  fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, {ref_cols} AS ref_columns,
+  con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update,
+  con.confmatchtype::text AS match_type
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE con.contype IN ('p', 'f', 'u', 'c', 'x', 'n') AND c.relkind IN {TABLE_KINDS} AND {vis}
+ORDER BY con.conrelid, con.conname COLLATE "C""#
+    )
+}
+
+/// Query 5: indexes. `NULLS NOT DISTINCT` exists from PostgreSQL 15.
+pub fn indexes(version_num: i32) -> String {
+    let vis = visible("n");
+    let nnd = if version_num >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    };
+    let key = |cond: &str| {
+        format!(
+            "ARRAY(SELECT CASE WHEN k.num = 0 THEN NULL ELSE a.attname::text END \
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) \
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num \
+             WHERE {cond} ORDER BY k.ord)"
+        )
+    };
+    let keys = key("k.ord <= i.indnkeyatts");
+    let include = key("k.ord > i.indnkeyatts");
+    format!(
+        r#"SELECT i.indrelid::int8 AS relid, ic.relname::text AS name,
+  pg_get_indexdef(i.indexrelid) AS definition, {keys} AS key_columns,
+  {include} AS include_columns, pg_get_expr(i.indexprs, i.indrelid) AS expressions,
+  i.indisunique AS is_unique, i.indisprimary AS is_primary, {nnd} AS nulls_not_distinct,
+  pg_get_expr(i.indpred, i.indrelid) AS predicate, am.amname::text AS method,
+  i.indisvalid AS is_valid, i.indisready AS is_ready,
+  (SELECT con.conname::text FROM pg_constraint con
+   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+     AND con.contype IN ('p', 'u', 'x') LIMIT 1) AS constraint_name
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE c.relkind IN {TABLE_KINDS} AND {vis}
+ORDER BY i.indrelid, ic.relname COLLATE "C""#
+    )
+}
+
+/// Query 6: enums, domains and composite types (not those of extensions, nor table row types).
+pub fn types() -> String {
+    let vis = visible("n");
+    let not_ext = not_extension_member("pg_type", "t.oid");
+    format!(
+        r#"SELECT t.typtype::text AS kind, n.nspname::text AS schema, t.typname::text AS name,
+  pg_get_userbyid(t.typowner)::text AS owner, obj_description(t.oid, 'pg_type') AS comment,
+  ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid
+        ORDER BY e.enumsortorder) AS labels,
+  CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type,
+  t.typnotnull AS not_null, t.typdefault::text AS default_expr,
+  (SELECT coalesce(json_agg(json_build_object('name', con.conname::text,
+      'definition', pg_get_constraintdef(con.oid), 'validated', con.convalidated)
+    ORDER BY con.conname COLLATE "C"), '[]')::text
+   FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c') AS checks,
+  (SELECT coalesce(json_agg(json_build_object('name', a.attname::text,
+      'data_type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum), '[]')::text
+   FROM pg_attribute a
+   WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
+  AS attributes
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_class tc ON tc.oid = t.typrelid
+WHERE (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND tc.relkind = 'c'))
+  AND {vis} AND {not_ext}
+ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C""#
+    )
+}
+
+/// Query 7: functions and procedures that do not belong to extensions.
+pub fn functions() -> String {
+    let vis = visible("n");
+    let not_ext = not_extension_member("pg_proc", "p.oid");
+    format!(
+        r#"SELECT n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind,
+  pg_get_function_identity_arguments(p.oid) AS identity_arguments,
+  CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS result,
+  l.lanname::text AS language, p.prosecdef AS security_definer,
+  p.provolatile::text AS volatility, p.proconfig::text[] AS config,
+  pg_get_userbyid(p.proowner)::text AS owner, p.proacl::text[] AS acl,
+  obj_description(p.oid, 'pg_proc') AS comment
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE {vis} AND {not_ext}
+ORDER BY n.nspname COLLATE "C", p.proname COLLATE "C",
+  pg_get_function_identity_arguments(p.oid) COLLATE "C""#
+    )
+}
+
+/// Query 8: user triggers. Internal ones (foreign keys' and other constraints') are left out,
+/// but not triggers cloned onto partitions, which PostgreSQL 14 still marks internal.
+pub fn triggers() -> String {
+    let vis = visible("n");
+    format!(
+        r#"SELECT t.tgrelid::int8 AS relid, t.tgname::text AS name, t.tgtype::int4 AS tgtype,
+  pn.nspname::text AS fn_schema, p.proname::text AS fn_name, t.tgenabled::text AS enabled,
+  pg_get_triggerdef(t.oid) AS definition, t.tgconstraint <> 0 AS is_constraint,
+  t.tgparentid <> 0 AS is_clone
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_proc p ON p.oid = t.tgfoid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+WHERE (NOT t.tgisinternal OR (t.tgparentid <> 0 AND t.tgconstraint = 0))
+  AND c.relkind IN {TABLE_KINDS} AND {vis}
+ORDER BY t.tgrelid, t.tgname COLLATE "C""#
+    )
+}
+
+/// Query 9: row-level security policies.
+pub fn policies() -> String {
+    let vis = visible("n");
+    format!(
+        r#"SELECT pol.polrelid::int8 AS relid, pol.polname::text AS name,
+  pol.polpermissive AS permissive, pol.polcmd::text AS command,
+  ARRAY(SELECT CASE WHEN u.oid = 0 THEN 'public' ELSE r.rolname::text END
+        FROM unnest(pol.polroles) WITH ORDINALITY u(oid, ord)
+        LEFT JOIN pg_roles r ON r.oid = u.oid ORDER BY u.ord) AS roles,
+  pg_get_expr(pol.polqual, pol.polrelid) AS using_expr,
+  pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check_expr
+FROM pg_policy pol
+JOIN pg_class c ON c.oid = pol.polrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN {TABLE_KINDS} AND {vis}
+ORDER BY pol.polrelid, pol.polname COLLATE "C""#
+    )
+}

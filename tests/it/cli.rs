@@ -1,0 +1,200 @@
+//! The real binary, run as a person would, against the test server.
+
+use assert_cmd::Command;
+
+use crate::support::{TestDb, url_for};
+
+fn pgmend() -> Command {
+    let mut c = Command::cargo_bin("pgmend").unwrap();
+    // Keep the user's environment out of the tests.
+    for v in [
+        "DATABASE_URL",
+        "PGHOST",
+        "PGPORT",
+        "PGUSER",
+        "PGDATABASE",
+        "PGPASSWORD",
+        "PGSERVICE",
+        "PGMEND_CONFIG",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config");
+    c
+}
+
+#[tokio::test]
+async fn inventory_text_and_json() {
+    let db = TestDb::new().await;
+    db.exec(
+        r#"CREATE TYPE mood AS ENUM ('happy', 'sad');
+           CREATE TABLE "UserProfile" (id serial PRIMARY KEY, "userId" uuid NOT NULL, m mood);
+           CREATE INDEX ON "UserProfile" ("userId");
+           ALTER TABLE "UserProfile" ENABLE ROW LEVEL SECURITY;
+           CREATE POLICY own ON "UserProfile" FOR SELECT USING (true);
+           CREATE SCHEMA other; CREATE TABLE other."select" (x int);"#,
+    )
+    .await;
+    let out = pgmend().args(["inventory", db.url()]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("(database \"{}\", user \"postgres\")", db.name)),
+        "{text}"
+    );
+    assert!(text.contains("public.\"UserProfile\""), "{text}");
+    assert!(text.contains("other.\"select\""), "{text}");
+    assert!(text.contains("enum public.mood: happy, sad"), "{text}");
+    assert!(text.contains("own SELECT TO public USING (true)"), "{text}");
+
+    let out = pgmend()
+        .args(["inventory", "--json", "--schema", "other", db.url()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format"], "pgmend.inventory");
+    assert_eq!(doc["target"]["database"], db.name.as_str());
+    let tables: Vec<&str> = doc["snapshot"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tables, ["select"]);
+    // The JSON is the model: it reads back.
+    let _: pgmend::db::catalog::Snapshot = serde_json::from_value(doc["snapshot"].clone()).unwrap();
+}
+
+#[test]
+fn connection_failure_exits_2_and_never_prints_the_password() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = pgmend()
+        .args([
+            "inventory",
+            &format!("postgres://ops:Pl4nted-pw@127.0.0.1:{port}/app"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "cannot connect to 127.0.0.1:{port} (database \"app\", user \"ops\")"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("connection refused"), "{err}");
+    assert!(
+        !err.contains("Pl4nted-pw") && !String::from_utf8_lossy(&out.stdout).contains("Pl4nted-pw")
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_through_the_binary() {
+    let u = url::Url::parse(&url_for("postgres")).unwrap();
+    let out = pgmend()
+        .args([
+            "inventory",
+            &format!(
+                "postgres://postgres:Pl4nted-pw@{}:{}/postgres",
+                u.host_str().unwrap(),
+                u.port().unwrap()
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("authentication failed"), "{err}");
+    assert!(!err.contains("Pl4nted-pw"), "{err}");
+}
+
+#[tokio::test]
+async fn profiles_from_the_config_file() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[profiles.staging]\nurl = \"{}\"\nproduction = true\n",
+            db.url()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&cfg, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let out = pgmend()
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "--profile",
+            "staging",
+            "inventory",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&db.name));
+
+    let out = pgmend()
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "--profile",
+            "stagin",
+            "inventory",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no profile named `stagin`") && err.contains("did you mean `staging`?"),
+        "{err}"
+    );
+
+    // A password in a file others can read draws a warning.
+    std::fs::set_permissions(&cfg, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let out = pgmend()
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "-P",
+            "staging",
+            "inventory",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 0600"));
+}
+
+#[test]
+fn config_errors_point_at_file_line_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[profiles.a]\nhost = \"h\"\nsslmod = \"require\"\n").unwrap();
+    let out = pgmend()
+        .args(["--config", cfg.to_str().unwrap(), "-P", "a", "inventory"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:3:1: unknown field `sslmod`", cfg.display())),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `sslmode`?"), "{err}");
+}
