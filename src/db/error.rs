@@ -23,6 +23,7 @@ pub enum Cause {
 impl Cause {
     pub fn classify(e: &sqlx::Error, r: &Resolved) -> Cause {
         match e {
+            sqlx::Error::Io(io) if looks_like_tls(&io.to_string()) => Cause::Tls(io.to_string()),
             sqlx::Error::Io(io) => match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => match r.target.endpoint {
                     Endpoint::Socket { .. } => Cause::NoSocket,
@@ -57,6 +58,12 @@ impl Cause {
             }
         }
     }
+}
+
+/// rustls reports certificate problems as I/O errors.
+fn looks_like_tls(msg: &str) -> bool {
+    let m = msg.to_ascii_lowercase();
+    m.contains("certificate") || m.contains("tls") || m.contains("handshake")
 }
 
 /// A failed connection: where to (never the password), why, and what to try.

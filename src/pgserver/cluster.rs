@@ -38,6 +38,13 @@ fn io(what: &str) -> impl FnOnce(std::io::Error) -> ClusterError + '_ {
     }
 }
 
+/// Extra settings (`-c key=value`; values must not hold spaces) and data-directory files.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterOptions {
+    pub settings: Vec<(String, String)>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
 /// A running throwaway cluster. Dropping it stops the server and deletes its files.
 pub struct Cluster {
     base: PathBuf,
@@ -67,6 +74,15 @@ impl Cluster {
     }
 
     pub fn start_with(bin: BinDir) -> Result<Cluster, ClusterError> {
+        Self::start_with_options(bin, &ClusterOptions::default())
+    }
+
+    /// Starts a cluster with extra server settings and files placed in its data directory
+    /// (mode 0600, owned by the server's user: e.g. a TLS key and certificate).
+    pub fn start_with_options(
+        bin: BinDir,
+        options: &ClusterOptions,
+    ) -> Result<Cluster, ClusterError> {
         let run_as = server_user()?;
         let base = tempfile::Builder::new()
             .prefix("pgmend-pg-")
@@ -87,7 +103,8 @@ impl Cluster {
         // The watchdog exists before anything is written that would need cleaning.
         cluster.spawn_watchdog()?;
         cluster.init()?;
-        cluster.start_server()?;
+        cluster.place_files(&options.files)?;
+        cluster.start_server(&options.settings)?;
         Ok(cluster)
     }
 
@@ -191,7 +208,21 @@ impl Cluster {
         Ok(())
     }
 
-    fn start_server(&mut self) -> Result<(), ClusterError> {
+    fn place_files(&self, files: &[(String, Vec<u8>)]) -> Result<(), ClusterError> {
+        use std::os::unix::fs::PermissionsExt;
+        for (name, content) in files {
+            let path = self.data.join(name);
+            std::fs::write(&path, content).map_err(io("writing a file into the data directory"))?;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(io("setting file permissions"))?;
+            if let Some(user) = &self.run_as {
+                chown_to(&path, user)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn start_server(&mut self, settings: &[(String, String)]) -> Result<(), ClusterError> {
         let mut last = String::new();
         for _ in 0..5 {
             let port = free_port()?;
@@ -201,6 +232,9 @@ impl Cluster {
                  -c shared_buffers=128MB -c log_min_messages=warning",
                 self.data.display()
             );
+            let opts = settings
+                .iter()
+                .fold(opts, |acc, (k, v)| format!("{acc} -c {k}={v}"));
             let out = self
                 .command("pg_ctl")
                 .args(["start", "-w", "-t", "60", "-D"])

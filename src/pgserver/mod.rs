@@ -4,4 +4,4 @@ pub mod bin;
 pub mod cluster;
 
 pub use bin::{BinDir, BinError, INSTALL_HINT};
-pub use cluster::{Cluster, ClusterError, SUPERUSER};
+pub use cluster::{Cluster, ClusterError, ClusterOptions, SUPERUSER};

@@ -5,3 +5,4 @@ mod cli;
 mod connect;
 mod harness;
 mod support;
+mod tls;
