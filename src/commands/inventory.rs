@@ -32,6 +32,9 @@ pub async fn run(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<i32> {
     let opts = ReadOptions {
         schemas: args.schemas.clone(),
         persistent_statements: !session.pooled,
+        statement_timeout_ms: session
+            .pooled
+            .then(|| session.statement_timeout.as_millis() as u64),
     };
     let snapshot = catalog::read_snapshot(&mut session.conn, &opts).await?;
     let target = &session.resolved.target;

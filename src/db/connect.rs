@@ -37,6 +37,7 @@ pub struct Session {
     /// Behind a transaction pooler: no prepared statements kept, no session settings.
     pub pooled: bool,
     pub read_only: bool,
+    pub statement_timeout: Duration,
     pub warnings: Vec<String>,
 }
 
@@ -143,6 +144,7 @@ pub async fn connect(r: &Resolved, o: &SessionOptions) -> Result<Session, Connec
         resolved: r.clone(),
         pooled,
         read_only: o.read_only,
+        statement_timeout: o.statement_timeout,
         warnings,
     })
 }

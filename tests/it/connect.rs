@@ -280,3 +280,42 @@ async fn port_6543_is_treated_as_a_transaction_pooler() {
     .unwrap();
     assert!(!db::connect::looks_pooled(&r));
 }
+
+#[tokio::test]
+async fn pooled_sessions_carry_the_timeout_in_each_snapshot_transaction() {
+    let db = TestDb::new().await;
+    db.exec("DO $$ BEGIN FOR i IN 1..300 LOOP EXECUTE format('CREATE TABLE t%s (id int PRIMARY KEY, a text, b int)', i); END LOOP; END $$")
+        .await;
+    let r = db::resolve(
+        Source::Argument(ConnParams::parse(db.url()).unwrap()),
+        &env_with(&[]),
+    )
+    .unwrap();
+    let opts = SessionOptions {
+        pooler: Some(true),
+        ..SessionOptions::default()
+    };
+    let mut s = db::connect(&r, &opts).await.unwrap();
+    assert!(s.pooled);
+    assert!(s.warnings.iter().any(|w| w.contains("transaction pooler")));
+    // No startup settings were sent: a pooler would refuse or drop them.
+    let app: String = sqlx::query_scalar("select current_setting('default_transaction_read_only')")
+        .persistent(false)
+        .fetch_one(&mut s.conn)
+        .await
+        .unwrap();
+    assert_eq!(app, "off");
+    let mut read = pgmend::db::catalog::ReadOptions {
+        statement_timeout_ms: Some(1),
+        ..Default::default()
+    };
+    let e = pgmend::db::catalog::read_snapshot(&mut s.conn, &read)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("statement timeout"), "{e}");
+    read.statement_timeout_ms = Some(30_000);
+    let snap = pgmend::db::catalog::read_snapshot(&mut s.conn, &read)
+        .await
+        .unwrap();
+    assert_eq!(snap.tables.len(), 300);
+}

@@ -4,5 +4,6 @@ mod catalog;
 mod cli;
 mod connect;
 mod harness;
+mod quoting;
 mod support;
 mod tls;

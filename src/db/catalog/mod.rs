@@ -39,6 +39,9 @@ pub struct ReadOptions {
     /// Let sqlx prepare and cache named statements. Set false behind a transaction-mode
     /// connection pooler (PgBouncer, Supavisor): every query then uses the unnamed statement.
     pub persistent_statements: bool,
+    /// `SET LOCAL statement_timeout` inside the snapshot's transaction: for sessions whose
+    /// startup settings a transaction pooler dropped. `None` keeps the session's own timeout.
+    pub statement_timeout_ms: Option<u64>,
 }
 
 /// Why a snapshot could not be read.

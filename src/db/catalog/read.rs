@@ -20,8 +20,16 @@ pub async fn read_snapshot(
     opts: &ReadOptions,
 ) -> Result<Snapshot, CatalogError> {
     let started = Instant::now();
+    // Behind a transaction pooler session settings do not stick: the timeout travels with the
+    // transaction, in the same round trip as BEGIN.
+    let begin = match opts.statement_timeout_ms {
+        Some(ms) => format!(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {ms}"
+        ),
+        None => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".to_string(),
+    };
     let mut tx = conn
-        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .begin_with(AssertSqlSafe(begin))
         .await
         .map_err(|source| CatalogError::Query {
             step: "begin",

@@ -110,6 +110,7 @@ async fn every_tool_history_is_read_in_order() {
     let opts = ReadOptions {
         schemas: vec!["nothing_here".into()],
         persistent_statements: true,
+        ..Default::default()
     };
     let filtered = snapshot_with(&db, opts).await;
     assert_eq!(filtered.migrations, snap.migrations);

@@ -152,6 +152,7 @@ async fn same_table_name_in_two_schemas_and_the_schema_filter() {
     let opts = ReadOptions {
         schemas: vec!["B".into()],
         persistent_statements: false,
+        ..Default::default()
     };
     let only_b = snapshot_with(&db, opts).await;
     let names: Vec<(&str, &str)> = only_b
@@ -167,6 +168,7 @@ async fn same_table_name_in_two_schemas_and_the_schema_filter() {
     let opts = ReadOptions {
         schemas: vec!["b".into()],
         persistent_statements: true,
+        ..Default::default()
     };
     assert!(snapshot_with(&db, opts).await.tables.is_empty());
 
@@ -174,6 +176,7 @@ async fn same_table_name_in_two_schemas_and_the_schema_filter() {
     let opts = ReadOptions {
         schemas: vec!["pg_catalog".into()],
         persistent_statements: true,
+        ..Default::default()
     };
     let sys = snapshot_with(&db, opts).await;
     assert!(sys.table("pg_catalog", "pg_class").is_some());

@@ -47,6 +47,7 @@ async fn round_trips_do_not_grow_with_the_schema() {
         let opts = ReadOptions {
             schemas: vec![],
             persistent_statements,
+            ..Default::default()
         };
         let s = snapshot_with(&small, opts.clone()).await;
         let l = snapshot_with(&large, opts).await;
@@ -90,6 +91,7 @@ async fn the_transaction_is_closed_and_statements_need_not_persist() {
     let opts = ReadOptions {
         schemas: vec![],
         persistent_statements: false,
+        ..Default::default()
     };
     let first = read_snapshot(&mut c, &opts).await.unwrap();
     assert!(!c.is_in_transaction());
