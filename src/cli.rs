@@ -43,6 +43,98 @@ pub enum Command {
     /// Print what the database holds: schemas, tables, views, enums, indexes, RLS and policies,
     /// functions and triggers, roles and grants, extensions, migration history.
     Inventory(InventoryArgs),
+    /// Check the database against expected-schema checklists and run the lints.
+    Check(CheckArgs),
+    /// Work with checklists: capture a database as one, list or show the built-in presets.
+    #[command(subcommand)]
+    Checklist(ChecklistCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub conn: ConnArg,
+
+    /// A built-in checklist (repeatable): virtual-audience, chat-system, lms, mood-journal, event-platform.
+    #[arg(long = "preset", value_name = "NAME")]
+    pub presets: Vec<String>,
+
+    /// A checklist TOML file (repeatable).
+    #[arg(long = "checklist", value_name = "FILE")]
+    pub checklists: Vec<std::path::PathBuf>,
+
+    /// SQL that builds the expected schema: a file, or a folder of migrations applied in path
+    /// order, into a scratch database whose snapshot becomes the checklist (repeatable).
+    #[arg(long = "expect-sql", value_name = "PATH")]
+    pub expect_sql: Vec<std::path::PathBuf>,
+
+    /// A database whose schema is the expectation (e.g. staging), snapshotted (repeatable).
+    #[arg(long = "expect-db", value_name = "URL")]
+    pub expect_db: Vec<String>,
+
+    /// Where --expect-sql builds its scratch database (a server where you may CREATE DATABASE);
+    /// default: a throwaway local cluster.
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+
+    /// Load a platform stand-in into the scratch database before the SQL (supabase: roles
+    /// anon/authenticated/service_role, schema auth, default grants).
+    #[arg(long, value_name = "PLATFORM", value_parser = ["supabase"])]
+    pub standin: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// Exit 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    pub fail_on: FailOn,
+
+    /// Only these schemas (repeatable).
+    #[arg(long = "schema", short = 's', value_name = "SCHEMA")]
+    pub schemas: Vec<String>,
+
+    /// Do not run the lints (only the checklist items).
+    #[arg(long)]
+    pub no_lints: bool,
+
+    /// List the items that passed too (text format).
+    #[arg(long)]
+    pub show_passed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCommand {
+    /// Print a database's schema as a checklist TOML (capture a known-good database).
+    Snapshot {
+        #[command(flatten)]
+        conn: ConnArg,
+        /// Only these schemas (repeatable).
+        #[arg(long = "schema", short = 's', value_name = "SCHEMA")]
+        schemas: Vec<String>,
+    },
+    /// List the built-in presets.
+    Presets,
+    /// Print a built-in preset's TOML.
+    Show {
+        /// The preset's name.
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,7 @@
 //! pgmend: inspect PostgreSQL application databases against an expected schema and mend them safely.
 
+pub mod check;
+pub mod checklist;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -7,4 +9,5 @@ pub mod db;
 pub mod logging;
 pub mod pgserver;
 pub mod report;
+pub mod scenarios;
 pub mod sql;

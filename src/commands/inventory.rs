@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::{Cli, Format, InventoryArgs};
-use crate::db::catalog::{self, ReadOptions, Snapshot};
+use crate::db::catalog::{self, Snapshot};
 
 use super::{exit, open_session};
 
@@ -29,13 +29,7 @@ pub struct TargetJson {
 
 pub async fn run(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<i32> {
     let mut session = open_session(cli, &args.conn, true).await?;
-    let opts = ReadOptions {
-        schemas: args.schemas.clone(),
-        persistent_statements: !session.pooled,
-        statement_timeout_ms: session
-            .pooled
-            .then(|| session.statement_timeout.as_millis() as u64),
-    };
+    let opts = super::check::read_options(&session, &args.schemas);
     let snapshot = catalog::read_snapshot(&mut session.conn, &opts).await?;
     let target = &session.resolved.target;
     if args.json || args.format == Format::Json {

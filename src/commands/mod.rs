@@ -1,5 +1,7 @@
 //! The headless commands. Each returns the process exit code.
 
+pub mod check;
+pub mod checklist;
 pub mod inventory;
 
 use anyhow::Context;

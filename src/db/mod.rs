@@ -6,6 +6,7 @@ pub mod error;
 pub mod params;
 pub mod passfile;
 pub mod resolve;
+pub mod scratch;
 
 pub use connect::{Session, SessionOptions, connect};
 pub use error::{Cause, ConnectError};

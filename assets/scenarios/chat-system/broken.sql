@@ -62,6 +62,7 @@ CREATE TABLE "users" (
     CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433" PRIMARY KEY ("id")
 );
 CREATE INDEX "IDX_21a659804ed7bf61eb91688dea" ON "users" ("organization_id");
+CREATE INDEX "IDX_a2cecd1a3531c0b041e29ba46e" ON "users" ("role_id");
 
 CREATE TABLE "permissions" (
     "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
@@ -136,6 +137,7 @@ CREATE TABLE "organization_packages" (
     CONSTRAINT "PK_906b70556b7aabccca1d79c0706" PRIMARY KEY ("id")
 );
 CREATE INDEX "IDX_08c3320fed8c6124188e701aa1" ON "organization_packages" ("organization_id");
+CREATE INDEX "IDX_ec70dade36d0499ab1b5f3b1a2" ON "organization_packages" ("package_id");
 
 ALTER TABLE "package_features" ADD CONSTRAINT "FK_a9aa1a282cb68ee4119db97b6bb" FOREIGN KEY ("package_id") REFERENCES "packages"("id") ON DELETE CASCADE ON UPDATE NO ACTION;
 ALTER TABLE "organization_packages" ADD CONSTRAINT "FK_08c3320fed8c6124188e701aa1a" FOREIGN KEY ("organization_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE NO ACTION;
@@ -176,6 +178,7 @@ CREATE TABLE "chats" (
 );
 CREATE INDEX "IDX_6b0c7c74da18cb2194974bd70a" ON "chats" ("organization_id");
 CREATE INDEX "IDX_4d557b685c7d6556d504c16955" ON "chats" ("last_message_at");
+CREATE INDEX "IDX_858cd2fadae391d81abebec30b" ON "chats" ("created_by_id");
 
 CREATE TABLE "chat_members" (
     "id" uuid NOT NULL DEFAULT uuid_generate_v4(),

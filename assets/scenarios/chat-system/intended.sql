@@ -60,6 +60,7 @@ CREATE TABLE "users" (
     CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433" PRIMARY KEY ("id")
 );
 CREATE INDEX "IDX_21a659804ed7bf61eb91688dea" ON "users" ("organization_id");
+CREATE INDEX "IDX_a2cecd1a3531c0b041e29ba46e" ON "users" ("role_id");
 
 CREATE TABLE "permissions" (
     "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
@@ -134,6 +135,7 @@ CREATE TABLE "organization_packages" (
     CONSTRAINT "PK_906b70556b7aabccca1d79c0706" PRIMARY KEY ("id")
 );
 CREATE INDEX "IDX_08c3320fed8c6124188e701aa1" ON "organization_packages" ("organization_id");
+CREATE INDEX "IDX_ec70dade36d0499ab1b5f3b1a2" ON "organization_packages" ("package_id");
 
 ALTER TABLE "package_features" ADD CONSTRAINT "FK_a9aa1a282cb68ee4119db97b6bb" FOREIGN KEY ("package_id") REFERENCES "packages"("id") ON DELETE CASCADE ON UPDATE NO ACTION;
 ALTER TABLE "organization_packages" ADD CONSTRAINT "FK_08c3320fed8c6124188e701aa1a" FOREIGN KEY ("organization_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE NO ACTION;
@@ -179,6 +181,7 @@ CREATE TABLE "chats" (
 );
 CREATE INDEX "IDX_6b0c7c74da18cb2194974bd70a" ON "chats" ("organization_id");
 CREATE INDEX "IDX_4d557b685c7d6556d504c16955" ON "chats" ("last_message_at");
+CREATE INDEX "IDX_858cd2fadae391d81abebec30b" ON "chats" ("created_by_id");
 
 CREATE TABLE "chat_members" (
     "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
@@ -212,6 +215,7 @@ CREATE TABLE "messages" (
 );
 CREATE INDEX "IDX_366ea02dc46f24c57d225cbd79" ON "messages" ("chat_id", "created_at");
 CREATE INDEX "IDX_22133395bd13b970ccd0c34ab2" ON "messages" ("sender_id");
+CREATE INDEX "IDX_54e66104dd534ed1c191e44096" ON "messages" ("reply_to_id");
 
 CREATE TABLE "message_attachments" (
     "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
@@ -239,6 +243,7 @@ CREATE TABLE "message_reactions" (
     CONSTRAINT "PK_654a9f0059ff93a8f156be66a5b" PRIMARY KEY ("id")
 );
 CREATE INDEX "IDX_ce61e365d81a9dfc15cd36513b" ON "message_reactions" ("message_id");
+CREATE INDEX "IDX_b6d3eda2f99b64016d6a4cf112" ON "message_reactions" ("user_id");
 
 CREATE TABLE "call_sessions" (
     "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
@@ -256,6 +261,7 @@ CREATE TABLE "call_sessions" (
 );
 CREATE INDEX "IDX_7f1773332759e515e87d67e065" ON "call_sessions" ("chat_id");
 CREATE INDEX "IDX_44f2e2e4e3d4279c4edbe28131" ON "call_sessions" ("status");
+CREATE INDEX "IDX_27aa5995284d0dc0cbf36e68a8" ON "call_sessions" ("initiator_id");
 
 CREATE TABLE "call_participants" (
     "id" uuid NOT NULL DEFAULT uuid_generate_v4(),

@@ -24,6 +24,7 @@ CREATE INDEX idx_users_role ON public.users (role);
 CREATE OR REPLACE FUNCTION public.update_updated_at_column()
 RETURNS trigger
 LANGUAGE plpgsql
+SET search_path = ''
 AS $$
 BEGIN
     NEW.updated_at = now();
@@ -123,6 +124,7 @@ CREATE TABLE public.live_classes (
 CREATE INDEX idx_live_classes_course_id ON public.live_classes (course_id);
 CREATE INDEX idx_live_classes_scheduled_at ON public.live_classes (scheduled_at);
 CREATE INDEX idx_live_classes_meeting_id ON public.live_classes (meeting_id);
+CREATE INDEX idx_live_classes_teacher_id ON public.live_classes (teacher_id);
 
 CREATE TRIGGER update_live_classes_updated_at
     BEFORE UPDATE ON public.live_classes
@@ -156,6 +158,7 @@ CREATE TABLE public.support_tickets (
 );
 CREATE INDEX idx_support_tickets_user_id ON public.support_tickets (user_id);
 CREATE INDEX idx_support_tickets_status ON public.support_tickets (status);
+CREATE INDEX idx_support_tickets_assigned_to ON public.support_tickets (assigned_to);
 
 CREATE TRIGGER update_support_tickets_updated_at
     BEFORE UPDATE ON public.support_tickets

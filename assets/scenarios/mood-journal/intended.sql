@@ -214,6 +214,12 @@ SELECT "id" AS id, "userId" AS user_id, "summary" AS summary, "sourceType" AS so
        "sourceId" AS source_id, "createdAt" AS created_at
 FROM "UserMemory";
 
+-- The guide's table of names the code uses lists insight_run for InsightRun (its columns are
+-- already snake_case).
+CREATE OR REPLACE VIEW public.insight_run AS
+SELECT id, user_id, time_range_start, time_range_end, narrative, metrics, created_at
+FROM "InsightRun";
+
 -- The views must apply the querying user's RLS, not their owner's (PostgreSQL 15+; on 14 views
 -- always run with the owner's rights).
 DO $invoker$
@@ -222,7 +228,7 @@ DECLARE
 BEGIN
     IF current_setting('server_version_num')::int >= 150000 THEN
         FOREACH v IN ARRAY ARRAY['daily_mood', 'chat_session', 'chat_sessions', 'chat_messages',
-                                 'journal_entries', 'user_memory'] LOOP
+                                 'journal_entries', 'user_memory', 'insight_run'] LOOP
             EXECUTE format('ALTER VIEW public.%I SET (security_invoker = true)', v);
         END LOOP;
     END IF;
@@ -236,6 +242,9 @@ ALTER TABLE "DailyMood" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "JournalEntry" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "UserMemory" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "InsightRun" ENABLE ROW LEVEL SECURITY;
+-- Prisma's history table sits in the exposed schema too: only its owner (Prisma migrate) and the
+-- service role use it.
+ALTER TABLE "_prisma_migrations" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.calendar_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.users_roles ENABLE ROW LEVEL SECURITY;
@@ -308,6 +317,9 @@ CREATE POLICY "InsightRun_delete_own" ON "InsightRun"
 CREATE POLICY "InsightRun_service_role" ON "InsightRun"
     FOR ALL TO service_role USING (true) WITH CHECK (true);
 
+CREATE POLICY "_prisma_migrations_service_role" ON "_prisma_migrations"
+    FOR ALL TO service_role USING (true) WITH CHECK (true);
+
 CREATE POLICY "profiles_select_own" ON public.profiles
     FOR SELECT TO authenticated USING ((SELECT auth.uid()) = user_id);
 CREATE POLICY "profiles_insert_own" ON public.profiles
@@ -346,14 +358,15 @@ REVOKE ALL ON "ChatMessage", "ChatSession", "DailyMood", "JournalEntry", "UserMe
               public.profiles, public.calendar_events, public.users_roles, public.billing_customers,
               public.webhook_events,
               public.daily_mood, public.chat_session, public.chat_sessions, public.chat_messages,
-              public.journal_entries, public.user_memory
+              public.journal_entries, public.user_memory, public.insight_run,
+              "_prisma_migrations"
     FROM anon, authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON "ChatMessage", "ChatSession", "DailyMood", "JournalEntry", "UserMemory",
                                         public.profiles, public.calendar_events,
                                         public.daily_mood, public.chat_session, public.chat_sessions,
                                         public.chat_messages, public.journal_entries, public.user_memory
     TO authenticated;
-GRANT SELECT, INSERT, DELETE ON "InsightRun" TO authenticated;
+GRANT SELECT, INSERT, DELETE ON "InsightRun", public.insight_run TO authenticated;
 GRANT SELECT ON public.users_roles, public.billing_customers TO authenticated;
 
 -- Prisma migration history ------------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ CREATE INDEX "idx_viewer_links_created_by" ON "viewer_links" ("created_by");
 CREATE INDEX "idx_short_viewer_links_created_by" ON "short_viewer_links" ("created_by");
 CREATE INDEX "idx_session_tokens_link_id" ON "session_tokens" ("link_id");
 CREATE INDEX "idx_session_tokens_expires_at" ON "session_tokens" ("expires_at");
+CREATE INDEX "idx_session_tokens_created_by" ON "session_tokens" ("created_by");
 
 -- Data ------------------------------------------------------------------------------------------
 -- The default admin, never changed since deployment. Hashed with pgcrypto's bcrypt like

@@ -135,8 +135,11 @@ CREATE INDEX "idx_viewer_links_created_by" ON "viewer_links" ("created_by");
 CREATE INDEX "idx_short_viewer_links_created_by" ON "short_viewer_links" ("created_by");
 CREATE INDEX "idx_session_tokens_link_id" ON "session_tokens" ("link_id");
 CREATE INDEX "idx_session_tokens_expires_at" ON "session_tokens" ("expires_at");
+CREATE INDEX "idx_session_tokens_created_by" ON "session_tokens" ("created_by");
 CREATE INDEX "idx_chat_messages_session_id" ON "chat_messages" ("session_id");
 CREATE INDEX "idx_chat_messages_created_at" ON "chat_messages" ("created_at");
+CREATE INDEX "idx_chat_messages_sender_id" ON "chat_messages" ("sender_id");
+CREATE INDEX "idx_chat_messages_recipient_id" ON "chat_messages" ("recipient_id");
 CREATE INDEX "idx_chat_participants_session_id" ON "chat_participants" ("session_id");
 CREATE INDEX "idx_chat_participants_user_id" ON "chat_participants" ("user_id");
 

@@ -1,0 +1,91 @@
+//! What a check reports.
+
+use serde::Serialize;
+
+pub use crate::checklist::Severity;
+
+/// Where in a checklist an item was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    /// The checklist file's path, or `preset:NAME`.
+    pub file: String,
+    pub line: usize,
+}
+
+/// One thing that is not as it should be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable across runs: `rule:object` (e.g. `table.missing:public.session`).
+    pub id: String,
+    /// The checklist rule or lint that produced it (e.g. `table.missing`, `lint.unindexed_foreign_key`).
+    pub rule: String,
+    pub severity: Severity,
+    /// Schema-qualified, quoted as PostgreSQL would (`public."UserProfile"`).
+    pub object: String,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    pub message: String,
+    /// Why it matters, in words the engineer reads next to the ✘.
+    pub why: Option<String>,
+    /// What to do about it.
+    pub remedy: Option<String>,
+    /// The checklist item it came from (None for lints).
+    pub source: Option<SourceRef>,
+    /// pgmend can generate a fix for it.
+    pub fixable: bool,
+}
+
+impl Finding {
+    /// A finding with the required parts; the rest is filled with the builder methods.
+    pub fn new(rule: &str, severity: Severity, object: String, message: String) -> Finding {
+        Finding {
+            id: format!("{rule}:{object}"),
+            rule: rule.to_string(),
+            severity,
+            object,
+            expected: None,
+            actual: None,
+            message,
+            why: None,
+            remedy: None,
+            source: None,
+            fixable: false,
+        }
+    }
+
+    pub fn expected(mut self, e: impl Into<String>) -> Self {
+        self.expected = Some(e.into());
+        self
+    }
+
+    pub fn actual(mut self, a: impl Into<String>) -> Self {
+        self.actual = Some(a.into());
+        self
+    }
+
+    pub fn why(mut self, w: Option<&str>) -> Self {
+        self.why = w.map(str::to_string);
+        self
+    }
+
+    pub fn remedy(mut self, r: impl Into<String>) -> Self {
+        self.remedy = Some(r.into());
+        self
+    }
+
+    pub fn fixable(mut self, f: bool) -> Self {
+        self.fixable = f;
+        self
+    }
+
+    pub fn source(mut self, s: SourceRef) -> Self {
+        self.source = Some(s);
+        self
+    }
+
+    /// Makes the id unique when one rule finds several things on one object.
+    pub fn id_suffix(mut self, suffix: &str) -> Self {
+        self.id = format!("{}/{suffix}", self.id);
+        self
+    }
+}

@@ -1,0 +1,159 @@
+//! `[[data]]` queries, `[[credential]]` default passwords and `[[migration]]` records.
+
+use crate::check::ItemResult;
+use crate::checklist::{MigrationTool, Severity};
+use crate::db::catalog::MigrationSource;
+
+use super::{Ctx, q};
+
+pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
+    for d in &ctx.cl.file.data {
+        let spec = d.get_ref();
+        let object = format!("data: {}", spec.name);
+        let mut item = ctx.item(
+            "data",
+            object.clone(),
+            d.span().start,
+            spec.severity,
+            Severity::Medium,
+            &spec.why,
+        );
+        let key = (ctx.cl.source.clone(), ctx.cl.line(d.span().start));
+        match ctx.facts.data.get(&key) {
+            Some(Ok(true)) => {}
+            Some(Ok(false)) => {
+                let f = item.fail(
+                    "data.false",
+                    object.clone(),
+                    format!("{} does not hold", spec.name),
+                );
+                f.expected = Some(format!("true: {}", spec.query.trim()));
+                f.actual = Some("false".into());
+            }
+            Some(Err(e)) => {
+                let f = item.fail(
+                    "data.error",
+                    object.clone(),
+                    format!("the query for {} failed: {e}", spec.name),
+                );
+                f.expected = Some(spec.query.trim().to_string());
+                f.actual = Some(e.clone());
+            }
+            None => {
+                item.fail(
+                    "data.unchecked",
+                    object.clone(),
+                    format!(
+                        "{} was not evaluated (no database connection for data checks)",
+                        spec.name
+                    ),
+                );
+            }
+        }
+        item.done(out);
+    }
+}
+
+pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
+    for c in &ctx.cl.file.credentials {
+        let spec = c.get_ref();
+        let (schema, table) = ctx.qualify(&spec.table, spec.schema.as_deref());
+        let object = format!(
+            "{} where {} = '{}'",
+            q(&schema, &table),
+            spec.user_column,
+            spec.user
+        );
+        let mut item = ctx.item(
+            "credential",
+            object.clone(),
+            c.span().start,
+            spec.severity,
+            Severity::Critical,
+            &spec.why,
+        );
+        let key = (ctx.cl.source.clone(), ctx.cl.line(c.span().start));
+        match ctx.facts.credentials.get(&key) {
+            Some(Ok(false)) => {}
+            Some(Ok(true)) => {
+                let f = item.fail(
+                    "credential.default_password",
+                    object.clone(),
+                    format!(
+                        "user {} still has the default password the checklist names",
+                        spec.user
+                    ),
+                );
+                f.expected = Some("a changed password".into());
+                f.actual =
+                    Some("the shipped default password verifies against the stored hash".into());
+            }
+            Some(Err(e)) => {
+                let f = item.fail(
+                    "credential.error",
+                    object.clone(),
+                    format!("cannot read the password hash: {e}"),
+                );
+                f.actual = Some(e.clone());
+            }
+            None => {
+                item.fail(
+                    "credential.unchecked",
+                    object.clone(),
+                    "not evaluated (no database connection for data checks)".into(),
+                );
+            }
+        }
+        item.done(out);
+    }
+}
+
+fn source_of(t: MigrationTool) -> MigrationSource {
+    match t {
+        MigrationTool::Prisma => MigrationSource::Prisma,
+        MigrationTool::Typeorm => MigrationSource::TypeOrm,
+        MigrationTool::Supabase => MigrationSource::Supabase,
+        MigrationTool::Drizzle => MigrationSource::Drizzle,
+        MigrationTool::Knex => MigrationSource::Knex,
+    }
+}
+
+pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
+    for m in &ctx.cl.file.migrations {
+        let spec = m.get_ref();
+        let source = source_of(spec.tool);
+        let object = format!("{source:?} migration {}", spec.name);
+        let mut item = ctx.item(
+            "migration",
+            object.clone(),
+            m.span().start,
+            spec.severity,
+            Severity::Medium,
+            &spec.why,
+        );
+        let found: Vec<_> = ctx
+            .snap
+            .migrations
+            .iter()
+            .filter(|x| x.source == source && x.name == spec.name)
+            .collect();
+        if found.is_empty() {
+            let f = item.fail(
+                "migration.missing",
+                object.clone(),
+                format!("{object} is not recorded as applied"),
+            );
+            f.expected = Some("applied".into());
+            f.actual = Some("not recorded".into());
+        } else if !found.iter().any(|x| x.finished) {
+            let f = item.fail(
+                "migration.failed",
+                object.clone(),
+                format!("{object} is recorded but did not finish (failed or rolled back)"),
+            );
+            f.expected = Some("applied".into());
+            f.actual = Some("failed".into());
+        }
+        item.done(out);
+    }
+}

@@ -1,0 +1,116 @@
+//! Checklist items compared with the snapshot, one file per kind of item.
+
+mod data;
+mod objects;
+mod policies;
+mod security;
+mod tables;
+
+use crate::checklist::{Checklist, Severity};
+use crate::db::catalog::Snapshot;
+use crate::sql::qualified;
+
+use super::facts::Facts;
+use super::{Finding, ItemResult, SourceRef};
+
+/// What every item check works with.
+pub(crate) struct Ctx<'a> {
+    pub snap: &'a Snapshot,
+    pub cl: &'a Checklist,
+    pub facts: &'a Facts,
+}
+
+impl Ctx<'_> {
+    pub fn source(&self, offset: usize) -> SourceRef {
+        SourceRef {
+            file: self.cl.source.clone(),
+            line: self.cl.line(offset),
+        }
+    }
+
+    /// `(schema, name)` for a name as the checklist wrote it.
+    pub fn qualify(&self, name: &str, schema: Option<&str>) -> (String, String) {
+        self.cl.qualify(name, schema)
+    }
+
+    /// Starts an item result; findings are added with [`Item::fail`].
+    pub fn item(
+        &self,
+        kind: &'static str,
+        object: String,
+        offset: usize,
+        severity: Option<Severity>,
+        default: Severity,
+        why: &Option<String>,
+    ) -> Item {
+        Item(ItemResult {
+            kind,
+            object,
+            severity: severity.unwrap_or(default),
+            why: why.clone(),
+            source: self.source(offset),
+            findings: Vec::new(),
+        })
+    }
+}
+
+/// An item result being built.
+pub(crate) struct Item(pub ItemResult);
+
+impl Item {
+    /// Adds a finding with the item's severity, why and source. `rule` is like `table.missing`.
+    pub fn fail(&mut self, rule: &str, object: String, message: String) -> &mut Finding {
+        self.fail_with(rule, object, message, None, None)
+    }
+
+    /// Adds a finding; a sub-spec's own severity and why win over the item's.
+    pub fn fail_with(
+        &mut self,
+        rule: &str,
+        object: String,
+        message: String,
+        severity: Option<Severity>,
+        why: Option<&str>,
+    ) -> &mut Finding {
+        let f = Finding::new(rule, severity.unwrap_or(self.0.severity), object, message)
+            .why(why.or(self.0.why.as_deref()))
+            .source(self.0.source.clone());
+        // One rule may find several things on one object: keep ids unique within the item.
+        let n = self.0.findings.iter().filter(|x| x.id == f.id).count();
+        let f = if n > 0 {
+            f.id_suffix(&n.to_string())
+        } else {
+            f
+        };
+        self.0.findings.push(f);
+        self.0.findings.last_mut().expect("just pushed")
+    }
+
+    pub fn done(self, out: &mut Vec<ItemResult>) {
+        out.push(self.0);
+    }
+}
+
+/// Checks every item of one checklist, in the file's order of kinds.
+pub(crate) fn check_all(snap: &Snapshot, cl: &Checklist, facts: &Facts, out: &mut Vec<ItemResult>) {
+    let ctx = Ctx { snap, cl, facts };
+    objects::schemas(&ctx, out);
+    objects::extensions(&ctx, out);
+    objects::enums(&ctx, out);
+    tables::tables(&ctx, out);
+    objects::indexes(&ctx, out);
+    objects::views(&ctx, out);
+    security::rls(&ctx, out);
+    policies::policies(&ctx, out);
+    objects::triggers(&ctx, out);
+    objects::functions(&ctx, out);
+    security::grants(&ctx, out);
+    data::data(&ctx, out);
+    data::credentials(&ctx, out);
+    data::migrations(&ctx, out);
+}
+
+/// `schema.name` quoted.
+pub(crate) fn q(schema: &str, name: &str) -> String {
+    qualified(schema, name)
+}

@@ -1,0 +1,262 @@
+//! `[[policy]]` items: by name, by shape, or from a template (owner policies, service-role
+//! bypass).
+
+use crate::check::ItemResult;
+use crate::checklist::{Command, PolicyItem, PolicyTemplate, Severity};
+use crate::db::catalog::{Policy, PolicyCommand, Table};
+use crate::sql::quote_ident;
+
+use super::tables::{find_table, squash};
+use super::{Ctx, Item, q};
+
+fn command_of(c: Command) -> PolicyCommand {
+    match c {
+        Command::All => PolicyCommand::All,
+        Command::Select => PolicyCommand::Select,
+        Command::Insert => PolicyCommand::Insert,
+        Command::Update => PolicyCommand::Update,
+        Command::Delete => PolicyCommand::Delete,
+    }
+}
+
+fn word(c: PolicyCommand) -> &'static str {
+    match c {
+        PolicyCommand::All => "ALL",
+        PolicyCommand::Select => "SELECT",
+        PolicyCommand::Insert => "INSERT",
+        PolicyCommand::Update => "UPDATE",
+        PolicyCommand::Delete => "DELETE",
+    }
+}
+
+/// The policy applies to `cmd` (an ALL policy applies to every command).
+fn covers(p: &Policy, cmd: PolicyCommand) -> bool {
+    p.command == cmd || p.command == PolicyCommand::All
+}
+
+fn roles_match(p: &Policy, want: &[String]) -> bool {
+    want.iter().all(|r| p.roles.iter().any(|pr| pr == r))
+}
+
+fn describe(p: &Policy) -> String {
+    format!(
+        "{} {} TO {}{}{}",
+        quote_ident(&p.name),
+        word(p.command),
+        p.roles.join(", "),
+        p.using_expr
+            .as_ref()
+            .map(|u| format!(" USING ({u})"))
+            .unwrap_or_default(),
+        p.with_check_expr
+            .as_ref()
+            .map(|w| format!(" WITH CHECK ({w})"))
+            .unwrap_or_default()
+    )
+}
+
+fn shape_matches(p: &Policy, spec: &PolicyItem) -> bool {
+    spec.command.is_none_or(|c| p.command == command_of(c))
+        && spec.roles.as_ref().is_none_or(|r| roles_match(p, r))
+        && spec.permissive.is_none_or(|pm| pm == p.permissive)
+        && spec.using.as_ref().is_none_or(|u| {
+            p.using_expr.as_deref().is_some_and(|have| {
+                crate::check::types::expr_key(have).contains(&crate::check::types::expr_key(u))
+            })
+        })
+        && spec.with_check.as_ref().is_none_or(|w| {
+            p.with_check_expr.as_deref().is_some_and(|have| {
+                crate::check::types::expr_key(have).contains(&crate::check::types::expr_key(w))
+            })
+        })
+}
+
+pub(crate) fn policies(ctx: &Ctx, out: &mut Vec<ItemResult>) {
+    for p in &ctx.cl.file.policies {
+        let spec = p.get_ref();
+        let (schema, table) = ctx.qualify(&spec.table, spec.schema.as_deref());
+        let tq = q(&schema, &table);
+        let object = match (&spec.name, spec.template) {
+            (Some(n), _) => format!("policy {} on {tq}", quote_ident(n)),
+            (None, Some(PolicyTemplate::Owner)) => format!("owner policies on {tq}"),
+            (None, Some(PolicyTemplate::ServiceRoleBypass)) => {
+                format!("service-role policy on {tq}")
+            }
+            (None, None) => format!("policy on {tq}"),
+        };
+        let mut item = ctx.item(
+            "policy",
+            object.clone(),
+            p.span().start,
+            spec.severity,
+            Severity::High,
+            &spec.why,
+        );
+        let Some(t) = find_table(ctx, &schema, &table) else {
+            let f = item.fail(
+                "policy.table_missing",
+                object.clone(),
+                format!("{object}: table {tq} does not exist"),
+            );
+            f.actual = Some("table absent".into());
+            item.done(out);
+            continue;
+        };
+        match spec.template {
+            Some(PolicyTemplate::Owner) => owner(spec, t, &object, &mut item),
+            Some(PolicyTemplate::ServiceRoleBypass) => {
+                if !t.policies.iter().any(|x| {
+                    x.permissive
+                        && x.command == PolicyCommand::All
+                        && x.roles.iter().any(|r| r == "service_role")
+                }) {
+                    let f = item.fail(
+                        "policy.missing",
+                        object.clone(),
+                        format!("{tq} has no policy letting service_role do everything"),
+                    );
+                    f.expected = Some("FOR ALL TO service_role USING (true)".into());
+                    f.actual = Some(summary(t));
+                }
+            }
+            None => by_name_or_shape(spec, t, &object, &mut item),
+        }
+        item.done(out);
+    }
+}
+
+fn summary(t: &Table) -> String {
+    if t.policies.is_empty() {
+        "no policies".into()
+    } else {
+        t.policies
+            .iter()
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn by_name_or_shape(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item) {
+    match &spec.name {
+        Some(name) => match t.policies.iter().find(|x| &x.name == name) {
+            None => {
+                let f = item.fail(
+                    "policy.missing",
+                    object.to_string(),
+                    format!("{object} does not exist"),
+                );
+                f.actual = Some(summary(t));
+            }
+            Some(x) if !shape_matches(x, spec) => {
+                let f = item.fail(
+                    "policy.shape",
+                    object.to_string(),
+                    format!("{object} does not have the expected shape"),
+                );
+                f.expected = Some(expected_shape(spec));
+                f.actual = Some(describe(x));
+            }
+            Some(_) => {}
+        },
+        None => {
+            if !t.policies.iter().any(|x| shape_matches(x, spec)) {
+                let f = item.fail(
+                    "policy.missing",
+                    object.to_string(),
+                    format!("no policy on {} matches", q(&t.schema, &t.name)),
+                );
+                f.expected = Some(expected_shape(spec));
+                f.actual = Some(summary(t));
+            }
+        }
+    }
+}
+
+fn expected_shape(spec: &PolicyItem) -> String {
+    let mut s = spec
+        .command
+        .map(|c| word(command_of(c)).to_string())
+        .unwrap_or_else(|| "any command".into());
+    if let Some(r) = &spec.roles {
+        s.push_str(&format!(" TO {}", r.join(", ")));
+    }
+    if let Some(u) = &spec.using {
+        s.push_str(&format!(" USING (… {u} …)"));
+    }
+    if let Some(w) = &spec.with_check {
+        s.push_str(&format!(" WITH CHECK (… {w} …)"));
+    }
+    s
+}
+
+/// One permissive policy per command for the roles, whose expression compares the owner
+/// column with the current user's id.
+fn owner(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item) {
+    let column = spec.column.clone().unwrap_or_default();
+    let roles = spec
+        .roles
+        .clone()
+        .unwrap_or_else(|| vec!["authenticated".to_string()]);
+    let commands = spec.commands.clone().unwrap_or_else(|| {
+        vec![
+            Command::Select,
+            Command::Insert,
+            Command::Update,
+            Command::Delete,
+        ]
+    });
+    let col_plain = squash(&column);
+    let col_quoted = squash(&quote_ident(&column));
+    let mentions_owner = |e: &Option<String>| {
+        e.as_deref().is_some_and(|e| {
+            let s = squash(e);
+            (s.contains(&col_quoted) || s.contains(&col_plain))
+                && (s.contains("uid()")
+                    || s.contains("current_user")
+                    || s.contains("current_setting("))
+        })
+    };
+    for c in commands {
+        let cmd = command_of(c);
+        let ok = t.policies.iter().any(|p| {
+            p.permissive
+                && covers(p, cmd)
+                && roles_match(p, &roles)
+                && match cmd {
+                    PolicyCommand::Insert => mentions_owner(&p.with_check_expr),
+                    _ => mentions_owner(&p.using_expr),
+                }
+        });
+        if !ok {
+            let f = item.fail(
+                "policy.owner_missing",
+                object.to_string(),
+                format!(
+                    "{} has no {} policy for {} restricted to the owner's rows ({})",
+                    q(&t.schema, &t.name),
+                    word(cmd),
+                    roles.join(", "),
+                    quote_ident(&column)
+                ),
+            );
+            f.id = format!(
+                "policy.owner_missing:{}/{}",
+                q(&t.schema, &t.name),
+                word(cmd)
+            );
+            f.expected = Some(format!(
+                "FOR {} TO {} {} ((select auth.uid()) = {})",
+                word(cmd),
+                roles.join(", "),
+                if cmd == PolicyCommand::Insert {
+                    "WITH CHECK"
+                } else {
+                    "USING"
+                },
+                quote_ident(&column)
+            ));
+            f.actual = Some(summary(t));
+        }
+    }
+}

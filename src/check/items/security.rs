@@ -1,0 +1,204 @@
+//! `[[rls]]` rules and `[[grant]]` expectations.
+
+use crate::check::ItemResult;
+use crate::check::privileges::table_privileges;
+use crate::checklist::{RlsState, Severity};
+use crate::db::catalog::{Privilege, RelationKind, Table};
+use crate::sql::quote_ident;
+
+use super::tables::{rls_state, rls_word};
+use super::{Ctx, q};
+
+fn satisfies(have: RlsState, want: RlsState) -> bool {
+    match want {
+        RlsState::Disabled => have == RlsState::Disabled,
+        RlsState::Enabled => have != RlsState::Disabled,
+        RlsState::Forced => have == RlsState::Forced,
+    }
+}
+
+fn is_table(t: &Table) -> bool {
+    matches!(t.kind, RelationKind::Table | RelationKind::PartitionedTable)
+}
+
+pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
+    for r in &ctx.cl.file.rls {
+        let spec = r.get_ref();
+        let want = spec.state.unwrap_or(RlsState::Enabled);
+        let (targets, object): (Vec<&Table>, String) = match &spec.table {
+            Some(t) => {
+                let (s, n) = ctx.qualify(t, spec.schema.as_deref());
+                let obj = q(&s, &n);
+                (
+                    ctx.snap
+                        .tables
+                        .iter()
+                        .filter(|x| is_table(x) && x.schema == s && x.name == n)
+                        .collect(),
+                    obj,
+                )
+            }
+            None => {
+                let schema = spec
+                    .schema
+                    .clone()
+                    .unwrap_or_else(|| ctx.cl.default_schema().to_string());
+                let label = match &spec.having_column {
+                    Some(c) => format!(
+                        "tables in {} with column {}",
+                        quote_ident(&schema),
+                        quote_ident(c)
+                    ),
+                    None => format!("tables in {}", quote_ident(&schema)),
+                };
+                let targets = ctx
+                    .snap
+                    .tables
+                    .iter()
+                    .filter(|t| is_table(t) && t.schema == schema && t.partition_of.is_none())
+                    .filter(|t| {
+                        spec.having_column
+                            .as_ref()
+                            .is_none_or(|c| t.columns.iter().any(|x| &x.name == c))
+                    })
+                    .filter(|t| {
+                        !spec
+                            .except
+                            .iter()
+                            .any(|e| e == &t.name || e == &format!("{}.{}", t.schema, t.name))
+                    })
+                    .collect();
+                (targets, label)
+            }
+        };
+        let mut item = ctx.item(
+            "rls",
+            object.clone(),
+            r.span().start,
+            spec.severity,
+            Severity::Critical,
+            &spec.why,
+        );
+        if spec.table.is_some() && targets.is_empty() {
+            let f = item.fail(
+                "rls.table_missing",
+                object.clone(),
+                format!("table {object} does not exist, so it cannot have row-level security"),
+            );
+            f.actual = Some("absent".into());
+        }
+        for t in targets {
+            let have = rls_state(t);
+            if !satisfies(have, want) {
+                let tq = q(&t.schema, &t.name);
+                let f = item.fail(
+                    "rls.state",
+                    tq.clone(),
+                    format!(
+                        "row-level security on {tq} is {}, expected {}",
+                        rls_word(have),
+                        rls_word(want)
+                    ),
+                );
+                f.expected = Some(rls_word(want).into());
+                f.actual = Some(rls_word(have).into());
+            }
+        }
+        item.done(out);
+    }
+}
+
+fn privilege_named(word: &str) -> Option<Privilege> {
+    use Privilege::*;
+    [
+        Select, Insert, Update, Delete, Truncate, References, Trigger, Maintain,
+    ]
+    .into_iter()
+    .find(|p| p.as_sql().eq_ignore_ascii_case(word.trim()))
+}
+
+pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
+    for g in &ctx.cl.file.grants {
+        let spec = g.get_ref();
+        let role = &spec.role;
+        let label = format!(
+            "privileges of {} on {}",
+            quote_ident(role),
+            spec.on.join(", ")
+        );
+        let default = if spec.deny.is_empty() {
+            Severity::High
+        } else {
+            Severity::Critical
+        };
+        let mut item = ctx.item(
+            "grant",
+            label,
+            g.span().start,
+            spec.severity,
+            default,
+            &spec.why,
+        );
+        let mut targets: Vec<&Table> = Vec::new();
+        for pattern in &spec.on {
+            let (schema, name) = ctx.qualify(pattern, None);
+            targets.extend(ctx.snap.tables.iter().filter(|t| {
+                t.schema == schema && (name == "*" || t.name == name) && t.partition_of.is_none()
+            }));
+        }
+        let deny_all = spec.deny.iter().any(|d| d.eq_ignore_ascii_case("ALL"));
+        let deny: Vec<Privilege> = spec
+            .deny
+            .iter()
+            .filter_map(|d| privilege_named(d))
+            .collect();
+        let allow: Vec<Privilege> = spec
+            .allow
+            .iter()
+            .filter_map(|a| privilege_named(a))
+            .collect();
+        for t in targets {
+            let tq = q(&t.schema, &t.name);
+            let have = table_privileges(ctx.snap, t, role);
+            let words = |ps: &mut dyn Iterator<Item = &Privilege>| {
+                ps.map(|p| p.as_sql()).collect::<Vec<_>>().join(", ")
+            };
+            let excess: Vec<&Privilege> = have
+                .iter()
+                .filter(|p| deny_all || deny.contains(p))
+                .collect();
+            if !excess.is_empty() {
+                let list = words(&mut excess.iter().copied());
+                let f = item.fail(
+                    "grant.excess",
+                    tq.clone(),
+                    format!("{} holds {list} on {tq}", quote_ident(role)),
+                );
+                f.id = format!("grant.excess:{tq}/{role}");
+                f.expected = Some(if deny_all {
+                    "no privilege".into()
+                } else {
+                    format!("none of {}", spec.deny.join(", "))
+                });
+                f.actual = Some(list);
+            }
+            let lacking: Vec<&Privilege> = allow.iter().filter(|p| !have.contains(p)).collect();
+            if !lacking.is_empty() {
+                let list = words(&mut lacking.iter().copied());
+                let f = item.fail(
+                    "grant.missing",
+                    tq.clone(),
+                    format!("{} lacks {list} on {tq}", quote_ident(role)),
+                );
+                f.id = format!("grant.missing:{tq}/{role}");
+                f.expected = Some(spec.allow.join(", "));
+                f.actual = Some(if have.is_empty() {
+                    "no privilege".into()
+                } else {
+                    words(&mut have.iter())
+                });
+            }
+        }
+        item.done(out);
+    }
+}

@@ -1,0 +1,344 @@
+//! `[[table]]` items: the table, its columns, keys, constraints and RLS state.
+
+use crate::check::types;
+use crate::checklist::{RlsState, Severity, TableItem, parse_fk_action, parse_reference};
+use crate::db::catalog::{ConstraintKind, RelationKind, Table};
+use crate::sql::quote_ident;
+
+use super::{Ctx, Item, q};
+use crate::check::ItemResult;
+
+pub(crate) fn rls_state(t: &Table) -> RlsState {
+    match (t.rls_enabled, t.rls_forced) {
+        (false, _) => RlsState::Disabled,
+        (true, false) => RlsState::Enabled,
+        (true, true) => RlsState::Forced,
+    }
+}
+
+pub(crate) fn rls_word(s: RlsState) -> &'static str {
+    match s {
+        RlsState::Disabled => "disabled",
+        RlsState::Enabled => "enabled",
+        RlsState::Forced => "forced",
+    }
+}
+
+/// A table (not a view) by schema and name.
+pub(crate) fn find_table<'a>(ctx: &Ctx<'a>, schema: &str, name: &str) -> Option<&'a Table> {
+    ctx.snap.tables.iter().find(|t| {
+        t.schema == schema
+            && t.name == name
+            && matches!(
+                t.kind,
+                RelationKind::Table | RelationKind::PartitionedTable | RelationKind::ForeignTable
+            )
+    })
+}
+
+pub(crate) fn tables(ctx: &Ctx, out: &mut Vec<ItemResult>) {
+    for spanned in &ctx.cl.file.tables {
+        let spec = spanned.get_ref();
+        let (schema, name) = ctx.qualify(&spec.name, spec.schema.as_deref());
+        let object = q(&schema, &name);
+        let mut item = ctx.item(
+            "table",
+            object.clone(),
+            spanned.span().start,
+            spec.severity,
+            Severity::High,
+            &spec.why,
+        );
+        match find_table(ctx, &schema, &name) {
+            None => {
+                let other = ctx.snap.table(&schema, &name);
+                let actual = match other {
+                    Some(t) => format!("a {:?} of that name", t.kind).to_lowercase(),
+                    None => "absent".to_string(),
+                };
+                let cols: Vec<String> = spec
+                    .columns
+                    .iter()
+                    .map(|c| quote_ident(&c.get_ref().name))
+                    .collect();
+                item.fail(
+                    "table.missing",
+                    object.clone(),
+                    format!("table {object} does not exist"),
+                )
+                .expected_actual(format!("table with columns {}", cols.join(", ")), actual);
+            }
+            Some(t) => check_table(ctx, spec, t, &mut item),
+        }
+        item.done(out);
+    }
+}
+
+trait ExpectedActual {
+    fn expected_actual(&mut self, e: String, a: String) -> &mut Self;
+}
+
+impl ExpectedActual for crate::check::Finding {
+    fn expected_actual(&mut self, e: String, a: String) -> &mut Self {
+        self.expected = Some(e);
+        self.actual = Some(a);
+        self
+    }
+}
+
+fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
+    let table = q(&t.schema, &t.name);
+    let ds = ctx.cl.default_schema();
+    for c in &spec.columns {
+        let c = c.get_ref();
+        let object = format!("{table}.{}", quote_ident(&c.name));
+        let Some(col) = t.columns.iter().find(|x| x.name == c.name) else {
+            let ty = c.data_type.clone().unwrap_or_else(|| "any type".into());
+            item.fail_with(
+                "column.missing",
+                object.clone(),
+                format!("column {object} does not exist"),
+                c.severity,
+                c.why.as_deref(),
+            )
+            .expected_actual(ty, "absent".into());
+            continue;
+        };
+        if let Some(ty) = &c.data_type
+            && !types::matches(ty, &col.data_type, ds)
+        {
+            item.fail_with(
+                "column.type",
+                object.clone(),
+                format!("column {object} has type {}, expected {ty}", col.data_type),
+                c.severity.or(Some(Severity::Medium)),
+                c.why.as_deref(),
+            )
+            .expected_actual(ty.clone(), col.data_type.clone());
+        }
+        if let Some(nullable) = c.nullable
+            && nullable == col.not_null
+        {
+            let word = |n: bool| if n { "nullable" } else { "NOT NULL" };
+            item.fail_with(
+                "column.nullable",
+                object.clone(),
+                format!(
+                    "column {object} is {}, expected {}",
+                    word(!col.not_null),
+                    word(nullable)
+                ),
+                c.severity.or(Some(Severity::Medium)),
+                c.why.as_deref(),
+            )
+            .expected_actual(word(nullable).into(), word(!col.not_null).into());
+        }
+        if let Some(def) = &c.default {
+            let actual = col
+                .default
+                .clone()
+                .or_else(|| col.identity.map(|_| "identity".to_string()));
+            let ok = actual
+                .as_deref()
+                .is_some_and(|a| types::normalize_default(a) == types::normalize_default(def));
+            if !ok {
+                let shown = actual.unwrap_or_else(|| "no default".into());
+                item.fail_with(
+                    "column.default",
+                    object.clone(),
+                    format!("column {object} defaults to {shown}, expected {def}"),
+                    c.severity.or(Some(Severity::Low)),
+                    c.why.as_deref(),
+                )
+                .expected_actual(def.clone(), shown);
+            }
+        }
+    }
+    if let Some(pk) = &spec.primary_key {
+        let actual = t
+            .constraints
+            .iter()
+            .find(|c| c.kind == ConstraintKind::PrimaryKey);
+        if actual.map(|c| &c.columns) != Some(pk) {
+            let shown = actual.map_or("no primary key".to_string(), |c| {
+                format!("({})", c.columns.join(", "))
+            });
+            item.fail(
+                "table.primary_key",
+                table.clone(),
+                format!(
+                    "{table} primary key is {shown}, expected ({})",
+                    pk.join(", ")
+                ),
+            )
+            .expected_actual(format!("({})", pk.join(", ")), shown);
+        }
+    }
+    foreign_keys(ctx, spec, t, item);
+    for u in &spec.unique {
+        let u = u.get_ref();
+        let mut want = u.columns.clone();
+        want.sort();
+        let has = |cols: &[String]| {
+            let mut c = cols.to_vec();
+            c.sort();
+            c == want
+        };
+        let by_constraint = t.constraints.iter().any(|c| {
+            matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey) && has(&c.columns)
+        });
+        let by_index = t.indexes.iter().any(|i| {
+            i.is_unique
+                && i.is_valid
+                && i.predicate.is_none()
+                && i.columns.iter().all(Option::is_some)
+                && has(&i.columns.iter().flatten().cloned().collect::<Vec<_>>())
+        });
+        if !by_constraint && !by_index {
+            item.fail_with(
+                "unique.missing",
+                table.clone(),
+                format!(
+                    "{table} has no unique constraint on ({})",
+                    u.columns.join(", ")
+                ),
+                u.severity,
+                u.why.as_deref(),
+            )
+            .expected_actual(format!("UNIQUE ({})", u.columns.join(", ")), "none".into());
+        }
+    }
+    for ch in &spec.checks {
+        let ch = ch.get_ref();
+        let checks = || {
+            t.constraints
+                .iter()
+                .filter(|c| c.kind == ConstraintKind::Check)
+        };
+        let found = match (&ch.name, &ch.expression) {
+            (Some(n), _) => checks().any(|c| &c.name == n),
+            (None, Some(e)) => {
+                checks().any(|c| types::expr_key(&c.definition).contains(&types::expr_key(e)))
+            }
+            (None, None) => true,
+        };
+        if !found {
+            let what = ch
+                .name
+                .clone()
+                .or_else(|| ch.expression.clone())
+                .unwrap_or_default();
+            item.fail_with(
+                "check.missing",
+                table.clone(),
+                format!("{table} lacks CHECK {what}"),
+                ch.severity,
+                ch.why.as_deref(),
+            )
+            .expected_actual(what, "absent".into());
+        }
+    }
+    if let Some(want) = spec.rls {
+        let have = rls_state(t);
+        if have != want {
+            item.fail_with(
+                "table.rls",
+                table.clone(),
+                format!(
+                    "row-level security on {table} is {}, expected {}",
+                    rls_word(have),
+                    rls_word(want)
+                ),
+                Some(Severity::Critical)
+                    .filter(|_| want != RlsState::Disabled)
+                    .or(spec.severity),
+                None,
+            )
+            .expected_actual(rls_word(want).into(), rls_word(have).into());
+        }
+    }
+}
+
+fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
+    let table = q(&t.schema, &t.name);
+    for fk in &spec.foreign_keys {
+        let fk = fk.get_ref();
+        let Some((ref_schema, ref_table, ref_cols)) = parse_reference(&fk.references) else {
+            continue; // rejected when the checklist was loaded
+        };
+        let ref_schema = ref_schema.unwrap_or_else(|| ctx.cl.default_schema().to_string());
+        let ref_cols = if ref_cols.is_empty() {
+            ctx.snap
+                .table(&ref_schema, &ref_table)
+                .and_then(|rt| {
+                    rt.constraints
+                        .iter()
+                        .find(|c| c.kind == ConstraintKind::PrimaryKey)
+                })
+                .map(|c| c.columns.clone())
+                .unwrap_or_default()
+        } else {
+            ref_cols
+        };
+        let label = format!(
+            "({}) REFERENCES {}({})",
+            fk.columns.join(", "),
+            q(&ref_schema, &ref_table),
+            ref_cols.join(", ")
+        );
+        let found = t
+            .constraints
+            .iter()
+            .filter_map(|c| c.foreign_key.as_ref().map(|f| (c, f)))
+            .find(|(c, f)| {
+                c.columns == fk.columns
+                    && f.referenced_schema == ref_schema
+                    && f.referenced_table == ref_table
+                    && (ref_cols.is_empty() || f.referenced_columns == ref_cols)
+            });
+        let Some((c, f)) = found else {
+            item.fail_with(
+                "fk.missing",
+                table.clone(),
+                format!("{table} lacks FOREIGN KEY {label}"),
+                fk.severity,
+                fk.why.as_deref(),
+            )
+            .expected_actual(format!("FOREIGN KEY {label}"), "absent".into());
+            continue;
+        };
+        for (want, have, what) in [
+            (&fk.on_delete, f.on_delete, "ON DELETE"),
+            (&fk.on_update, f.on_update, "ON UPDATE"),
+        ] {
+            if let Some(want) = want
+                && parse_fk_action(want) != Some(have)
+            {
+                let have_word = format!("{have:?}").to_ascii_uppercase();
+                item.fail_with(
+                    "fk.action",
+                    format!("{table}.{}", quote_ident(&c.name)),
+                    format!(
+                        "foreign key {} on {table} is {what} {have_word}, expected {what} {}",
+                        quote_ident(&c.name),
+                        want.to_uppercase()
+                    ),
+                    fk.severity.or(Some(Severity::Medium)),
+                    fk.why.as_deref(),
+                )
+                .expected_actual(
+                    format!("{what} {}", want.to_uppercase()),
+                    format!("{what} {have_word}"),
+                );
+            }
+        }
+    }
+}
+
+/// Lower case without spaces, for "contains" comparisons of SQL text.
+pub(crate) fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

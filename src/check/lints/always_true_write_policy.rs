@@ -1,0 +1,76 @@
+//! A permissive write policy whose condition is just `true`.
+//!
+//! Policies only for `service_role` or for roles that bypass row level security anyway
+//! (BYPASSRLS, superuser) are skipped: the policy changes nothing for them.
+
+use super::{Lint, LintContext, policy_object};
+use crate::check::Finding;
+use crate::check::finding::Severity;
+use crate::db::catalog::PolicyCommand;
+
+pub static LINT: Lint = Lint {
+    id: "always_true_write_policy",
+    severity: Severity::High,
+    title: "Write policy that allows everything",
+    why: "A permissive INSERT, UPDATE, DELETE or ALL policy whose USING or WITH CHECK is just \
+          `true` lets every role it names write any row, which makes row level security on the \
+          table meaningless for writes.",
+    remedy: "Replace `true` with the condition that ties a row to its writer, e.g. \
+             WITH CHECK (user_id = (select auth.uid())), or limit the policy TO service_role.",
+    run,
+};
+
+fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
+    let privileged = |role: &str| {
+        role == "service_role"
+            || ctx
+                .snapshot
+                .roles
+                .iter()
+                .any(|r| r.name == role && (r.bypass_rls || r.superuser))
+    };
+    let mut out = Vec::new();
+    for t in ctx.app_tables() {
+        for p in &t.policies {
+            let command = match p.command {
+                PolicyCommand::Select => continue,
+                PolicyCommand::All => "ALL",
+                PolicyCommand::Insert => "INSERT",
+                PolicyCommand::Update => "UPDATE",
+                PolicyCommand::Delete => "DELETE",
+            };
+            if !p.permissive || p.roles.iter().all(|r| privileged(r)) {
+                continue;
+            }
+            let mut clauses = Vec::new();
+            if p.using_expr.as_deref() == Some("true") {
+                clauses.push("USING (true)");
+            }
+            if p.with_check_expr.as_deref() == Some("true") {
+                clauses.push("WITH CHECK (true)");
+            }
+            if clauses.is_empty() {
+                continue;
+            }
+            let object = policy_object(p);
+            let roles: Vec<&str> = p
+                .roles
+                .iter()
+                .map(|r| if r == "public" { "PUBLIC" } else { r.as_str() })
+                .collect();
+            out.push(
+                lint.finding(
+                    object.clone(),
+                    format!(
+                        "{object} ({command} TO {}) has {}: any of these roles may write any row",
+                        roles.join(", "),
+                        clauses.join(" and ")
+                    ),
+                )
+                .expected("a condition restricting which rows may be written")
+                .actual(clauses.join(" ")),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,157 @@
+//! Comparing a snapshot with checklists, and running the lints. `run` is pure: everything it
+//! needs from the database is in the snapshot and the [`Facts`] gathered before it.
+
+pub mod facts;
+pub mod finding;
+mod items;
+pub mod lints;
+pub mod privileges;
+pub mod types;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use facts::{Facts, gather_facts};
+pub use finding::{Finding, Severity, SourceRef};
+
+use crate::checklist::{Checklist, LintSetting};
+use crate::db::catalog::Snapshot;
+
+/// One checklist item and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemResult {
+    /// `table`, `enum`, `index`, `view`, `rls`, `policy`, …
+    pub kind: &'static str,
+    /// The object the item is about, quoted as PostgreSQL would.
+    pub object: String,
+    pub severity: Severity,
+    pub why: Option<String>,
+    pub source: SourceRef,
+    /// Empty when the item holds (✔).
+    pub findings: Vec<Finding>,
+}
+
+impl ItemResult {
+    pub fn passed(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// The worst severity among the findings (the item's own when it passed).
+    pub fn worst(&self) -> Severity {
+        self.findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(self.severity)
+    }
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// The checklists used (file paths or `preset:NAME`).
+    pub checklists: Vec<String>,
+    pub items: Vec<ItemResult>,
+    /// Lint findings (lints are not checklist items: they only report what is wrong).
+    pub lint_findings: Vec<Finding>,
+    /// The lints that ran.
+    pub lints_run: Vec<String>,
+}
+
+impl Report {
+    /// Every finding: failed items' first, then lints'.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.items
+            .iter()
+            .flat_map(|i| &i.findings)
+            .chain(&self.lint_findings)
+    }
+
+    /// Findings per severity, worst first.
+    pub fn counts(&self) -> BTreeMap<Severity, usize> {
+        let mut m = BTreeMap::new();
+        for f in self.findings() {
+            *m.entry(f.severity).or_insert(0) += 1;
+        }
+        m
+    }
+
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings().map(|f| f.severity).max()
+    }
+}
+
+/// Lint switches from config.toml, applied before the checklists' own `[lints]`.
+pub type LintOverrides = BTreeMap<String, LintSetting>;
+
+/// Checks `snapshot` against `checklists` and runs the enabled lints.
+pub fn run(
+    snapshot: &Snapshot,
+    checklists: &[Checklist],
+    facts: &Facts,
+    overrides: &LintOverrides,
+) -> Report {
+    let mut report = Report {
+        checklists: checklists.iter().map(|c| c.source.clone()).collect(),
+        ..Default::default()
+    };
+    for c in checklists {
+        items::check_all(snapshot, c, facts, &mut report.items);
+    }
+    run_lints(snapshot, checklists, overrides, &mut report);
+    report
+}
+
+fn run_lints(
+    snapshot: &Snapshot,
+    checklists: &[Checklist],
+    overrides: &LintOverrides,
+    report: &mut Report,
+) {
+    let mut exposed: Vec<String> = checklists
+        .iter()
+        .flat_map(|c| c.exposed_schemas())
+        .collect();
+    if exposed.is_empty() {
+        exposed.push("public".into());
+    }
+    exposed.sort();
+    exposed.dedup();
+    let ctx = lints::LintContext {
+        snapshot,
+        exposed_schemas: &exposed,
+        platform: checklists.iter().find_map(|c| c.file.checklist.platform),
+        wants_snake_case_views: checklists
+            .iter()
+            .any(|c| c.file.views.iter().any(|v| v.get_ref().snake_case)),
+    };
+    for lint in lints::ALL {
+        let mut enabled = true;
+        let mut severity = None;
+        let settings = overrides.get(lint.id).into_iter().chain(
+            checklists
+                .iter()
+                .filter_map(|c| c.file.lints.get(lint.id).map(|s| s.get_ref())),
+        );
+        for s in settings {
+            match s {
+                LintSetting::Enabled(on) => enabled = *on,
+                LintSetting::Detailed(d) => {
+                    enabled = d.enabled;
+                    severity = d.severity.or(severity);
+                }
+            }
+        }
+        if !enabled {
+            continue;
+        }
+        report.lints_run.push(lint.id.to_string());
+        for mut f in (lint.run)(&ctx, lint) {
+            if let Some(s) = severity {
+                f.severity = s;
+            }
+            report.lint_findings.push(f);
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! The expected-schema checklist as written in TOML. Partial by design: it lists only what
+//! matters, and objects it does not mention are never errors. Every item may carry `severity`
+//! and `why`. Unknown keys are rejected (with the closest valid key suggested).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// How much a failed item matters. Ordered: `Info < Low < Medium < High < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// The platform a checklist is for; platform-aware lints use it (Supabase's anon role, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    Postgres,
+    Supabase,
+    Prisma,
+    Typeorm,
+    Drizzle,
+    Knex,
+}
+
+/// A whole checklist file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistFile {
+    #[serde(default)]
+    pub checklist: Meta,
+    /// Lint switches: `lint_id = false`, or `lint_id = { enabled = true, severity = "high" }`.
+    #[serde(default)]
+    pub lints: BTreeMap<String, Spanned<LintSetting>>,
+    #[serde(default, rename = "schema")]
+    pub schemas: Vec<Spanned<SchemaItem>>,
+    #[serde(default, rename = "extension")]
+    pub extensions: Vec<Spanned<ExtensionItem>>,
+    #[serde(default, rename = "enum")]
+    pub enums: Vec<Spanned<EnumItem>>,
+    #[serde(default, rename = "table")]
+    pub tables: Vec<Spanned<TableItem>>,
+    #[serde(default, rename = "index")]
+    pub indexes: Vec<Spanned<IndexItem>>,
+    #[serde(default, rename = "view")]
+    pub views: Vec<Spanned<ViewItem>>,
+    #[serde(default, rename = "rls")]
+    pub rls: Vec<Spanned<RlsItem>>,
+    #[serde(default, rename = "policy")]
+    pub policies: Vec<Spanned<PolicyItem>>,
+    #[serde(default, rename = "trigger")]
+    pub triggers: Vec<Spanned<TriggerItem>>,
+    #[serde(default, rename = "function")]
+    pub functions: Vec<Spanned<FunctionItem>>,
+    #[serde(default, rename = "grant")]
+    pub grants: Vec<Spanned<GrantItem>>,
+    #[serde(default, rename = "data")]
+    pub data: Vec<Spanned<DataItem>>,
+    #[serde(default, rename = "credential")]
+    pub credentials: Vec<Spanned<CredentialItem>>,
+    #[serde(default, rename = "migration")]
+    pub migrations: Vec<Spanned<MigrationItem>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub platform: Option<Platform>,
+    /// Schema of names written without one (default `public`).
+    pub default_schema: Option<String>,
+    /// Schemas an API exposes to clients (default `["public"]`): RLS and grant lints look here.
+    pub exposed_schemas: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum LintSetting {
+    Enabled(bool),
+    Detailed(LintDetail),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintDetail {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    pub severity: Option<Severity>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaItem {
+    pub name: String,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionItem {
+    pub name: String,
+    /// The schema the extension must be installed in, when it matters.
+    pub schema: Option<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumItem {
+    /// `name` or `schema.name` (or give `schema` separately).
+    pub name: String,
+    pub schema: Option<String>,
+    /// Labels that must exist.
+    pub values: Vec<String>,
+    /// The labels must be exactly these, in this order.
+    #[serde(default)]
+    pub exact: bool,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableItem {
+    pub name: String,
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub columns: Vec<Spanned<ColumnSpec>>,
+    pub primary_key: Option<Vec<String>>,
+    #[serde(default)]
+    pub foreign_keys: Vec<Spanned<ForeignKeySpec>>,
+    #[serde(default)]
+    pub unique: Vec<Spanned<UniqueSpec>>,
+    #[serde(default)]
+    pub checks: Vec<Spanned<CheckSpec>>,
+    /// Row-level security: `enabled`, `forced` or `disabled`.
+    pub rls: Option<RlsState>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RlsState {
+    Disabled,
+    Enabled,
+    Forced,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    pub name: String,
+    /// The type as written in SQL (`varchar(50)`, `timestamptz`, `user_role`, `text[]`).
+    /// Aliases are understood; a type without a length matches any length.
+    #[serde(rename = "type")]
+    pub data_type: Option<String>,
+    pub nullable: Option<bool>,
+    /// The default expression (compared after normalising casts and case).
+    pub default: Option<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForeignKeySpec {
+    pub columns: Vec<String>,
+    /// `table(col, …)` or `schema.table(col, …)`; columns default to the target's primary key.
+    pub references: String,
+    /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
+    pub on_delete: Option<String>,
+    pub on_update: Option<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UniqueSpec {
+    pub columns: Vec<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    /// Constraint name; or give `expression`, found in any CHECK constraint's definition.
+    pub name: Option<String>,
+    pub expression: Option<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexItem {
+    pub table: String,
+    pub schema: Option<String>,
+    /// Key columns in order; an expression is written as PostgreSQL prints it (`lower(email)`).
+    pub columns: Vec<String>,
+    /// Optional: an index with these columns under any name satisfies the item.
+    pub name: Option<String>,
+    pub unique: Option<bool>,
+    /// Partial index predicate, as PostgreSQL prints it.
+    #[serde(rename = "where")]
+    pub predicate: Option<String>,
+    pub method: Option<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewItem {
+    pub name: String,
+    pub schema: Option<String>,
+    /// Columns the view must expose.
+    pub columns: Option<Vec<String>>,
+    /// The table the view reads (`"ChatMessage"`): with `snake_case = true` the view must expose
+    /// every column of that table under its snake_case name (`userId AS user_id`).
+    pub over: Option<String>,
+    #[serde(default)]
+    pub snake_case: bool,
+    pub security_invoker: Option<bool>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+/// RLS for one table, or a rule over many: every table in `schema` (that has column
+/// `having_column`, when given).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RlsItem {
+    pub table: Option<String>,
+    pub schema: Option<String>,
+    pub having_column: Option<String>,
+    /// `enabled` (default) or `forced`.
+    pub state: Option<RlsState>,
+    /// Tables the rule leaves out.
+    #[serde(default)]
+    pub except: Vec<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Command {
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyTemplate {
+    /// One policy per command for `roles` (default authenticated) comparing `column` with the
+    /// user's id (`auth.uid()` on Supabase).
+    Owner,
+    /// A policy letting `service_role` do everything.
+    ServiceRoleBypass,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyItem {
+    pub table: String,
+    pub schema: Option<String>,
+    /// By name; or leave it out and describe the shape.
+    pub name: Option<String>,
+    pub command: Option<Command>,
+    pub roles: Option<Vec<String>>,
+    pub permissive: Option<bool>,
+    /// Text the USING expression must contain (as PostgreSQL prints it).
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+    pub template: Option<PolicyTemplate>,
+    /// Owner template: the column holding the owner's id.
+    pub column: Option<String>,
+    /// Owner template: the commands to cover (default all four).
+    pub commands: Option<Vec<Command>>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerItem {
+    pub table: String,
+    pub schema: Option<String>,
+    pub name: Option<String>,
+    /// `function` or `schema.function`.
+    pub function: Option<String>,
+    /// `before`, `after` or `instead of`.
+    pub timing: Option<String>,
+    /// `insert`, `update`, `delete`, `truncate`.
+    pub events: Option<Vec<String>>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionItem {
+    pub name: String,
+    pub schema: Option<String>,
+    /// Identity arguments as PostgreSQL prints them (`uuid, text`); any overload when absent.
+    pub arguments: Option<String>,
+    pub returns: Option<String>,
+    pub language: Option<String>,
+    pub security_definer: Option<bool>,
+    /// The function must pin its search_path (`SET search_path = …`).
+    pub search_path_set: Option<bool>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+/// What a role may (`allow`) or must not (`deny`, `["ALL"]` for any) do on tables.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantItem {
+    pub role: String,
+    /// Tables: `name`, `schema.name`, or `schema.*`.
+    pub on: Vec<String>,
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub deny: Vec<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+/// A read-only query that must return true (seed rows, invariants).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataItem {
+    pub name: String,
+    pub query: String,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+/// A known default password that must no longer work: the stored hash is read and verified.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialItem {
+    pub table: String,
+    pub schema: Option<String>,
+    pub user_column: String,
+    pub user: String,
+    pub hash_column: String,
+    pub password: String,
+    /// `bcrypt` (also what pgcrypto's `crypt(…, gen_salt('bf'))` writes).
+    pub algorithm: String,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MigrationTool {
+    Prisma,
+    Typeorm,
+    Supabase,
+    Drizzle,
+    Knex,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationItem {
+    pub tool: MigrationTool,
+    /// The recorded name (Prisma's folder name, TypeORM's class name, Supabase's version…).
+    pub name: String,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}

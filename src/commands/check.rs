@@ -1,0 +1,157 @@
+//! `pgmend check`: the snapshot against checklists (presets, files, SQL, another database),
+//! plus the lints; text, JSON or SARIF; exit code by the worst finding.
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::check::{self, Report};
+use crate::checklist::{Checklist, Severity, snapshot};
+use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FailOn};
+use crate::db::catalog::{self, ReadOptions};
+use crate::db::scratch;
+use crate::report::{check_text, sarif, style::Style};
+
+use super::{exit, open_session};
+
+/// The JSON document `pgmend check --format json` prints.
+#[derive(Debug, Serialize)]
+pub struct CheckJson<'a> {
+    /// Always "pgmend.check".
+    pub format: &'static str,
+    pub version: u32,
+    pub target: String,
+    pub summary: Summary,
+    #[serde(flatten)]
+    pub report: &'a Report,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub items: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub lint_findings: usize,
+    pub findings_by_severity: std::collections::BTreeMap<Severity, usize>,
+    pub worst: Option<Severity>,
+}
+
+async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Vec<Checklist>> {
+    let mut out = Vec::new();
+    for p in &args.presets {
+        out.push(Checklist::preset(p)?);
+    }
+    for f in &args.checklists {
+        out.push(Checklist::load(f)?);
+    }
+    if !args.expect_sql.is_empty() {
+        let files = scratch::sql_files(&args.expect_sql)?;
+        let standin = args
+            .standin
+            .as_deref()
+            .map(|_| crate::scenarios::SUPABASE_STANDIN);
+        let snap = scratch::snapshot_of_sql(&files, args.scratch_url.as_deref(), standin).await?;
+        let label = format!(
+            "expect-sql:{}",
+            args.expect_sql
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        out.push(
+            Checklist::parse(&snapshot::to_toml(&snap, &label), &label)
+                .context("the checklist captured from --expect-sql")?,
+        );
+    }
+    for url in &args.expect_db {
+        let conn = ConnArg {
+            conn: Some(url.clone()),
+        };
+        let mut session = open_session(cli, &conn, true).await?;
+        let opts = read_options(&session, &args.schemas);
+        let snap = catalog::read_snapshot(&mut session.conn, &opts).await?;
+        let label = format!("expect-db:{}", session.resolved.target);
+        out.push(
+            Checklist::parse(&snapshot::to_toml(&snap, &label), &label)
+                .context("the checklist captured from --expect-db")?,
+        );
+    }
+    if out.is_empty() {
+        anyhow::bail!(
+            "nothing to check against: give --preset NAME, --checklist FILE, --expect-sql PATH or --expect-db URL"
+        );
+    }
+    Ok(out)
+}
+
+pub(crate) fn read_options(session: &crate::db::Session, schemas: &[String]) -> ReadOptions {
+    ReadOptions {
+        schemas: schemas.to_vec(),
+        persistent_statements: !session.pooled,
+        statement_timeout_ms: session
+            .pooled
+            .then_some(session.statement_timeout.as_millis() as u64),
+    }
+}
+
+pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
+    let lists = checklists(cli, args).await?;
+    let mut session = open_session(cli, &args.conn, true).await?;
+    let opts = read_options(&session, &args.schemas);
+    let snap = catalog::read_snapshot(&mut session.conn, &opts).await?;
+    let facts = check::gather_facts(&mut session.conn, &lists).await;
+    let mut overrides = check::LintOverrides::new();
+    if args.no_lints {
+        for l in check::lints::ALL {
+            overrides.insert(
+                l.id.to_string(),
+                crate::checklist::LintSetting::Enabled(false),
+            );
+        }
+    }
+    let mut report = check::run(&snap, &lists, &facts, &overrides);
+    if args.no_lints {
+        report.lint_findings.clear();
+        report.lints_run.clear();
+    }
+    let target = session.resolved.target.to_string();
+    match args.format {
+        CheckFormat::Text => print!(
+            "{}",
+            check_text::render(&report, &target, args.show_passed, Style::detect())
+        ),
+        CheckFormat::Json => {
+            let passed = report.items.iter().filter(|i| i.passed()).count();
+            let doc = CheckJson {
+                format: "pgmend.check",
+                version: 1,
+                target,
+                summary: Summary {
+                    items: report.items.len(),
+                    passed,
+                    failed: report.items.len() - passed,
+                    lint_findings: report.lint_findings.len(),
+                    findings_by_severity: report.counts(),
+                    worst: report.worst(),
+                },
+                report: &report,
+            };
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        CheckFormat::Sarif => println!(
+            "{}",
+            serde_json::to_string_pretty(&sarif::render(&report, &target))?
+        ),
+    }
+    let threshold = match args.fail_on {
+        FailOn::Critical => Severity::Critical,
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low => Severity::Low,
+    };
+    Ok(if report.worst().is_some_and(|w| w >= threshold) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}

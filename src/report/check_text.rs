@@ -1,0 +1,106 @@
+//! `pgmend check` as text: failing items first, grouped by severity, each with why, expected,
+//! actual and where the checklist says so; then lint findings; then a summary line.
+
+use std::fmt::Write;
+
+use super::style::Style;
+use crate::check::{Finding, Report};
+use crate::checklist::Severity;
+
+pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", st.bold(&format!("pgmend check · {target}")));
+    let _ = writeln!(
+        o,
+        "{}",
+        st.dim(&format!("checklists: {}", r.checklists.join(", ")))
+    );
+    let failed: Vec<_> = r.items.iter().filter(|i| !i.passed()).collect();
+    for sev in Severity::ALL {
+        let here: Vec<&Finding> = failed
+            .iter()
+            .flat_map(|i| &i.findings)
+            .filter(|f| f.severity == sev)
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{}", st.severity(sev, &sev.as_str().to_uppercase()));
+        for f in here {
+            finding(&mut o, f, st);
+        }
+    }
+    if !r.lint_findings.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("LINTS"));
+        let mut lints: Vec<&Finding> = r.lint_findings.iter().collect();
+        lints.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(&b.rule)));
+        for f in lints {
+            finding(&mut o, f, st);
+        }
+    }
+    let passed = r.items.iter().filter(|i| i.passed()).count();
+    if show_passed && passed > 0 {
+        let _ = writeln!(o, "\n{}", st.ok("PASSED"));
+        for i in r.items.iter().filter(|i| i.passed()) {
+            let _ = writeln!(o, "  {} {} {}", st.ok("✔"), i.kind, i.object);
+        }
+    }
+    let counts = r.counts();
+    let by_sev: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|s| {
+            counts
+                .get(s)
+                .map(|n| st.severity(*s, &format!("{n} {}", s.as_str())))
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "\n{} items: {} passed, {} failed · {} lint findings{}",
+        r.items.len(),
+        st.ok(&passed.to_string()),
+        failed.len(),
+        r.lint_findings.len(),
+        if by_sev.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", by_sev.join(", "))
+        }
+    );
+    o
+}
+
+fn finding(o: &mut String, f: &Finding, st: Style) {
+    let _ = writeln!(
+        o,
+        "  {} {}  {}",
+        st.severity(f.severity, "✘"),
+        st.bold(&f.object),
+        f.message
+    );
+    let pad = "      ";
+    if let Some(w) = &f.why {
+        let _ = writeln!(o, "{pad}why: {w}");
+    }
+    match (&f.expected, &f.actual) {
+        (Some(e), Some(a)) => {
+            let _ = writeln!(o, "{pad}expected: {e}\n{pad}actual:   {a}");
+        }
+        (Some(e), None) => {
+            let _ = writeln!(o, "{pad}expected: {e}");
+        }
+        (None, Some(a)) => {
+            let _ = writeln!(o, "{pad}actual: {a}");
+        }
+        (None, None) => {}
+    }
+    if let Some(r) = &f.remedy {
+        let _ = writeln!(o, "{pad}remedy: {r}");
+    }
+    let at = f
+        .source
+        .as_ref()
+        .map(|s| format!("{}:{}", s.file, s.line))
+        .unwrap_or_default();
+    let _ = writeln!(o, "{pad}{}", st.dim(&format!("[{}] {at}", f.id)));
+}

@@ -1,0 +1,85 @@
+//! SARIF 2.1.0 for code-scanning tools: one rule per checklist rule or lint, one result per
+//! finding, located at the checklist line (lints: at the database object, logically).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::check::{Finding, Report, lints};
+use crate::checklist::Severity;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+pub fn render(r: &Report, target: &str) -> Value {
+    let mut rules: BTreeMap<String, Value> = BTreeMap::new();
+    for f in r.findings() {
+        rules.entry(f.rule.clone()).or_insert_with(|| rule(f));
+    }
+    let index: BTreeMap<&String, usize> = rules.keys().enumerate().map(|(i, k)| (k, i)).collect();
+    let results: Vec<Value> = r
+        .findings()
+        .map(|f| {
+            let mut locations = json!([{
+                "logicalLocations": [{ "fullyQualifiedName": f.object, "kind": "object" }]
+            }]);
+            if let Some(src) = &f.source {
+                locations[0]["physicalLocation"] = json!({
+                    "artifactLocation": { "uri": src.file },
+                    "region": { "startLine": src.line }
+                });
+            }
+            let mut text = f.message.clone();
+            if let Some(w) = &f.why {
+                text.push_str(&format!(" Why: {w}"));
+            }
+            json!({
+                "ruleId": f.rule,
+                "ruleIndex": index[&f.rule],
+                "level": level(f.severity),
+                "message": { "text": text },
+                "locations": locations,
+                "partialFingerprints": { "pgmendFindingId/v1": f.id },
+                "properties": { "severity": f.severity.as_str(), "expected": f.expected, "actual": f.actual, "database": target }
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "pgmend",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.into_values().collect::<Vec<_>>()
+            }},
+            "results": results
+        }]
+    })
+}
+
+fn rule(f: &Finding) -> Value {
+    let lint = f
+        .rule
+        .strip_prefix("lint.")
+        .and_then(|id| lints::ALL.iter().find(|l| l.id == id));
+    let (short, help) = match lint {
+        Some(l) => (l.title.to_string(), l.remedy.to_string()),
+        None => (
+            format!("checklist rule {}", f.rule),
+            f.why.clone().unwrap_or_else(|| f.message.clone()),
+        ),
+    };
+    json!({
+        "id": f.rule,
+        "name": f.rule.replace('.', "_"),
+        "shortDescription": { "text": short },
+        "help": { "text": help },
+        "defaultConfiguration": { "level": level(f.severity) }
+    })
+}

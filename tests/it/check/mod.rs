@@ -1,0 +1,42 @@
+//! The check engine against real databases.
+
+mod items;
+mod outputs;
+mod roundtrip;
+
+use pgmend::check::{self, Report};
+use pgmend::checklist::Checklist;
+use pgmend::db::catalog::{ReadOptions, read_snapshot};
+
+use crate::support::TestDb;
+
+/// Checks `db` against a checklist given as TOML text (lints off unless `lints`).
+pub async fn check_toml(db: &TestDb, toml: &str, lints: bool) -> Report {
+    let cl = Checklist::parse(toml, "test.toml").unwrap_or_else(|e| panic!("{e}"));
+    let mut c = db.connect().await;
+    let snap = read_snapshot(&mut c, &ReadOptions::default())
+        .await
+        .unwrap();
+    let facts = check::gather_facts(&mut c, std::slice::from_ref(&cl)).await;
+    let mut overrides = check::LintOverrides::new();
+    if !lints {
+        for l in check::lints::ALL {
+            overrides.insert(
+                l.id.to_string(),
+                pgmend::checklist::LintSetting::Enabled(false),
+            );
+        }
+    }
+    check::run(&snap, &[cl], &facts, &overrides)
+}
+
+/// The ids of every finding of failed items.
+pub fn failed_ids(r: &Report) -> Vec<String> {
+    let mut ids: Vec<String> = r
+        .items
+        .iter()
+        .flat_map(|i| i.findings.iter().map(|f| f.id.clone()))
+        .collect();
+    ids.sort();
+    ids
+}
