@@ -28,7 +28,7 @@ pub fn effective_roles(s: &Snapshot, role: &str) -> BTreeSet<String> {
         let Some(info) = s.roles.iter().find(|x| x.name == r) else {
             continue;
         };
-        if false && !info.inherit {
+        if !info.inherit {
             continue;
         }
         for g in &info.member_of {

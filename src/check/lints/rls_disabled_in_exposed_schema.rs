@@ -32,8 +32,8 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
                         object.clone(),
                         format!(
                             "row level security is disabled on {object}, in exposed schema {}; \
-                             no API role holds a privilege on it yet, but any future grant \
-                             exposes every row",
+                             neither PUBLIC nor an API role holds a privilege on it yet, but \
+                             any future grant exposes every row",
                             crate::sql::quote_ident(&t.schema)
                         ),
                     )

@@ -34,7 +34,7 @@ pub fn covers(index: &Index, columns: &[String]) -> bool {
         .map(|c| c.as_deref())
         .collect();
     let wanted: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
-    leading.is_some_and(|l| l == wanted) && index.columns[0].as_deref() == columns.first().map(String::as_str)
+    leading.is_some_and(|l| l == wanted)
 }
 
 fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
