@@ -1,5 +1,6 @@
 //! pgmend: inspect PostgreSQL application databases against an expected schema and mend them safely.
 
+pub mod app;
 pub mod check;
 pub mod checklist;
 pub mod cli;
@@ -11,3 +12,4 @@ pub mod pgserver;
 pub mod report;
 pub mod scenarios;
 pub mod sql;
+pub mod theme;

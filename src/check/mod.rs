@@ -109,13 +109,17 @@ fn run_lints(
     overrides: &LintOverrides,
     report: &mut Report,
 ) {
-    let mut exposed: Vec<String> = checklists
+    // Checklists that say which schemas are exposed decide (an empty list: none is); when
+    // none says, `public` is.
+    let said: Vec<&Vec<String>> = checklists
         .iter()
-        .flat_map(|c| c.exposed_schemas())
+        .filter_map(|c| c.file.checklist.exposed_schemas.as_ref())
         .collect();
-    if exposed.is_empty() {
-        exposed.push("public".into());
-    }
+    let mut exposed: Vec<String> = if said.is_empty() {
+        vec!["public".into()]
+    } else {
+        said.into_iter().flatten().cloned().collect()
+    };
     exposed.sort();
     exposed.dedup();
     let ctx = lints::LintContext {

@@ -116,7 +116,7 @@ fn presets_hold_what_their_seeds_single_out() {
             .iter()
             .filter(|v| v.get_ref().snake_case)
             .count(),
-        6
+        7
     );
     assert!(
         mj.file
@@ -168,7 +168,7 @@ fn unknown_key_is_located_and_corrected() {
         "[[table]]\nname = \"users\"\ncolumns = [\n    { name = \"id\" },\n    { name = \"email\", nulable = false },\n]\n",
     );
     assert!(
-        msg.starts_with("bad.toml:5:22: unknown field `nulable`"),
+        msg.starts_with("bad.toml:5:23: unknown field `nulable`"),
         "{msg}"
     );
     assert!(msg.ends_with("did you mean `nullable`?"), "{msg}");
@@ -217,6 +217,19 @@ fn semantic_errors_are_located() {
     let msg = parse_err("[[policy]]\ntable = \"t\"\ntemplate = \"owner\"\n");
     assert!(
         msg.starts_with("bad.toml:1:1: template = \"owner\" needs `column`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_lint_is_located_and_corrected() {
+    let msg = parse_err("[checklist]\nname = \"x\"\n\n[lints]\nunindexed_foreign_keys = false\n");
+    assert!(
+        msg.starts_with("bad.toml:5:26: unknown lint `unindexed_foreign_keys`"),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with("did you mean `unindexed_foreign_key`?"),
         "{msg}"
     );
 }

@@ -1,6 +1,7 @@
 -- Virtual Audience Platform v2.0 -- the database as it should be (the "comprehensive" init.sql:
 -- all 9 tables, both enums, the connect-pg-simple session table, performance indexes, the
--- default admin user and the application role's permissions).
+-- default admin user -- its default password changed after deployment -- and the application
+-- role's permissions).
 -- Plain PostgreSQL, Passport.js + express-session + connect-pg-simple, no migration tool.
 
 -- pgcrypto hashes the default admin password (bcrypt, like the application's bcrypt.hash()).
@@ -146,6 +147,9 @@ CREATE INDEX "idx_chat_participants_user_id" ON "chat_participants" ("user_id");
 -- Default admin user ("CHANGE IMMEDIATELY AFTER DEPLOYMENT") -----------------------------------------------
 INSERT INTO "users" ("username", "password", "email", "role")
 VALUES ('admin', crypt('virtualaudience2025', gen_salt('bf', 10)), 'admin@virtualaudience.local', 'admin');
+-- ... and changed right after deployment, as the write-up demands: the published default no longer
+-- logs in (a random password here; a real one is whatever the administrator chose).
+UPDATE "users" SET "password" = crypt(md5(random()::text), gen_salt('bf', 10)) WHERE "username" = 'admin';
 
 -- Permissions for the application role ----------------------------------------------------------------------
 GRANT USAGE ON SCHEMA public TO virtual_audience;

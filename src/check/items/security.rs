@@ -142,9 +142,23 @@ pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let mut targets: Vec<&Table> = Vec::new();
         for pattern in &spec.on {
             let (schema, name) = ctx.qualify(pattern, None);
+            let before = targets.len();
             targets.extend(ctx.snap.tables.iter().filter(|t| {
                 t.schema == schema && (name == "*" || t.name == name) && t.partition_of.is_none()
             }));
+            if name != "*" && targets.len() == before {
+                let tq = q(&schema, &name);
+                let f = item.fail(
+                    "grant.table_missing",
+                    tq.clone(),
+                    format!(
+                        "{tq} does not exist, so {} holds nothing on it",
+                        quote_ident(role)
+                    ),
+                );
+                f.id = format!("grant.table_missing:{tq}/{role}");
+                f.actual = Some("table absent".into());
+            }
         }
         let deny_all = spec.deny.iter().any(|d| d.eq_ignore_ascii_case("ALL"));
         let deny: Vec<Privilege> = spec

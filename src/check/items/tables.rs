@@ -205,7 +205,8 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 u.severity,
                 u.why.as_deref(),
             )
-            .expected_actual(format!("UNIQUE ({})", u.columns.join(", ")), "none".into());
+            .expected_actual(format!("UNIQUE ({})", u.columns.join(", ")), "none".into())
+            .id = format!("unique.missing:{table}({})", u.columns.join(", "));
         }
     }
     for ch in &spec.checks {
@@ -235,7 +236,8 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 ch.severity,
                 ch.why.as_deref(),
             )
-            .expected_actual(what, "absent".into());
+            .expected_actual(what.clone(), "absent".into())
+            .id = format!("check.missing:{table}/{what}");
         }
     }
     if let Some(want) = spec.rls {
@@ -304,7 +306,8 @@ fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 fk.severity,
                 fk.why.as_deref(),
             )
-            .expected_actual(format!("FOREIGN KEY {label}"), "absent".into());
+            .expected_actual(format!("FOREIGN KEY {label}"), "absent".into())
+            .id = format!("fk.missing:{table}({})", fk.columns.join(", "));
             continue;
         };
         for (want, have, what) in [

@@ -158,8 +158,8 @@ async fn each_difference_is_one_finding() {
     assert_eq!(
         failed_ids(&r),
         [
-            "check.missing:public.users",
-            "check.missing:public.users/1",
+            "check.missing:public.users/length(username) > 0",
+            "check.missing:public.users/username_not_blank",
             "column.default:public.users.created_at",
             "column.type:public.users.username",
             "enum.value_missing:public.user_role/engineer",

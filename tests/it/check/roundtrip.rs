@@ -105,6 +105,7 @@ async fn another_database_shows_every_difference() {
         "fk.missing",
         "function.missing",
         "grant.missing",
+        "grant.table_missing",
         "index.missing",
         "policy.missing",
         "table.missing",

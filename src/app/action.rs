@@ -1,0 +1,107 @@
+//! Actions: the keymap's vocabulary and the results effects send back. Everything that
+//! changes the state is an action.
+
+use std::sync::Arc;
+
+use crate::check::Report;
+use crate::db::catalog::Snapshot;
+
+use super::state::Tab;
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+pub enum Action {
+    // --- keymap vocabulary ---
+    Quit,
+    NextTab,
+    PrevTab,
+    GotoTab(Tab),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    HalfPageUp,
+    HalfPageDown,
+    Top,
+    Bottom,
+    /// `/`: start typing a filter for the current list.
+    StartFilter,
+    /// `?`: the help popup, generated from the live keymap.
+    Help,
+    /// `:`: the command palette.
+    Palette,
+    /// `R`: read the catalog again and re-run the checks.
+    Reload,
+    /// `y`: copy the selected object's name.
+    CopyName,
+    /// `Y`: copy the selected object's DDL.
+    CopyDdl,
+    /// Esc: close a popup, clear a filter, cancel what can be cancelled.
+    Back,
+    /// Scroll the detail pane.
+    DetailDown,
+    DetailUp,
+    // --- text input (filter, palette) ---
+    Input(char),
+    Backspace,
+    Submit,
+    // --- the world ---
+    Resize(u16, u16),
+    /// Time passes (spinner, elapsed time); the runtime sends it with the monotonic clock.
+    Tick(u64),
+    Connected(Result<ConnectionInfo, String>),
+    SnapshotLoaded {
+        request: u64,
+        result: Result<Arc<Snapshot>, String>,
+    },
+    CheckDone {
+        request: u64,
+        result: Result<Arc<Report>, String>,
+    },
+    /// An effect's outcome worth a line in the status bar.
+    Notice(String),
+}
+
+/// What the header shows about the connection.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConnectionInfo {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub user: String,
+    pub server_version: String,
+    pub read_only: bool,
+    pub production: bool,
+    pub profile: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Action {
+    /// Name and description of a keymap action, for help and config (`None` for results).
+    pub fn describe(&self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Action::Quit => ("quit", "leave pgmend"),
+            Action::NextTab => ("next_tab", "next tab"),
+            Action::PrevTab => ("prev_tab", "previous tab"),
+            Action::GotoTab(_) => ("goto_tab", "go to a tab"),
+            Action::Up => ("up", "move up"),
+            Action::Down => ("down", "move down"),
+            Action::PageUp => ("page_up", "page up"),
+            Action::PageDown => ("page_down", "page down"),
+            Action::HalfPageUp => ("half_page_up", "half a page up"),
+            Action::HalfPageDown => ("half_page_down", "half a page down"),
+            Action::Top => ("top", "first row"),
+            Action::Bottom => ("bottom", "last row"),
+            Action::StartFilter => ("filter", "filter the list as you type"),
+            Action::Help => ("help", "this help"),
+            Action::Palette => ("palette", "command palette"),
+            Action::Reload => ("reload", "read the catalog again and re-check"),
+            Action::CopyName => ("copy_name", "copy the object's name (OSC 52)"),
+            Action::CopyDdl => ("copy_ddl", "copy the object's DDL (OSC 52)"),
+            Action::Back => ("back", "close, clear the filter, cancel"),
+            Action::DetailDown => ("detail_down", "scroll the detail pane down"),
+            Action::DetailUp => ("detail_up", "scroll the detail pane up"),
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,21 @@
+//! Effects: work the pure core asks the runtime to do.
+
+use std::sync::Arc;
+
+use crate::db::catalog::Snapshot;
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Read the catalog (answer: `Action::SnapshotLoaded` with the same request id).
+    LoadSnapshot {
+        request: u64,
+    },
+    /// Gather facts and run the checks (answer: `Action::CheckDone`).
+    RunCheck {
+        request: u64,
+        snapshot: Arc<Snapshot>,
+    },
+    /// Put text on the clipboard of the terminal (OSC 52, works over SSH).
+    Copy(String),
+    Quit,
+}

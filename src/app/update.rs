@@ -1,0 +1,361 @@
+//! `update(&mut State, Action) -> Vec<Effect>`: every change of state, with no I/O. The
+//! runtime performs the effects and feeds their outcomes back as actions.
+
+use super::action::Action;
+use super::effect::Effect;
+use super::rows::{self, Row};
+use super::state::{Mode, Phase, State, Tab};
+
+/// Palette commands: (name, what it does, the action it runs).
+pub fn palette_commands() -> Vec<(&'static str, &'static str, Action)> {
+    let mut c: Vec<(&'static str, &'static str, Action)> = vec![
+        (
+            "reload",
+            "read the catalog again and re-check",
+            Action::Reload,
+        ),
+        ("help", "show the keys", Action::Help),
+        (
+            "copy name",
+            "copy the selected object's name",
+            Action::CopyName,
+        ),
+        (
+            "copy ddl",
+            "copy the selected object's DDL",
+            Action::CopyDdl,
+        ),
+        ("quit", "leave pgmend", Action::Quit),
+    ];
+    for t in Tab::ALL {
+        c.push((t.title(), "go to this tab", Action::GotoTab(t)));
+    }
+    c
+}
+
+pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str, Action)> {
+    let needle = input.to_lowercase();
+    palette_commands()
+        .into_iter()
+        .filter(|(n, _, _)| n.to_lowercase().contains(&needle))
+        .collect()
+}
+
+pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Resize(w, h) => {
+            s.width = w;
+            s.height = h;
+            clamp(s);
+            vec![]
+        }
+        Action::Tick(now) => {
+            s.now = now;
+            vec![]
+        }
+        Action::Connected(Ok(info)) => {
+            s.conn = info;
+            s.phase = Phase::Reading;
+            s.phase_since = s.now;
+            s.request += 1;
+            vec![Effect::LoadSnapshot { request: s.request }]
+        }
+        Action::Connected(Err(e)) => {
+            s.phase = Phase::Failed(e);
+            vec![]
+        }
+        Action::SnapshotLoaded { request, result } => {
+            if request != s.request {
+                return vec![]; // late: a newer reload is under way
+            }
+            match result {
+                Ok(snap) => {
+                    s.snapshot = Some(snap.clone());
+                    s.phase = Phase::Ready;
+                    s.checking = true;
+                    rebuild_all(s);
+                    vec![Effect::RunCheck {
+                        request,
+                        snapshot: snap,
+                    }]
+                }
+                Err(e) => {
+                    s.phase = Phase::Failed(e);
+                    vec![]
+                }
+            }
+        }
+        Action::CheckDone { request, result } => {
+            if request != s.request {
+                return vec![];
+            }
+            s.checking = false;
+            match result {
+                Ok(r) => {
+                    s.report = Some(r);
+                    rebuild(s, Tab::Checklist);
+                }
+                Err(e) => s.status = Some(format!("check failed: {e}")),
+            }
+            vec![]
+        }
+        Action::Notice(n) => {
+            s.status = Some(n);
+            vec![]
+        }
+        other => match s.mode.clone() {
+            Mode::Normal => normal(s, other),
+            Mode::Filter => filter(s, other),
+            Mode::Help { scroll } => help(s, other, scroll),
+            Mode::Palette { input, selected } => palette(s, other, input, selected),
+        },
+    }
+}
+
+fn normal(s: &mut State, a: Action) -> Vec<Effect> {
+    s.status = None;
+    let page = s.page_rows();
+    match a {
+        Action::Quit => {
+            s.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Back if !s.list().filter.is_empty() => {
+            s.list_mut().filter.clear();
+            let t = s.tab;
+            rebuild(s, t);
+        }
+        Action::NextTab => s.tab = Tab::ALL[(s.tab.index() + 1) % Tab::ALL.len()],
+        Action::PrevTab => s.tab = Tab::ALL[(s.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()],
+        Action::GotoTab(t) => s.tab = t,
+        Action::Up => step(s, -1),
+        Action::Down => step(s, 1),
+        Action::PageUp => step(s, -(page as i64)),
+        Action::PageDown => step(s, page as i64),
+        Action::HalfPageUp => step(s, -((page / 2).max(1) as i64)),
+        Action::HalfPageDown => step(s, (page / 2).max(1) as i64),
+        Action::Top => step(s, i64::MIN / 2),
+        Action::Bottom => step(s, i64::MAX / 2),
+        Action::StartFilter => s.mode = Mode::Filter,
+        Action::Help => s.mode = Mode::Help { scroll: 0 },
+        Action::Palette => {
+            s.mode = Mode::Palette {
+                input: String::new(),
+                selected: 0,
+            }
+        }
+        Action::DetailDown => s.list_mut().detail_scroll = s.list().detail_scroll.saturating_add(1),
+        Action::DetailUp => s.list_mut().detail_scroll = s.list().detail_scroll.saturating_sub(1),
+        Action::Reload => {
+            if matches!(s.phase, Phase::Connecting) {
+                return vec![];
+            }
+            s.request += 1;
+            s.phase = Phase::Reading;
+            s.phase_since = s.now;
+            s.status = Some("reloading…".into());
+            return vec![Effect::LoadSnapshot { request: s.request }];
+        }
+        Action::CopyName | Action::CopyDdl => {
+            let snap = s.snapshot.as_deref();
+            let report = s.report.as_deref();
+            let text = s.selected_row().and_then(|r| {
+                if matches!(a, Action::CopyName) {
+                    rows::name(*r, snap, report)
+                } else {
+                    rows::ddl(*r, snap)
+                }
+            });
+            return match text {
+                Some(t) => {
+                    s.status = Some(format!("copied {} characters", t.chars().count()));
+                    vec![Effect::Copy(t)]
+                }
+                None => {
+                    s.status = Some("nothing to copy here".into());
+                    vec![]
+                }
+            };
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn filter(s: &mut State, a: Action) -> Vec<Effect> {
+    let t = s.tab;
+    match a {
+        Action::Input(c) => {
+            s.list_mut().filter.push(c);
+            rebuild(s, t);
+        }
+        Action::Backspace => {
+            s.list_mut().filter.pop();
+            rebuild(s, t);
+        }
+        Action::Submit => s.mode = Mode::Normal,
+        Action::Back => {
+            s.list_mut().filter.clear();
+            s.mode = Mode::Normal;
+            rebuild(s, t);
+        }
+        Action::Up => step(s, -1),
+        Action::Down => step(s, 1),
+        Action::Quit => {
+            s.quit = true;
+            return vec![Effect::Quit];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn help(s: &mut State, a: Action, scroll: u16) -> Vec<Effect> {
+    match a {
+        Action::Back | Action::Help => s.mode = Mode::Normal,
+        Action::Down => {
+            s.mode = Mode::Help {
+                scroll: scroll.saturating_add(1),
+            }
+        }
+        Action::Up => {
+            s.mode = Mode::Help {
+                scroll: scroll.saturating_sub(1),
+            }
+        }
+        Action::PageDown => {
+            s.mode = Mode::Help {
+                scroll: scroll.saturating_add(10),
+            }
+        }
+        Action::PageUp => {
+            s.mode = Mode::Help {
+                scroll: scroll.saturating_sub(10),
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn palette(s: &mut State, a: Action, mut input: String, mut selected: usize) -> Vec<Effect> {
+    match a {
+        Action::Input(c) => {
+            input.push(c);
+            selected = 0;
+        }
+        Action::Backspace => {
+            input.pop();
+            selected = 0;
+        }
+        Action::Down => selected += 1,
+        Action::Up => selected = selected.saturating_sub(1),
+        Action::Back => {
+            s.mode = Mode::Normal;
+            return vec![];
+        }
+        Action::Submit => {
+            let matches = palette_matches(&input);
+            s.mode = Mode::Normal;
+            return match matches.get(selected.min(matches.len().saturating_sub(1))) {
+                Some((_, _, action)) => update(s, action.clone()),
+                None => vec![],
+            };
+        }
+        Action::Quit => {
+            s.quit = true;
+            return vec![Effect::Quit];
+        }
+        _ => {}
+    }
+    let n = palette_matches(&input).len();
+    s.mode = Mode::Palette {
+        input,
+        selected: selected.min(n.saturating_sub(1)),
+    };
+    vec![]
+}
+
+/// Moves the selection by `delta` rows, skipping headings, and keeps it on screen.
+fn step(s: &mut State, delta: i64) {
+    let page = s.page_rows();
+    let l = s.list_mut();
+    if l.rows.is_empty() {
+        return;
+    }
+    let last = l.rows.len() as i64 - 1;
+    let mut i = (l.selected as i64).saturating_add(delta).clamp(0, last);
+    // Headings are not selectable: keep going in the direction of travel, else turn back.
+    let dir = if delta < 0 { -1 } else { 1 };
+    while (0..=last).contains(&i) && matches!(l.rows[i as usize], Row::Heading(_)) {
+        i += dir;
+    }
+    if !(0..=last).contains(&i) {
+        i = (l.selected as i64).clamp(0, last);
+        while (0..=last).contains(&i) && matches!(l.rows[i as usize], Row::Heading(_)) {
+            i -= dir;
+        }
+        i = i.clamp(0, last);
+    }
+    if l.selected != i as usize {
+        l.detail_scroll = 0;
+    }
+    l.selected = i as usize;
+    scroll_into_view(l, page);
+}
+
+fn scroll_into_view(l: &mut super::state::ListView, page: usize) {
+    if l.selected < l.offset {
+        l.offset = l.selected;
+    } else if l.selected >= l.offset + page {
+        l.offset = l.selected + 1 - page;
+    }
+    let max_offset = l.rows.len().saturating_sub(page);
+    l.offset = l.offset.min(max_offset);
+}
+
+fn clamp(s: &mut State) {
+    let page = s.page_rows();
+    for l in &mut s.lists {
+        l.selected = l.selected.min(l.rows.len().saturating_sub(1));
+        scroll_into_view(l, page);
+    }
+}
+
+fn rebuild_all(s: &mut State) {
+    for t in Tab::ALL {
+        rebuild(s, t);
+    }
+}
+
+/// Recomputes a tab's rows from the data and its filter, keeping the selection on the same
+/// row when it is still there.
+pub fn rebuild(s: &mut State, tab: Tab) {
+    let page = s.page_rows();
+    let snap = s.snapshot.as_deref();
+    let report = s.report.as_deref();
+    let all = rows::build(tab, snap, report);
+    let l = &mut s.lists[tab.index()];
+    let keep = l.rows.get(l.selected).copied();
+    let needle = l.filter.to_lowercase();
+    l.total = all.iter().filter(|r| !matches!(r, Row::Heading(_))).count();
+    l.rows = if needle.is_empty() {
+        all
+    } else {
+        all.into_iter()
+            .filter(|r| {
+                !matches!(r, Row::Heading(_))
+                    && rows::label(*r, snap, report)
+                        .to_lowercase()
+                        .contains(&needle)
+            })
+            .collect()
+    };
+    l.selected = keep
+        .and_then(|k| l.rows.iter().position(|r| *r == k))
+        .unwrap_or(0);
+    if matches!(l.rows.get(l.selected), Some(Row::Heading(_))) && l.rows.len() > 1 {
+        l.selected += 1;
+    }
+    scroll_into_view(l, page);
+}
