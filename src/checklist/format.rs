@@ -101,14 +101,14 @@ pub struct Meta {
     pub exposed_schemas: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum LintSetting {
     Enabled(bool),
     Detailed(LintDetail),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LintDetail {
     #[serde(default = "yes")]

@@ -100,7 +100,23 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
     let opts = read_options(&session, &args.schemas);
     let snap = catalog::read_snapshot(&mut session.conn, &opts).await?;
     let facts = check::gather_facts(&mut session.conn, &lists).await;
-    let mut overrides = check::LintOverrides::new();
+    let loaded = crate::config::load(cli.config.as_deref())?;
+    let ids: Vec<&str> = check::lints::ALL.iter().map(|l| l.id).collect();
+    for id in loaded.config.lints.keys() {
+        if !ids.contains(&id.as_str()) {
+            anyhow::bail!(
+                "{}: [lints] names an unknown lint `{id}`{}",
+                loaded
+                    .path
+                    .as_ref()
+                    .map_or("config".into(), |p| p.display().to_string()),
+                crate::config::suggest(id, &ids)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    let mut overrides: check::LintOverrides = loaded.config.lints.clone();
     if args.no_lints {
         for l in check::lints::ALL {
             overrides.insert(

@@ -20,6 +20,16 @@ pub mod exit {
 /// Resolves the connection the command line asks for and opens a session.
 pub async fn open_session(cli: &Cli, conn: &ConnArg, read_only: bool) -> anyhow::Result<Session> {
     let loaded = config::load(cli.config.as_deref())?;
+    open_session_with(cli, conn, read_only, &loaded).await
+}
+
+/// As [`open_session`], with the configuration already loaded.
+pub async fn open_session_with(
+    cli: &Cli,
+    conn: &ConnArg,
+    read_only: bool,
+    loaded: &config::Loaded,
+) -> anyhow::Result<Session> {
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }

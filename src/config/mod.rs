@@ -22,6 +22,9 @@ pub struct Config {
     pub defaults: Defaults,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Lint switches for every check, before the checklists' own `[lints]`.
+    #[serde(default)]
+    pub lints: BTreeMap<String, crate::checklist::LintSetting>,
 }
 
 /// Settings that apply to every connection unless a profile or flag says otherwise.
@@ -243,6 +246,17 @@ mod tests {
             assert!(
                 text.contains(&format!("{key} =")),
                 "config.example.toml does not document `{key}`"
+            );
+        }
+        assert!(
+            text.contains("\n[lints]\n") && !c.lints.is_empty(),
+            "config.example.toml documents [lints]"
+        );
+        let ids: Vec<&str> = crate::check::lints::ALL.iter().map(|l| l.id).collect();
+        for id in c.lints.keys() {
+            assert!(
+                ids.contains(&id.as_str()),
+                "config.example.toml names unknown lint {id}"
             );
         }
         for (name, p) in &c.profiles {

@@ -242,7 +242,7 @@ algorithm = "bcrypt"
 async fn grants_allow_and_deny() {
     let db = TestDb::new().await;
     db.exec(
-        "DO $$ BEGIN CREATE ROLE pgmend_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+        "DO $$ BEGIN CREATE ROLE pgmend_reader NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
          CREATE TABLE a (id int); CREATE TABLE b (id int);
          GRANT SELECT, INSERT ON a TO pgmend_reader; GRANT SELECT ON b TO PUBLIC;",
     )

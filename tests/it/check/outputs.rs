@@ -281,3 +281,44 @@ async fn expect_sql_and_expect_db() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("002_more/migration.sql:3:8"), "{err}");
 }
+
+#[tokio::test]
+async fn lints_toggle_in_config_and_checklist() {
+    let (db, dir, cl) = setup().await;
+    db.exec("CREATE TABLE nopk (x int)").await;
+    let run = |args: &[&str]| {
+        let out = pgmend().args(args).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        v["lint_findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "lint.no_primary_key")
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let base = ["check", db.url(), "--checklist", &cl, "--format", "json"];
+    assert_eq!(run(&base), ["medium"]);
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[lints]\nno_primary_key = { severity = \"critical\" }\n",
+    )
+    .unwrap();
+    let with_cfg: Vec<&str> = ["--config", cfg.to_str().unwrap()]
+        .into_iter()
+        .chain(base)
+        .collect();
+    assert_eq!(run(&with_cfg), ["critical"]);
+    // The checklist's own [lints] comes after config.toml's.
+    let off = dir.path().join("off.toml");
+    std::fs::write(&off, "[lints]\nno_primary_key = false\n").unwrap();
+    let mut args = with_cfg.clone();
+    args.extend(["--checklist", off.to_str().unwrap()]);
+    assert_eq!(run(&args), Vec::<String>::new());
+    std::fs::write(&cfg, "[lints]\nno_primary_kee = false\n").unwrap();
+    let out = pgmend().args(&with_cfg).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `no_primary_key`?"));
+}

@@ -8,7 +8,7 @@ use super::{check_toml, failed_ids};
 use crate::support::TestDb;
 
 const HOSTILE: &str = r#"
-DO $$ BEGIN CREATE ROLE "pgmend role ""x""" NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE "pgmend role ""x""" NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 CREATE SCHEMA "we.ird(schema)";
 CREATE TYPE "we.ird(schema)"."Mood, ""quoted""" AS ENUM ('happy', 'it''s', 'back\slash', '🐘');
 CREATE TABLE "we.ird(schema)"."select" (
@@ -119,4 +119,19 @@ async fn another_database_shows_every_difference() {
         "{:#?}",
         failed_ids(&r)
     );
+}
+
+#[tokio::test]
+async fn every_scenario_matches_its_own_snapshot() {
+    use pgmend::scenarios::{self, State};
+    for id in scenarios::ids() {
+        for state in [State::Broken, State::Intended] {
+            let db = TestDb::new().await;
+            let mut c = db.connect().await;
+            scenarios::load(&mut c, &id, state).await.unwrap();
+            let toml = snapshot_toml(&db).await;
+            let r = check_toml(&db, &toml, false).await;
+            assert_eq!(failed_ids(&r), Vec::<String>::new(), "{id} {state:?}");
+        }
+    }
 }
