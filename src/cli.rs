@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "pgmend",
+    args_conflicts_with_subcommands = true,
     version,
     about = "Inspect PostgreSQL application databases against an expected schema and mend them safely",
     after_help = "Connections are found in libpq's order: the CONN argument (URL, key=value or database name), \
@@ -34,12 +35,43 @@ pub struct Cli {
     #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub connect_timeout: Option<Duration>,
 
+    /// Without a command: open the interactive app on this connection (postgres:// URL,
+    /// key=value conninfo or a database name).
+    #[arg(value_name = "CONN")]
+    pub conn: Option<String>,
+
+    #[command(flatten)]
+    pub tui: TuiArgs,
+
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+}
+
+/// Options of the interactive app (no command).
+#[derive(Debug, Args, Default)]
+pub struct TuiArgs {
+    /// A built-in checklist to check against (repeatable).
+    #[arg(long = "preset", value_name = "NAME")]
+    pub presets: Vec<String>,
+
+    /// A checklist TOML file to check against (repeatable).
+    #[arg(long = "checklist", value_name = "FILE")]
+    pub checklists: Vec<std::path::PathBuf>,
+
+    /// Colour theme: dark, light, high-contrast, or one of yours in the config dir's themes/.
+    #[arg(long, value_name = "NAME", env = "PGMEND_THEME")]
+    pub theme: Option<String>,
+
+    /// Only these schemas (repeatable).
+    #[arg(long = "schema", value_name = "SCHEMA")]
+    pub schemas: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// A live, broken database to explore: starts a throwaway PostgreSQL, loads a scenario and
+    /// opens the app on it with its preset; everything is removed on exit.
+    Demo(DemoArgs),
     /// Print what the database holds: schemas, tables, views, enums, indexes, RLS and policies,
     /// functions and triggers, roles and grants, extensions, migration history.
     Inventory(InventoryArgs),
@@ -135,6 +167,25 @@ pub enum ChecklistCommand {
         /// The preset's name.
         name: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The scenario (default: mood-journal). `--list` shows them.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<String>,
+
+    /// List the scenarios and exit.
+    #[arg(long)]
+    pub list: bool,
+
+    /// Load the scenario's intended (healthy) state instead of the broken one.
+    #[arg(long)]
+    pub intended: bool,
+
+    /// Colour theme.
+    #[arg(long, value_name = "NAME", env = "PGMEND_THEME")]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,8 @@ pub mod db;
 pub mod logging;
 pub mod pgserver;
 pub mod report;
+pub mod runtime;
 pub mod scenarios;
 pub mod sql;
 pub mod theme;
+pub mod ui;

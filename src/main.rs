@@ -15,9 +15,11 @@ fn main() {
     };
     let code = runtime.block_on(async {
         let result = match &cli.command {
-            Command::Inventory(args) => commands::inventory::run(&cli, args).await,
-            Command::Check(args) => commands::check::run(&cli, args).await,
-            Command::Checklist(cmd) => commands::checklist::run(&cli, cmd).await,
+            None => commands::tui::run(&cli, &cli.tui).await,
+            Some(Command::Demo(args)) => commands::demo::run(&cli, args).await,
+            Some(Command::Inventory(args)) => commands::inventory::run(&cli, args).await,
+            Some(Command::Check(args)) => commands::check::run(&cli, args).await,
+            Some(Command::Checklist(cmd)) => commands::checklist::run(&cli, cmd).await,
         };
         result.unwrap_or_else(|e| {
             tracing::error!("{e:#}");

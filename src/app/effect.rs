@@ -6,6 +6,10 @@ use crate::db::catalog::Snapshot;
 
 #[derive(Debug, Clone)]
 pub enum Effect {
+    /// Open the session (answer: `Action::Connected`).
+    Connect,
+    /// Stop the work under way (connecting, reading).
+    Cancel,
     /// Read the catalog (answer: `Action::SnapshotLoaded` with the same request id).
     LoadSnapshot {
         request: u64,

@@ -70,6 +70,11 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             }
             match result {
                 Ok(snap) => {
+                    let v = snap.server.version_num;
+                    s.conn.server_version = format!("{}.{}", v / 10000, v % 10000);
+                    if s.status.as_deref() == Some("reloading…") {
+                        s.status = None;
+                    }
                     s.snapshot = Some(snap.clone());
                     s.phase = Phase::Ready;
                     s.checking = true;
@@ -120,6 +125,12 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             s.quit = true;
             return vec![Effect::Quit];
         }
+        Action::Back
+            if matches!(s.phase, Phase::Connecting | Phase::Reading) && s.snapshot.is_none() =>
+        {
+            s.phase = Phase::Failed("cancelled: R tries again".into());
+            return vec![Effect::Cancel];
+        }
         Action::Back if !s.list().filter.is_empty() => {
             s.list_mut().filter.clear();
             let t = s.tab;
@@ -149,6 +160,12 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
         Action::Reload => {
             if matches!(s.phase, Phase::Connecting) {
                 return vec![];
+            }
+            if s.conn.host.is_empty() {
+                // Never connected (failed or cancelled): connect again.
+                s.phase = Phase::Connecting;
+                s.phase_since = s.now;
+                return vec![Effect::Connect];
             }
             s.request += 1;
             s.phase = Phase::Reading;
@@ -284,19 +301,21 @@ fn step(s: &mut State, delta: i64) {
         return;
     }
     let last = l.rows.len() as i64 - 1;
-    let mut i = (l.selected as i64).saturating_add(delta).clamp(0, last);
-    // Headings are not selectable: keep going in the direction of travel, else turn back.
+    let target = (l.selected as i64).saturating_add(delta).clamp(0, last);
+    // Headings are not selectable: the nearest row in the direction of travel, else back.
     let dir = if delta < 0 { -1 } else { 1 };
-    while (0..=last).contains(&i) && matches!(l.rows[i as usize], Row::Heading(_)) {
-        i += dir;
-    }
-    if !(0..=last).contains(&i) {
-        i = (l.selected as i64).clamp(0, last);
-        while (0..=last).contains(&i) && matches!(l.rows[i as usize], Row::Heading(_)) {
-            i -= dir;
+    let selectable =
+        |i: i64| (0..=last).contains(&i) && !matches!(l.rows[i as usize], Row::Heading(_));
+    let find = |d: i64| {
+        let mut i = target;
+        while (0..=last).contains(&i) && !selectable(i) {
+            i += d;
         }
-        i = i.clamp(0, last);
-    }
+        selectable(i).then_some(i)
+    };
+    let Some(i) = find(dir).or_else(|| find(-dir)) else {
+        return;
+    };
     if l.selected != i as usize {
         l.detail_scroll = 0;
     }

@@ -2,7 +2,9 @@
 
 pub mod check;
 pub mod checklist;
+pub mod demo;
 pub mod inventory;
+pub mod tui;
 
 use anyhow::Context;
 
@@ -17,28 +19,39 @@ pub mod exit {
     pub const ERROR: i32 = 2;
 }
 
-/// Resolves the connection the command line asks for and opens a session.
+/// Resolves the connection the command line asks for and opens a session; warnings (about
+/// the config file, pgpass, poolers) are printed to stderr.
 pub async fn open_session(cli: &Cli, conn: &ConnArg, read_only: bool) -> anyhow::Result<Session> {
     let loaded = config::load(cli.config.as_deref())?;
-    open_session_with(cli, conn, read_only, &loaded).await
+    let session = connect(cli, conn, read_only, &loaded).await?;
+    for w in &session.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(session)
 }
 
-/// As [`open_session`], with the configuration already loaded.
-pub async fn open_session_with(
+/// What the command line asks to connect to, resolved (profile settings included).
+pub struct Plan {
+    pub resolved: crate::db::Resolved,
+    pub options: SessionOptions,
+    pub profile: Option<(String, bool)>,
+    pub warnings: Vec<String>,
+}
+
+/// Resolves the connection without opening it.
+pub fn plan(
     cli: &Cli,
     conn: &ConnArg,
     read_only: bool,
     loaded: &config::Loaded,
-) -> anyhow::Result<Session> {
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
+) -> anyhow::Result<Plan> {
     let mut opts = SessionOptions {
         read_only,
         statement_timeout: loaded.config.defaults.statement_timeout,
         pooler: None,
     };
     let mut connect_timeout = Some(loaded.config.defaults.connect_timeout);
+    let mut profile_info = None;
     let source = match (&conn.conn, &cli.profile) {
         (Some(_), Some(_)) => {
             anyhow::bail!("give either a connection argument or --profile, not both")
@@ -50,6 +63,7 @@ pub async fn open_session_with(
                 opts.statement_timeout = t;
             }
             opts.pooler = profile.pooler.map(|p| p == Pooler::Transaction);
+            profile_info = Some((name.clone(), profile.production));
             Source::Profile {
                 name: name.clone(),
                 params,
@@ -71,10 +85,26 @@ pub async fn open_session_with(
     {
         resolved.connect_timeout = t;
     }
-    tracing::info!(target = %resolved.target, source = %resolved.source, "connecting");
-    let session = db::connect(&resolved, &opts).await?;
-    for w in &session.warnings {
-        eprintln!("warning: {w}");
-    }
+    Ok(Plan {
+        resolved,
+        options: opts,
+        profile: profile_info,
+        warnings: loaded.warnings.clone(),
+    })
+}
+
+/// Opens the session a plan describes; config warnings join the session's.
+pub async fn connect(
+    cli: &Cli,
+    conn: &ConnArg,
+    read_only: bool,
+    loaded: &config::Loaded,
+) -> anyhow::Result<Session> {
+    let p = plan(cli, conn, read_only, loaded)?;
+    tracing::info!(target = %p.resolved.target, source = %p.resolved.source, "connecting");
+    let mut session = db::connect(&p.resolved, &p.options).await?;
+    let mut warnings = p.warnings;
+    warnings.append(&mut session.warnings);
+    session.warnings = warnings;
     Ok(session)
 }

@@ -1,6 +1,7 @@
 //! `config.toml`: connection profiles and defaults. Found in the XDG config directory
 //! (`~/.config/pgmend/config.toml`) unless `--config PATH` names another file.
 
+pub mod keys;
 mod toml_error;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,9 @@ pub struct Config {
     pub defaults: Defaults,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Key bindings per context: `[keys.normal] quit = ["q", "ctrl-c"]`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, toml::Spanned<BTreeMap<String, toml::Spanned<KeyList>>>>,
     /// Lint switches for every check, before the checklists' own `[lints]`.
     #[serde(default)]
     pub lints: BTreeMap<String, crate::checklist::LintSetting>,
@@ -35,6 +39,8 @@ pub struct Defaults {
     pub statement_timeout: Duration,
     #[serde(with = "humantime_serde")]
     pub connect_timeout: Duration,
+    /// Colour theme of the interactive app: dark, light, high-contrast or a file of yours.
+    pub theme: Option<String>,
 }
 
 impl Default for Defaults {
@@ -42,6 +48,24 @@ impl Default for Defaults {
         Defaults {
             statement_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            theme: None,
+        }
+    }
+}
+
+/// One key or several.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyList::One(k) => vec![k.as_str()],
+            KeyList::Many(v) => v.iter().map(String::as_str).collect(),
         }
     }
 }
@@ -133,6 +157,8 @@ pub struct Loaded {
     pub config: Config,
     pub path: Option<PathBuf>,
     pub warnings: Vec<String>,
+    /// The file's text, for positions in later errors (keys).
+    pub text: String,
 }
 
 /// The default config file: `$XDG_CONFIG_HOME/pgmend/config.toml`.
@@ -180,6 +206,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
         config,
         path: Some(path),
         warnings,
+        text,
     })
 }
 
@@ -282,6 +309,7 @@ mod tests {
             config: from_toml("[profiles.staging]\nhost = \"s\"\n", Path::new("c.toml")).unwrap(),
             path: Some("c.toml".into()),
             warnings: vec![],
+            text: String::new(),
         };
         let e = loaded.profile("stagign").unwrap_err().to_string();
         assert_eq!(

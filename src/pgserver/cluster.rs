@@ -143,6 +143,20 @@ impl Cluster {
         )
     }
 
+    /// Creates database `name` (from template0) and returns its URL.
+    pub async fn create_database(&self, name: &str) -> Result<String, sqlx::Error> {
+        use sqlx::{Connection, Executor};
+        let mut admin = sqlx::PgConnection::connect(&self.url("postgres")).await?;
+        admin
+            .execute(sqlx::AssertSqlSafe(format!(
+                "CREATE DATABASE {} TEMPLATE template0",
+                crate::sql::quote_ident(name)
+            )))
+            .await?;
+        let _ = admin.close().await;
+        Ok(self.url(name))
+    }
+
     fn command(&self, tool: &str) -> Command {
         let path = self.bin.tool(tool);
         match &self.run_as {

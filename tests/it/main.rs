@@ -11,3 +11,4 @@ mod quoting;
 mod scenarios;
 mod support;
 mod tls;
+mod tui;

@@ -1,0 +1,66 @@
+//! `pgmend [CONN]`: the interactive app.
+
+use std::io::IsTerminal;
+
+use anyhow::Context;
+
+use crate::app::keymap::Keymap;
+use crate::checklist::Checklist;
+use crate::cli::{Cli, ConnArg, TuiArgs};
+use crate::config;
+use crate::runtime::{self, TuiConfig};
+use crate::theme::Theme;
+
+use super::exit;
+
+/// The theme by name (config or flag), with the user's themes directory merged in.
+pub fn theme(name: Option<&str>, loaded: &config::Loaded) -> anyhow::Result<Theme> {
+    let name = name
+        .or(loaded.config.defaults.theme.as_deref())
+        .unwrap_or("dark");
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let user_dir = config::default_path().and_then(|p| p.parent().map(|d| d.join("themes")));
+    Ok(Theme::load(name, user_dir.as_deref(), color)?)
+}
+
+pub fn needs_terminal() -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the interactive app needs a terminal; for scripts and CI use `pgmend inventory` or `pgmend check`"
+        );
+    }
+    Ok(())
+}
+
+pub fn keymap(loaded: &config::Loaded) -> anyhow::Result<Keymap> {
+    config::keys::apply(Keymap::default(), loaded)
+}
+
+pub async fn run(cli: &Cli, args: &TuiArgs) -> anyhow::Result<i32> {
+    needs_terminal()?;
+    let loaded = config::load(cli.config.as_deref())?;
+    let conn = ConnArg {
+        conn: cli.conn.clone(),
+    };
+    let plan = super::plan(cli, &conn, true, &loaded)?;
+    let mut checklists = Vec::new();
+    for p in &args.presets {
+        checklists.push(Checklist::preset(p)?);
+    }
+    for f in &args.checklists {
+        checklists.push(Checklist::load(f)?);
+    }
+    let cfg = TuiConfig {
+        resolved: plan.resolved,
+        options: plan.options,
+        profile: plan.profile,
+        warnings: plan.warnings,
+        checklists,
+        lint_overrides: loaded.config.lints.clone(),
+        theme: theme(args.theme.as_deref(), &loaded)?,
+        keymap: keymap(&loaded)?,
+        schemas: args.schemas.clone(),
+    };
+    runtime::run(cfg).await.context("the interactive app")?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,184 @@
+//! The thin runtime around the pure core: it turns terminal events into actions, performs
+//! effects on tokio tasks (connect, read the catalog, check), feeds their outcomes back as
+//! actions, and draws. The UI never waits for the database.
+
+pub mod terminal;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyEventKind};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::{Mutex, mpsc};
+
+use crate::app::keymap::{Context, Keymap};
+use crate::app::{Action, ConnectionInfo, Effect, State, update};
+use crate::check;
+use crate::checklist::Checklist;
+use crate::db::catalog::{self, ReadOptions};
+use crate::db::{Resolved, Session, SessionOptions};
+use crate::theme::Theme;
+
+/// Everything the interactive app needs to start.
+pub struct TuiConfig {
+    pub resolved: Resolved,
+    pub options: SessionOptions,
+    pub profile: Option<(String, bool)>,
+    pub warnings: Vec<String>,
+    pub checklists: Vec<Checklist>,
+    pub lint_overrides: check::LintOverrides,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub schemas: Vec<String>,
+}
+
+/// Does the work effects ask for, on tasks, and answers with actions.
+struct Worker {
+    cfg: Arc<TuiConfig>,
+    session: Arc<Mutex<Option<Session>>>,
+    tx: mpsc::UnboundedSender<Action>,
+    running: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Worker {
+    fn perform(&mut self, e: Effect, out: &mut impl Write) {
+        match e {
+            Effect::Connect => {
+                let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
+                self.running.push(tokio::spawn(async move {
+                    let result = crate::db::connect(&cfg.resolved, &cfg.options).await;
+                    let action = match result {
+                        Ok(s) => {
+                            let t = &s.resolved.target;
+                            let mut warnings = cfg.warnings.clone();
+                            warnings.extend(s.warnings.iter().cloned());
+                            let info = ConnectionInfo {
+                                host: t.host_label(),
+                                port: t.port,
+                                database: t.dbname.clone(),
+                                user: t.user.clone(),
+                                server_version: String::new(),
+                                read_only: s.read_only,
+                                production: cfg.profile.as_ref().is_some_and(|p| p.1),
+                                profile: cfg.profile.as_ref().map(|p| p.0.clone()),
+                                warnings,
+                            };
+                            *session.lock().await = Some(s);
+                            Action::Connected(Ok(info))
+                        }
+                        Err(e) => Action::Connected(Err(e.to_string())),
+                    };
+                    let _ = tx.send(action);
+                }));
+            }
+            Effect::LoadSnapshot { request } => {
+                let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
+                self.running.push(tokio::spawn(async move {
+                    let mut guard = session.lock().await;
+                    let result = match guard.as_mut() {
+                        None => Err("not connected".to_string()),
+                        Some(s) => {
+                            let opts = ReadOptions {
+                                schemas: cfg.schemas.clone(),
+                                persistent_statements: !s.pooled,
+                                statement_timeout_ms: s
+                                    .pooled
+                                    .then_some(s.statement_timeout.as_millis() as u64),
+                            };
+                            catalog::read_snapshot(&mut s.conn, &opts)
+                                .await
+                                .map(Arc::new)
+                                .map_err(|e| e.to_string())
+                        }
+                    };
+                    let _ = tx.send(Action::SnapshotLoaded { request, result });
+                }));
+            }
+            Effect::RunCheck { request, snapshot } => {
+                let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
+                self.running.push(tokio::spawn(async move {
+                    let mut guard = session.lock().await;
+                    let facts = match guard.as_mut() {
+                        Some(s) => check::gather_facts(&mut s.conn, &cfg.checklists).await,
+                        None => check::Facts::default(),
+                    };
+                    drop(guard);
+                    let report =
+                        check::run(&snapshot, &cfg.checklists, &facts, &cfg.lint_overrides);
+                    let _ = tx.send(Action::CheckDone {
+                        request,
+                        result: Ok(Arc::new(report)),
+                    });
+                }));
+            }
+            Effect::Cancel => {
+                for h in self.running.drain(..) {
+                    h.abort();
+                }
+            }
+            Effect::Copy(text) => {
+                let _ = out.write_all(terminal::osc52(&text).as_bytes());
+                let _ = out.flush();
+            }
+            Effect::Quit => {}
+        }
+        self.running.retain(|h| !h.is_finished());
+    }
+}
+
+/// Runs the interactive app until the person quits.
+pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
+    let _guard = terminal::TerminalGuard::enter()?;
+    let backend = CrosstermBackend::new(std::io::stdout());
+    let mut term = Terminal::new(backend)?;
+    let size = term.size()?;
+    let cfg = Arc::new(cfg);
+    let mut state = State::new(cfg.resolved.target.to_string(), size.width, size.height);
+    state.help = cfg.keymap.help();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let mut worker = Worker {
+        cfg: cfg.clone(),
+        session: Arc::new(Mutex::new(None)),
+        tx: tx.clone(),
+        running: Vec::new(),
+    };
+
+    // Terminal events come from a thread of their own: reading them blocks.
+    let (etx, mut erx) = mpsc::unbounded_channel::<Event>();
+    std::thread::spawn(move || {
+        while let Ok(ev) = crossterm::event::read() {
+            if etx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
+    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let started = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let mut out = std::io::stdout();
+    worker.perform(Effect::Connect, &mut out);
+    loop {
+        term.draw(|f| crate::ui::draw(f, &state, &cfg.theme))?;
+        let action = tokio::select! {
+            Some(ev) = erx.recv() => match ev {
+                Event::Key(k) if k.kind != KeyEventKind::Release => cfg.keymap.action(Context::of(&state.mode), k),
+                Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                _ => None,
+            },
+            Some(a) = rx.recv() => Some(a),
+            _ = tick.tick() => Some(Action::Tick(started.elapsed().as_millis() as u64)),
+            _ = sigterm.recv() => Some(Action::Quit),
+        };
+        let Some(action) = action else { continue };
+        for e in update(&mut state, action) {
+            worker.perform(e, &mut out);
+        }
+        if state.quit {
+            break;
+        }
+    }
+    worker.perform(Effect::Cancel, &mut out);
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! The list of the current tab: only the visible rows are built.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::app::rows::{self, Heading, Row};
+use crate::app::{Mode, State, Tab};
+use crate::theme::Theme;
+
+fn row_style(row: Row, s: &State, t: &Theme) -> Style {
+    let report = s.report.as_deref();
+    match row {
+        Row::Heading(Heading::Failed(sev)) => t.severity(sev),
+        Row::Heading(Heading::Passed) => t.ok,
+        Row::Heading(Heading::Lints) => t.heading,
+        Row::Item(i) => match report.and_then(|r| r.items.get(i)) {
+            Some(it) if it.passed() => t.ok,
+            Some(it) => t.severity(it.worst()),
+            None => Style::default(),
+        },
+        Row::Lint(i) => report
+            .and_then(|r| r.lint_findings.get(i))
+            .map_or(Style::default(), |f| t.severity(f.severity)),
+        Row::Migration(i) => match s.snapshot.as_ref().and_then(|x| x.migrations.get(i)) {
+            Some(m) if !m.finished => t.error,
+            _ => Style::default(),
+        },
+        Row::Rls(i) => match s.snapshot.as_ref().and_then(|x| x.tables.get(i)) {
+            Some(tb) if !tb.rls_enabled => t.warning,
+            _ => Style::default(),
+        },
+        Row::Index { table, index } => match s
+            .snapshot
+            .as_ref()
+            .and_then(|x| x.tables.get(table))
+            .and_then(|tb| tb.indexes.get(index))
+        {
+            Some(ix) if !ix.is_valid => t.error,
+            _ => Style::default(),
+        },
+        _ => Style::default(),
+    }
+}
+
+pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let l = s.list();
+    let shown = l
+        .rows
+        .iter()
+        .filter(|r| !matches!(r, Row::Heading(_)))
+        .count();
+    let mut title = if l.filter.is_empty() {
+        format!(" {} ({shown}) ", s.tab.title())
+    } else {
+        format!(" {} ({shown} of {}) /{} ", s.tab.title(), l.total, l.filter)
+    };
+    if s.tab == Tab::Checklist && s.report.is_none() {
+        title = " Checklist ".into();
+    }
+    let border = if matches!(s.mode, Mode::Filter) {
+        t.key
+    } else {
+        t.border
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Span::styled(title, t.title));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let height = inner.height as usize;
+    let snap = s.snapshot.as_deref();
+    let report = s.report.as_deref();
+    let mut lines: Vec<Line> = l
+        .rows
+        .iter()
+        .enumerate()
+        .skip(l.offset)
+        .take(height)
+        .map(|(i, row)| {
+            let text = rows::label(*row, snap, report);
+            let mut style = row_style(*row, s, t);
+            if i == l.selected {
+                style = style.patch(t.selected);
+            }
+            let width = inner.width as usize;
+            let mut shown: String = text.chars().take(width).collect();
+            if i == l.selected {
+                let pad = width.saturating_sub(shown.chars().count());
+                shown.push_str(&" ".repeat(pad));
+            }
+            Line::from(Span::styled(shown, style))
+        })
+        .collect();
+    if l.rows.is_empty() {
+        let msg = match (s.tab, &s.report) {
+            (Tab::Checklist, None) => "checking…".to_string(),
+            (Tab::Checklist, Some(r)) if r.checklists.is_empty() => {
+                "no checklist: start with --preset or --checklist".into()
+            }
+            _ if !l.filter.is_empty() => format!("nothing matches “{}” (esc clears)", l.filter),
+            _ => "none".into(),
+        };
+        lines.push(Line::from(Span::styled(msg, t.muted)));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
