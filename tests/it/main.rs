@@ -11,4 +11,5 @@ mod quoting;
 mod scenarios;
 mod support;
 mod tls;
+mod tmux;
 mod tui;

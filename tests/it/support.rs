@@ -46,6 +46,11 @@ pub fn url_for(database: &str) -> String {
     }
 }
 
+/// A number unique within this test binary.
+pub fn next_id() -> usize {
+    COUNTER.fetch_add(1, Ordering::SeqCst)
+}
+
 /// A database of its own for one test, dropped when the test ends.
 pub struct TestDb {
     pub name: String,

@@ -1,0 +1,187 @@
+//! The real binary in a real terminal: tmux runs it, send-keys types, capture-pane reads the
+//! screen.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::support::TestDb;
+
+/// A tmux server of our own (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(cmd: &str, width: u16, height: u16) -> Tmux {
+        let socket = format!(
+            "pgmend-test-{}-{}",
+            std::process::id(),
+            crate::support::next_id()
+        );
+        let t = Tmux { socket };
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &t.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+            ])
+            .arg(format!("{cmd}; echo PGMEND-EXITED=$?; sleep 60"))
+            .env("NO_COLOR", "")
+            .env_remove("PGMEND_CONFIG")
+            .env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config")
+            .status()
+            .expect("tmux is installed (apt-get install tmux)");
+        assert!(status.success());
+        t
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "t"])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text` (panics with the screen after `secs`).
+    fn wait_for(&self, text: &str, secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {secs}s for {text:?}; the screen shows:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn resize(&self, w: u16, h: u16) {
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "resize-window",
+                "-t",
+                "t",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_pgmend")
+}
+
+#[tokio::test]
+async fn a_person_browses_checks_filters_and_quits() {
+    let db = TestDb::new().await;
+    let mut c = db.connect().await;
+    pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
+        .await
+        .unwrap();
+    let t = Tmux::start(
+        &format!("{} '{}' --preset mood-journal", bin(), db.url()),
+        120,
+        40,
+    );
+    let s = t.wait_for("── CRITICAL ──", 30);
+    assert!(
+        s.contains(&format!("postgres@127.0.0.1")) && s.contains("read-only"),
+        "{s}"
+    );
+    assert!(s.contains("table public.profiles does not exist"), "{s}");
+    assert!(
+        !s.contains(url::Url::parse(db.url()).unwrap().password().unwrap()),
+        "no password on screen"
+    );
+    // The detail pane of the selected failing item: why, expected, actual.
+    assert!(
+        s.contains("why: ") && s.contains("expected: ") && s.contains("actual  : absent"),
+        "{s}"
+    );
+    // Walk the tabs.
+    t.send(&["2"]);
+    let s = t.wait_for("┌ Tables (", 5);
+    assert!(s.contains("public.\"ChatMessage\""), "{s}");
+    t.send(&["Tab"]);
+    t.wait_for("┌ Views (", 5);
+    t.send(&["6"]);
+    let s = t.wait_for("┌ Policies & RLS (", 5);
+    assert!(s.contains("RLS OFF"), "{s}");
+    t.send(&["9"]);
+    let s = t.wait_for("┌ Migrations (", 5);
+    assert!(s.contains("20241012093000_init"), "{s}");
+    // Filter the tables as you type; the detail pane follows the selection.
+    t.send(&["2", "/", "J", "o", "u", "r"]);
+    let s = t.wait_for("(1 of ", 5);
+    assert!(
+        s.contains("public.\"JournalEntry\"") && s.contains("columns"),
+        "{s}"
+    );
+    t.send(&["Enter", "Escape"]);
+    t.wait_for("┌ Tables (11)", 5);
+    // Help comes from the live keymap.
+    t.send(&["?"]);
+    t.wait_for("filter the list as you type", 5);
+    t.send(&["Escape"]);
+    // Shrink to 40×12: still drawn, no crash.
+    t.resize(40, 12);
+    let s = t.wait_for("Tables", 5);
+    assert!(!s.contains("panicked"), "{s}");
+    t.resize(120, 40);
+    t.send(&["q"]);
+    let s = t.wait_for("PGMEND-EXITED=", 10);
+    assert!(s.contains("PGMEND-EXITED=0"), "{s}");
+}
+
+#[test]
+fn the_demo_starts_its_own_server_and_quits_cleanly() {
+    let t = Tmux::start(&format!("{} demo event-platform", bin()), 100, 30);
+    let s = t.wait_for("── CRITICAL ──", 60);
+    assert!(s.contains("migration"), "{s}");
+    t.send(&["9"]);
+    let s = t.wait_for("20251227091500_manifest_versioning", 5);
+    assert!(
+        s.contains("✘ Prisma 20251227091500_manifest_versioning"),
+        "{s}"
+    );
+    t.send(&["q"]);
+    let s = t.wait_for("PGMEND-EXITED=", 20);
+    assert!(s.contains("PGMEND-EXITED=0"), "{s}");
+}
