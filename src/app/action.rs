@@ -49,7 +49,7 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passes (spinner, elapsed time); the runtime sends it with the monotonic clock.
     Tick(u64),
-    Connected(Result<ConnectionInfo, String>),
+    Connected(Result<ConnectionInfo, ConnectFailure>),
     SnapshotLoaded {
         request: u64,
         result: Result<Arc<Snapshot>, String>,
@@ -60,6 +60,31 @@ pub enum Action {
     },
     /// An effect's outcome worth a line in the status bar.
     Notice(String),
+}
+
+/// Why connecting failed, and whether a password would help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectFailure {
+    pub message: String,
+    /// The server asked for a password and none was given: prompt for one.
+    pub needs_password: bool,
+}
+
+impl From<String> for ConnectFailure {
+    fn from(message: String) -> Self {
+        ConnectFailure {
+            message,
+            needs_password: false,
+        }
+    }
+}
+
+/// A connection the person picks in the picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    Profile(String),
+    /// A URL or conninfo string (a recent connection, or typed).
+    Url(String),
 }
 
 /// What the header shows about the connection.

@@ -8,6 +8,10 @@ use crate::db::catalog::Snapshot;
 pub enum Effect {
     /// Open the session (answer: `Action::Connected`).
     Connect,
+    /// Resolve a picked connection and open it (answer: `Action::Connected`).
+    ConnectTo(super::action::Choice),
+    /// Open the same connection again with this password (from the hidden prompt).
+    ConnectWithPassword(String),
     /// Stop the work under way (connecting, reading).
     Cancel,
     /// Read the catalog (answer: `Action::SnapshotLoaded` with the same request id).

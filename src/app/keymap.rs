@@ -21,7 +21,9 @@ impl Context {
     pub fn of(mode: &Mode) -> Context {
         match mode {
             Mode::Normal => Context::Normal,
-            Mode::Filter | Mode::Palette { .. } => Context::Input,
+            Mode::Filter | Mode::Palette { .. } | Mode::Picker { .. } | Mode::Password { .. } => {
+                Context::Input
+            }
             Mode::Help { .. } => Context::Popup,
         }
     }

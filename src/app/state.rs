@@ -60,6 +60,8 @@ impl Tab {
 /// Where the app is in its work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
+    /// No connection was given: the picker is open.
+    Picking,
     Connecting,
     Reading,
     Ready,
@@ -82,9 +84,23 @@ pub struct ListView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     Normal,
+    /// Choosing a connection: profiles, recent connections, or a typed URL.
+    Picker {
+        selected: usize,
+        input: String,
+    },
+    /// The server wants a password: typed hidden.
+    Password {
+        input: String,
+    },
     Filter,
-    Help { scroll: u16 },
-    Palette { input: String, selected: usize },
+    Help {
+        scroll: u16,
+    },
+    Palette {
+        input: String,
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +125,8 @@ pub struct State {
     pub status: Option<String>,
     /// Help lines (keys, action, description) from the live keymap.
     pub help: Vec<(String, String, String)>,
+    /// The picker's entries: profiles (with a production flag), then recent connections.
+    pub picks: Vec<(super::action::Choice, bool)>,
     pub quit: bool,
 }
 
@@ -131,6 +149,7 @@ impl State {
             height,
             status: None,
             help: Vec::new(),
+            picks: Vec::new(),
             quit: false,
         }
     }

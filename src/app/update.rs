@@ -60,8 +60,16 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             s.request += 1;
             vec![Effect::LoadSnapshot { request: s.request }]
         }
+        Action::Connected(Err(e)) if e.needs_password => {
+            s.status = Some("the server asks for a password".into());
+            s.mode = Mode::Password {
+                input: String::new(),
+            };
+            s.phase = Phase::Failed(e.message);
+            vec![]
+        }
         Action::Connected(Err(e)) => {
-            s.phase = Phase::Failed(e);
+            s.phase = Phase::Failed(e.message);
             vec![]
         }
         Action::SnapshotLoaded { request, result } => {
@@ -113,6 +121,8 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             Mode::Filter => filter(s, other),
             Mode::Help { scroll } => help(s, other, scroll),
             Mode::Palette { input, selected } => palette(s, other, input, selected),
+            Mode::Picker { selected, input } => picker(s, other, selected, input),
+            Mode::Password { input } => password(s, other, input),
         },
     }
 }
@@ -290,6 +300,87 @@ fn palette(s: &mut State, a: Action, mut input: String, mut selected: usize) -> 
         input,
         selected: selected.min(n.saturating_sub(1)),
     };
+    vec![]
+}
+
+/// Opens the connection picker (no connection was given).
+pub fn open_picker(s: &mut State, picks: Vec<(super::action::Choice, bool)>) {
+    s.picks = picks;
+    s.phase = Phase::Picking;
+    s.mode = Mode::Picker {
+        selected: 0,
+        input: String::new(),
+    };
+}
+
+fn picker(s: &mut State, a: Action, selected: usize, mut input: String) -> Vec<Effect> {
+    use super::action::Choice;
+    // The last entry is "type a URL": typing goes there.
+    let n = s.picks.len();
+    let mut selected = selected.min(n);
+    match a {
+        Action::Up => selected = selected.saturating_sub(1),
+        Action::Down => selected = (selected + 1).min(n),
+        Action::Input(c) => {
+            selected = n;
+            input.push(c);
+        }
+        Action::Backspace => {
+            input.pop();
+        }
+        Action::Back if !input.is_empty() => input.clear(),
+        Action::Back | Action::Quit => {
+            s.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Submit => {
+            let choice = if selected < n {
+                s.picks[selected].0.clone()
+            } else if !input.trim().is_empty() {
+                Choice::Url(input.trim().to_string())
+            } else {
+                s.mode = Mode::Picker { selected, input };
+                return vec![];
+            };
+            s.target_label = match &choice {
+                Choice::Profile(p) => format!("profile {p}"),
+                Choice::Url(u) => crate::db::params::redact(u),
+            };
+            s.mode = Mode::Normal;
+            s.phase = Phase::Connecting;
+            s.phase_since = s.now;
+            return vec![Effect::ConnectTo(choice)];
+        }
+        _ => {}
+    }
+    s.mode = Mode::Picker { selected, input };
+    vec![]
+}
+
+fn password(s: &mut State, a: Action, mut input: String) -> Vec<Effect> {
+    match a {
+        Action::Input(c) => input.push(c),
+        Action::Backspace => {
+            input.pop();
+        }
+        Action::Back => {
+            s.mode = Mode::Normal;
+            return vec![];
+        }
+        Action::Quit => {
+            s.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Submit => {
+            s.mode = Mode::Normal;
+            s.status = None;
+            s.phase = Phase::Connecting;
+            s.phase_since = s.now;
+            return vec![Effect::ConnectWithPassword(input)];
+        }
+        _ => {}
+    }
+    s.mode = Mode::Password { input };
     vec![]
 }
 

@@ -66,7 +66,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<i32> {
     drop(conn);
     let resolved = db::resolve(Source::Argument(ConnParams::parse(&url)?), &Env::default())?;
     let cfg = TuiConfig {
-        resolved,
+        resolved: Some(resolved),
         options: SessionOptions::default(),
         profile: None,
         warnings: vec![
@@ -77,6 +77,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<i32> {
         theme: super::tui::theme(args.theme.as_deref(), &loaded)?,
         keymap: super::tui::keymap(&loaded)?,
         schemas: Vec::new(),
+        loaded,
     };
     let result = runtime::run(cfg).await;
     drop(cluster);

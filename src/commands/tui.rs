@@ -42,7 +42,15 @@ pub async fn run(cli: &Cli, args: &TuiArgs) -> anyhow::Result<i32> {
     let conn = ConnArg {
         conn: cli.conn.clone(),
     };
+    // With nothing saying where to connect, the picker opens instead of libpq's defaults.
+    let env_says = ["DATABASE_URL", "PGHOST", "PGDATABASE", "PGSERVICE"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    let pick = cli.conn.is_none() && cli.profile.is_none() && !env_says;
     let plan = super::plan(cli, &conn, true, &loaded)?;
+    if let Some(c) = &cli.conn {
+        crate::runtime::recent::remember(c);
+    }
     let mut checklists = Vec::new();
     for p in &args.presets {
         checklists.push(Checklist::preset(p)?);
@@ -51,7 +59,7 @@ pub async fn run(cli: &Cli, args: &TuiArgs) -> anyhow::Result<i32> {
         checklists.push(Checklist::load(f)?);
     }
     let cfg = TuiConfig {
-        resolved: plan.resolved,
+        resolved: (!pick).then_some(plan.resolved),
         options: plan.options,
         profile: plan.profile,
         warnings: plan.warnings,
@@ -60,6 +68,7 @@ pub async fn run(cli: &Cli, args: &TuiArgs) -> anyhow::Result<i32> {
         theme: theme(args.theme.as_deref(), &loaded)?,
         keymap: keymap(&loaded)?,
         schemas: args.schemas.clone(),
+        loaded,
     };
     runtime::run(cfg).await.context("the interactive app")?;
     Ok(exit::OK)

@@ -306,3 +306,51 @@ mod tests {
         assert!(!format!("{p:?}").contains("hunter2"));
     }
 }
+
+/// A connection string fit to show: the password removed (URL or conninfo).
+pub fn redact(s: &str) -> String {
+    let t = s.trim();
+    if t.starts_with("postgres://") || t.starts_with("postgresql://") {
+        return match url::Url::parse(t) {
+            Ok(mut u) => {
+                let _ = u.set_password(None);
+                let pairs: Vec<(String, String)> = u
+                    .query_pairs()
+                    .filter(|(k, _)| k != "password")
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                if pairs.is_empty() {
+                    u.set_query(None);
+                } else {
+                    u.query_pairs_mut().clear().extend_pairs(pairs);
+                }
+                u.to_string()
+            }
+            Err(_) => "(a connection URL)".into(),
+        };
+    }
+    match ConnParams::parse(t) {
+        Ok(_) => t
+            .split_whitespace()
+            .filter(|w| !w.trim_start().starts_with("password"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Err(_) => "(a connection string)".into(),
+    }
+}
+
+#[cfg(test)]
+mod redact_tests {
+    #[test]
+    fn passwords_are_removed() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db?sslmode=require&password=x"),
+            "postgres://u@h:5432/db?sslmode=require"
+        );
+        assert_eq!(
+            super::redact("host=h password=secret dbname=d"),
+            "host=h dbname=d"
+        );
+        assert_eq!(super::redact("mydb"), "mydb");
+    }
+}

@@ -2,6 +2,7 @@
 //! effects on tokio tasks (connect, read the catalog, check), feeds their outcomes back as
 //! actions, and draws. The UI never waits for the database.
 
+pub mod recent;
 pub mod terminal;
 
 use std::io::Write;
@@ -13,17 +14,21 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::{Mutex, mpsc};
 
+use crate::app::action::{Choice, ConnectFailure};
 use crate::app::keymap::{Context, Keymap};
 use crate::app::{Action, ConnectionInfo, Effect, State, update};
 use crate::check;
 use crate::checklist::Checklist;
 use crate::db::catalog::{self, ReadOptions};
-use crate::db::{Resolved, Session, SessionOptions};
+use crate::db::{ConnParams, Env, Resolved, Session, SessionOptions, Source};
 use crate::theme::Theme;
 
 /// Everything the interactive app needs to start.
 pub struct TuiConfig {
-    pub resolved: Resolved,
+    /// What to connect to first; `None` opens the connection picker.
+    pub resolved: Option<Resolved>,
+    /// The configuration (profiles for the picker).
+    pub loaded: crate::config::Loaded,
     pub options: SessionOptions,
     pub profile: Option<(String, bool)>,
     pub warnings: Vec<String>,
@@ -37,6 +42,11 @@ pub struct TuiConfig {
 /// Does the work effects ask for, on tasks, and answers with actions.
 struct Worker {
     cfg: Arc<TuiConfig>,
+    /// The connection being used (changes when the picker or the password prompt say so).
+    resolved: Option<Resolved>,
+    options: SessionOptions,
+    production: bool,
+    profile: Option<String>,
     session: Arc<Mutex<Option<Session>>>,
     tx: mpsc::UnboundedSender<Action>,
     running: Vec<tokio::task::JoinHandle<()>>,
@@ -45,10 +55,70 @@ struct Worker {
 impl Worker {
     fn perform(&mut self, e: Effect, out: &mut impl Write) {
         match e {
+            Effect::ConnectTo(choice) => {
+                let picked = match &choice {
+                    Choice::Profile(name) => self
+                        .cfg
+                        .loaded
+                        .profile(name)
+                        .map_err(|e| e.to_string())
+                        .and_then(|(p, params)| {
+                            self.production = p.production;
+                            self.profile = Some(name.clone());
+                            if let Some(t) = p.statement_timeout {
+                                self.options.statement_timeout = t;
+                            }
+                            self.options.pooler =
+                                p.pooler.map(|x| x == crate::config::Pooler::Transaction);
+                            crate::db::resolve(
+                                Source::Profile {
+                                    name: name.clone(),
+                                    params,
+                                },
+                                &Env::from_process(),
+                            )
+                            .map_err(|e| e.to_string())
+                        }),
+                    Choice::Url(u) => {
+                        ConnParams::parse(u)
+                            .map_err(|e| e.to_string())
+                            .and_then(|p| {
+                                crate::db::resolve(Source::Argument(p), &Env::from_process())
+                                    .map_err(|e| e.to_string())
+                            })
+                    }
+                };
+                match picked {
+                    Ok(r) => {
+                        if let Choice::Url(u) = &choice {
+                            recent::remember(u);
+                        }
+                        self.resolved = Some(r);
+                        self.perform(Effect::Connect, out);
+                    }
+                    Err(e) => {
+                        let _ = self.tx.send(Action::Connected(Err(e.into())));
+                    }
+                }
+            }
+            Effect::ConnectWithPassword(pw) => {
+                if let Some(r) = self.resolved.as_mut() {
+                    r.password = Some(pw);
+                }
+                self.perform(Effect::Connect, out);
+            }
             Effect::Connect => {
+                let Some(resolved) = self.resolved.clone() else {
+                    let _ = self.tx.send(Action::Connected(Err("no connection chosen"
+                        .to_string()
+                        .into())));
+                    return;
+                };
+                let options = self.options.clone();
+                let (production, profile) = (self.production, self.profile.clone());
                 let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
                 self.running.push(tokio::spawn(async move {
-                    let result = crate::db::connect(&cfg.resolved, &cfg.options).await;
+                    let result = crate::db::connect(&resolved, &options).await;
                     let action = match result {
                         Ok(s) => {
                             let t = &s.resolved.target;
@@ -61,14 +131,23 @@ impl Worker {
                                 user: t.user.clone(),
                                 server_version: String::new(),
                                 read_only: s.read_only,
-                                production: cfg.profile.as_ref().is_some_and(|p| p.1),
-                                profile: cfg.profile.as_ref().map(|p| p.0.clone()),
+                                production,
+                                profile,
                                 warnings,
                             };
                             *session.lock().await = Some(s);
                             Action::Connected(Ok(info))
                         }
-                        Err(e) => Action::Connected(Err(e.to_string())),
+                        Err(e) => Action::Connected(Err(ConnectFailure {
+                            needs_password: matches!(
+                                e.cause,
+                                crate::db::Cause::AuthFailed {
+                                    password_given: false,
+                                    ..
+                                }
+                            ),
+                            message: e.to_string(),
+                        })),
                     };
                     let _ = tx.send(action);
                 }));
@@ -135,11 +214,19 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
     let mut term = Terminal::new(backend)?;
     let size = term.size()?;
     let cfg = Arc::new(cfg);
-    let mut state = State::new(cfg.resolved.target.to_string(), size.width, size.height);
+    let label = cfg.resolved.as_ref().map_or_else(
+        || "choose a connection".to_string(),
+        |r| r.target.to_string(),
+    );
+    let mut state = State::new(label, size.width, size.height);
     state.help = cfg.keymap.help();
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut worker = Worker {
         cfg: cfg.clone(),
+        resolved: cfg.resolved.clone(),
+        options: cfg.options.clone(),
+        production: cfg.profile.as_ref().is_some_and(|p| p.1),
+        profile: cfg.profile.as_ref().map(|p| p.0.clone()),
         session: Arc::new(Mutex::new(None)),
         tx: tx.clone(),
         running: Vec::new(),
@@ -158,7 +245,19 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let mut out = std::io::stdout();
-    worker.perform(Effect::Connect, &mut out);
+    if cfg.resolved.is_some() {
+        worker.perform(Effect::Connect, &mut out);
+    } else {
+        let mut picks: Vec<(Choice, bool)> = cfg
+            .loaded
+            .config
+            .profiles
+            .iter()
+            .map(|(n, p)| (Choice::Profile(n.clone()), p.production))
+            .collect();
+        picks.extend(recent::load().into_iter().map(|u| (Choice::Url(u), false)));
+        crate::app::update::open_picker(&mut state, picks);
+    }
     loop {
         term.draw(|f| crate::ui::draw(f, &state, &cfg.theme))?;
         let action = tokio::select! {

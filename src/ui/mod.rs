@@ -34,6 +34,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     header::draw(f, head, s, t);
     header::tabs(f, tabs, s, t);
     match &s.phase {
+        Phase::Picking => popup::picker(f, body, s, t),
         Phase::Connecting | Phase::Reading if s.snapshot.is_none() => waiting(f, body, s, t),
         Phase::Failed(msg) if s.snapshot.is_none() => failed(f, body, msg, t),
         _ => {
@@ -46,6 +47,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     match &s.mode {
         Mode::Help { scroll } => popup::help(f, area, s, *scroll, t),
         Mode::Palette { input, selected } => popup::palette(f, area, input, *selected, t),
+        Mode::Password { input } => popup::password(f, area, s, input.chars().count(), t),
         _ => {}
     }
 }

@@ -50,6 +50,100 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, t: &Theme) {
     f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
 }
 
+/// The connection picker: profiles, recent connections, and a line to type a URL.
+pub fn picker(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    use crate::app::Mode;
+    use crate::app::action::Choice;
+    let (selected, input) = match &s.mode {
+        Mode::Picker { selected, input } => (*selected, input.as_str()),
+        _ => (0, ""),
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(
+            " Where to? ↑↓ choose · enter connects · type a URL · esc quits",
+            t.muted,
+        )),
+        Line::default(),
+    ];
+    for (i, (choice, production)) in s.picks.iter().enumerate() {
+        let (kind, label) = match choice {
+            Choice::Profile(p) => ("profile", p.clone()),
+            Choice::Url(u) => ("recent ", u.clone()),
+        };
+        let style = if i == selected {
+            t.selected
+        } else {
+            ratatui::style::Style::default()
+        };
+        let mut spans = vec![
+            Span::styled(format!(" {kind} "), t.muted),
+            Span::styled(label, style),
+        ];
+        if *production {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(" PRODUCTION ", t.production));
+        }
+        lines.push(Line::from(spans));
+    }
+    if s.picks.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " no profiles in config.toml and no recent connections",
+            t.muted,
+        )));
+    }
+    lines.push(Line::default());
+    let style = if selected >= s.picks.len() {
+        t.selected
+    } else {
+        ratatui::style::Style::default()
+    };
+    lines.push(Line::from(vec![
+        Span::styled(" URL     ", t.muted),
+        Span::styled(
+            if input.is_empty() {
+                "postgres://user@host:5432/db".to_string()
+            } else {
+                input.to_string()
+            },
+            if input.is_empty() { t.muted } else { style },
+        ),
+        Span::styled("▏", t.key),
+    ]));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(" connect ", t.title));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The hidden password prompt: one dot per character typed, never the characters.
+pub fn password(f: &mut Frame, area: Rect, s: &State, typed: usize, t: &Theme) {
+    let r = centered(area, 64, 6);
+    f.render_widget(Clear, r);
+    let who = if s.conn.user.is_empty() {
+        s.target_label.clone()
+    } else {
+        format!("{}@{}", s.conn.user, s.conn.host)
+    };
+    let lines = vec![
+        Line::from(Span::styled(format!(" {who}"), t.header_muted)),
+        Line::from(vec![
+            Span::styled(" password: ", t.key),
+            Span::raw("•".repeat(typed)),
+            Span::styled("▏", t.key),
+        ]),
+        Line::from(Span::styled(
+            " enter connects · esc cancels (R retries)",
+            t.muted,
+        )),
+    ];
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(" the server asks for a password ", t.title));
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
 pub fn palette(f: &mut Frame, area: Rect, input: &str, selected: usize, t: &Theme) {
     let matches = palette_matches(input);
     let r = centered(area, 60, matches.len() as u16 + 4);

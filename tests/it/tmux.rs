@@ -185,3 +185,43 @@ fn the_demo_starts_its_own_server_and_quits_cleanly() {
     let s = t.wait_for("PGMEND-EXITED=", 20);
     assert!(s.contains("PGMEND-EXITED=0"), "{s}");
 }
+
+#[tokio::test]
+async fn picker_then_hidden_password_prompt() {
+    let db = TestDb::new().await;
+    let u = url::Url::parse(db.url()).unwrap();
+    let password = u.password().unwrap().to_string();
+    let home = tempfile::tempdir().unwrap();
+    let cfg_dir = home.path().join("config/pgmend");
+    std::fs::create_dir_all(&cfg_dir).unwrap();
+    std::fs::write(
+        cfg_dir.join("config.toml"),
+        format!("[profiles.testdb]\nhost = \"127.0.0.1\"\nport = {}\nuser = \"postgres\"\ndbname = \"{}\"\n", u.port().unwrap(), db.name),
+    )
+    .unwrap();
+    let cmd = format!(
+        "env -u DATABASE_URL -u PGHOST -u PGDATABASE -u PGSERVICE -u PGPASSWORD XDG_CONFIG_HOME={0}/config XDG_STATE_HOME={0}/state HOME={0} {1}",
+        home.path().display(),
+        bin()
+    );
+    let t = Tmux::start(&cmd, 100, 30);
+    t.wait_for("profile testdb", 20);
+    t.send(&["Enter"]);
+    t.wait_for("the server asks for a password", 20);
+    t.send(&["-l", &password]);
+    let s = t.wait_for(&"•".repeat(password.chars().count()), 5);
+    assert!(!s.contains(&password), "{s}");
+    t.send(&["Enter"]);
+    let s = t.wait_for("read-only", 20);
+    assert!(
+        s.contains(&format!(
+            "postgres@127.0.0.1:{}/{}",
+            u.port().unwrap(),
+            db.name
+        )),
+        "{s}"
+    );
+    assert!(s.contains("profile testdb"), "{s}");
+    t.send(&["q"]);
+    assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
+}

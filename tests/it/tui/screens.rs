@@ -87,7 +87,7 @@ fn waiting_failing_and_production() {
         );
         update(
             &mut s,
-            Action::Connected(Err("cannot connect to db.internal:5432 (database \"mood\", user \"ops\") [from connection argument]: connection refused\n  hint: is PostgreSQL running on db.internal and listening on port 5432 (listen_addresses, firewall, SSH tunnel)?".into())),
+            Action::Connected(Err("cannot connect to db.internal:5432 (database \"mood\", user \"ops\") [from connection argument]: connection refused\n  hint: is PostgreSQL running on db.internal and listening on port 5432 (listen_addresses, firewall, SSH tunnel)?".to_string().into())),
         );
         assert!(matches!(s.phase, Phase::Failed(_)));
         snap("connection_failed", &s);
@@ -100,6 +100,45 @@ fn waiting_failing_and_production() {
         update(&mut s, Action::Connected(Ok(info)));
         update(&mut s, Action::Tick(2300));
         snap("production_reading", &s);
+    }
+}
+
+#[test]
+fn picker_and_password_prompt() {
+    use pgmend::app::action::{Choice, ConnectFailure};
+    for (w, h) in SIZES {
+        let mut s = State::new("choose a connection".into(), w, h);
+        pgmend::app::update::open_picker(
+            &mut s,
+            vec![
+                (Choice::Profile("staging".into()), false),
+                (Choice::Profile("prod".into()), true),
+                (
+                    Choice::Url("postgres://ops@db.internal:5432/mood".into()),
+                    false,
+                ),
+            ],
+        );
+        update(&mut s, Action::Down);
+        snap("picker", &s);
+        let mut s = State::new(
+            "db.internal:5432 (database \"mood\", user \"ops\")".into(),
+            w,
+            h,
+        );
+        update(
+            &mut s,
+            Action::Connected(Err(ConnectFailure {
+                message: "authentication failed".into(),
+                needs_password: true,
+            })),
+        );
+        for c in "hunter2".chars() {
+            update(&mut s, Action::Input(c));
+        }
+        let screen = render(&s);
+        assert!(!screen.contains("hunter2"), "the password is never shown");
+        snap("password", &s);
     }
 }
 

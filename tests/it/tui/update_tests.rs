@@ -234,3 +234,63 @@ fn failing_items_come_first_worst_first() {
         .unwrap();
     assert!(last_failed < first_passed);
 }
+
+#[test]
+fn picker_chooses_a_profile_or_a_typed_url() {
+    use pgmend::app::action::Choice;
+    let mut s = State::new("choose a connection".into(), 80, 24);
+    pgmend::app::update::open_picker(
+        &mut s,
+        vec![
+            (Choice::Profile("staging".into()), false),
+            (Choice::Profile("prod".into()), true),
+        ],
+    );
+    assert_eq!(s.phase, Phase::Picking);
+    update(&mut s, Action::Down);
+    let effects = update(&mut s, Action::Submit);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ConnectTo(Choice::Profile(p))] if p == "prod"),
+        "{effects:?}"
+    );
+    assert_eq!(s.phase, Phase::Connecting);
+
+    let mut s = State::new("x".into(), 80, 24);
+    pgmend::app::update::open_picker(&mut s, vec![(Choice::Profile("staging".into()), false)]);
+    for c in "postgres://u:pw@h/db".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    let effects = update(&mut s, Action::Submit);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ConnectTo(Choice::Url(u))] if u == "postgres://u:pw@h/db")
+    );
+    assert!(!s.target_label.contains("pw"), "{}", s.target_label);
+}
+
+#[test]
+fn a_password_prompt_when_the_server_asks() {
+    use pgmend::app::action::ConnectFailure;
+    let mut s = State::new("x".into(), 80, 24);
+    update(
+        &mut s,
+        Action::Connected(Err(ConnectFailure {
+            message: "authentication failed".into(),
+            needs_password: true,
+        })),
+    );
+    assert_eq!(
+        s.mode,
+        Mode::Password {
+            input: String::new()
+        }
+    );
+    for c in "s3cret".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    let effects = update(&mut s, Action::Submit);
+    assert!(matches!(effects.as_slice(), [Effect::ConnectWithPassword(p)] if p == "s3cret"));
+    assert_eq!(
+        (s.phase.clone(), s.mode.clone()),
+        (Phase::Connecting, Mode::Normal)
+    );
+}
