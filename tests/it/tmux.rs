@@ -122,7 +122,7 @@ async fn a_person_browses_checks_filters_and_quits() {
     );
     let s = t.wait_for("── CRITICAL ──", 30);
     assert!(
-        s.contains(&format!("postgres@127.0.0.1")) && s.contains("read-only"),
+        s.contains("postgres@127.0.0.1") && s.contains("read-only"),
         "{s}"
     );
     assert!(s.contains("table public.profiles does not exist"), "{s}");
