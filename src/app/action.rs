@@ -58,6 +58,11 @@ pub enum Action {
         request: u64,
         result: Result<Arc<Report>, String>,
     },
+    /// A function's definition, keyed by `schema.name(args)` as `rows::name` spells it.
+    DefinitionLoaded {
+        key: String,
+        result: Result<String, String>,
+    },
     /// An effect's outcome worth a line in the status bar.
     Notice(String),
 }

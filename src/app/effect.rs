@@ -23,6 +23,12 @@ pub enum Effect {
         request: u64,
         snapshot: Arc<Snapshot>,
     },
+    /// Fetch a function's definition (`pg_get_functiondef`; answer: `Action::DefinitionLoaded`).
+    LoadDefinition {
+        schema: String,
+        name: String,
+        args: String,
+    },
     /// Put text on the clipboard of the terminal (OSC 52, works over SSH).
     Copy(String),
     Quit,

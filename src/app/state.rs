@@ -127,6 +127,8 @@ pub struct State {
     pub help: Vec<(String, String, String)>,
     /// The picker's entries: profiles (with a production flag), then recent connections.
     pub picks: Vec<(super::action::Choice, bool)>,
+    /// Function definitions fetched on demand (`None` while loading).
+    pub definitions: std::collections::HashMap<String, Option<Result<String, String>>>,
     pub quit: bool,
 }
 
@@ -150,6 +152,7 @@ impl State {
             status: None,
             help: Vec::new(),
             picks: Vec::new(),
+            definitions: Default::default(),
             quit: false,
         }
     }

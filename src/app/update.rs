@@ -112,12 +112,20 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::DefinitionLoaded { key, result } => {
+            s.definitions.insert(key, Some(result));
+            vec![]
+        }
         Action::Notice(n) => {
             s.status = Some(n);
             vec![]
         }
         other => match s.mode.clone() {
-            Mode::Normal => normal(s, other),
+            Mode::Normal => {
+                let mut effects = normal(s, other);
+                effects.extend(fetch_definition(s));
+                effects
+            }
             Mode::Filter => filter(s, other),
             Mode::Help { scroll } => help(s, other, scroll),
             Mode::Palette { input, selected } => palette(s, other, input, selected),
@@ -301,6 +309,24 @@ fn palette(s: &mut State, a: Action, mut input: String, mut selected: usize) -> 
         selected: selected.min(n.saturating_sub(1)),
     };
     vec![]
+}
+
+/// Asks for the selected function's definition when it is not known yet.
+fn fetch_definition(s: &mut State) -> Option<Effect> {
+    let Some(Row::Function(i)) = s.selected_row().copied() else {
+        return None;
+    };
+    let f = s.snapshot.as_ref()?.functions.get(i)?.clone();
+    let key = rows::name(Row::Function(i), s.snapshot.as_deref(), None)?;
+    if s.definitions.contains_key(&key) {
+        return None;
+    }
+    s.definitions.insert(key, None);
+    Some(Effect::LoadDefinition {
+        schema: f.schema,
+        name: f.name,
+        args: f.identity_arguments,
+    })
 }
 
 /// Opens the connection picker (no connection was given).

@@ -192,6 +192,29 @@ impl Worker {
                     });
                 }));
             }
+            Effect::LoadDefinition { schema, name, args } => {
+                let (session, tx) = (self.session.clone(), self.tx.clone());
+                self.running.push(tokio::spawn(async move {
+                    let key = format!("{}({args})", crate::sql::qualified(&schema, &name));
+                    let mut guard = session.lock().await;
+                    let result = match guard.as_mut() {
+                        None => Err("not connected".to_string()),
+                        Some(s) => sqlx::query_scalar::<_, String>(
+                            "SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+                             WHERE n.nspname = $1 AND p.proname = $2 AND pg_get_function_identity_arguments(p.oid) = $3 AND p.prokind IN ('f', 'p')",
+                        )
+                        .bind(&schema)
+                        .bind(&name)
+                        .bind(&args)
+                        .persistent(!s.pooled)
+                        .fetch_optional(&mut s.conn)
+                        .await
+                        .map_err(|e| e.to_string())
+                        .and_then(|d| d.ok_or_else(|| "PostgreSQL has no definition for it (an aggregate, or it was dropped)".to_string())),
+                    };
+                    let _ = tx.send(Action::DefinitionLoaded { key, result });
+                }));
+            }
             Effect::Cancel => {
                 for h in self.running.drain(..) {
                     h.abort();

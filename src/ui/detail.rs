@@ -196,6 +196,42 @@ fn describe(o: &mut Out, row: Row, s: &State, snap: Option<&Snapshot>) {
                 table(o, t);
             }
         }
+        Row::Function(i) => {
+            let Some(x) = snap else { return };
+            let Some(func) = x.functions.get(i) else {
+                return;
+            };
+            let key = rows::name(row, snap, report).unwrap_or_default();
+            o.heading(&key);
+            let mut attrs = vec![
+                format!("{:?}", func.kind).to_lowercase(),
+                func.language.clone(),
+                format!("{:?}", func.volatility).to_lowercase(),
+            ];
+            if func.security_definer {
+                attrs.push("SECURITY DEFINER".into());
+            }
+            o.kv("kind", attrs.join(" · "));
+            o.kv(
+                "returns",
+                func.result.clone().unwrap_or_else(|| "(procedure)".into()),
+            );
+            o.kv("owner", func.owner.clone());
+            o.kv(
+                "settings",
+                if func.config.is_empty() {
+                    "none (search_path not pinned)".into()
+                } else {
+                    func.config.join(", ")
+                },
+            );
+            o.blank();
+            match s.definitions.get(&key) {
+                Some(Some(Ok(def))) => o.sql(def),
+                Some(Some(Err(e))) => o.styled(format!("definition unavailable: {e}"), o.t.error),
+                _ => o.styled("loading the definition…".into(), o.t.muted),
+            }
+        }
         Row::Role(i) => {
             if let Some(x) = snap {
                 role(o, x, i);

@@ -144,6 +144,9 @@ async fn a_person_browses_checks_filters_and_quits() {
     t.send(&["6"]);
     let s = t.wait_for("┌ Policies & RLS (", 5);
     assert!(s.contains("RLS OFF"), "{s}");
+    // A function's definition is fetched on demand (pg_get_functiondef).
+    t.send(&["7"]);
+    t.wait_for("CREATE OR REPLACE FUNCTION", 10);
     t.send(&["9"]);
     let s = t.wait_for("┌ Migrations (", 5);
     assert!(s.contains("20241012093000_init"), "{s}");

@@ -294,3 +294,31 @@ fn a_password_prompt_when_the_server_asks() {
         (Phase::Connecting, Mode::Normal)
     );
 }
+
+#[test]
+fn function_definitions_are_fetched_once_on_demand() {
+    let mut s = ready(120, 40);
+    let effects = update(&mut s, Action::GotoTab(Tab::Functions));
+    let Some(Effect::LoadDefinition { schema, name, .. }) = effects.first() else {
+        panic!("no fetch: {effects:?}");
+    };
+    let key = pgmend::app::rows::name(selected(&s), s.snapshot.as_deref(), None).unwrap();
+    assert!(
+        key.starts_with(&format!("{schema}.")) && key.contains(name.as_str()),
+        "{key}"
+    );
+    // Moving away and back does not fetch again while it loads.
+    update(&mut s, Action::GotoTab(Tab::Tables));
+    assert!(update(&mut s, Action::GotoTab(Tab::Functions)).is_empty());
+    update(
+        &mut s,
+        Action::DefinitionLoaded {
+            key: key.clone(),
+            result: Ok("CREATE FUNCTION x()".into()),
+        },
+    );
+    assert_eq!(
+        s.definitions[&key],
+        Some(Ok("CREATE FUNCTION x()".to_string()))
+    );
+}

@@ -1,0 +1,127 @@
+//! Applying fix plans on a writable session: preconditions first (any offending row refuses the
+//! plan, nothing run), then each transactional group in a transaction of its own and each
+//! autocommit step alone, with `lock_timeout` and retries with backoff on lock timeouts; while
+//! a step waits, a watcher session reports who blocks it.
+
+mod precheck;
+mod run;
+mod types;
+mod watch;
+
+use std::time::{Duration, Instant};
+
+use sqlx::PgConnection;
+
+pub use types::{
+    ApplyOptions, ApplyOutcome, Blocker, EventKind, PlanOutcome, Refusal, StepEvent, StepResult,
+    StepStatus,
+};
+
+use crate::fix::plan::Plan;
+
+/// Applies one plan on `conn`, a writable session (never a browsing one). Every step's result
+/// is in the outcome; `progress` hears of each step as it starts, waits and ends.
+pub async fn apply(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    progress: impl Fn(StepEvent),
+) -> ApplyOutcome {
+    apply_indexed(conn, plan, 0, opts, &progress).await
+}
+
+/// Applies several plans one after the other, each on its own: a refused or failed plan never
+/// stops the ones after it.
+pub async fn apply_all(
+    conn: &mut PgConnection,
+    plans: &[Plan],
+    opts: &ApplyOptions,
+    progress: impl Fn(StepEvent),
+) -> Vec<PlanOutcome> {
+    let mut out = Vec::with_capacity(plans.len());
+    for (i, plan) in plans.iter().enumerate() {
+        let outcome = apply_indexed(conn, plan, i, opts, &progress).await;
+        out.push(PlanOutcome {
+            finding_id: plan.finding_id.clone(),
+            outcome,
+        });
+    }
+    out
+}
+
+async fn apply_indexed(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    index: usize,
+    opts: &ApplyOptions,
+    progress: &impl Fn(StepEvent),
+) -> ApplyOutcome {
+    let start = Instant::now();
+    let emit = |kind: EventKind| {
+        progress(StepEvent {
+            plan: index,
+            finding_id: plan.finding_id.clone(),
+            kind,
+        })
+    };
+    emit(EventKind::Checking);
+    if let Err(e) = writable(conn).await {
+        return failed_before(plan, e, start.elapsed());
+    }
+    match precheck::refusals(conn, plan, opts.statement_timeout).await {
+        Err(e) => return failed_before(plan, e, start.elapsed()),
+        Ok(refusals) if !refusals.is_empty() => {
+            emit(EventKind::Refused {
+                refusals: refusals.len(),
+            });
+            return ApplyOutcome::Refused {
+                refusals,
+                duration: start.elapsed(),
+            };
+        }
+        Ok(_) => {}
+    }
+    let steps = run::run_plan(conn, plan, opts, &emit).await;
+    let duration = start.elapsed();
+    let failed = steps.iter().find_map(|s| match &s.status {
+        StepStatus::Failed { message, .. } => Some(format!("{}: {message}", s.description)),
+        _ => None,
+    });
+    emit(EventKind::Done {
+        ok: failed.is_none(),
+    });
+    match failed {
+        None => ApplyOutcome::Applied { steps, duration },
+        Some(error) => ApplyOutcome::Failed {
+            steps,
+            error,
+            duration,
+        },
+    }
+}
+
+/// Refuses read-only sessions: fixes only ever run on a session opened to write.
+async fn writable(conn: &mut PgConnection) -> Result<(), String> {
+    let ro: String = sqlx::query_scalar("SELECT current_setting('transaction_read_only')")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| format!("cannot use the session: {e}"))?;
+    if ro == "on" {
+        return Err("the session is read-only: fixes need a writable session".into());
+    }
+    Ok(())
+}
+
+fn failed_before(plan: &Plan, error: String, duration: Duration) -> ApplyOutcome {
+    let steps = plan
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepResult::new(i, s, StepStatus::skipped("nothing ran")))
+        .collect();
+    ApplyOutcome::Failed {
+        steps,
+        error,
+        duration,
+    }
+}

@@ -1,0 +1,68 @@
+//! Preconditions: every count query runs (in a read-only transaction) before any step; offending
+//! rows refuse the plan, with a sample of them.
+
+use std::time::Duration;
+
+use sqlx::{AssertSqlSafe, PgConnection};
+
+use super::Refusal;
+use crate::fix::plan::Plan;
+
+/// The preconditions that found offending rows (empty: the plan may run).
+pub(super) async fn refusals(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    statement_timeout: Duration,
+) -> Result<Vec<Refusal>, String> {
+    if plan.preconditions.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::raw_sql("BEGIN READ ONLY")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| format!("cannot check the preconditions: {e}"))?;
+    let result = run_all(conn, plan, statement_timeout).await;
+    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+    result
+}
+
+async fn run_all(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    statement_timeout: Duration,
+) -> Result<Vec<Refusal>, String> {
+    sqlx::raw_sql(AssertSqlSafe(format!(
+        "SET LOCAL statement_timeout = '{}ms'",
+        statement_timeout.as_millis()
+    )))
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for p in &plan.preconditions {
+        let fail = |e: sqlx::Error| format!("precondition \"{}\" could not run: {e}", p.description);
+        let count_sql = p.count_sql.trim().trim_end_matches(';');
+        let count: Option<i64> =
+            sqlx::query_scalar(AssertSqlSafe(format!("SELECT ({count_sql}\n)::bigint")))
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(fail)?;
+        let count = count.unwrap_or(0);
+        if count <= 0 {
+            continue;
+        }
+        let inner = p.sample_sql.trim().trim_end_matches(';');
+        let sample: Vec<serde_json::Value> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT to_jsonb(s) FROM ({inner}\n) s"
+        )))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(fail)?;
+        out.push(Refusal {
+            description: p.description.clone(),
+            count,
+            sample,
+        });
+    }
+    Ok(out)
+}
