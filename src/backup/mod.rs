@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 pub use dump::backup;
 pub use error::BackupError;
-pub use verify::{ChecksumCheck, Verified, list, sha256_file, sidecar_path, verify, verify_with};
+pub use verify::{
+    ChecksumCheck, Listed, Verified, list, sha256_file, sidecar_path, verify, verify_with,
+};
 
 /// How to take a backup.
 #[derive(Debug, Clone)]

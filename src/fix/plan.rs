@@ -71,9 +71,24 @@ pub struct Plan {
     pub preconditions: Vec<Precondition>,
     /// Tables whose size the preview shows (schema-qualified, quoted).
     pub tables: Vec<String>,
+    /// Other findings (`Finding::id`) this plan mends too: a created table's indexes, policies
+    /// and grants; the same RLS state reported by a checklist item and by a lint.
+    /// [`crate::fix::plans`] leaves out the plans of findings another plan already mends.
+    #[serde(default)]
+    pub also_fixes: Vec<String>,
 }
 
 impl Plan {
+    /// Every finding the plan mends: its own and `also_fixes`.
+    pub fn fixes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.finding_id.as_str()).chain(self.also_fixes.iter().map(String::as_str))
+    }
+
+    /// The plan can be undone (some fixes cannot: PostgreSQL has no way to drop an enum value).
+    pub fn reversible(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
     /// The plan as one SQL script (what `pgmend fix --dry-run` prints and the editor holds).
     pub fn script(&self) -> String {
         let mut out = format!("-- {}\n-- finding: {}\n", self.title, self.finding_id);

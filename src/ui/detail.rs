@@ -138,7 +138,8 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     f.render_widget(p, area);
 }
 
-fn finding(o: &mut Out, f: &Finding) {
+/// A finding; its `why` is left out when the item above already said it.
+fn finding(o: &mut Out, f: &Finding, said_why: Option<&str>) {
     o.styled(
         format!("✘ {} · {}", f.severity.as_str(), f.rule),
         o.t.severity(f.severity),
@@ -150,8 +151,8 @@ fn finding(o: &mut Out, f: &Finding) {
     if let Some(a) = &f.actual {
         o.kv("actual  ", a.clone());
     }
-    if let Some(w) = &f.why {
-        o.kv("why", w.clone());
+    if let Some(w) = f.why.as_deref().filter(|w| Some(*w) != said_why) {
+        o.kv("why", w.to_string());
     }
     if let Some(r) = &f.remedy {
         o.kv("remedy", r.clone());
@@ -182,13 +183,13 @@ fn describe(o: &mut Out, row: Row, s: &State, snap: Option<&Snapshot>) {
                 o.styled("✔ holds".into(), o.t.ok);
             }
             for f in &it.findings {
-                finding(o, f);
+                finding(o, f, it.why.as_deref());
             }
         }
         Row::Lint(i) => {
             if let Some(f) = report.and_then(|r| r.lint_findings.get(i)) {
                 o.heading(&f.object);
-                finding(o, f);
+                finding(o, f, None);
             }
         }
         Row::Table(i) => {
