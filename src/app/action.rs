@@ -41,6 +41,14 @@ pub enum Action {
     /// Scroll the detail pane.
     DetailDown,
     DetailUp,
+    /// `f`: fix the selected (or marked) failing items.
+    Fix,
+    /// `F`: fix every fixable finding as severe as the selected one.
+    FixGroup,
+    /// Space: mark a failing item for `f`.
+    ToggleMark,
+    /// A key for the SQL editor of the fix preview.
+    EditorKey(crossterm::event::KeyEvent),
     // --- text input (filter, palette) ---
     Input(char),
     Backspace,
@@ -58,6 +66,12 @@ pub enum Action {
         request: u64,
         result: Result<Arc<Report>, String>,
     },
+    PlansReady(Result<Vec<crate::fix::plan::Plan>, String>),
+    BackupProgress(String),
+    BackupDone(Result<super::fixflow::BackupSummary, String>),
+    ApplyProgress(String),
+    /// Lines saying what happened to each plan (fixed, refused with a sample, failed).
+    ApplyDone(Result<Vec<String>, String>),
     /// A function's definition, keyed by `schema.name(args)` as `rows::name` spells it.
     DefinitionLoaded {
         key: String,
@@ -131,6 +145,12 @@ impl Action {
             Action::Back => ("back", "close, clear the filter, cancel"),
             Action::DetailDown => ("detail_down", "scroll the detail pane down"),
             Action::DetailUp => ("detail_up", "scroll the detail pane up"),
+            Action::Fix => (
+                "fix",
+                "fix the selected or marked item: preview, backup, confirm, apply, re-check",
+            ),
+            Action::FixGroup => ("fix_group", "fix every fixable finding of this severity"),
+            Action::ToggleMark => ("mark", "mark a failing item for fixing"),
             _ => return None,
         })
     }

@@ -29,6 +29,19 @@ pub enum Effect {
         name: String,
         args: String,
     },
+    /// Generate fix plans (answer: `Action::PlansReady`).
+    PlanFixes {
+        finding_ids: Vec<String>,
+        snapshot: Arc<Snapshot>,
+        report: Arc<crate::check::Report>,
+    },
+    /// Take and verify a pg_dump backup (answers: `BackupProgress`…, `BackupDone`).
+    RunBackup,
+    /// Apply on a separate writable session and journal it (answers: `ApplyProgress`…, `ApplyDone`).
+    ApplyPlans {
+        plans: Vec<crate::fix::plan::Plan>,
+        backup: super::fixflow::BackupSummary,
+    },
     /// Put text on the clipboard of the terminal (OSC 52, works over SSH).
     Copy(String),
     Quit,

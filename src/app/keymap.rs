@@ -13,13 +13,26 @@ pub enum Context {
     Normal,
     /// Typing a filter or in the palette: printable keys are text.
     Input,
-    /// A popup (help) is open.
+    /// A popup (help, the fix flow's progress) is open.
     Popup,
+    /// The fix preview's SQL editor: keys edit the text; ctrl-s goes on, esc abandons.
+    Editor,
 }
 
 impl Context {
+    /// Where keys go in this state.
+    pub fn of_state(s: &super::state::State) -> Context {
+        use super::fixflow::FixStep;
+        match (&s.mode, s.fix.as_ref().map(|f| &f.step)) {
+            (Mode::Fix, Some(FixStep::Preview)) => Context::Editor,
+            (Mode::Fix, Some(FixStep::Confirm)) => Context::Input,
+            (m, _) => Context::of(m),
+        }
+    }
+
     pub fn of(mode: &Mode) -> Context {
         match mode {
+            Mode::Fix => Context::Popup,
             Mode::Normal => Context::Normal,
             Mode::Filter | Mode::Palette { .. } | Mode::Picker { .. } | Mode::Password { .. } => {
                 Context::Input
@@ -33,6 +46,7 @@ impl Context {
             Context::Normal => "normal",
             Context::Input => "input",
             Context::Popup => "popup",
+            Context::Editor => "editor",
         }
     }
 }
@@ -171,6 +185,9 @@ pub fn action_named(name: &str) -> Option<Action> {
         Action::Back,
         Action::DetailDown,
         Action::DetailUp,
+        Action::Fix,
+        Action::FixGroup,
+        Action::ToggleMark,
         Action::Submit,
     ]
     .into_iter()
@@ -247,11 +264,18 @@ impl Default for Keymap {
                 vec![Key::plain(Char('K')), Key::ctrl('y')],
                 Action::DetailUp,
             ),
+            (vec![Key::plain(Char('f'))], Action::Fix),
+            (vec![Key::plain(Char('F'))], Action::FixGroup),
+            (vec![Key::plain(Char(' '))], Action::ToggleMark),
         ] {
             for k in keys {
                 bind(Normal, k, a.clone());
             }
         }
+        bind(Editor, Key::plain(Esc), Action::Back);
+        bind(Editor, Key::ctrl('s'), Action::Submit);
+        bind(Editor, Key::plain(F(2)), Action::Submit);
+        bind(Popup, Key::plain(Enter), Action::Submit);
         bind(Input, Key::plain(Esc), Action::Back);
         bind(Input, Key::plain(Enter), Action::Submit);
         bind(Input, Key::plain(Backspace), Action::Backspace);
@@ -285,6 +309,7 @@ impl Keymap {
         }
         match (ctx, key.code) {
             (Context::Input, KeyCode::Char(c)) if key.mods.is_empty() => Some(Action::Input(c)),
+            (Context::Editor, _) => Some(Action::EditorKey(e)),
             _ => None,
         }
     }

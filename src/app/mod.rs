@@ -3,11 +3,13 @@
 pub mod action;
 pub mod ddl;
 pub mod effect;
+pub mod fixflow;
 pub mod keymap;
 pub mod layout;
 pub mod rows;
 pub mod state;
 pub mod update;
+mod update_fix;
 
 pub use action::{Action, ConnectionInfo};
 pub use effect::Effect;

@@ -93,6 +93,8 @@ pub enum Mode {
     Password {
         input: String,
     },
+    /// The guided fix (`State::fix`).
+    Fix,
     Filter,
     Help {
         scroll: u16,
@@ -129,6 +131,10 @@ pub struct State {
     pub picks: Vec<(super::action::Choice, bool)>,
     /// Function definitions fetched on demand (`None` while loading).
     pub definitions: std::collections::HashMap<String, Option<Result<String, String>>>,
+    /// The guided fix, while it is open.
+    pub fix: Option<super::fixflow::FixFlow>,
+    /// Failing checklist items marked with Space (item indexes).
+    pub marked: std::collections::BTreeSet<usize>,
     pub quit: bool,
 }
 
@@ -153,6 +159,8 @@ impl State {
             help: Vec::new(),
             picks: Vec::new(),
             definitions: Default::default(),
+            fix: None,
+            marked: Default::default(),
             quit: false,
         }
     }

@@ -42,6 +42,10 @@ pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str, Action)>
 }
 
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    let a = match super::update_fix::result(s, a) {
+        Ok(effects) => return effects,
+        Err(a) => a,
+    };
     match a {
         Action::Resize(w, h) => {
             s.width = w;
@@ -105,6 +109,7 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             s.checking = false;
             match result {
                 Ok(r) => {
+                    super::update_fix::rechecked(s, &r);
                     s.report = Some(r);
                     rebuild(s, Tab::Checklist);
                 }
@@ -121,7 +126,11 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             vec![]
         }
         other => match s.mode.clone() {
+            Mode::Fix => super::update_fix::key(s, other),
             Mode::Normal => {
+                if let Some(effects) = super::update_fix::start(s, &other) {
+                    return effects;
+                }
                 let mut effects = normal(s, other);
                 effects.extend(fetch_definition(s));
                 effects

@@ -10,6 +10,7 @@ const CONTEXTS: &[(&str, Context)] = &[
     ("normal", Context::Normal),
     ("input", Context::Input),
     ("popup", Context::Popup),
+    ("editor", Context::Editor),
 ];
 
 fn err(loaded: &Loaded, offset: usize, message: String) -> anyhow::Error {

@@ -2,6 +2,7 @@
 //! effects on tokio tasks (connect, read the catalog, check), feeds their outcomes back as
 //! actions, and draws. The UI never waits for the database.
 
+mod fix;
 pub mod recent;
 pub mod terminal;
 
@@ -37,6 +38,8 @@ pub struct TuiConfig {
     pub theme: Theme,
     pub keymap: Keymap,
     pub schemas: Vec<String>,
+    /// Where fix backups go (default: the XDG data dir).
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 /// Does the work effects ask for, on tasks, and answers with actions.
@@ -50,6 +53,9 @@ struct Worker {
     session: Arc<Mutex<Option<Session>>>,
     tx: mpsc::UnboundedSender<Action>,
     running: Vec<tokio::task::JoinHandle<()>>,
+    /// The verified backup the next apply follows.
+    backup: Option<Arc<crate::backup::BackupRecord>>,
+    pending_backup: Option<Arc<std::sync::Mutex<Option<crate::backup::BackupRecord>>>>,
 }
 
 impl Worker {
@@ -215,6 +221,73 @@ impl Worker {
                     let _ = tx.send(Action::DefinitionLoaded { key, result });
                 }));
             }
+            Effect::PlanFixes {
+                finding_ids,
+                snapshot,
+                report,
+            } => {
+                let plans = fix::plans(&finding_ids, &snapshot, &report, &self.cfg.checklists);
+                let _ = self.tx.send(Action::PlansReady(Ok(plans)));
+            }
+            Effect::RunBackup => {
+                let Some(resolved) = self.resolved.clone() else {
+                    return;
+                };
+                let (tx, dir) = (self.tx.clone(), self.cfg.backup_dir.clone());
+                let (done_tx, slot) = (self.tx.clone(), Arc::new(std::sync::Mutex::new(None)));
+                self.backup = None;
+                let slot2 = slot.clone();
+                self.running.push(tokio::spawn(async move {
+                    let result = fix::run_backup(resolved, dir, tx).await;
+                    let action = match result {
+                        Ok(r) => {
+                            let s = fix::summary(&r);
+                            *slot2.lock().expect("not poisoned") = Some(r);
+                            Action::BackupDone(Ok(s))
+                        }
+                        Err(e) => Action::BackupDone(Err(format!("backup failed: {e}"))),
+                    };
+                    let _ = done_tx.send(action);
+                }));
+                self.pending_backup = Some(slot);
+            }
+            Effect::ApplyPlans { plans, backup } => {
+                let record = self
+                    .pending_backup
+                    .as_ref()
+                    .and_then(|s| s.lock().expect("not poisoned").clone());
+                let (Some(resolved), Some(record)) = (self.resolved.clone(), record) else {
+                    let _ = self.tx.send(Action::ApplyDone(Err(
+                        "no verified backup: nothing was applied".into(),
+                    )));
+                    return;
+                };
+                if record.sha256 != backup.sha256 {
+                    let _ = self.tx.send(Action::ApplyDone(Err(
+                        "the backup changed since it was verified: nothing was applied".into(),
+                    )));
+                    return;
+                }
+                let (options, tx) = (self.options.clone(), self.tx.clone());
+                // The apply engine's futures stay on one thread: it gets a thread and a runtime
+                // of its own, and it is never aborted halfway (Esc does not reach it).
+                std::thread::spawn(move || {
+                    let result = match tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        Ok(rt) => rt.block_on(fix::run_apply(
+                            resolved,
+                            options,
+                            plans,
+                            Arc::new(record),
+                            tx.clone(),
+                        )),
+                        Err(e) => Err(format!("cannot start the apply: {e}")),
+                    };
+                    let _ = tx.send(Action::ApplyDone(result));
+                });
+            }
             Effect::Cancel => {
                 for h in self.running.drain(..) {
                     h.abort();
@@ -253,6 +326,8 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
         session: Arc::new(Mutex::new(None)),
         tx: tx.clone(),
         running: Vec::new(),
+        backup: None,
+        pending_backup: None,
     };
 
     // Terminal events come from a thread of their own: reading them blocks.
@@ -285,7 +360,7 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
         term.draw(|f| crate::ui::draw(f, &state, &cfg.theme))?;
         let action = tokio::select! {
             Some(ev) = erx.recv() => match ev {
-                Event::Key(k) if k.kind != KeyEventKind::Release => cfg.keymap.action(Context::of(&state.mode), k),
+                Event::Key(k) if k.kind != KeyEventKind::Release => cfg.keymap.action(Context::of_state(&state), k),
                 Event::Resize(w, h) => Some(Action::Resize(w, h)),
                 _ => None,
             },

@@ -81,7 +81,12 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .skip(l.offset)
         .take(height)
         .map(|(i, row)| {
-            let text = rows::label(*row, snap, report);
+            let mut text = rows::label(*row, snap, report);
+            if let Row::Item(it) = row
+                && s.marked.contains(it)
+            {
+                text = format!("● {text}");
+            }
             let mut style = row_style(*row, s, t);
             if i == l.selected {
                 style = style.patch(t.selected);

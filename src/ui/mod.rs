@@ -1,6 +1,7 @@
 //! Rendering: components that only borrow the state. `draw` paints one frame.
 
 mod detail;
+mod fix;
 mod header;
 mod list;
 mod popup;
@@ -42,6 +43,9 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
             list::draw(f, l, s, t);
             detail::draw(f, d, s, t);
         }
+    }
+    if matches!(s.mode, Mode::Fix) {
+        fix::draw(f, body, s, t);
     }
     status_bar(f, status, s, t);
     match &s.mode {

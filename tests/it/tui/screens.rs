@@ -7,7 +7,7 @@ use ratatui::backend::TestBackend;
 
 use super::ready;
 
-fn render(s: &State) -> String {
+pub fn render(s: &State) -> String {
     let mut term = Terminal::new(TestBackend::new(s.width, s.height)).unwrap();
     let theme = Theme::load("dark", None, true).unwrap();
     term.draw(|f| pgmend::ui::draw(f, s, &theme)).unwrap();
@@ -16,7 +16,7 @@ fn render(s: &State) -> String {
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-fn snap(name: &str, s: &State) {
+pub fn snap(name: &str, s: &State) {
     insta::assert_snapshot!(format!("{name}_{}x{}", s.width, s.height), render(s));
 }
 

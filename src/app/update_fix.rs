@@ -1,0 +1,235 @@
+//! `update` for the guided fix: which findings, then each step of the flow.
+
+use std::sync::Arc;
+
+use super::action::Action;
+use super::effect::Effect;
+use super::fixflow::{FixFlow, FixStep};
+use super::rows::Row;
+use super::state::{Mode, Phase, State, Tab};
+use crate::check::Report;
+
+/// The findings `f` would fix: the marked items', else the selected item's (or lint finding).
+pub fn findings_to_fix(s: &State) -> Vec<String> {
+    let Some(r) = s.report.as_deref() else {
+        return vec![];
+    };
+    let ids_of = |i: usize| {
+        r.items
+            .get(i)
+            .map(|it| it.findings.iter().map(|f| f.id.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    if !s.marked.is_empty() {
+        return s.marked.iter().flat_map(|i| ids_of(*i)).collect();
+    }
+    match s.selected_row() {
+        Some(Row::Item(i)) => ids_of(*i),
+        Some(Row::Lint(i)) => r
+            .lint_findings
+            .get(*i)
+            .map(|f| vec![f.id.clone()])
+            .unwrap_or_default(),
+        _ => vec![],
+    }
+}
+
+/// Every fixable finding of failing items as bad as the selected one ("fix all in this group").
+fn group_findings(s: &State) -> Vec<String> {
+    let Some(r) = s.report.as_deref() else {
+        return vec![];
+    };
+    let sev = match s.selected_row() {
+        Some(Row::Item(i)) => r.items.get(*i).map(|it| it.worst()),
+        Some(Row::Lint(i)) => r.lint_findings.get(*i).map(|f| f.severity),
+        _ => None,
+    };
+    let Some(sev) = sev else { return vec![] };
+    r.items
+        .iter()
+        .filter(|it| !it.passed() && it.worst() == sev)
+        .flat_map(|it| &it.findings)
+        .chain(r.lint_findings.iter().filter(|f| f.severity == sev))
+        .filter(|f| f.fixable)
+        .map(|f| f.id.clone())
+        .collect()
+}
+
+/// Starts the flow from the browsing keys (`f`, `F`, Space).
+pub fn start(s: &mut State, a: &Action) -> Option<Vec<Effect>> {
+    if s.tab != Tab::Checklist {
+        if matches!(a, Action::Fix | Action::FixGroup) {
+            s.status = Some("fixes start from the Checklist tab (1)".into());
+            return Some(vec![]);
+        }
+        return None;
+    }
+    let ids = match a {
+        Action::ToggleMark => {
+            if let Some(Row::Item(i)) = s.selected_row().copied()
+                && s.report.as_deref().is_some_and(|r| !r.items[i].passed())
+                && !s.marked.remove(&i)
+            {
+                s.marked.insert(i);
+            }
+            return Some(vec![]);
+        }
+        Action::Fix => findings_to_fix(s),
+        Action::FixGroup => group_findings(s),
+        _ => return None,
+    };
+    if ids.is_empty() {
+        s.status = Some("nothing to fix here".into());
+        return Some(vec![]);
+    }
+    let (Some(snapshot), Some(report)) = (s.snapshot.clone(), s.report.clone()) else {
+        return Some(vec![]);
+    };
+    s.fix = Some(FixFlow::new(ids.clone(), s.now));
+    s.mode = Mode::Fix;
+    Some(vec![Effect::PlanFixes {
+        finding_ids: ids,
+        snapshot,
+        report,
+    }])
+}
+
+/// Results that arrive whatever the mode.
+pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Action> {
+    let now = s.now;
+    let Some(flow) = s.fix.as_mut() else {
+        return Err(a);
+    };
+    match a {
+        Action::PlansReady(Ok(plans)) => {
+            if plans.is_empty() {
+                flow.step = FixStep::Done;
+                flow.error = Some("pgmend has no fix for these findings".into());
+            } else {
+                flow.set_plans(plans);
+            }
+        }
+        Action::PlansReady(Err(e)) | Action::BackupDone(Err(e)) => {
+            flow.step = FixStep::Done;
+            flow.error = Some(format!("{e}: nothing was changed"));
+        }
+        Action::BackupProgress(p) | Action::ApplyProgress(p) => flow.progress = p,
+        Action::BackupDone(Ok(b)) => {
+            flow.log.push(format!(
+                "backup {} ({} bytes), verified, sha256 {}",
+                b.path, b.size, b.sha256
+            ));
+            flow.backup = Some(b);
+            flow.step = FixStep::Confirm;
+            flow.since = now;
+        }
+        Action::ApplyDone(result) => {
+            match result {
+                Ok(lines) => flow.log.extend(lines),
+                Err(e) => flow.error = Some(e),
+            }
+            flow.step = FixStep::Rechecking;
+            flow.since = now;
+            s.request += 1;
+            s.phase = Phase::Reading;
+            s.phase_since = now;
+            return Ok(vec![Effect::LoadSnapshot { request: s.request }]);
+        }
+        other => return Err(other),
+    }
+    Ok(vec![])
+}
+
+/// After the re-check: which of the flow's findings are gone.
+pub fn rechecked(s: &mut State, report: &Arc<Report>) {
+    let Some(flow) = s.fix.as_mut() else { return };
+    if flow.step != FixStep::Rechecking {
+        return;
+    }
+    let present: std::collections::HashSet<&str> =
+        report.findings().map(|f| f.id.as_str()).collect();
+    let (still, fixed): (Vec<String>, Vec<String>) = flow
+        .finding_ids
+        .iter()
+        .cloned()
+        .partition(|id| present.contains(id.as_str()));
+    flow.fixed = fixed;
+    flow.still = still;
+    flow.step = FixStep::Done;
+    s.marked.clear();
+}
+
+/// Keys while the flow is open.
+pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
+    let production = s.conn.production;
+    let database = s.conn.database.clone();
+    let now = s.now;
+    let Some(flow) = s.fix.as_mut() else {
+        s.mode = Mode::Normal;
+        return vec![];
+    };
+    let close = |s: &mut State| {
+        s.fix = None;
+        s.mode = Mode::Normal;
+    };
+    match (flow.step.clone(), a) {
+        (FixStep::Planning | FixStep::Preview | FixStep::Confirm, Action::Back) => {
+            close(s);
+            s.status = Some("fix abandoned: nothing was changed".into());
+        }
+        (FixStep::BackingUp, Action::Back) => {
+            close(s);
+            s.status = Some("backup cancelled: nothing was changed".into());
+            return vec![Effect::Cancel];
+        }
+        (FixStep::Preview, Action::EditorKey(k)) => {
+            flow.editor.input(k);
+        }
+        (FixStep::Preview, Action::Submit) => {
+            if flow.plans_to_apply().is_empty() {
+                flow.error = Some("the script has no statement left to run".into());
+            } else {
+                flow.error = None;
+                flow.step = FixStep::BackingUp;
+                flow.since = now;
+                flow.progress = "starting pg_dump…".into();
+                return vec![Effect::RunBackup];
+            }
+        }
+        (FixStep::Confirm, Action::Input(c)) if production => flow.confirm_input.push(c),
+        (FixStep::Confirm, Action::Backspace) => {
+            flow.confirm_input.pop();
+        }
+        (FixStep::Confirm, Action::Submit) => {
+            if production && flow.confirm_input != database {
+                flow.error = Some(format!(
+                    "type the database name ({database}) to confirm on production"
+                ));
+            } else if let Some(backup) = flow.backup.clone() {
+                flow.error = None;
+                flow.step = FixStep::Applying;
+                flow.since = now;
+                return vec![Effect::ApplyPlans {
+                    plans: flow.plans_to_apply(),
+                    backup,
+                }];
+            }
+        }
+        (FixStep::Applying | FixStep::Rechecking, Action::Back) => {
+            s.status =
+                Some("the apply is running and is not interrupted halfway; wait for it".into());
+        }
+        (FixStep::Done, Action::Back | Action::Submit) => close(s),
+        (_, Action::Quit)
+            if matches!(
+                flow.step,
+                FixStep::Planning | FixStep::Preview | FixStep::Confirm | FixStep::Done
+            ) =>
+        {
+            s.quit = true;
+            return vec![Effect::Quit];
+        }
+        _ => {}
+    }
+    vec![]
+}

@@ -1,0 +1,164 @@
+//! The fix flow's effects: plans, a verified backup, the apply on a separate writable session
+//! (journaled), each reporting back as actions.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::Action;
+use crate::app::fixflow::BackupSummary;
+use crate::apply::{self, ApplyOptions, ApplyOutcome, EventKind};
+use crate::backup::{self, BackupOptions, BackupPhase, BackupRecord};
+use crate::check::Report;
+use crate::checklist::Checklist;
+use crate::db::catalog::Snapshot;
+use crate::db::{Resolved, SessionOptions};
+use crate::fix::plan::Plan;
+use crate::journal;
+
+/// Plans for the findings, in the order they should run.
+pub fn plans(
+    ids: &[String],
+    snap: &Snapshot,
+    report: &Report,
+    checklists: &[Checklist],
+) -> Vec<Plan> {
+    let mut out: Vec<Plan> = Vec::new();
+    for f in report.findings().filter(|f| ids.contains(&f.id)) {
+        if out
+            .iter()
+            .any(|p| p.finding_id == f.id || p.also_fixes.contains(&f.id))
+        {
+            continue;
+        }
+        if let Some(p) = crate::fix::plan(f, snap, checklists) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+pub async fn run_backup(
+    resolved: Resolved,
+    dir: Option<std::path::PathBuf>,
+    tx: UnboundedSender<Action>,
+) -> Result<BackupRecord, String> {
+    let dir = dir
+        .or_else(backup::default_dir)
+        .ok_or("no backup directory (set one with --backup-dir)")?;
+    let progress_tx = tx.clone();
+    let progress = move |p: backup::BackupProgress| {
+        let what = match p.phase {
+            BackupPhase::Dumping => "pg_dump",
+            BackupPhase::Verifying => "verifying (pg_restore reads it whole)",
+        };
+        let _ = progress_tx.send(Action::BackupProgress(format!(
+            "{what}: {:.1} MiB, {:.1}s",
+            p.bytes as f64 / 1048576.0,
+            p.elapsed.as_secs_f64()
+        )));
+    };
+    backup::backup(&resolved, &dir, &BackupOptions::default(), progress)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+pub fn summary(r: &BackupRecord) -> BackupSummary {
+    BackupSummary {
+        path: r.path.display().to_string(),
+        size: r.size,
+        sha256: r.sha256.clone(),
+    }
+}
+
+/// Applies the plans on a new writable session and journals each one; the lines say what
+/// happened to every plan.
+pub async fn run_apply(
+    resolved: Resolved,
+    options: SessionOptions,
+    plans: Vec<Plan>,
+    record: Arc<BackupRecord>,
+    tx: UnboundedSender<Action>,
+) -> Result<Vec<String>, String> {
+    let writable = SessionOptions {
+        read_only: false,
+        ..options
+    };
+    let mut session = crate::db::connect(&resolved, &writable)
+        .await
+        .map_err(|e| e.to_string())?;
+    let opts = ApplyOptions {
+        watch: Some(resolved.clone()),
+        ..ApplyOptions::default()
+    };
+    let progress_tx = tx.clone();
+    let progress = move |e: apply::StepEvent| {
+        let line = match e.kind {
+            EventKind::Checking => format!("{}: checking the data first", e.finding_id),
+            EventKind::Started {
+                description,
+                attempt,
+                ..
+            } if attempt > 1 => format!("{description} (attempt {attempt})"),
+            EventKind::Started { description, .. } => description,
+            EventKind::Blocked { blockers, .. } => format!(
+                "waiting for a lock held by {}",
+                blockers
+                    .iter()
+                    .map(|b| format!("pid {} ({})", b.pid, b.query))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            EventKind::LockTimeout {
+                retry_in: Some(d), ..
+            } => format!("lock timeout: retrying in {:.1}s", d.as_secs_f64()),
+            EventKind::LockTimeout { retry_in: None, .. } => "lock timeout: giving up".into(),
+            EventKind::Refused { refusals } => format!(
+                "{}: refused, {refusals} check(s) found offending rows",
+                e.finding_id
+            ),
+            _ => return,
+        };
+        let _ = progress_tx.send(Action::ApplyProgress(line));
+    };
+    let outcomes = apply::apply_all(&mut session.conn, &plans, &opts, progress).await;
+    let journal_path = journal::default_path();
+    let mut lines = Vec::new();
+    for (plan, o) in plans.iter().zip(&outcomes) {
+        if let Some(path) = &journal_path {
+            let entry = journal::Entry::new(
+                &resolved.target,
+                plan,
+                &o.outcome,
+                journal::BackupNote::Taken(&record),
+            );
+            if let Err(e) = journal::append(path, &entry) {
+                lines.push(format!("⚠ journal {}: {e}", path.display()));
+            }
+        }
+        lines.push(match &o.outcome {
+            ApplyOutcome::Applied { steps, duration } => format!(
+                "✔ {}: {} step(s) in {:.2}s",
+                plan.title,
+                steps.len(),
+                duration.as_secs_f64()
+            ),
+            ApplyOutcome::Refused { refusals, .. } => format!(
+                "✘ {}: refused — {}",
+                plan.title,
+                refusals
+                    .iter()
+                    .map(|r| format!(
+                        "{} ({} rows, e.g. {})",
+                        r.description,
+                        r.count,
+                        r.sample.first().map(|v| v.to_string()).unwrap_or_default()
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            ApplyOutcome::Failed { error, .. } => format!("✘ {}: failed — {error}", plan.title),
+        });
+    }
+    Ok(lines)
+}
