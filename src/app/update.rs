@@ -44,7 +44,7 @@ pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str, Action)>
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     let a = match super::update_fix::result(s, a) {
         Ok(effects) => return effects,
-        Err(a) => a,
+        Err(a) => *a,
     };
     match a {
         Action::Resize(w, h) => {

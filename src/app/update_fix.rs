@@ -95,10 +95,10 @@ pub fn start(s: &mut State, a: &Action) -> Option<Vec<Effect>> {
 }
 
 /// Results that arrive whatever the mode.
-pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Action> {
+pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
     let now = s.now;
     let Some(flow) = s.fix.as_mut() else {
-        return Err(a);
+        return Err(Box::new(a));
     };
     match a {
         Action::PlansReady(Ok(plans)) => {
@@ -135,7 +135,7 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Action> {
             s.phase_since = now;
             return Ok(vec![Effect::LoadSnapshot { request: s.request }]);
         }
-        other => return Err(other),
+        other => return Err(Box::new(other)),
     }
     Ok(vec![])
 }
