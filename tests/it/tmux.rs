@@ -228,3 +228,65 @@ async fn picker_then_hidden_password_prompt() {
     t.send(&["q"]);
     assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
 }
+
+#[tokio::test]
+async fn fix_one_item_and_watch_it_turn_green() {
+    let db = TestDb::new().await;
+    let mut c = db.connect().await;
+    pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
+        home.path().display(),
+        bin(),
+        db.url()
+    );
+    let t = Tmux::start(&cmd, 120, 40);
+    let s = t.wait_for("── CRITICAL ──", 30);
+    assert!(
+        s.contains("✘ table      public.profiles  table public.profiles"),
+        "{s}"
+    );
+    t.send(&["f"]);
+    let s = t.wait_for("ctrl-s: back up", 20);
+    assert!(s.contains("CREATE TABLE public.profiles"), "{s}");
+    t.send(&["C-s"]);
+    let s = t.wait_for("about to run", 60);
+    assert!(s.contains("backup verified"), "{s}");
+    t.send(&["Enter"]);
+    let s = t.wait_for("enter closes", 60);
+    assert!(s.contains("✔ table.missing:public.profiles"), "{s}");
+    t.send(&["Enter"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let s = t.screen();
+    assert!(!s.contains("✘ table      public.profiles "), "{s}");
+    t.send(&["q"]);
+    assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
+    // The table is there, the backup verifies, and the journal says what ran.
+    let n: i64 = sqlx::query_scalar(
+        "select count(*) from pg_tables where schemaname = 'public' and tablename = 'profiles'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+    let journal = std::fs::read_to_string(home.path().join("data/pgmend/journal.jsonl")).unwrap();
+    assert!(
+        journal.contains("table.missing:public.profiles")
+            && journal.contains("CREATE TABLE public.profiles"),
+        "{journal}"
+    );
+    assert!(!journal.contains(url::Url::parse(db.url()).unwrap().password().unwrap()));
+    let backups: Vec<_> = std::fs::read_dir(home.path().join("data/pgmend/backups"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(
+        backups
+            .iter()
+            .any(|e| e.path().extension().is_some_and(|x| x == "dump")),
+        "{backups:?}"
+    );
+}
