@@ -66,6 +66,11 @@ pub enum Action {
         request: u64,
         result: Result<Arc<Report>, String>,
     },
+    /// The backup directory and the journal, read (label, detail) for their tabs.
+    FilesLoaded {
+        backups: Vec<(String, String)>,
+        journal: Vec<(String, String)>,
+    },
     PlansReady(Result<Vec<crate::fix::plan::Plan>, String>),
     BackupProgress(String),
     BackupDone(Result<super::fixflow::BackupSummary, String>),

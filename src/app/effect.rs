@@ -42,6 +42,8 @@ pub enum Effect {
         plans: Vec<crate::fix::plan::Plan>,
         backup: super::fixflow::BackupSummary,
     },
+    /// Read the backup directory and the journal (answer: `Action::FilesLoaded`).
+    LoadFiles,
     /// Put text on the clipboard of the terminal (OSC 52, works over SSH).
     Copy(String),
     Quit,

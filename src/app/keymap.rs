@@ -235,11 +235,13 @@ impl Default for Keymap {
         bind(Normal, Key::plain(Tab), Action::NextTab);
         bind(Normal, Key::plain(BackTab), Action::PrevTab);
         for (i, t) in super::state::Tab::ALL.iter().enumerate() {
-            bind(
-                Normal,
-                Key::plain(Char(char::from(b'1' + i as u8))),
-                Action::GotoTab(*t),
-            );
+            // 1–9, then 0 for the tenth; the eleventh is reached with Tab or the palette.
+            let digit = match i {
+                0..=8 => char::from(b'1' + i as u8),
+                9 => '0',
+                _ => continue,
+            };
+            bind(Normal, Key::plain(Char(digit)), Action::GotoTab(*t));
         }
         for (keys, a) in [
             (vec![Key::plain(Char('k')), Key::plain(Up)], Action::Up),

@@ -35,6 +35,8 @@ pub enum Row {
     },
     Role(usize),
     Migration(usize),
+    Backup(usize),
+    Journal(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,9 @@ fn is_table(t: &Table) -> bool {
 /// Every row of `tab`, unfiltered. The checklist puts failing items first, worst first.
 pub fn build(tab: Tab, snap: Option<&Snapshot>, report: Option<&Report>) -> Vec<Row> {
     let mut rows = Vec::new();
+    if matches!(tab, Tab::Backups | Tab::Journal) {
+        return rows; // built from the files by `build_files`
+    }
     if tab == Tab::Checklist {
         if let Some(r) = report {
             for sev in Severity::ALL {
@@ -121,6 +126,7 @@ pub fn build(tab: Tab, snap: Option<&Snapshot>, report: Option<&Report>) -> Vec<
                 .map(Row::Role),
         ),
         Tab::Migrations => rows.extend((0..s.migrations.len()).map(Row::Migration)),
+        Tab::Backups | Tab::Journal => {}
     }
     rows
 }
@@ -131,6 +137,15 @@ fn mark(f: bool) -> &'static str {
 
 fn finding_label(f: &Finding) -> String {
     format!("✘ {:<8} {}  {}", f.severity.as_str(), f.object, f.message)
+}
+
+/// The text of a row in the app (backup and journal rows come from the state's files).
+pub fn label_in(s: &super::state::State, row: Row) -> String {
+    match row {
+        Row::Backup(i) => s.backups.get(i).map(|b| b.0.clone()).unwrap_or_default(),
+        Row::Journal(i) => s.journal.get(i).map(|j| j.0.clone()).unwrap_or_default(),
+        _ => label(row, s.snapshot.as_deref(), s.report.as_deref()),
+    }
 }
 
 /// The text of a row, as shown and as the filter matches it.
@@ -315,6 +330,7 @@ pub fn name(row: Row, snap: Option<&Snapshot>, report: Option<&Report>) -> Optio
         }
         Row::Role(i) => quote_ident(&s?.roles.get(i)?.name),
         Row::Migration(i) => s?.migrations.get(i)?.name.clone(),
+        Row::Backup(_) | Row::Journal(_) => return None,
         Row::Heading(_) => return None,
     })
 }

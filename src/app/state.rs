@@ -20,10 +20,12 @@ pub enum Tab {
     Functions,
     Roles,
     Migrations,
+    Backups,
+    Journal,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 11] = [
         Tab::Checklist,
         Tab::Tables,
         Tab::Views,
@@ -33,6 +35,8 @@ impl Tab {
         Tab::Functions,
         Tab::Roles,
         Tab::Migrations,
+        Tab::Backups,
+        Tab::Journal,
     ];
 
     pub fn index(self) -> usize {
@@ -53,6 +57,8 @@ impl Tab {
             Tab::Functions => "Functions & Triggers",
             Tab::Roles => "Roles & Grants",
             Tab::Migrations => "Migrations",
+            Tab::Backups => "Backups",
+            Tab::Journal => "Journal",
         }
     }
 }
@@ -131,6 +137,9 @@ pub struct State {
     pub picks: Vec<(super::action::Choice, bool)>,
     /// Function definitions fetched on demand (`None` while loading).
     pub definitions: std::collections::HashMap<String, Option<Result<String, String>>>,
+    /// Backup files and journal entries: (label, detail), read from disk when their tab opens.
+    pub backups: Vec<(String, String)>,
+    pub journal: Vec<(String, String)>,
     /// The guided fix, while it is open.
     pub fix: Option<super::fixflow::FixFlow>,
     /// Failing checklist items marked with Space (item indexes).
@@ -159,6 +168,8 @@ impl State {
             help: Vec::new(),
             picks: Vec::new(),
             definitions: Default::default(),
+            backups: Vec::new(),
+            journal: Vec::new(),
             fix: None,
             marked: Default::default(),
             quit: false,

@@ -121,6 +121,13 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             s.definitions.insert(key, Some(result));
             vec![]
         }
+        Action::FilesLoaded { backups, journal } => {
+            s.backups = backups;
+            s.journal = journal;
+            rebuild(s, Tab::Backups);
+            rebuild(s, Tab::Journal);
+            vec![]
+        }
         Action::Notice(n) => {
             s.status = Some(n);
             vec![]
@@ -131,8 +138,12 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
                 if let Some(effects) = super::update_fix::start(s, &other) {
                     return effects;
                 }
+                let before = s.tab;
                 let mut effects = normal(s, other);
                 effects.extend(fetch_definition(s));
+                if s.tab != before && matches!(s.tab, Tab::Backups | Tab::Journal) {
+                    effects.push(Effect::LoadFiles);
+                }
                 effects
             }
             Mode::Filter => filter(s, other),
@@ -479,7 +490,18 @@ pub fn rebuild(s: &mut State, tab: Tab) {
     let page = s.page_rows();
     let snap = s.snapshot.as_deref();
     let report = s.report.as_deref();
-    let all = rows::build(tab, snap, report);
+    let all = match tab {
+        Tab::Backups => (0..s.backups.len()).map(Row::Backup).collect(),
+        Tab::Journal => (0..s.journal.len()).map(Row::Journal).collect(),
+        _ => rows::build(tab, snap, report),
+    };
+    let labels: Vec<String> = if s.lists[tab.index()].filter.is_empty() {
+        Vec::new()
+    } else {
+        all.iter()
+            .map(|r| rows::label_in(s, *r).to_lowercase())
+            .collect()
+    };
     let l = &mut s.lists[tab.index()];
     let keep = l.rows.get(l.selected).copied();
     let needle = l.filter.to_lowercase();
@@ -488,12 +510,9 @@ pub fn rebuild(s: &mut State, tab: Tab) {
         all
     } else {
         all.into_iter()
-            .filter(|r| {
-                !matches!(r, Row::Heading(_))
-                    && rows::label(*r, snap, report)
-                        .to_lowercase()
-                        .contains(&needle)
-            })
+            .zip(labels)
+            .filter(|(r, label)| !matches!(r, Row::Heading(_)) && label.contains(&needle))
+            .map(|(r, _)| r)
             .collect()
     };
     l.selected = keep

@@ -133,7 +133,10 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
             s.request += 1;
             s.phase = Phase::Reading;
             s.phase_since = now;
-            return Ok(vec![Effect::LoadSnapshot { request: s.request }]);
+            return Ok(vec![
+                Effect::LoadSnapshot { request: s.request },
+                Effect::LoadFiles,
+            ]);
         }
         other => return Err(Box::new(other)),
     }

@@ -2,6 +2,7 @@
 //! effects on tokio tasks (connect, read the catalog, check), feeds their outcomes back as
 //! actions, and draws. The UI never waits for the database.
 
+mod files;
 mod fix;
 pub mod recent;
 pub mod terminal;
@@ -286,6 +287,12 @@ impl Worker {
                         Err(e) => Err(format!("cannot start the apply: {e}")),
                     };
                     let _ = tx.send(Action::ApplyDone(result));
+                });
+            }
+            Effect::LoadFiles => {
+                let _ = self.tx.send(Action::FilesLoaded {
+                    backups: files::backups(self.cfg.backup_dir.as_deref()),
+                    journal: files::journal(),
                 });
             }
             Effect::Cancel => {

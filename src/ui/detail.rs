@@ -233,6 +233,17 @@ fn describe(o: &mut Out, row: Row, s: &State, snap: Option<&Snapshot>) {
                 _ => o.styled("loading the definition…".into(), o.t.muted),
             }
         }
+        Row::Backup(i) | Row::Journal(i) => {
+            let files = if matches!(row, Row::Backup(_)) {
+                &s.backups
+            } else {
+                &s.journal
+            };
+            if let Some((label, detail)) = files.get(i) {
+                o.heading(label);
+                o.text(detail.clone());
+            }
+        }
         Row::Role(i) => {
             if let Some(x) = snap {
                 role(o, x, i);

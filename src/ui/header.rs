@@ -131,5 +131,7 @@ fn short(tab: Tab) -> &'static str {
         Tab::Functions => "Func",
         Tab::Roles => "Role",
         Tab::Migrations => "Migr",
+        Tab::Backups => "Bkup",
+        Tab::Journal => "Jrnl",
     }
 }

@@ -72,8 +72,6 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let height = inner.height as usize;
-    let snap = s.snapshot.as_deref();
-    let report = s.report.as_deref();
     let mut lines: Vec<Line> = l
         .rows
         .iter()
@@ -81,7 +79,7 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .skip(l.offset)
         .take(height)
         .map(|(i, row)| {
-            let mut text = rows::label(*row, snap, report);
+            let mut text = rows::label_in(s, *row);
             if let Row::Item(it) = row
                 && s.marked.contains(it)
             {

@@ -262,6 +262,13 @@ async fn fix_one_item_and_watch_it_turn_green() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     let s = t.screen();
     assert!(!s.contains("✘ table      public.profiles "), "{s}");
+    // The Backups tab lists the verified backup; the Journal tab what ran.
+    t.send(&["0"]);
+    let s = t.wait_for("verified when taken", 10);
+    assert!(s.contains(".dump"), "{s}");
+    t.send(&["Tab"]);
+    let s = t.wait_for("table.missing:public.profiles", 10);
+    assert!(s.contains("CREATE TABLE public.profiles"), "{s}");
     t.send(&["q"]);
     assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
     // The table is there, the backup verifies, and the journal says what ran.

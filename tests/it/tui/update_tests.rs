@@ -47,7 +47,7 @@ fn navigation_skips_headings_and_stays_in_bounds() {
 fn tabs_wrap_and_jump() {
     let mut s = ready(80, 24);
     update(&mut s, Action::PrevTab);
-    assert_eq!(s.tab, Tab::Migrations);
+    assert_eq!(s.tab, Tab::Journal);
     update(&mut s, Action::NextTab);
     assert_eq!(s.tab, Tab::Checklist);
     update(&mut s, Action::GotoTab(Tab::Roles));
@@ -321,4 +321,40 @@ fn function_definitions_are_fetched_once_on_demand() {
         s.definitions[&key],
         Some(Ok("CREATE FUNCTION x()".to_string()))
     );
+}
+
+#[test]
+fn backups_and_journal_are_read_when_their_tab_opens() {
+    let mut s = ready(80, 24);
+    let effects = update(&mut s, Action::GotoTab(Tab::Backups));
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadFiles]),
+        "{effects:?}"
+    );
+    update(
+        &mut s,
+        Action::FilesLoaded {
+            backups: vec![(
+                "mood-20261122.dump  0.1 MiB  verified when taken".into(),
+                "detail".into(),
+            )],
+            journal: vec![(
+                "2026-11-22T03:00:00Z fixed table.missing:public.profiles".into(),
+                "CREATE TABLE …".into(),
+            )],
+        },
+    );
+    assert_eq!(s.list().rows, [Row::Backup(0)]);
+    update(&mut s, Action::GotoTab(Tab::Journal));
+    assert_eq!(s.list().rows, [Row::Journal(0)]);
+    // 0 is the tenth tab's key.
+    let k = pgmend::app::keymap::Keymap::default();
+    let zero = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('0'),
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert!(matches!(
+        k.action(pgmend::app::keymap::Context::Normal, zero),
+        Some(Action::GotoTab(Tab::Backups))
+    ));
 }

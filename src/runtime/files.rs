@@ -1,0 +1,83 @@
+//! The Backups and Journal tabs' contents, read from disk.
+
+/// (label, detail) of every backup file, newest first.
+pub fn backups(dir: Option<&std::path::Path>) -> Vec<(String, String)> {
+    let Some(dir) = dir
+        .map(|d| d.to_path_buf())
+        .or_else(crate::backup::default_dir)
+    else {
+        return Vec::new();
+    };
+    let mut rows: Vec<(String, String)> = crate::backup::list(&dir)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| {
+            let name = b.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let when = b.modified.map(|m| humantime::format_rfc3339_seconds(m).to_string()).unwrap_or_default();
+            let verified = if b.verified_when_taken { "verified when taken" } else { "not verified by pgmend" };
+            let label = format!("{name}  {:.1} MiB  {verified}", b.size as f64 / 1_048_576.0);
+            let detail = format!(
+                "{}\n{} bytes, written {when}\n{verified}\nrestore: pg_restore --dbname=… --clean --if-exists {}\nverify:  pgmend backups verify {}",
+                b.path.display(),
+                b.size,
+                b.path.display(),
+                b.path.display()
+            );
+            (label, detail)
+        })
+        .collect();
+    rows.reverse();
+    rows
+}
+
+/// (label, detail) of every journal entry, newest first.
+pub fn journal() -> Vec<(String, String)> {
+    let Some(path) = crate::journal::default_path() else {
+        return Vec::new();
+    };
+    let mut rows: Vec<(String, String)> = crate::journal::read(&path)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| {
+            let label = format!(
+                "{}  {:<7} {}  {}/{}",
+                e.time, e.result, e.finding_id, e.connection.host, e.connection.database
+            );
+            let mut detail = format!(
+                "{}\n{} on {}:{}/{} as {} — {} in {} ms\n",
+                e.title,
+                e.result,
+                e.connection.host,
+                e.connection.port,
+                e.connection.database,
+                e.connection.user,
+                e.finding_id,
+                e.duration_ms
+            );
+            match (&e.backup, e.no_backup) {
+                (Some(b), _) => detail.push_str(&format!(
+                    "backup {} sha256 {}\n",
+                    b.path.display(),
+                    b.sha256
+                )),
+                (None, true) => detail.push_str("no backup (--no-backup was given)\n"),
+                _ => {}
+            }
+            if let Some(err) = &e.error {
+                detail.push_str(&format!("error: {err}\n"));
+            }
+            for r in &e.refused {
+                detail.push_str(&format!("refused: {r}\n"));
+            }
+            for s in &e.steps {
+                detail.push_str(&format!(
+                    "\n-- {} [{}; {} ms]\n{}\n",
+                    s.description, s.result, s.duration_ms, s.sql
+                ));
+            }
+            (label, detail)
+        })
+        .collect();
+    rows.reverse();
+    rows
+}
