@@ -1,27 +1,6 @@
 //! The real binary, run as a person would, against the test server.
 
-use assert_cmd::Command;
-
-use crate::support::{TestDb, url_for};
-
-fn pgmend() -> Command {
-    let mut c = Command::cargo_bin("pgmend").unwrap();
-    // Keep the user's environment out of the tests.
-    for v in [
-        "DATABASE_URL",
-        "PGHOST",
-        "PGPORT",
-        "PGUSER",
-        "PGDATABASE",
-        "PGPASSWORD",
-        "PGSERVICE",
-        "PGMEND_CONFIG",
-    ] {
-        c.env_remove(v);
-    }
-    c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config");
-    c
-}
+use crate::support::{TestDb, pgmend, url_for};
 
 #[tokio::test]
 async fn inventory_text_and_json() {

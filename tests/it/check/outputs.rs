@@ -1,26 +1,6 @@
 //! `pgmend check` through the binary: text, JSON, SARIF, exit codes.
 
-use assert_cmd::Command;
-
-use crate::support::TestDb;
-
-fn pgmend() -> Command {
-    let mut c = Command::cargo_bin("pgmend").unwrap();
-    for v in [
-        "DATABASE_URL",
-        "PGHOST",
-        "PGPORT",
-        "PGUSER",
-        "PGDATABASE",
-        "PGPASSWORD",
-        "PGSERVICE",
-        "PGMEND_CONFIG",
-    ] {
-        c.env_remove(v);
-    }
-    c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config");
-    c
-}
+use crate::support::{TestDb, pgmend};
 
 const CL: &str = r#"
 [[table]]
