@@ -46,6 +46,25 @@ pub fn url_for(database: &str) -> String {
     }
 }
 
+/// The real binary, with the user's environment kept out: no PG* variables, no config file.
+pub fn pgmend() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("pgmend").expect("the pgmend binary is built");
+    for v in [
+        "DATABASE_URL",
+        "PGHOST",
+        "PGPORT",
+        "PGUSER",
+        "PGDATABASE",
+        "PGPASSWORD",
+        "PGSERVICE",
+        "PGMEND_CONFIG",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config");
+    c
+}
+
 /// A number unique within this test binary.
 pub fn next_id() -> usize {
     COUNTER.fetch_add(1, Ordering::SeqCst)
@@ -82,6 +101,18 @@ impl TestDb {
         PgConnection::connect(&self.url)
             .await
             .expect("connect to test database")
+    }
+
+    /// The server's `server_version_num` (150018 for 15.18): fixtures and expectations that
+    /// differ by major compare with it, never with the version string.
+    pub async fn version_num(&self) -> i32 {
+        let mut c = self.connect().await;
+        let v: String = sqlx::query_scalar("SELECT current_setting('server_version_num')")
+            .fetch_one(&mut c)
+            .await
+            .expect("read server_version_num");
+        let _ = c.close().await;
+        v.parse().expect("server_version_num is a number")
     }
 
     /// Runs SQL (several statements allowed) in the test database.
