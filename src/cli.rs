@@ -8,7 +8,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "pgmend",
-    args_conflicts_with_subcommands = true,
     version,
     about = "Inspect PostgreSQL application databases against an expected schema and mend them safely",
     after_help = "Connections are found in libpq's order: the CONN argument (URL, key=value or database name), \
@@ -80,6 +79,15 @@ pub enum Command {
     /// Work with checklists: capture a database as one, list or show the built-in presets.
     #[command(subcommand)]
     Checklist(ChecklistCommand),
+    /// Mend findings: print the fix plans as SQL (--dry-run), or back up, apply each plan on a
+    /// writable session and check again (--yes).
+    Fix(FixArgs),
+    /// Take a verified backup of the database (pg_dump custom format) into the backup directory.
+    Backup(BackupArgs),
+    /// The backups in the backup directory: list them, or verify one.
+    Backups(BackupsArgs),
+    /// Print the journal of applied fixes.
+    Journal(JournalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -217,4 +225,128 @@ pub struct InventoryArgs {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub conn: ConnArg,
+
+    /// A built-in checklist (repeatable): virtual-audience, chat-system, lms, mood-journal, event-platform.
+    #[arg(long = "preset", value_name = "NAME")]
+    pub presets: Vec<String>,
+
+    /// A checklist TOML file (repeatable).
+    #[arg(long = "checklist", value_name = "FILE")]
+    pub checklists: Vec<std::path::PathBuf>,
+
+    /// SQL that builds the expected schema (a file or a folder of migrations; repeatable).
+    #[arg(long = "expect-sql", value_name = "PATH")]
+    pub expect_sql: Vec<std::path::PathBuf>,
+
+    /// A database whose schema is the expectation (repeatable).
+    #[arg(long = "expect-db", value_name = "URL")]
+    pub expect_db: Vec<String>,
+
+    /// Where --expect-sql builds its scratch database; default: a throwaway local cluster.
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+
+    /// Load a platform stand-in into the scratch database before the SQL.
+    #[arg(long, value_name = "PLATFORM", value_parser = ["supabase"])]
+    pub standin: Option<String>,
+
+    /// Only these schemas (repeatable).
+    #[arg(long = "schema", short = 's', value_name = "SCHEMA")]
+    pub schemas: Vec<String>,
+
+    /// Do not run the lints (only the checklist items are fixed and checked).
+    #[arg(long)]
+    pub no_lints: bool,
+
+    /// Fix only these findings (ids as `pgmend check` prints them; repeatable).
+    #[arg(long = "only", value_name = "ID", conflicts_with = "all")]
+    pub only: Vec<String>,
+
+    /// Fix every fixable finding.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Print the plans as one SQL script; change nothing.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+
+    /// Apply the plans (without a prompt: this is the confirmation).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// On a profile marked `production = true`: the database name, typed out, to confirm --yes.
+    #[arg(long, value_name = "NAME")]
+    pub confirm_database: Option<String>,
+
+    /// Where the backup goes (default: $XDG_DATA_HOME/pgmend/backups).
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Apply without taking a backup first (recorded in the journal as `"no_backup": true`).
+    #[arg(long)]
+    pub no_backup: bool,
+
+    /// Give up waiting for a lock after this long (each attempt).
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "2s", value_name = "DURATION")]
+    pub lock_timeout: Duration,
+
+    /// Attempts in all for a step that cannot have its lock.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub retries: u32,
+
+    /// Exit 1 when a finding at least this severe remains after the fixes.
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub conn: ConnArg,
+
+    /// Where the backup goes (default: $XDG_DATA_HOME/pgmend/backups).
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Fail when a table stays locked by another session this long.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "5s", value_name = "DURATION")]
+    pub lock_wait_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupsArgs {
+    #[command(subcommand)]
+    pub command: Option<BackupsCommand>,
+
+    /// The backup directory (default: $XDG_DATA_HOME/pgmend/backups).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupsCommand {
+    /// The backups with size, date and whether they were verified when taken (the default).
+    List,
+    /// Check that pg_restore reads a backup whole and that its sha256 matches the one recorded.
+    Verify {
+        /// The backup file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// Print the raw JSON lines.
+    #[arg(long)]
+    pub json: bool,
+
+    /// The journal file (default: $XDG_DATA_HOME/pgmend/journal.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }

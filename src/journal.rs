@@ -62,6 +62,9 @@ pub struct Entry {
     pub time: String,
     pub connection: Connection,
     pub finding_id: String,
+    /// Other findings the plan mends too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_fixes: Vec<String>,
     pub title: String,
     /// fixed | refused | failed
     pub result: String,
@@ -134,6 +137,7 @@ impl Entry {
                 user: target.user.clone(),
             },
             finding_id: plan.finding_id.clone(),
+            also_fixes: plan.also_fixes.clone(),
             title: plan.title.clone(),
             result: outcome.label().to_string(),
             error,
@@ -155,7 +159,10 @@ impl Entry {
 /// Appends one line (the file is created 0600, its directory 0700).
 pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+    {
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)

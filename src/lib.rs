@@ -1,12 +1,17 @@
 //! pgmend: inspect PostgreSQL application databases against an expected schema and mend them safely.
 
 pub mod app;
+pub mod apply;
+pub mod backup;
+pub mod bench;
 pub mod check;
 pub mod checklist;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod fix;
+pub mod journal;
 pub mod logging;
 pub mod pgserver;
 pub mod report;

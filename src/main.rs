@@ -20,6 +20,10 @@ fn main() {
             Some(Command::Inventory(args)) => commands::inventory::run(&cli, args).await,
             Some(Command::Check(args)) => commands::check::run(&cli, args).await,
             Some(Command::Checklist(cmd)) => commands::checklist::run(&cli, cmd).await,
+            Some(Command::Fix(args)) => commands::fix::run(&cli, args).await,
+            Some(Command::Backup(args)) => commands::backup::run(&cli, args).await,
+            Some(Command::Backups(args)) => commands::backup::run_backups(&cli, args).await,
+            Some(Command::Journal(args)) => commands::journal::run(&cli, args).await,
         };
         result.unwrap_or_else(|e| {
             tracing::error!("{e:#}");

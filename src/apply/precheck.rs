@@ -40,7 +40,8 @@ async fn run_all(
     .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for p in &plan.preconditions {
-        let fail = |e: sqlx::Error| format!("precondition \"{}\" could not run: {e}", p.description);
+        let fail =
+            |e: sqlx::Error| format!("precondition \"{}\" could not run: {e}", p.description);
         let count_sql = p.count_sql.trim().trim_end_matches(';');
         let count: Option<i64> =
             sqlx::query_scalar(AssertSqlSafe(format!("SELECT ({count_sql}\n)::bigint")))

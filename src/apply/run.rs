@@ -169,7 +169,9 @@ async fn run_unit(
                     sqlstate: err.sqlstate.clone(),
                     message: err.message.clone(),
                 },
-                std::cmp::Ordering::Greater => StepStatus::skipped("its transaction was rolled back"),
+                std::cmp::Ordering::Greater => {
+                    StepStatus::skipped("its transaction was rolled back")
+                }
             };
             finished(ctx, &results[i]);
         }

@@ -218,14 +218,19 @@ pub enum EventKind {
     /// Checking the session and the preconditions.
     Checking,
     /// Preconditions found offending rows: nothing will run.
-    Refused { refusals: usize },
+    Refused {
+        refusals: usize,
+    },
     Started {
         step: usize,
         description: String,
         attempt: u32,
     },
     /// The step waits for locks these sessions hold.
-    Blocked { step: usize, blockers: Vec<Blocker> },
+    Blocked {
+        step: usize,
+        blockers: Vec<Blocker>,
+    },
     /// The step gave up waiting for a lock; `retry_in` is None when no attempt is left.
     LockTimeout {
         step: usize,
@@ -233,11 +238,16 @@ pub enum EventKind {
         retry_in: Option<Duration>,
     },
     /// A failed CREATE INDEX CONCURRENTLY left this INVALID index; it was dropped.
-    DroppedInvalidIndex { step: usize, index: String },
+    DroppedInvalidIndex {
+        step: usize,
+        index: String,
+    },
     Finished {
         step: usize,
         status: StepStatus,
         duration: Duration,
     },
-    Done { ok: bool },
+    Done {
+        ok: bool,
+    },
 }

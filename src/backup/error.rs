@@ -23,7 +23,9 @@ pub enum BackupError {
     Server(String),
     #[error("cannot use backup directory {dir}: {message}")]
     Dir { dir: PathBuf, message: String },
-    #[error("disk full: the backup in {dir} ran out of space (pg_dump: {message}); the partial file was removed")]
+    #[error(
+        "disk full: the backup in {dir} ran out of space (pg_dump: {message}); the partial file was removed"
+    )]
     DiskFull { dir: PathBuf, message: String },
     #[error(
         "pg_dump waited more than {} for a lock on {}: another session holds a conflicting \

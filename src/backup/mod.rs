@@ -122,9 +122,6 @@ mod tests {
     #[test]
     fn file_names_carry_database_and_utc_time() {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_787_045);
-        assert_eq!(
-            file_name("my app/ü", at),
-            "my_app___20250102T030405Z.dump"
-        );
+        assert_eq!(file_name("my app/ü", at), "my_app___20250102T030405Z.dump");
     }
 }

@@ -1,5 +1,5 @@
-//! Finding `pg_dump` and `pg_restore`: `PGMEND_PG_DUMP` when set, otherwise the newest of PATH,
-//! `pg_config --bindir` and `/usr/lib/postgresql/*/bin`.
+//! Finding `pg_dump` and `pg_restore`: `PGMEND_PG_DUMP` when set, otherwise the newest of
+//! `PGMEND_PG_BIN`, PATH, `pg_config --bindir` and `/usr/lib/postgresql/*/bin`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -87,9 +87,16 @@ pub fn probe(path: &Path) -> Result<Tool, String> {
 
 /// Directories that may hold PostgreSQL client programs, in search order.
 fn candidate_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
+    // PGMEND_PG_BIN (the server binaries pgmend and its tests use) may hold a newer major.
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PGMEND_PG_BIN")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    dirs.extend(
+        std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
     if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
         && out.status.success()
     {

@@ -100,7 +100,9 @@ pub(super) async fn read_whole(pg_restore: &Tool, path: &Path) -> Result<(), Bac
         .kill_on_drop(true)
         .output()
         .await
-        .map_err(|e| BackupError::PgRestoreMissing(format!("{}: {e}", pg_restore.path.display())))?;
+        .map_err(|e| {
+            BackupError::PgRestoreMissing(format!("{}: {e}", pg_restore.path.display()))
+        })?;
     if out.status.success() {
         return Ok(());
     }
@@ -110,7 +112,11 @@ pub(super) async fn read_whole(pg_restore: &Tool, path: &Path) -> Result<(), Bac
         message: format!(
             "pg_restore could not read it whole ({}): {}",
             out.status,
-            if stderr.is_empty() { "no message" } else { &stderr }
+            if stderr.is_empty() {
+                "no message"
+            } else {
+                &stderr
+            }
         ),
     })
 }

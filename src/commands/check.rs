@@ -35,7 +35,7 @@ pub struct Summary {
     pub worst: Option<Severity>,
 }
 
-async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Vec<Checklist>> {
+pub(crate) async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Vec<Checklist>> {
     let mut out = Vec::new();
     for p in &args.presets {
         out.push(Checklist::preset(p)?);
@@ -94,12 +94,17 @@ pub(crate) fn read_options(session: &crate::db::Session, schemas: &[String]) -> 
     }
 }
 
-pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
-    let lists = checklists(cli, args).await?;
-    let mut session = open_session(cli, &args.conn, true).await?;
-    let opts = read_options(&session, &args.schemas);
+/// Reads the snapshot and checks it against `lists` with the lints (config switches and
+/// `--no-lints` applied): what `check` prints, and what `fix` plans from and re-checks with.
+pub(crate) async fn evaluate(
+    cli: &Cli,
+    args: &CheckArgs,
+    lists: &[Checklist],
+    session: &mut crate::db::Session,
+) -> anyhow::Result<(catalog::Snapshot, Report)> {
+    let opts = read_options(session, &args.schemas);
     let snap = catalog::read_snapshot(&mut session.conn, &opts).await?;
-    let facts = check::gather_facts(&mut session.conn, &lists).await;
+    let facts = check::gather_facts(&mut session.conn, lists).await;
     let loaded = crate::config::load(cli.config.as_deref())?;
     let ids: Vec<&str> = check::lints::ALL.iter().map(|l| l.id).collect();
     for id in loaded.config.lints.keys() {
@@ -125,11 +130,28 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
             );
         }
     }
-    let mut report = check::run(&snap, &lists, &facts, &overrides);
+    let mut report = check::run(&snap, lists, &facts, &overrides);
     if args.no_lints {
         report.lint_findings.clear();
         report.lints_run.clear();
     }
+    Ok((snap, report))
+}
+
+/// The severity `--fail-on` names.
+pub(crate) fn threshold(fail_on: FailOn) -> Severity {
+    match fail_on {
+        FailOn::Critical => Severity::Critical,
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low => Severity::Low,
+    }
+}
+
+pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
+    let lists = checklists(cli, args).await?;
+    let mut session = open_session(cli, &args.conn, true).await?;
+    let (_, report) = evaluate(cli, args, &lists, &mut session).await?;
     let target = session.resolved.target.to_string();
     match args.format {
         CheckFormat::Text => print!(
@@ -159,12 +181,7 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
             serde_json::to_string_pretty(&sarif::render(&report, &target))?
         ),
     }
-    let threshold = match args.fail_on {
-        FailOn::Critical => Severity::Critical,
-        FailOn::High => Severity::High,
-        FailOn::Medium => Severity::Medium,
-        FailOn::Low => Severity::Low,
-    };
+    let threshold = threshold(args.fail_on);
     Ok(if report.worst().is_some_and(|w| w >= threshold) {
         exit::FINDINGS
     } else {

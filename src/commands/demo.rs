@@ -77,7 +77,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<i32> {
         theme: super::tui::theme(args.theme.as_deref(), &loaded)?,
         keymap: super::tui::keymap(&loaded)?,
         schemas: Vec::new(),
-        backup_dir: None,
+        backup_dir: loaded.config.defaults.backup_dir.clone(),
         loaded,
     };
     let result = runtime::run(cfg).await;

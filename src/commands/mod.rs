@@ -1,9 +1,12 @@
 //! The headless commands. Each returns the process exit code.
 
+pub mod backup;
 pub mod check;
 pub mod checklist;
 pub mod demo;
+pub mod fix;
 pub mod inventory;
+pub mod journal;
 pub mod tui;
 
 use anyhow::Context;

@@ -68,7 +68,7 @@ pub async fn run(cli: &Cli, args: &TuiArgs) -> anyhow::Result<i32> {
         theme: theme(args.theme.as_deref(), &loaded)?,
         keymap: keymap(&loaded)?,
         schemas: args.schemas.clone(),
-        backup_dir: None,
+        backup_dir: loaded.config.defaults.backup_dir.clone(),
         loaded,
     };
     runtime::run(cfg).await.context("the interactive app")?;

@@ -41,6 +41,8 @@ pub struct Defaults {
     pub connect_timeout: Duration,
     /// Colour theme of the interactive app: dark, light, high-contrast or a file of yours.
     pub theme: Option<String>,
+    /// Where fixes put their pg_dump backups (default: `$XDG_DATA_HOME/pgmend/backups`).
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl Default for Defaults {
@@ -49,6 +51,7 @@ impl Default for Defaults {
             statement_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             theme: None,
+            backup_dir: None,
         }
     }
 }
@@ -258,6 +261,8 @@ mod tests {
         for key in [
             "statement_timeout",
             "connect_timeout",
+            "theme",
+            "backup_dir",
             "url",
             "service",
             "host",

@@ -1,9 +1,12 @@
 //! Integration tests against a real PostgreSQL server (see `support`).
 
+mod apply;
+mod backup;
 mod catalog;
 mod check;
 mod cli;
 mod connect;
+mod fix;
 mod harness;
 mod lints;
 mod presets;

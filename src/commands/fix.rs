@@ -1,0 +1,296 @@
+//! `pgmend fix`: headless mending. `--dry-run` prints the plans as one SQL script; `--yes`
+//! backs up (verified), applies each plan on a separate writable session, journals it, reads the
+//! catalog again and checks again. Never a prompt: without `--yes` or `--dry-run` it refuses.
+
+use std::time::Duration;
+
+use crate::apply::{self, ApplyOptions, ApplyOutcome, EventKind, PlanOutcome, StepEvent};
+use crate::backup::{BackupOptions, BackupRecord};
+use crate::check::Report;
+use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FixArgs};
+use crate::db::{self, SessionOptions};
+use crate::fix::plan::Plan;
+use crate::journal::{self, BackupNote, Entry};
+
+use super::check::{checklists, evaluate, threshold};
+use super::exit;
+
+/// The check `fix` plans from and checks again with.
+fn check_args(args: &FixArgs) -> CheckArgs {
+    CheckArgs {
+        conn: ConnArg {
+            conn: args.conn.conn.clone(),
+        },
+        presets: args.presets.clone(),
+        checklists: args.checklists.clone(),
+        expect_sql: args.expect_sql.clone(),
+        expect_db: args.expect_db.clone(),
+        scratch_url: args.scratch_url.clone(),
+        standin: args.standin.clone(),
+        format: CheckFormat::Text,
+        fail_on: args.fail_on,
+        schemas: args.schemas.clone(),
+        no_lints: args.no_lints,
+        show_passed: false,
+    }
+}
+
+/// The plans `--only`/`--all` select (a plan is selected by its finding or one it also fixes).
+fn select(plans: Vec<Plan>, args: &FixArgs, report: &Report) -> anyhow::Result<Vec<Plan>> {
+    if args.all {
+        return Ok(plans);
+    }
+    for id in &args.only {
+        if !report.findings().any(|f| &f.id == id) {
+            anyhow::bail!("--only {id}: no such finding (`pgmend check` lists the ids)");
+        }
+        if !plans
+            .iter()
+            .any(|p| &p.finding_id == id || p.also_fixes.contains(id))
+        {
+            anyhow::bail!("--only {id}: pgmend has no automatic fix for this finding");
+        }
+    }
+    Ok(plans
+        .into_iter()
+        .filter(|p| {
+            args.only
+                .iter()
+                .any(|id| &p.finding_id == id || p.also_fixes.contains(id))
+        })
+        .collect())
+}
+
+pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
+    if !args.dry_run && !args.yes {
+        anyhow::bail!(
+            "pgmend fix changes the database only with --yes (there is no prompt); \
+             use --dry-run to print the SQL it would run"
+        );
+    }
+    if !args.all && args.only.is_empty() {
+        anyhow::bail!("say what to fix: --only ID (repeatable) or --all");
+    }
+    let cargs = check_args(args);
+    let loaded = crate::config::load(cli.config.as_deref())?;
+    let plan = super::plan(cli, &cargs.conn, true, &loaded)?;
+    if args.yes
+        && let Some((name, true)) = &plan.profile
+    {
+        let db = &plan.resolved.target.dbname;
+        if args.confirm_database.as_deref() != Some(db.as_str()) {
+            anyhow::bail!(
+                "profile `{name}` is marked production: add --confirm-database {db} to apply fixes to it"
+            );
+        }
+    }
+    let lists = checklists(cli, &cargs).await?;
+    let mut session = super::connect(cli, &cargs.conn, true, &loaded).await?;
+    for w in &session.warnings {
+        eprintln!("warning: {w}");
+    }
+    let (snap, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let plans = select(crate::fix::plans(&report, &snap, &lists), args, &report)?;
+    let unfixable = report
+        .findings()
+        .filter(|f| crate::fix::plan(f, &snap, &lists).is_none())
+        .count();
+    if args.dry_run {
+        println!(
+            "-- pgmend fix --dry-run: {} plan(s) for {}; nothing was changed",
+            plans.len(),
+            session.resolved.target
+        );
+        for p in &plans {
+            println!("\n{}", p.script().trim_end());
+        }
+        eprintln!(
+            "{} plan(s); {unfixable} finding(s) have no automatic fix",
+            plans.len()
+        );
+        return Ok(exit::OK);
+    }
+    if session.pooled {
+        anyhow::bail!("{}", db::connect::POOLER_WARNING);
+    }
+    let resolved = plan.resolved.clone();
+    let mut failed = false;
+    if plans.is_empty() {
+        println!("nothing to fix");
+    } else {
+        let note_backup = if args.no_backup {
+            eprintln!("warning: --no-backup: applying without a backup");
+            None
+        } else {
+            let dir = super::backup::backup_dir(cli, args.backup_dir.as_deref())?;
+            let rec = super::backup::take(&resolved, &dir, &BackupOptions::default())
+                .await
+                .map_err(|e| e.context("no backup, so nothing was changed"))?;
+            Some(rec)
+        };
+        let outcomes =
+            apply_and_journal(&resolved, &plan.options, args, &plans, &note_backup).await?;
+        for (p, o) in plans.iter().zip(&outcomes) {
+            print!("{}", describe(p, &o.outcome));
+            failed |= matches!(o.outcome, ApplyOutcome::Failed { .. });
+        }
+    }
+    let (snap, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    print!(
+        "{}",
+        summary(&after, |f| crate::fix::plan(f, &snap, &lists).is_some())
+    );
+    let t = threshold(args.fail_on);
+    Ok(if failed {
+        exit::ERROR
+    } else if after.worst().is_some_and(|w| w >= t) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+async fn apply_and_journal(
+    resolved: &db::Resolved,
+    options: &SessionOptions,
+    args: &FixArgs,
+    plans: &[Plan],
+    backup: &Option<BackupRecord>,
+) -> anyhow::Result<Vec<PlanOutcome>> {
+    let write_opts = SessionOptions {
+        read_only: false,
+        ..options.clone()
+    };
+    let mut writer = db::connect(resolved, &write_opts).await?;
+    let opts = ApplyOptions {
+        lock_timeout: args.lock_timeout,
+        statement_timeout: options.statement_timeout,
+        retries: args.retries,
+        watch: Some(resolved.clone()),
+        ..ApplyOptions::default()
+    };
+    let outcomes = apply::apply_all(&mut writer.conn, plans, &opts, print_event(plans)).await;
+    let _ = sqlx::Connection::close(writer.conn).await;
+    let note = match backup {
+        Some(b) => BackupNote::Taken(b),
+        None => BackupNote::Declined,
+    };
+    let path = journal::default_path()
+        .ok_or_else(|| anyhow::anyhow!("no data directory for the journal (HOME unset?)"))?;
+    for (p, o) in plans.iter().zip(&outcomes) {
+        let entry = Entry::new(&resolved.target, p, &o.outcome, note);
+        journal::append(&path, &entry).map_err(|e| {
+            anyhow::anyhow!(
+                "the fixes ran but the journal {} could not be written: {e}",
+                path.display()
+            )
+        })?;
+    }
+    Ok(outcomes)
+}
+
+fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {
+    move |e: StepEvent| {
+        let steps = plans.get(e.plan).map_or(0, |p| p.steps.len());
+        match e.kind {
+            EventKind::Started {
+                step,
+                description,
+                attempt,
+            } => eprintln!(
+                "[{}] step {}/{steps}{}: {description}",
+                e.finding_id,
+                step + 1,
+                if attempt > 1 {
+                    format!(" (attempt {attempt})")
+                } else {
+                    String::new()
+                }
+            ),
+            EventKind::Blocked { blockers, .. } => {
+                for b in blockers {
+                    eprintln!("[{}]   waiting for a lock held by {b}", e.finding_id);
+                }
+            }
+            EventKind::LockTimeout { retry_in, .. } => eprintln!(
+                "[{}]   lock timeout{}",
+                e.finding_id,
+                retry_in.map_or(": giving up".to_string(), |d| format!(
+                    "; retrying in {}",
+                    humantime::format_duration(Duration::from_millis(d.as_millis() as u64))
+                ))
+            ),
+            EventKind::DroppedInvalidIndex { index, .. } => eprintln!(
+                "[{}]   dropped the INVALID index {index} a failed build left",
+                e.finding_id
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// One plan's outcome, as the engineer reads it.
+fn describe(plan: &Plan, o: &ApplyOutcome) -> String {
+    let ms = o.duration().as_millis();
+    match o {
+        ApplyOutcome::Applied { steps, .. } => {
+            format!(
+                "fixed    {} ({} step(s), {ms}ms)\n",
+                plan.finding_id,
+                steps.len()
+            )
+        }
+        ApplyOutcome::Refused { refusals, .. } => {
+            let mut s = format!("refused  {}: nothing was run\n", plan.finding_id);
+            for r in refusals {
+                s.push_str(&format!("  {}: {} row(s)\n", r.description, r.count));
+                for row in r.sample.iter().take(5) {
+                    let row = row.to_string();
+                    let cut: String = row.chars().take(160).collect();
+                    let more = if cut.len() < row.len() { "…" } else { "" };
+                    s.push_str(&format!("    {cut}{more}\n"));
+                }
+            }
+            s
+        }
+        ApplyOutcome::Failed { steps, error, .. } => {
+            let mut s = format!("failed   {}: {error}\n", plan.finding_id);
+            for b in steps.iter().flat_map(|s| &s.blockers) {
+                s.push_str(&format!("  blocked by {b}\n"));
+            }
+            s
+        }
+    }
+}
+
+/// The check after the fixes: counts, and every finding that remains.
+fn summary(r: &Report, has_plan: impl Fn(&crate::check::Finding) -> bool) -> String {
+    let remaining: Vec<_> = r.findings().collect();
+    if remaining.is_empty() {
+        return "after: no finding remains\n".into();
+    }
+    let counts: Vec<String> = r
+        .counts()
+        .iter()
+        .rev()
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    let mut s = format!(
+        "after: {} finding(s) remain ({})\n",
+        remaining.len(),
+        counts.join(", ")
+    );
+    for f in remaining {
+        s.push_str(&format!(
+            "  {:<8} {}{}\n",
+            f.severity.as_str(),
+            f.id,
+            if has_plan(f) {
+                ""
+            } else {
+                " (no automatic fix)"
+            }
+        ));
+    }
+    s
+}
