@@ -18,6 +18,8 @@ pub struct Checklist {
     pub source: String,
     pub file: ChecklistFile,
     text: String,
+    /// Byte offsets where lines start, for `line` in O(log n).
+    line_starts: Vec<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,9 @@ impl Checklist {
             source: source.to_string(),
             file,
             text: text.to_string(),
+            line_starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
         };
         c.validate()?;
         Ok(c)
@@ -69,7 +74,9 @@ impl Checklist {
 
     /// 1-based line of a byte offset in the checklist text.
     pub fn line(&self, offset: usize) -> usize {
-        line_col(&self.text, offset).0
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1)
     }
 
     pub fn default_schema(&self) -> &str {
@@ -280,6 +287,20 @@ pub fn parse_fk_action(s: &str) -> Option<crate::db::catalog::FkAction> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_of_offsets() {
+        let text = "# abc\n\n[[table]]\nname = \"x\"\n";
+        let c = Checklist::parse(text, "t.toml").unwrap();
+        for (offset, line) in [(0, 1), (5, 1), (6, 2), (7, 3), (16, 3), (17, 4), (100, 5)] {
+            assert_eq!(c.line(offset), line, "offset {offset}");
+            assert_eq!(
+                c.line(offset),
+                crate::config::line_col(text, offset).0,
+                "offset {offset}"
+            );
+        }
+    }
 
     #[test]
     fn references_with_quotes() {
