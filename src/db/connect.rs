@@ -79,7 +79,9 @@ fn connect_options(r: &Resolved, o: &SessionOptions, pooled: bool) -> PgConnectO
         opts = opts.ssl_root_cert(ca);
     }
     if pooled {
-        opts = opts.statement_cache_capacity(0);
+        // Transaction poolers refuse startup parameters they do not know (pgbouncer: options,
+        // extra_float_digits): send none, keep no prepared statements.
+        opts = opts.statement_cache_capacity(0).extra_float_digits(None);
     } else {
         let timeout_ms = o.statement_timeout.as_millis().to_string();
         let mut settings = vec![("statement_timeout", timeout_ms)];

@@ -1,0 +1,135 @@
+//! A real transaction pooler (pgbouncer, pool_mode=transaction) in front of the test server:
+//! pgmend detects it when the pooler refuses the startup options, switches to one-shot
+//! statements, warns, and still reads the whole catalog.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pgmend::db::{self, ConnParams, Env, SessionOptions, Source};
+
+use crate::support::{TestDb, cluster, pgmend};
+
+struct Bouncer {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Bouncer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_bouncer(db: &TestDb) -> Bouncer {
+    let u = url::Url::parse(db.url()).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("pgbouncer.ini");
+    std::fs::write(
+        &ini,
+        format!(
+            "[databases]\n{name} = host=127.0.0.1 port={p} user=postgres password={pw} dbname={name}\n\n\
+             [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nauth_type = any\npool_mode = transaction\n\
+             unix_socket_dir =\nlogfile = {log}\npidfile = {pid}\n",
+            name = db.name,
+            p = u.port().unwrap(),
+            pw = u.password().unwrap(),
+            log = dir.path().join("pgbouncer.log").display(),
+            pid = dir.path().join("pgbouncer.pid").display(),
+        ),
+    )
+    .unwrap();
+    let bin = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("pgbouncer is installed (apt-get install pgbouncer; .ci/run does)");
+    // pgbouncer refuses to run as root, like initdb.
+    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+        let _ = Command::new("chown")
+            .args(["-R", "postgres:"])
+            .arg(dir.path())
+            .status();
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--", bin]);
+        c
+    } else {
+        Command::new(bin)
+    };
+    let child = cmd
+        .arg(&ini)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "pgbouncer did not start: {}",
+            std::fs::read_to_string(dir.path().join("pgbouncer.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Bouncer {
+        child,
+        port,
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn a_transaction_pooler_is_detected_and_the_catalog_still_reads() {
+    let _ = cluster();
+    let db = TestDb::new().await;
+    db.exec("CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE u (id int REFERENCES t(id));")
+        .await;
+    let b = start_bouncer(&db);
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{}/{}?sslmode=disable",
+        b.port, db.name
+    );
+    let r = db::resolve(
+        Source::Argument(ConnParams::parse(&url).unwrap()),
+        &Env::default(),
+    )
+    .unwrap();
+    assert!(
+        !db::connect::looks_pooled(&r),
+        "not port 6543: it must be detected, not assumed"
+    );
+    let mut s = db::connect(&r, &SessionOptions::default()).await.unwrap();
+    assert!(
+        s.pooled,
+        "the pooler refused the startup options: pooled mode"
+    );
+    assert!(s.warnings.iter().any(|w| w.contains("transaction pooler")));
+    for _ in 0..2 {
+        let opts = pgmend::db::catalog::ReadOptions {
+            statement_timeout_ms: Some(30_000),
+            ..Default::default()
+        };
+        let snap = pgmend::db::catalog::read_snapshot(&mut s.conn, &opts)
+            .await
+            .unwrap();
+        assert_eq!(snap.tables.len(), 2);
+    }
+    let out = pgmend().args(["inventory", &url]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: connected through a transaction pooler")
+            && err.contains("fixes need a direct"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("public.u"));
+}
