@@ -100,6 +100,7 @@ pub fn run(
         items::check_all(snapshot, c, facts, &mut report.items);
     }
     run_lints(snapshot, checklists, overrides, &mut report);
+    crate::fix::mark_fixable(&mut report, snapshot, checklists);
     report
 }
 

@@ -11,14 +11,11 @@ pub(crate) struct B {
 }
 
 fn push(steps: &mut Vec<Step>, group: &mut u32, desc: String, sql: String, mode: StepMode) {
-    if mode == StepMode::Autocommit
-        || steps
-            .last()
-            .is_some_and(|s| s.mode == StepMode::Autocommit && s.group == *group)
-    {
-        if !steps.is_empty() {
-            *group += 1;
-        }
+    let after_autocommit = steps
+        .last()
+        .is_some_and(|s| s.mode == StepMode::Autocommit && s.group == *group);
+    if (mode == StepMode::Autocommit || after_autocommit) && !steps.is_empty() {
+        *group += 1;
     }
     steps.push(Step {
         description: desc,
@@ -96,6 +93,20 @@ impl B {
         self
     }
 
+    /// An undo step rebuilding an index CONCURRENTLY (see [`B::build_index`]).
+    pub fn undo_build_index(
+        &mut self,
+        desc: impl Into<String>,
+        sql: impl Into<String>,
+        cleanup: String,
+    ) -> &mut Self {
+        self.undo_auto(desc, sql);
+        if let Some(s) = self.p.undo.last_mut() {
+            s.invalid_index_cleanup = Some(cleanup);
+        }
+        self
+    }
+
     pub fn undo_tx(&mut self, desc: impl Into<String>, sql: impl Into<String>) -> &mut Self {
         push(
             &mut self.p.undo,
@@ -108,7 +119,12 @@ impl B {
     }
 
     pub fn undo_next(&mut self) -> &mut Self {
-        if self.p.undo.last().is_some_and(|s| s.group == self.undo_group) {
+        if self
+            .p
+            .undo
+            .last()
+            .is_some_and(|s| s.group == self.undo_group)
+        {
             self.undo_group += 1;
         }
         self
@@ -176,10 +192,6 @@ impl B {
         self
     }
 
-    pub fn has_steps(&self) -> bool {
-        !self.p.steps.is_empty()
-    }
-
     pub fn done(self) -> Plan {
         self.p
     }
@@ -213,7 +225,12 @@ mod tests {
     #[test]
     fn groups() {
         let mut b = B::new("x", "t");
-        b.tx("a", "A").tx("b", "B").auto("c", "C").tx("d", "D").next().tx("e", "E");
+        b.tx("a", "A")
+            .tx("b", "B")
+            .auto("c", "C")
+            .tx("d", "D")
+            .next()
+            .tx("e", "E");
         b.build_index("f", "F", "s.i".into()).tx("g", "G");
         let p = b.done();
         let g: Vec<u32> = p.steps.iter().map(|s| s.group).collect();

@@ -101,12 +101,12 @@ mod tests {
         for ch in ["é", "☃", "𝄞"] {
             for pad in 0..4 {
                 let table = format!("{}{}", "x".repeat(pad), ch.repeat(30));
-                let n = index_name(&table, &[format!("col{ch}")]);
+                let n = index_name(&table, &["col".to_string()]);
                 assert!(n.len() <= MAX_NAME_BYTES, "{n}: {} bytes", n.len());
                 assert!(n.len() >= MAX_NAME_BYTES - 3, "{n}: cut too short");
                 // A valid String: the cut kept whole characters.
                 assert!(n.chars().count() > 8);
-                assert!(n.ends_with(&format!("_{:08x}", fnv1a(&format!("{table}_col{ch}_idx")))));
+                assert!(n.ends_with(&format!("_{:08x}", fnv1a(&format!("{table}_col_idx")))));
             }
         }
         // Exactly 63 bytes of multibyte text is kept as is.

@@ -96,14 +96,21 @@ impl Plan {
             out.push_str(&format!("-- hazard: {h}\n"));
         }
         for l in &self.locks {
-            out.push_str(&format!("-- lock: {} on {}: {}\n", l.mode, l.object, l.effect));
+            out.push_str(&format!(
+                "-- lock: {} on {}: {}\n",
+                l.mode, l.object, l.effect
+            ));
         }
         for s in &self.steps {
             let how = match s.mode {
                 StepMode::Transactional => format!("transaction {}", s.group),
                 StepMode::Autocommit => "outside a transaction".to_string(),
             };
-            out.push_str(&format!("\n-- {} ({how})\n{}\n", s.description, s.sql.trim_end()));
+            out.push_str(&format!(
+                "\n-- {} ({how})\n{}\n",
+                s.description,
+                s.sql.trim_end()
+            ));
         }
         out
     }

@@ -43,6 +43,37 @@ pub struct TuiConfig {
     pub backup_dir: Option<std::path::PathBuf>,
 }
 
+/// A session the server dropped (a restart, pg_terminate_backend, the network) is opened
+/// again, once, with the same settings: `Ok(Some(what happened))` then, `Ok(None)` when the
+/// session was fine, `Err` when connecting again failed.
+async fn reconnect_if_lost(s: &mut Session) -> Result<Option<String>, String> {
+    use sqlx::Connection;
+    let Err(lost) = s.conn.ping().await else {
+        return Ok(None);
+    };
+    let why = match &lost {
+        sqlx::Error::Database(d) => d.message().to_string(),
+        other => other.to_string(),
+    };
+    let options = SessionOptions {
+        read_only: s.read_only,
+        statement_timeout: s.statement_timeout,
+        pooler: Some(s.pooled),
+    };
+    match crate::db::connect(&s.resolved, &options).await {
+        Ok(fresh) => {
+            tracing::warn!("the connection was lost ({why}); reconnected");
+            *s = fresh;
+            Ok(Some(format!(
+                "the connection was lost ({why}); reconnected"
+            )))
+        }
+        Err(e) => Err(format!(
+            "the connection to the server was lost ({why}), and connecting again failed: {e}"
+        )),
+    }
+}
+
 /// Does the work effects ask for, on tasks, and answers with actions.
 struct Worker {
     cfg: Arc<TuiConfig>,
@@ -163,23 +194,31 @@ impl Worker {
                 let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
                 self.running.push(tokio::spawn(async move {
                     let mut guard = session.lock().await;
+                    let mut notice = None;
                     let result = match guard.as_mut() {
                         None => Err("not connected".to_string()),
-                        Some(s) => {
-                            let opts = ReadOptions {
-                                schemas: cfg.schemas.clone(),
-                                persistent_statements: !s.pooled,
-                                statement_timeout_ms: s
-                                    .pooled
-                                    .then_some(s.statement_timeout.as_millis() as u64),
-                            };
-                            catalog::read_snapshot(&mut s.conn, &opts)
-                                .await
-                                .map(Arc::new)
-                                .map_err(|e| e.to_string())
-                        }
+                        Some(s) => match reconnect_if_lost(s).await {
+                            Err(e) => Err(e),
+                            Ok(note) => {
+                                notice = note;
+                                let opts = ReadOptions {
+                                    schemas: cfg.schemas.clone(),
+                                    persistent_statements: !s.pooled,
+                                    statement_timeout_ms: s
+                                        .pooled
+                                        .then_some(s.statement_timeout.as_millis() as u64),
+                                };
+                                catalog::read_snapshot(&mut s.conn, &opts)
+                                    .await
+                                    .map(Arc::new)
+                                    .map_err(|e| e.to_string())
+                            }
+                        },
                     };
                     let _ = tx.send(Action::SnapshotLoaded { request, result });
+                    if let Some(n) = notice {
+                        let _ = tx.send(Action::Notice(n));
+                    }
                 }));
             }
             Effect::RunCheck { request, snapshot } => {

@@ -1,0 +1,231 @@
+//! What every plan builder works with: the snapshot, the checklists, and the way back from a
+//! finding to the checklist item it came from.
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use toml::Spanned;
+
+use crate::check::Finding;
+use crate::checklist::{Checklist, ChecklistFile, RlsState, TableItem};
+use crate::db::catalog::{Constraint, Index, RelationKind, Snapshot, Table};
+use crate::sql::{qualified, quote_ident};
+
+pub(crate) struct Cx<'a> {
+    pub snap: &'a Snapshot,
+    pub checklists: &'a [Checklist],
+    /// Lookups built on first use and shared by every plan of one `plans` call.
+    by_object: OnceCell<HashMap<String, &'a Table>>,
+    constraints: OnceCell<HashMap<String, (&'a Table, &'a Constraint)>>,
+    indexes: OnceCell<HashMap<String, (&'a Table, &'a Index)>>,
+    names: RefCell<HashMap<String, Rc<Vec<String>>>>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(snap: &'a Snapshot, checklists: &'a [Checklist]) -> Cx<'a> {
+        Cx {
+            snap,
+            checklists,
+            by_object: OnceCell::new(),
+            constraints: OnceCell::new(),
+            indexes: OnceCell::new(),
+            names: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The constraint the lints name `constraint "c" on schema.table`.
+    pub fn constraint_by_object(&self, object: &str) -> Option<(&'a Table, &'a Constraint)> {
+        self.constraints
+            .get_or_init(|| {
+                let mut m = HashMap::new();
+                for t in &self.snap.tables {
+                    let tq = qualified(&t.schema, &t.name);
+                    for c in &t.constraints {
+                        m.insert(
+                            format!("constraint {} on {tq}", quote_ident(&c.name)),
+                            (t, c),
+                        );
+                    }
+                }
+                m
+            })
+            .get(object)
+            .copied()
+    }
+
+    /// An index by its quoted, schema-qualified name.
+    pub fn index_by_object(&self, object: &str) -> Option<(&'a Table, &'a Index)> {
+        self.indexes
+            .get_or_init(|| {
+                let mut m = HashMap::new();
+                for t in &self.snap.tables {
+                    for i in &t.indexes {
+                        m.insert(qualified(&t.schema, &i.name), (t, i));
+                    }
+                }
+                m
+            })
+            .get(object)
+            .copied()
+    }
+
+    /// Names of the relations, indexes and sequences of a schema (they share one namespace).
+    pub fn names_in(&self, schema: &str) -> Rc<Vec<String>> {
+        if let Some(n) = self.names.borrow().get(schema) {
+            return n.clone();
+        }
+        let names: Vec<String> = self
+            .snap
+            .tables
+            .iter()
+            .filter(|t| t.schema == schema)
+            .flat_map(|t| {
+                std::iter::once(t.name.clone()).chain(t.indexes.iter().map(|i| i.name.clone()))
+            })
+            .chain(
+                self.snap
+                    .sequences
+                    .iter()
+                    .filter(|s| s.schema == schema)
+                    .map(|s| s.name.clone()),
+            )
+            .collect();
+        let names = Rc::new(names);
+        self.names
+            .borrow_mut()
+            .insert(schema.to_string(), names.clone());
+        names
+    }
+
+    /// The checklist item of kind `pick` a finding came from (by its source file and line).
+    pub fn item<T>(
+        &self,
+        f: &Finding,
+        pick: impl Fn(&'a ChecklistFile) -> &'a Vec<Spanned<T>>,
+    ) -> Option<(&'a Checklist, &'a T)> {
+        let src = f.source.as_ref()?;
+        let cl = self.checklists.iter().find(|c| c.source == src.file)?;
+        pick(&cl.file)
+            .iter()
+            .find(|s| cl.line(s.span().start) == src.line)
+            .map(|s| (cl, s.get_ref()))
+    }
+
+    pub fn managed(&self, schema: &str) -> bool {
+        self.snap.is_managed_schema(schema)
+    }
+
+    pub fn server_version(&self) -> i32 {
+        self.snap.server.version_num
+    }
+
+    pub fn role_exists(&self, role: &str) -> bool {
+        self.snap.roles.iter().any(|r| r.name == role)
+    }
+
+    /// A table (plain, partitioned or foreign) by schema and name.
+    pub fn table(&self, schema: &str, name: &str) -> Option<&'a Table> {
+        self.snap.tables.iter().find(|t| {
+            t.schema == schema
+                && t.name == name
+                && matches!(
+                    t.kind,
+                    RelationKind::Table
+                        | RelationKind::PartitionedTable
+                        | RelationKind::ForeignTable
+                )
+        })
+    }
+
+    /// A relation whose quoted name is `object` (`public."ChatMessage"`).
+    pub fn relation_by_object(&self, object: &str) -> Option<&'a Table> {
+        self.by_object
+            .get_or_init(|| {
+                self.snap
+                    .tables
+                    .iter()
+                    .map(|t| (qualified(&t.schema, &t.name), t))
+                    .collect()
+            })
+            .get(object)
+            .copied()
+    }
+
+    /// The `[[table]]` item describing `schema.name`, from any checklist.
+    pub fn table_spec(&self, schema: &str, name: &str) -> Option<(&'a Checklist, &'a TableItem)> {
+        self.checklists.iter().find_map(|cl| {
+            cl.file.tables.iter().map(|s| s.get_ref()).find_map(|t| {
+                (cl.qualify(&t.name, t.schema.as_deref()) == (schema.to_string(), name.to_string()))
+                    .then_some((cl, t))
+            })
+        })
+    }
+
+    /// The row-level security the checklists want on a table with these columns: the strongest
+    /// of its `[[table]]` item's `rls` and the `[[rls]]` rules that reach it.
+    pub fn wanted_rls(&self, schema: &str, name: &str, columns: &[&str]) -> Option<RlsState> {
+        let mut want: Option<RlsState> = None;
+        let mut raise = |s: RlsState| {
+            want = Some(match (want, s) {
+                (Some(RlsState::Forced), _) | (_, RlsState::Forced) => RlsState::Forced,
+                (Some(RlsState::Enabled), _) | (_, RlsState::Enabled) => RlsState::Enabled,
+                _ => RlsState::Disabled,
+            })
+        };
+        if let Some((_, t)) = self.table_spec(schema, name)
+            && let Some(s) = t.rls
+        {
+            raise(s);
+        }
+        for cl in self.checklists {
+            for r in cl.file.rls.iter().map(|r| r.get_ref()) {
+                let state = r.state.unwrap_or(RlsState::Enabled);
+                let reaches = match &r.table {
+                    Some(t) => {
+                        cl.qualify(t, r.schema.as_deref()) == (schema.to_string(), name.to_string())
+                    }
+                    None => {
+                        r.schema.as_deref().unwrap_or(cl.default_schema()) == schema
+                            && r.having_column
+                                .as_ref()
+                                .is_none_or(|c| columns.contains(&c.as_str()))
+                            && !r
+                                .except
+                                .iter()
+                                .any(|e| e == name || *e == format!("{schema}.{name}"))
+                    }
+                };
+                if reaches {
+                    raise(state);
+                }
+            }
+        }
+        want
+    }
+}
+
+/// `userId` → `user_id`, `ChatMessage` → `chat_message` (as the view check spells it).
+pub(crate) fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Lower case without spaces, for "contains" comparisons of SQL text.
+pub(crate) fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

@@ -1,0 +1,327 @@
+//! Grants and revokes on tables and views: `grant.excess`, `grant.missing`, the
+//! `api_role_privileges_on_user_data` lint, and the grant items a newly created relation must
+//! meet at once.
+//!
+//! A revoke removes only what the role (or PUBLIC) holds directly. A privilege is revoked as
+//! the role that granted it (`SET LOCAL ROLE grantor` when that is not the owner), since
+//! PostgreSQL removes only a grantor's own grants. Undo grants back exactly what was revoked,
+//! grant options included.
+
+use std::collections::BTreeSet;
+
+use crate::check::Finding;
+use crate::check::privileges::{all_relation_privileges, effective_roles, table_privileges};
+use crate::checklist::{Checklist, GrantItem};
+use crate::db::catalog::{Grantee, Privilege, Table};
+use crate::sql::{qualified, quote_ident};
+
+use super::build::B;
+use super::cx::Cx;
+use super::plan::Plan;
+
+fn privilege_named(word: &str) -> Option<Privilege> {
+    use Privilege::*;
+    [
+        Select, Insert, Update, Delete, Truncate, References, Trigger, Maintain,
+    ]
+    .into_iter()
+    .find(|p| p.as_sql().eq_ignore_ascii_case(word.trim()))
+}
+
+fn list(ps: &BTreeSet<Privilege>) -> String {
+    ps.iter().map(|p| p.as_sql()).collect::<Vec<_>>().join(", ")
+}
+
+fn grantee_sql(g: &Grantee) -> String {
+    match g {
+        Grantee::Public => "PUBLIC".into(),
+        Grantee::Role(r) => quote_ident(r),
+    }
+}
+
+/// `sql` run as `grantor` when it is not the owner.
+fn as_grantor(t: &Table, grantor: &str, sql: String) -> String {
+    if grantor == t.owner {
+        sql
+    } else {
+        format!(
+            "SET LOCAL ROLE {};\n{sql};\nRESET ROLE",
+            quote_ident(grantor)
+        )
+    }
+}
+
+/// The denied and allowed privileges of a grant item (`deny = ["ALL"]` is every privilege).
+fn item_privileges(cx: &Cx, g: &GrantItem) -> (BTreeSet<Privilege>, BTreeSet<Privilege>) {
+    let deny = if g.deny.iter().any(|d| d.eq_ignore_ascii_case("ALL")) {
+        all_relation_privileges(cx.snap)
+    } else {
+        g.deny.iter().filter_map(|d| privilege_named(d)).collect()
+    };
+    let allow = g.allow.iter().filter_map(|a| privilege_named(a)).collect();
+    (deny, allow)
+}
+
+/// Revokes from `grantee` what it holds directly of `privs` on `t`; returns what it revoked.
+fn revoke_direct(
+    b: &mut B,
+    t: &Table,
+    grantee: &Grantee,
+    privs: &BTreeSet<Privilege>,
+) -> BTreeSet<Privilege> {
+    let tq = qualified(&t.schema, &t.name);
+    let mut done = BTreeSet::new();
+    if t.acl_is_default {
+        return done;
+    }
+    for item in t.acl.iter().filter(|i| &i.grantee == grantee) {
+        let held: BTreeSet<Privilege> = item
+            .privileges
+            .iter()
+            .map(|p| p.privilege)
+            .filter(|p| privs.contains(p))
+            .collect();
+        if held.is_empty() {
+            continue;
+        }
+        let who = grantee_sql(grantee);
+        b.tx(
+            format!("revoke {} on {tq} from {who}", list(&held)),
+            as_grantor(
+                t,
+                &item.grantor,
+                format!("REVOKE {} ON TABLE {tq} FROM {who}", list(&held)),
+            ),
+        );
+        let (with_option, plain): (Vec<_>, Vec<_>) = item
+            .privileges
+            .iter()
+            .filter(|p| held.contains(&p.privilege))
+            .partition(|p| p.grantable);
+        for (set, opt) in [(plain, ""), (with_option, " WITH GRANT OPTION")] {
+            let set: BTreeSet<Privilege> = set.iter().map(|p| p.privilege).collect();
+            if !set.is_empty() {
+                b.undo_tx(
+                    format!("grant {} on {tq} back to {who}", list(&set)),
+                    as_grantor(
+                        t,
+                        &item.grantor,
+                        format!("GRANT {} ON TABLE {tq} TO {who}{opt}", list(&set)),
+                    ),
+                );
+            }
+        }
+        done.extend(held);
+    }
+    done
+}
+
+fn grant_item<'a>(cx: &Cx<'a>, f: &Finding) -> Option<(&'a Checklist, &'a GrantItem, &'a Table)> {
+    let (cl, g) = cx.item(f, |c| &c.grants)?;
+    let t = cx.relation_by_object(&f.object)?;
+    (!cx.managed(&t.schema)).then_some((cl, g, t))
+}
+
+/// `grant.excess`: revoke what the role must not hold, from it and from PUBLIC.
+pub(crate) fn excess(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (_, g, t) = grant_item(cx, f)?;
+    let tq = qualified(&t.schema, &t.name);
+    let (deny, _) = item_privileges(cx, g);
+    let have = table_privileges(cx.snap, t, &g.role);
+    let excess: BTreeSet<Privilege> = have.intersection(&deny).copied().collect();
+    let mut b = B::new(
+        &f.id,
+        format!(
+            "revoke {} on {tq} from {}",
+            list(&excess),
+            quote_ident(&g.role)
+        ),
+    );
+    b.table(&tq);
+    let mut gone = revoke_direct(&mut b, t, &Grantee::Role(g.role.clone()), &excess);
+    let via_public = revoke_direct(&mut b, t, &Grantee::Public, &excess);
+    if !via_public.is_empty() {
+        b.hazard(format!(
+            "{} also comes from PUBLIC: revoking it from PUBLIC takes it from every role \
+             that relied on it",
+            list(&via_public)
+        ));
+    }
+    gone.extend(via_public);
+    if gone.is_empty() {
+        return None;
+    }
+    if g.role == "anon" && deny == all_relation_privileges(cx.snap) {
+        // anon and PUBLIC left with nothing: what the lint asks.
+        b.covers(format!("lint.api_role_privileges_on_user_data:{tq}"));
+    }
+    let left: BTreeSet<Privilege> = excess.difference(&gone).copied().collect();
+    if !left.is_empty() {
+        let through: Vec<String> = effective_roles(cx.snap, &g.role)
+            .into_iter()
+            .filter(|r| r != &g.role)
+            .collect();
+        b.hazard(format!(
+            "{} holds {} through membership in {}: not revoked here (revoke it from that role \
+             or REVOKE the membership)",
+            quote_ident(&g.role),
+            list(&left),
+            through.join(", ")
+        ));
+    }
+    b.lock(
+        &tq,
+        super::build::locks::ACCESS_EXCLUSIVE,
+        super::build::locks::brief(&tq),
+    );
+    b.hazard(format!(
+        "clients acting as {} lose {} on {tq} at once",
+        quote_ident(&g.role),
+        list(&gone)
+    ));
+    Some(b.done())
+}
+
+/// `grant.missing`: grant what the role lacks.
+pub(crate) fn missing(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (_, g, t) = grant_item(cx, f)?;
+    if !cx.role_exists(&g.role) {
+        return None;
+    }
+    let tq = qualified(&t.schema, &t.name);
+    let (_, allow) = item_privileges(cx, g);
+    let have = table_privileges(cx.snap, t, &g.role);
+    let lacking: BTreeSet<Privilege> = allow.difference(&have).copied().collect();
+    if lacking.is_empty() {
+        return None;
+    }
+    let role = quote_ident(&g.role);
+    let mut b = B::new(&f.id, format!("grant {} on {tq} to {role}", list(&lacking)));
+    b.table(&tq)
+        .tx(
+            format!("grant {} on {tq} to {role}", list(&lacking)),
+            format!("GRANT {} ON TABLE {tq} TO {role}", list(&lacking)),
+        )
+        .undo_tx(
+            format!("revoke {} on {tq} from {role}", list(&lacking)),
+            format!("REVOKE {} ON TABLE {tq} FROM {role}", list(&lacking)),
+        )
+        .lock(
+            &tq,
+            super::build::locks::ACCESS_EXCLUSIVE,
+            super::build::locks::brief(&tq),
+        );
+    if t.rls_enabled {
+        b.hazard(format!(
+            "row level security is on for {tq}: its policies still decide which rows {role} reaches"
+        ));
+    } else {
+        b.hazard(format!(
+            "row level security is off for {tq}: {role} reaches every row"
+        ));
+    }
+    Some(b.done())
+}
+
+/// `lint.api_role_privileges_on_user_data`: revoke what anon and PUBLIC hold directly, except
+/// what a checklist allows anon.
+pub(crate) fn lint_api_roles(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let t = cx.relation_by_object(&f.object)?;
+    if cx.managed(&t.schema) {
+        return None;
+    }
+    let tq = qualified(&t.schema, &t.name);
+    let allowed_anon: BTreeSet<Privilege> = cx
+        .checklists
+        .iter()
+        .flat_map(|cl| cl.file.grants.iter().map(move |g| (cl, g.get_ref())))
+        .filter(|(cl, g)| g.role == "anon" && covers(cl, g, &t.schema, &t.name))
+        .flat_map(|(_, g)| item_privileges(cx, g).1)
+        .collect();
+    let all: BTreeSet<Privilege> = all_relation_privileges(cx.snap);
+    let mut b = B::new(
+        &f.id,
+        format!("revoke anon's and PUBLIC's privileges on {tq}"),
+    );
+    b.table(&tq);
+    let mut gone = BTreeSet::new();
+    if cx.role_exists("anon") {
+        let revoke: BTreeSet<Privilege> = all.difference(&allowed_anon).copied().collect();
+        gone.extend(revoke_direct(
+            &mut b,
+            t,
+            &Grantee::Role("anon".into()),
+            &revoke,
+        ));
+    }
+    gone.extend(revoke_direct(&mut b, t, &Grantee::Public, &all));
+    if gone.is_empty() {
+        return None;
+    }
+    if allowed_anon.is_empty() {
+        b.covers(format!("grant.excess:{tq}/anon"));
+    }
+    b.lock(
+        &tq,
+        super::build::locks::ACCESS_EXCLUSIVE,
+        super::build::locks::brief(&tq),
+    )
+    .hazard(format!(
+        "signed-out clients (anon) and roles relying on PUBLIC lose {} on {tq}",
+        list(&gone)
+    ));
+    Some(b.done())
+}
+
+/// The grant item reaches `schema.name` (named, or by `schema.*`).
+pub(crate) fn covers(cl: &Checklist, g: &GrantItem, schema: &str, name: &str) -> bool {
+    g.on.iter().any(|p| {
+        let (s, n) = cl.qualify(p, None);
+        s == schema && (n == "*" || n == name)
+    })
+}
+
+/// The grant items' rules applied to a relation just created (in the current group): revoke
+/// what a role must not hold (Supabase's default privileges grant anon everything), grant what
+/// it must.
+pub(crate) fn for_new_relation(cx: &Cx, b: &mut B, schema: &str, name: &str) {
+    let tq = qualified(schema, name);
+    for cl in cx.checklists {
+        for g in cl.file.grants.iter().map(|g| g.get_ref()) {
+            if !covers(cl, g, schema, name) {
+                continue;
+            }
+            let role = quote_ident(&g.role);
+            if !cx.role_exists(&g.role) {
+                b.hazard(format!(
+                    "role {role} does not exist: its grants on {tq} are left out"
+                ));
+                continue;
+            }
+            let (deny, allow) = item_privileges(cx, g);
+            if !deny.is_empty() {
+                let what = if deny == all_relation_privileges(cx.snap) {
+                    "ALL".to_string()
+                } else {
+                    list(&deny)
+                };
+                b.tx(
+                    format!("revoke {what} on {tq} from {role}"),
+                    format!("REVOKE {what} ON TABLE {tq} FROM {role}"),
+                );
+            }
+            if !allow.is_empty() {
+                b.tx(
+                    format!("grant {} on {tq} to {role}", list(&allow)),
+                    format!("GRANT {} ON TABLE {tq} TO {role}", list(&allow)),
+                );
+            }
+            if g.on
+                .iter()
+                .any(|p| cl.qualify(p, None) == (schema.into(), name.into()))
+            {
+                b.covers(format!("grant.table_missing:{tq}/{}", g.role));
+            }
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Each seeded scenario's broken database against its preset: every plan `fix::plans` makes is
+//! applied in order; what still fails afterwards is exactly what has no plan (or whose plan
+//! the data refused), each listed with why, and no row changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pgmend::checklist::Checklist;
+use pgmend::fix;
+use pgmend::scenarios::{self, State};
+
+use super::{NotApplied, apply, check, checksums};
+use crate::support::TestDb;
+
+/// `remaining`: (finding id, why it has no plan or its plan did not run); `refused`: (plan's
+/// finding id, why a precondition refuses it). Nothing else may fail or be refused.
+async fn scenario(id: &str, remaining: &[(&str, &str)], refused: &[(&str, &str)]) {
+    let db = TestDb::new().await;
+    let mut c = db.connect().await;
+    scenarios::load(&mut c, id, State::Broken)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cls = [Checklist::preset(id).unwrap()];
+    let (snap, before) = check(&db, &cls).await;
+    let failed_before = before.items.iter().filter(|i| !i.passed()).count();
+    let plans = fix::plans(&before, &snap, &cls);
+    if std::env::var_os("PGMEND_PRINT_PLANS").is_some() {
+        for p in &plans {
+            eprintln!(
+                "{}\n-- undo:\n{}\n",
+                p.script(),
+                p.undo
+                    .iter()
+                    .map(|s| s.sql.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";\n")
+            );
+        }
+    }
+    let sums = checksums(&db, &snap).await;
+    let mut not_applied: BTreeMap<String, String> = BTreeMap::new();
+    for p in &plans {
+        match apply(&db, p).await {
+            Ok(()) => {}
+            Err(NotApplied::Refused {
+                description, count, ..
+            }) => {
+                not_applied.insert(
+                    p.finding_id.clone(),
+                    format!("refused: {description} ({count})"),
+                );
+            }
+            Err(NotApplied::Failed(e)) => {
+                not_applied.insert(p.finding_id.clone(), format!("failed: {e}"));
+            }
+        }
+    }
+    let (_, after) = check(&db, &cls).await;
+    assert_eq!(sums, checksums(&db, &snap).await, "{id}: rows changed");
+
+    let still: BTreeSet<String> = after
+        .items
+        .iter()
+        .flat_map(|i| &i.findings)
+        .map(|f| f.id.clone())
+        .collect();
+    let want: BTreeSet<String> = remaining.iter().map(|(i, _)| i.to_string()).collect();
+    let unexpected: Vec<&String> = still.difference(&want).collect();
+    let gone: Vec<&String> = want.difference(&still).collect();
+    let refused_want: BTreeSet<&str> = refused.iter().map(|(i, _)| *i).collect();
+    let refused_have: BTreeSet<&str> = not_applied.keys().map(String::as_str).collect();
+    assert!(
+        unexpected.is_empty() && gone.is_empty() && refused_want == refused_have,
+        "{id}: still failing but not expected: {unexpected:#?}\nexpected but gone: {gone:#?}\n\
+         not applied: {not_applied:#?}"
+    );
+    for (pid, why) in &not_applied {
+        assert!(why.starts_with("refused"), "{id}: {pid} {why}");
+    }
+    // Every finding with a plan that ran is gone; the failed items left are the ones listed.
+    let failed_after = after.items.iter().filter(|i| !i.passed()).count();
+    assert!(
+        failed_after < failed_before,
+        "{id}: {failed_before} → {failed_after}"
+    );
+    for f in after.items.iter().flat_map(|i| &i.findings) {
+        let refused_here = not_applied.contains_key(&f.id);
+        assert!(
+            !f.fixable
+                || refused_here
+                || plans.iter().any(
+                    |p| not_applied.contains_key(&p.finding_id) && p.fixes().any(|x| x == f.id)
+                ),
+            "{id}: {} is fixable but still there",
+            f.id
+        );
+    }
+    eprintln!(
+        "{id}: {} plans; failed items {failed_before} → {failed_after}",
+        plans.len()
+    );
+}
+
+const NO_EXPRESSION: &str =
+    "the checklist names the policy (command, roles) but gives no USING / WITH CHECK expression";
+const CHECK_NAME_ONLY: &str = "the checklist names the CHECK constraint without its expression";
+const MIGRATION: &str =
+    "recording a migration as applied would be a lie: run the tool's own migrate command";
+
+#[tokio::test]
+async fn virtual_audience_mended() {
+    // session (with its expire index), message_type, chat_messages and chat_participants (with
+    // their six indexes and virtual_audience's grants) are created.
+    scenario(
+        "virtual-audience",
+        &[(
+            "credential.default_password:public.users where username = 'admin'",
+            "changing a password is the application's job (pgmend never writes rows)",
+        )],
+        &[],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn chat_system_mended() {
+    // 'chat' added to the enum, the three call enums, the four tables with their indexes, the
+    // three messages columns, the reply_to_id foreign key (NOT VALID + VALIDATE) and its index.
+    scenario(
+        "chat-system",
+        &[(
+            "data.false:data: Chat System package feature is seeded",
+            "seed rows are data: pgmend never writes rows",
+        )],
+        &[],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn lms_mended() {
+    // The five tables (uuid keys typed like the schema's other primary keys), with RLS, their
+    // 11 indexes, the two service_role policies and authenticated's / service_role's grants;
+    // the five columns.
+    let mut remaining = vec![
+        (
+            "check.missing:public.live_classes/live_classes_recording_status_check",
+            CHECK_NAME_ONLY,
+        ),
+        (
+            "check.missing:public.ticket_surveys/ticket_surveys_rating_check",
+            CHECK_NAME_ONLY,
+        ),
+        (
+            "check.missing:public.ticket_surveys/ticket_surveys_satisfaction_check",
+            CHECK_NAME_ONLY,
+        ),
+        (
+            "function.missing:public.update_ticket_on_message()",
+            "a checklist cannot give a function's body",
+        ),
+        (
+            "trigger.missing:trigger ticket_message_update_trigger on public.ticket_messages",
+            "its function update_ticket_on_message() does not exist",
+        ),
+        (
+            "trigger.missing:trigger ticket_reply_update_trigger on public.ticket_replies",
+            "its function update_ticket_on_message() does not exist",
+        ),
+        (
+            "migration.missing:Supabase migration 20250101000018_add_critical_missing_tables",
+            MIGRATION,
+        ),
+        (
+            "migration.missing:Supabase migration 20250101000019_missing_rls_policies",
+            MIGRATION,
+        ),
+    ];
+    let policies = [
+        ("ticket_surveys", "Admins can view all surveys"),
+        ("ticket_messages", "Staff can create messages"),
+        ("ticket_replies", "Staff can create replies"),
+        ("ticket_attachments", "Staff can upload attachments"),
+        ("ticket_attachments", "Staff can view all attachments"),
+        ("ticket_messages", "Staff can view all messages"),
+        ("ticket_replies", "Staff can view all replies"),
+        (
+            "meeting_participants",
+            "Teachers and admins can view all participants",
+        ),
+        (
+            "ticket_messages",
+            "Users can create messages for their tickets",
+        ),
+        (
+            "ticket_replies",
+            "Users can create replies for their tickets",
+        ),
+        (
+            "ticket_surveys",
+            "Users can create surveys for their tickets",
+        ),
+        ("ticket_surveys", "Users can update own surveys"),
+        (
+            "ticket_attachments",
+            "Users can upload attachments for their tickets",
+        ),
+        (
+            "ticket_attachments",
+            "Users can view attachments for their tickets",
+        ),
+        (
+            "ticket_messages",
+            "Users can view messages for their tickets",
+        ),
+        ("ticket_surveys", "Users can view own surveys"),
+        ("ticket_replies", "Users can view replies for their tickets"),
+    ];
+    let ids: Vec<String> = policies
+        .iter()
+        .map(|(t, p)| format!("policy.missing:policy \"{p}\" on public.{t}"))
+        .collect();
+    remaining.extend(ids.iter().map(|i| (i.as_str(), NO_EXPRESSION)));
+    scenario("lms", &remaining, &[]).await;
+}
+
+#[tokio::test]
+async fn mood_journal_mended() {
+    // RLS enabled on the seven tables together with their owner ((select auth.uid())::text =
+    // "userId") and service-role policies; anon's and authenticated's excess privileges
+    // revoked; the five tables with their checks, RLS, service-role policies, indexes and
+    // grants; the seven security_invoker views.
+    let mut remaining: Vec<(&str, &str)> = vec![];
+    let policies = [
+        ("billing_customers", "select"),
+        ("calendar_events", "delete"),
+        ("calendar_events", "insert"),
+        ("calendar_events", "select"),
+        ("calendar_events", "update"),
+        ("profiles", "insert"),
+        ("profiles", "select"),
+        ("profiles", "update"),
+        ("users_roles", "select"),
+    ];
+    let ids: Vec<String> = policies
+        .iter()
+        .map(|(t, c)| format!("policy.missing:policy {t}_{c}_own on public.{t}"))
+        .collect();
+    remaining.extend(ids.iter().map(|i| (i.as_str(), NO_EXPRESSION)));
+    scenario("mood-journal", &remaining, &[]).await;
+}
+
+#[tokio::test]
+async fn event_platform_mended() {
+    // VIEWER added after PARTICIPANT; the three foreign-key indexes (which the lint asks for
+    // too) built CONCURRENTLY.
+    let refused = "rooms has rows: a NOT NULL column without a default cannot be added";
+    scenario(
+        "event-platform",
+        &[
+            (
+                "column.missing:public.rooms.\"appManifestVersion\"",
+                refused,
+            ),
+            (
+                "index.missing:public.\"rooms_appId_appManifestVersion_idx\"",
+                "its column appManifestVersion was refused",
+            ),
+            (
+                "index.missing:public.\"rooms_appManifestVersion_idx\"",
+                "its column appManifestVersion was refused",
+            ),
+            (
+                "migration.failed:Prisma migration 20251227091500_manifest_versioning",
+                "prisma migrate resolve decides what a failed migration means",
+            ),
+            (
+                "migration.missing:Prisma migration 20251228100000_viewer_role_and_fk_indexes",
+                MIGRATION,
+            ),
+        ],
+        &[
+            (
+                "column.missing:public.rooms.\"appManifestVersion\"",
+                refused,
+            ),
+            (
+                "index.missing:public.\"rooms_appId_appManifestVersion_idx\"",
+                "the column it indexes does not exist",
+            ),
+            (
+                "index.missing:public.\"rooms_appManifestVersion_idx\"",
+                "the column it indexes does not exist",
+            ),
+        ],
+    )
+    .await;
+}
