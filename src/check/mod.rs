@@ -5,6 +5,7 @@ pub mod facts;
 pub mod finding;
 mod items;
 pub mod lints;
+pub mod naming;
 pub mod privileges;
 pub mod types;
 

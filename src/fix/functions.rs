@@ -18,9 +18,10 @@ use crate::db::catalog::{Function, FunctionKind, Trigger, TriggerEnabled};
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
-use super::cx::{Cx, squash};
+use super::cx::Cx;
 use super::names;
 use super::plan::Plan;
+use crate::check::naming::squash;
 
 /// `trigger "x" on public.t` / `trigger on public.t`, as the check names the item.
 pub(crate) fn trigger_object(item: &TriggerItem, tq: &str) -> String {

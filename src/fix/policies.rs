@@ -14,7 +14,7 @@ use crate::checklist::{Checklist, Command, PolicyItem, PolicyTemplate};
 use crate::db::catalog::{Policy, PolicyCommand};
 use crate::sql::{qualified, quote_ident};
 
-use super::cx::{Cx, squash};
+use super::cx::Cx;
 use super::names;
 use super::sqltype;
 
@@ -248,25 +248,9 @@ pub(crate) fn build_item(
                 .clone()
                 .unwrap_or_else(|| vec!["authenticated".into()]);
             roles_exist(cx, &roles)?;
-            let commands = item.commands.clone().unwrap_or_else(|| {
-                vec![
-                    Command::Select,
-                    Command::Insert,
-                    Command::Update,
-                    Command::Delete,
-                ]
-            });
-            let col_plain = squash(&column);
-            let col_quoted = squash(&quote_ident(&column));
-            let mentions = |e: &Option<String>| {
-                e.as_deref().is_some_and(|e| {
-                    let s = squash(e);
-                    (s.contains(&col_quoted) || s.contains(&col_plain))
-                        && (s.contains("uid()")
-                            || s.contains("current_user")
-                            || s.contains("current_setting("))
-                })
-            };
+            let (_, commands) = crate::check::naming::owner_template(item);
+            let mentions =
+                |e: &Option<String>| crate::check::naming::mentions_owner(e.as_deref(), &column);
             let mut out = Vec::new();
             for c in commands {
                 let cmd = cmd_of(c);

@@ -9,9 +9,10 @@ use crate::db::catalog::RelationKind;
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
-use super::cx::{Cx, snake_case};
+use super::cx::Cx;
 use super::grants;
 use super::plan::Plan;
+use crate::check::naming::snake_case;
 
 const INVOKER_VERSION: i32 = 150000;
 

@@ -5,8 +5,9 @@ use crate::checklist::Severity;
 use crate::db::catalog::{Index, RelationKind, Table, TriggerEnabled, TriggerEvent, TriggerTiming};
 use crate::sql::{quote_ident, quote_literal};
 
-use super::tables::{find_table, squash};
+use super::tables::find_table;
 use super::{Ctx, q};
+use crate::check::naming::{snake_case, squash};
 
 pub(crate) fn schemas(ctx: &Ctx, out: &mut Vec<ItemResult>) {
     for s in &ctx.cl.file.schemas {
@@ -213,23 +214,6 @@ pub(crate) fn indexes(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         }
         item.done(out);
     }
-}
-
-/// `userId` → `user_id`, `ChatMessage` → `chat_message`, `sessionID` → `session_id`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                out.push('_');
-            }
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
 }
 
 pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
@@ -519,23 +503,5 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             }
         }
         item.done(out);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn snake_case() {
-        for (a, b) in [
-            ("userId", "user_id"),
-            ("ChatMessage", "chat_message"),
-            ("sessionID", "session_id"),
-            ("createdAt", "created_at"),
-            ("id", "id"),
-            ("HTTPServer", "http_server"),
-            ("time_range_start", "time_range_start"),
-        ] {
-            assert_eq!(super::snake_case(a), b);
-        }
     }
 }

@@ -6,8 +6,9 @@ use crate::checklist::{Command, PolicyItem, PolicyTemplate, Severity};
 use crate::db::catalog::{Policy, PolicyCommand, Table};
 use crate::sql::quote_ident;
 
-use super::tables::{find_table, squash};
+use super::tables::find_table;
 use super::{Ctx, Item, q};
+use crate::check::naming::{mentions_owner, owner_template};
 
 fn command_of(c: Command) -> PolicyCommand {
     match c {
@@ -194,29 +195,8 @@ fn expected_shape(spec: &PolicyItem) -> String {
 /// column with the current user's id.
 fn owner(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item) {
     let column = spec.column.clone().unwrap_or_default();
-    let roles = spec
-        .roles
-        .clone()
-        .unwrap_or_else(|| vec!["authenticated".to_string()]);
-    let commands = spec.commands.clone().unwrap_or_else(|| {
-        vec![
-            Command::Select,
-            Command::Insert,
-            Command::Update,
-            Command::Delete,
-        ]
-    });
-    let col_plain = squash(&column);
-    let col_quoted = squash(&quote_ident(&column));
-    let mentions_owner = |e: &Option<String>| {
-        e.as_deref().is_some_and(|e| {
-            let s = squash(e);
-            (s.contains(&col_quoted) || s.contains(&col_plain))
-                && (s.contains("uid()")
-                    || s.contains("current_user")
-                    || s.contains("current_setting("))
-        })
-    };
+    let (roles, commands) = owner_template(spec);
+    let mentions_owner = |e: &Option<String>| mentions_owner(e.as_deref(), &column);
     for c in commands {
         let cmd = command_of(c);
         let ok = t.policies.iter().any(|p| {

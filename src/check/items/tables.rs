@@ -337,11 +337,3 @@ fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         }
     }
 }
-
-/// Lower case without spaces, for "contains" comparisons of SQL text.
-pub(crate) fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}

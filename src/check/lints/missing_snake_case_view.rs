@@ -10,6 +10,7 @@
 use super::{Lint, LintContext, table_object};
 use crate::check::Finding;
 use crate::check::finding::Severity;
+use crate::check::naming::snake_case;
 use crate::sql::qualified;
 
 pub static LINT: Lint = Lint {
@@ -22,27 +23,6 @@ pub static LINT: Lint = Lint {
              <table>;",
     run,
 };
-
-/// `ChatMessage` → `chat_message`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                out.push('_');
-            }
-        }
-        let c = if c == ' ' || c == '-' { '_' } else { c };
-        if c == '_' && out.ends_with('_') {
-            continue;
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
 
 /// The names a view over `name` may have: the snake_case form and its plurals.
 pub fn accepted_names(name: &str) -> Vec<String> {

@@ -374,7 +374,7 @@ async fn snake_case_view_over_pascal_case_table() {
         p.steps[0].sql,
         format!(
             "CREATE VIEW {vq} WITH (security_invoker = true) AS\nSELECT id, \"userId\" AS user_id, \
-             \"createdAt\" AS created_at, \"select\", \"Ünï Col\" AS \"ünï col\"\nFROM {}",
+             \"createdAt\" AS created_at, \"select\", \"Ünï Col\" AS \"ünï_col\"\nFROM {}",
             q(S, "UserProfile ☃")
         )
     );
