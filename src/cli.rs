@@ -141,6 +141,60 @@ pub struct CheckArgs {
     /// List the items that passed too (text format).
     #[arg(long)]
     pub show_passed: bool,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+}
+
+/// Checking many databases at once (`pgmend check` in fleet mode).
+#[derive(Debug, Clone, Args)]
+pub struct FleetArgs {
+    /// Fleet: check every profile whose name matches GLOB (`*`, `?`), concurrently; prints a
+    /// matrix of databases × finding severities.
+    #[arg(
+        long,
+        value_name = "GLOB",
+        conflicts_with = "all_profiles",
+        help_heading = "Fleet"
+    )]
+    pub profiles: Option<String>,
+
+    /// Fleet: check every profile of the config file.
+    #[arg(long, help_heading = "Fleet")]
+    pub all_profiles: bool,
+
+    /// Fleet: check every connection listed in FILE (a URL or conninfo per line; blank lines
+    /// and `#` comments skipped; `-` reads standard input).
+    #[arg(long, value_name = "FILE", help_heading = "Fleet")]
+    pub urls_from: Option<PathBuf>,
+
+    /// Fleet: databases checked at the same time, each on its own connection.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..), help_heading = "Fleet")]
+    pub jobs: u16,
+
+    /// Fleet: give up on one database after this long (connecting, reading and checking).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, default_value = "5m", help_heading = "Fleet")]
+    pub db_timeout: Duration,
+}
+
+impl Default for FleetArgs {
+    fn default() -> Self {
+        FleetArgs {
+            profiles: None,
+            all_profiles: false,
+            urls_from: None,
+            jobs: 4,
+            db_timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+impl CheckArgs {
+    /// Whether many databases are to be checked (`--profiles`, `--all-profiles`, `--urls-from`).
+    pub fn is_fleet(&self) -> bool {
+        let f = &self.fleet;
+        f.profiles.is_some() || f.all_profiles || f.urls_from.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,6 +14,7 @@ pub mod fix;
 pub mod journal;
 pub mod logging;
 pub mod pgserver;
+pub mod process;
 pub mod report;
 pub mod runtime;
 pub mod scenarios;

@@ -5,6 +5,9 @@ use pgmend::commands::{self, exit};
 
 fn main() {
     let cli = Cli::parse();
+    // Parsed: no password given on the command line stays visible in `ps`.
+    pgmend::process::hide_passwords();
+    pgmend::process::quiet_broken_pipe();
     pgmend::logging::init(&cli.log_level);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

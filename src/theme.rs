@@ -111,6 +111,28 @@ pub enum ThemeError {
     Unknown(String),
 }
 
+/// A bad colour as `file:line:column` (where the role's `fg` or `bg` holds it in `text`).
+fn locate_color(text: &str, file: &str, role: &str, color: &str) -> ThemeError {
+    type Roles = BTreeMap<String, BTreeMap<String, toml::Spanned<toml::Value>>>;
+    let at = toml::from_str::<Roles>(text).ok().and_then(|roles| {
+        let r = roles.get(role)?;
+        ["fg", "bg"]
+            .iter()
+            .filter_map(|k| r.get(*k))
+            .find(|v| v.get_ref().as_str() == Some(color))
+            .map(|v| v.span().start)
+    });
+    let (line, column) = crate::config::line_col(text, at.unwrap_or(0));
+    ThemeError::Toml(TomlError {
+        file: file.to_string(),
+        line,
+        column,
+        message: format!(
+            "role `{role}`: unknown colour `{color}` (use a name like \"red\", \"#rrggbb\" or an index 0-255)"
+        ),
+    })
+}
+
 fn parse_color(s: &str) -> Option<Color> {
     if let Some(hex) = s.strip_prefix('#') {
         if hex.len() != 6 {
@@ -214,6 +236,7 @@ impl Theme {
             .map(|d| d.join(format!("{name}.toml")))
             .filter(|p| p.is_file());
         let mut label = format!("themes/{name}.toml");
+        let mut user_text = None;
         match user {
             Some(path) => {
                 let text = std::fs::read_to_string(&path).map_err(|e| TomlError {
@@ -224,13 +247,19 @@ impl Theme {
                 })?;
                 merge(&mut base, from_toml(&text, &path)?);
                 label = path.display().to_string();
+                user_text = Some(text);
             }
             None if !SHIPPED.iter().any(|(n, _)| *n == name) => {
                 return Err(ThemeError::Unknown(name.into()));
             }
             None => {}
         }
-        resolve(&base, color, &label)
+        resolve(&base, color, &label).map_err(|e| match (e, &user_text) {
+            (ThemeError::Color { file, role, color }, Some(text)) => {
+                locate_color(text, &file, &role, &color)
+            }
+            (e, _) => e,
+        })
     }
 
     /// The default dark theme, coloured unless NO_COLOR is set.
@@ -297,7 +326,10 @@ mod tests {
         let e = Theme::load("dark", Some(dir.path()), true)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("unknown colour `blurple`"), "{e}");
+        assert!(
+            e.contains("dark.toml:1:13: role `ok`: unknown colour `blurple`"),
+            "{e}"
+        );
         std::fs::write(dir.path().join("mine.toml"), "ok = { fg = \"#00ff00\" }\n").unwrap();
         assert_eq!(
             Theme::load("mine", Some(dir.path()), true).unwrap().ok.fg,

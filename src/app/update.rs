@@ -96,6 +96,12 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
                         snapshot: snap,
                     }]
                 }
+                // R reads again, and reconnects first when the session was lost.
+                Err(e) if s.snapshot.is_some() => {
+                    s.phase = Phase::Ready;
+                    s.status = Some(format!("reload failed: {e} · R reconnects and reads again"));
+                    vec![]
+                }
                 Err(e) => {
                     s.phase = Phase::Failed(e);
                     vec![]

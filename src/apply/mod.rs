@@ -68,6 +68,18 @@ async fn apply_indexed(
     if let Err(e) = writable(conn).await {
         return failed_before(plan, e, start.elapsed());
     }
+    match precheck::gone_tables(conn, plan).await {
+        Ok(gone) if gone.is_empty() => {}
+        Ok(gone) => {
+            let e = format!(
+                "{} no longer exist(s) (dropped or renamed since the check): nothing was run; \
+                 check again",
+                gone.join(", ")
+            );
+            return failed_before(plan, e, start.elapsed());
+        }
+        Err(e) => return failed_before(plan, e, start.elapsed()),
+    }
     match precheck::refusals(conn, plan, opts.statement_timeout).await {
         Err(e) => return failed_before(plan, e, start.elapsed()),
         Ok(refusals) if !refusals.is_empty() => {

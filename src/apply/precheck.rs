@@ -8,6 +8,33 @@ use sqlx::{AssertSqlSafe, PgConnection};
 use super::Refusal;
 use crate::fix::plan::Plan;
 
+/// The tables the plan works on that are gone (dropped or renamed since the check), except
+/// those the plan itself creates: the plan must not run one failing step after another.
+pub(super) async fn gone_tables(
+    conn: &mut PgConnection,
+    plan: &Plan,
+) -> Result<Vec<String>, String> {
+    let mut gone = Vec::new();
+    for t in &plan.tables {
+        let creates = plan
+            .steps
+            .iter()
+            .any(|s| s.sql.trim_start().starts_with(&format!("CREATE TABLE {t}")));
+        if creates {
+            continue;
+        }
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(t)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| format!("cannot check that {t} exists: {e}"))?;
+        if !exists {
+            gone.push(t.clone());
+        }
+    }
+    Ok(gone)
+}
+
 /// The preconditions that found offending rows (empty: the plan may run).
 pub(super) async fn refusals(
     conn: &mut PgConnection,

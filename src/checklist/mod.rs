@@ -183,6 +183,7 @@ impl Checklist {
                 ));
             }
         }
+        self.check_name_lengths()?;
         for c in &self.file.credentials {
             if c.get_ref().algorithm != "bcrypt" {
                 return Err(self.error_at(
@@ -192,6 +193,74 @@ impl Checklist {
                         c.get_ref().algorithm
                     ),
                 ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Checklist {
+    /// A name longer than PostgreSQL's 63 bytes can never match: PostgreSQL cuts such names
+    /// (`CREATE TABLE` with a 70-byte name makes a 63-byte one), so the item would fail forever
+    /// and its fix would collide with what exists. Say so where the name is written.
+    fn check_name_lengths(&self) -> Result<(), ChecklistError> {
+        const KINDS: &[&str] = &[
+            "schema",
+            "extension",
+            "enum",
+            "table",
+            "index",
+            "view",
+            "rls",
+            "policy",
+            "trigger",
+            "function",
+        ];
+        const KEYS: &[&str] = &["name", "schema", "table", "over", "function", "column"];
+        let Ok(toml::Value::Table(root)) = toml::from_str::<toml::Value>(&self.text) else {
+            return Ok(());
+        };
+        for kind in KINDS {
+            let items = root.get(*kind).and_then(|v| v.as_array());
+            for t in items.into_iter().flatten().filter_map(|i| i.as_table()) {
+                let mut names: Vec<(bool, &str)> = KEYS
+                    .iter()
+                    .filter_map(|k| Some((*k != "column", t.get(*k)?.as_str()?)))
+                    .collect();
+                let columns = t.get("columns").and_then(|c| c.as_array());
+                for c in columns.into_iter().flatten().filter_map(|c| c.as_table()) {
+                    names.extend(c.get("name").and_then(|n| n.as_str()).map(|n| (false, n)));
+                }
+                let values = t.get("values").and_then(|v| v.as_array());
+                names.extend(
+                    values
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|v| v.as_str())
+                        .map(|v| (false, v)),
+                );
+                for (qualified, value) in names {
+                    let parts = if qualified {
+                        split_path(value)
+                    } else {
+                        vec![value.to_string()]
+                    };
+                    if let Some(p) = parts.iter().find(|p| p.len() > 63) {
+                        let mut end = 63;
+                        while !p.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        return Err(self.error_at(
+                            self.text.find(p.as_str()).unwrap_or(0),
+                            format!(
+                                "`{p}` is {} bytes, but PostgreSQL keeps at most 63 bytes of a name \
+                                 (it would be `{}`): write the name as the database holds it",
+                                p.len(),
+                                &p[..end]
+                            ),
+                        ));
+                    }
+                }
             }
         }
         Ok(())

@@ -149,6 +149,9 @@ pub(crate) fn threshold(fail_on: FailOn) -> Severity {
 }
 
 pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
+    if args.is_fleet() {
+        return super::fleet::run(cli, args).await;
+    }
     let lists = checklists(cli, args).await?;
     let mut session = open_session(cli, &args.conn, true).await?;
     let (_, report) = evaluate(cli, args, &lists, &mut session).await?;

@@ -32,6 +32,7 @@ fn check_args(args: &FixArgs) -> CheckArgs {
         schemas: args.schemas.clone(),
         no_lints: args.no_lints,
         show_passed: false,
+        fleet: Default::default(),
     }
 }
 

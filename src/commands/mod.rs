@@ -5,6 +5,7 @@ pub mod check;
 pub mod checklist;
 pub mod demo;
 pub mod fix;
+pub mod fleet;
 pub mod inventory;
 pub mod journal;
 pub mod tui;
@@ -105,7 +106,17 @@ pub async fn connect(
 ) -> anyhow::Result<Session> {
     let p = plan(cli, conn, read_only, loaded)?;
     tracing::info!(target = %p.resolved.target, source = %p.resolved.source, "connecting");
-    let mut session = db::connect(&p.resolved, &p.options).await?;
+    let mut session = match db::connect(&p.resolved, &p.options).await {
+        Ok(s) => s,
+        Err(e) => {
+            // The warnings explain failures too (a pgpass others can read is ignored, as
+            // libpq does): say them before the error.
+            for w in p.warnings.iter().chain(&p.resolved.warnings) {
+                eprintln!("warning: {w}");
+            }
+            return Err(e.into());
+        }
+    };
     let mut warnings = p.warnings;
     warnings.append(&mut session.warnings);
     session.warnings = warnings;

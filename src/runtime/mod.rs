@@ -53,6 +53,7 @@ async fn reconnect_if_lost(s: &mut Session) -> Result<Option<String>, String> {
     };
     let why = match &lost {
         sqlx::Error::Database(d) => d.message().to_string(),
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => "the server closed it".to_string(),
         other => other.to_string(),
     };
     let options = SessionOptions {

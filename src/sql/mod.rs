@@ -2,8 +2,11 @@
 //! every literal not sent as a bind parameter through [`quote_literal`].
 
 /// Keywords that need quoting as identifiers: PostgreSQL's reserved, column-name and
-/// type/function-name keywords (`pg_get_keywords()` where catcode <> 'U', PostgreSQL 15;
-/// newer majors add only unreserved ones).
+/// type/function-name keywords (`pg_get_keywords()` where catcode <> 'U'), the union over
+/// PostgreSQL 14 to 18: 16 adds `json_array`, `json_arrayagg`, `json_object`,
+/// `json_objectagg` and `system_user`; 17 adds `json`, `json_exists`, `json_query`,
+/// `json_scalar`, `json_serialize`, `json_table`, `json_value` and `merge_action`. Quoting a
+/// word that is a keyword only on a newer major is harmless (a quoted name is the same name).
 const KEYWORDS: &[&str] = &[
     "all",
     "analyse",
@@ -79,6 +82,17 @@ const KEYWORDS: &[&str] = &[
     "is",
     "isnull",
     "join",
+    "json",
+    "json_array",
+    "json_arrayagg",
+    "json_exists",
+    "json_object",
+    "json_objectagg",
+    "json_query",
+    "json_scalar",
+    "json_serialize",
+    "json_table",
+    "json_value",
     "lateral",
     "leading",
     "least",
@@ -87,6 +101,7 @@ const KEYWORDS: &[&str] = &[
     "limit",
     "localtime",
     "localtimestamp",
+    "merge_action",
     "national",
     "natural",
     "nchar",
@@ -123,6 +138,7 @@ const KEYWORDS: &[&str] = &[
     "some",
     "substring",
     "symmetric",
+    "system_user",
     "table",
     "tablesample",
     "then",

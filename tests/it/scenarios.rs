@@ -78,9 +78,13 @@ async fn scenario(id: &str, expected: &[&str], lints: &[&str], probe: (&'static 
         "{id} intended fails items:\n{}",
         failed.join("\n")
     );
+    // Before PostgreSQL 15 views cannot be security_invoker (the scenario's README says so):
+    // there the lint rightly reports the exposed views.
+    let pre15 = intended.version_num().await < 150000;
     let lint_msgs: Vec<String> = good
         .lint_findings
         .iter()
+        .filter(|f| !(pre15 && f.rule == "lint.view_without_security_invoker"))
         .map(|f| format!("{} — {}", f.id, f.message))
         .collect();
     assert!(

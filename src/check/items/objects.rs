@@ -239,11 +239,10 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         {
             want.extend(t.columns.iter().map(|c| snake_case(&c.name)));
         }
-        let view = ctx.snap.tables.iter().find(|t| {
-            t.schema == schema
-                && t.name == name
-                && matches!(t.kind, RelationKind::View | RelationKind::MaterializedView)
-        });
+        let view = ctx
+            .snap
+            .table(&schema, &name)
+            .filter(|t| matches!(t.kind, RelationKind::View | RelationKind::MaterializedView));
         let Some(view) = view else {
             let f = item.fail(
                 "view.missing",

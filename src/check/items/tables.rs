@@ -26,13 +26,12 @@ pub(crate) fn rls_word(s: RlsState) -> &'static str {
 
 /// A table (not a view) by schema and name.
 pub(crate) fn find_table<'a>(ctx: &Ctx<'a>, schema: &str, name: &str) -> Option<&'a Table> {
-    ctx.snap.tables.iter().find(|t| {
-        t.schema == schema
-            && t.name == name
-            && matches!(
-                t.kind,
-                RelationKind::Table | RelationKind::PartitionedTable | RelationKind::ForeignTable
-            )
+    // `Snapshot::table` is a binary search; relation names are unique per schema.
+    ctx.snap.table(schema, name).filter(|t| {
+        matches!(
+            t.kind,
+            RelationKind::Table | RelationKind::PartitionedTable | RelationKind::ForeignTable
+        )
     })
 }
 

@@ -170,3 +170,16 @@ pub(super) fn decode(row: Row<'_>) -> Result<Snapshot, CatalogError> {
 pub(super) fn migration_tables(row: Row<'_>) -> Result<Vec<MigrationTable>, CatalogError> {
     row.json("migration_tables")
 }
+
+/// The server's quoting rules and default operator classes, for definitions spelled
+/// client-side.
+pub(super) fn deparser(row: Row<'_>) -> Result<super::deparse::Deparser, CatalogError> {
+    let keywords: Vec<String> = row.json("keywords")?;
+    Ok(super::deparse::Deparser {
+        quoter: super::text::Quoter {
+            keywords: keywords.into_iter().collect(),
+            quote_all: row.get("quote_all")?,
+        },
+        opclasses: row.json("default_opclasses")?,
+    })
+}

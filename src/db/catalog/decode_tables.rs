@@ -1,5 +1,6 @@
-//! Decoding relations (query 2) and what hangs off them: columns, constraints, indexes,
-//! triggers and policies, matched to their table by oid.
+//! Decoding relations (query 2) and what hangs off them: columns, triggers and policies (keys
+//! and indexes are in `decode_keys.rs`), row by row, matched to their table by oid. Rows come
+//! unordered; [`Tables::finish`] sorts.
 
 use std::collections::HashMap;
 
@@ -8,38 +9,49 @@ use sqlx::postgres::PgRow;
 use super::decode_info::parse_acl;
 use super::read::Row;
 use super::{
-    CatalogError, Column, Constraint, ConstraintKind, FkAction, FkMatch, ForeignKey, IdentityKind,
-    Index, Policy, PolicyCommand, QualifiedName, RelationKind, Sequence, SequenceOwner, Snapshot,
-    Table, Trigger, TriggerEnabled, TriggerEvent, TriggerLevel, TriggerTiming,
+    CatalogError, Column, IdentityKind, Policy, PolicyCommand, QualifiedName, RelationKind,
+    Sequence, SequenceOwner, Snapshot, Table, Trigger, TriggerEnabled, TriggerEvent, TriggerLevel,
+    TriggerTiming,
 };
 
-/// Tables being assembled, found by oid.
-pub(super) struct Tables {
-    tables: Vec<Table>,
-    by_oid: HashMap<i64, usize>,
+/// What the client needs of a column to spell index definitions (`deparse.rs`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ColMeta {
+    pub attnum: i64,
+    pub type_oid: i64,
+    pub collation_oid: i64,
+    /// `b` base, `e` enum, `a` array, `r` range, `d` domain.
+    pub class: u8,
 }
 
-/// Splits query 2 into tables (kept here) and sequences (pushed into the snapshot).
-pub(super) fn relations(
-    rows: &[PgRow],
-    version_num: i32,
-    snap: &mut Snapshot,
-) -> Result<Tables, CatalogError> {
-    let mut out = Tables {
-        tables: Vec::new(),
-        by_oid: HashMap::new(),
-    };
-    for row in rows {
+/// Tables being assembled, found by oid.
+#[derive(Default)]
+pub(super) struct Tables {
+    pub(super) tables: Vec<Table>,
+    by_oid: HashMap<i64, usize>,
+    /// Per table, its columns' metadata, in the order of `Table::columns`.
+    pub(super) meta: Vec<Vec<ColMeta>>,
+}
+
+impl Tables {
+    /// Query 2: a table (kept here) or a sequence (pushed into the snapshot).
+    pub(super) fn relation(
+        &mut self,
+        row: &PgRow,
+        version_num: i32,
+        snap: &mut Snapshot,
+    ) -> Result<(), CatalogError> {
+        let out = self;
         let r = Row::new(row, "relations");
         let schema: String = r.get("schema")?;
         let name: String = r.get("name")?;
         let what = || format!("relation {schema:?}.{name:?}");
-        let (acl, acl_is_default) = parse_acl(r.get("acl")?, &what, &mut snap.warnings);
+        let (acl, acl_is_default) = parse_acl(r.opt_strings("acl")?, &what, &mut snap.warnings);
         let kind: String = r.get("kind")?;
         if kind == "S" {
             snap.sequences
                 .push(sequence(r, schema, name, acl, acl_is_default)?);
-            continue;
+            return Ok(());
         }
         let kind = match kind.as_str() {
             "r" => RelationKind::Table,
@@ -49,7 +61,7 @@ pub(super) fn relations(
             "f" => RelationKind::ForeignTable,
             other => return Err(r.bad(format!("unknown relkind {other:?}"))),
         };
-        let options: Vec<String> = r.get::<Option<Vec<String>>>("options")?.unwrap_or_default();
+        let options: Vec<String> = r.strings("options")?;
         let is_view = kind == RelationKind::View;
         // `security_invoker` is a view reloption from PostgreSQL 15; before, views always ran
         // with their owner's privileges.
@@ -66,6 +78,7 @@ pub(super) fn relations(
         let parent_name: Option<String> = r.get("parent_name")?;
         let reltuples: f64 = r.get("reltuples")?;
         out.by_oid.insert(r.get("oid")?, out.tables.len());
+        out.meta.push(Vec::new());
         out.tables.push(Table {
             kind,
             owner: r.get("owner")?,
@@ -93,8 +106,8 @@ pub(super) fn relations(
             schema,
             name,
         });
+        Ok(())
     }
-    Ok(out)
 }
 
 fn sequence(
@@ -147,198 +160,155 @@ fn reloption_bool(v: &str) -> bool {
 }
 
 impl Tables {
-    /// The table a row belongs to (rows of relations outside the snapshot are errors).
-    fn owner(&mut self, r: Row<'_>) -> Result<&mut Table, CatalogError> {
+    /// The index of the table a row belongs to (rows of relations outside the snapshot are
+    /// errors).
+    pub(super) fn owner_index(&self, r: Row<'_>) -> Result<usize, CatalogError> {
         let oid: i64 = r.get("relid")?;
-        let i = *self
-            .by_oid
-            .get(&oid)
-            .ok_or_else(|| r.bad(format!("row for unknown relation oid {oid}")))?;
+        self.index_of(oid)
+            .ok_or_else(|| r.bad(format!("row for unknown relation oid {oid}")))
+    }
+
+    pub(super) fn index_of(&self, oid: i64) -> Option<usize> {
+        self.by_oid.get(&oid).copied()
+    }
+
+    fn owner(&mut self, r: Row<'_>) -> Result<&mut Table, CatalogError> {
+        let i = self.owner_index(r)?;
         Ok(&mut self.tables[i])
     }
 
-    pub(super) fn columns(&mut self, rows: &[PgRow]) -> Result<(), CatalogError> {
-        for row in rows {
-            let r = Row::new(row, "columns");
-            let expr: Option<String> = r.get("expr")?;
-            let generated = r.get::<String>("generated")? == "s";
-            let identity = match r.get::<String>("identity")?.as_str() {
-                "a" => Some(IdentityKind::Always),
-                "d" => Some(IdentityKind::ByDefault),
-                _ => None,
-            };
-            let column = Column {
-                name: r.get("name")?,
-                position: r.get("position")?,
-                data_type: r.get("data_type")?,
-                not_null: r.get("not_null")?,
-                default: if generated { None } else { expr.clone() },
-                identity,
-                generated: if generated { expr } else { None },
-                collation: r.get("collation")?,
-                comment: r.get("comment")?,
-            };
-            self.owner(r)?.columns.push(column);
-        }
+    /// The name of column `attnum` of table `t`.
+    pub(super) fn column_name(&self, t: usize, attnum: i64) -> Option<&str> {
+        let i = self.meta[t].iter().position(|m| m.attnum == attnum)?;
+        Some(&self.tables[t].columns[i].name)
+    }
+
+    /// Query 3: one column.
+    pub(super) fn column(&mut self, row: &PgRow) -> Result<(), CatalogError> {
+        let r = Row::new(row, "columns");
+        let expr: Option<String> = r.get("expr")?;
+        let generated = r.get::<String>("generated")? == "s";
+        let identity = match r.get::<String>("identity")?.as_str() {
+            "a" => Some(IdentityKind::Always),
+            "d" => Some(IdentityKind::ByDefault),
+            _ => None,
+        };
+        let position: i32 = r.get("position")?;
+        let class: String = r.get("type_class")?;
+        let meta = ColMeta {
+            attnum: i64::from(position),
+            type_oid: r.get("type_oid")?,
+            collation_oid: r.get("collation_oid")?,
+            class: class.bytes().next().unwrap_or(b'b'),
+        };
+        let (default, generated) = if generated {
+            (None, expr)
+        } else {
+            (expr, None)
+        };
+        let column = Column {
+            name: r.get("name")?,
+            position,
+            data_type: r.get("data_type")?,
+            not_null: r.get("not_null")?,
+            default,
+            identity,
+            generated,
+            collation: r.get("collation")?,
+            comment: r.get("comment")?,
+        };
+        let t = self.owner_index(r)?;
+        self.tables[t].columns.push(column);
+        self.meta[t].push(meta);
         Ok(())
     }
 
-    pub(super) fn constraints(&mut self, rows: &[PgRow]) -> Result<(), CatalogError> {
-        for row in rows {
-            let r = Row::new(row, "constraints");
-            let kind = match r.get::<String>("kind")?.as_str() {
-                "p" => ConstraintKind::PrimaryKey,
-                "f" => ConstraintKind::ForeignKey,
-                "u" => ConstraintKind::Unique,
-                "c" => ConstraintKind::Check,
-                "x" => ConstraintKind::Exclusion,
-                "n" => ConstraintKind::NotNull,
-                other => return Err(r.bad(format!("unknown contype {other:?}"))),
-            };
-            let foreign_key = if kind == ConstraintKind::ForeignKey {
-                Some(ForeignKey {
-                    referenced_schema: r.get("ref_schema")?,
-                    referenced_table: r.get("ref_table")?,
-                    referenced_columns: r.get("ref_columns")?,
-                    on_delete: fk_action(r, "on_delete")?,
-                    on_update: fk_action(r, "on_update")?,
-                    match_type: match r.get::<String>("match_type")?.as_str() {
-                        "f" => FkMatch::Full,
-                        "p" => FkMatch::Partial,
-                        _ => FkMatch::Simple,
-                    },
-                })
-            } else {
-                None
-            };
-            let constraint = Constraint {
-                name: r.get("name")?,
-                kind,
-                columns: r.get("columns")?,
-                definition: r.get("definition")?,
-                validated: r.get("validated")?,
-                deferrable: r.get("deferrable")?,
-                initially_deferred: r.get("deferred")?,
-                is_local: r.get("is_local")?,
-                foreign_key,
-            };
-            self.owner(r)?.constraints.push(constraint);
-        }
+    /// Query 8: one trigger.
+    pub(super) fn trigger(&mut self, row: &PgRow) -> Result<(), CatalogError> {
+        let r = Row::new(row, "triggers");
+        let tgtype: i32 = r.get("tgtype")?;
+        let enabled = match r.get::<String>("enabled")?.as_str() {
+            "O" => TriggerEnabled::Origin,
+            "A" => TriggerEnabled::Always,
+            "R" => TriggerEnabled::Replica,
+            "D" => TriggerEnabled::Disabled,
+            other => return Err(r.bad(format!("unknown tgenabled {other:?}"))),
+        };
+        let name: String = r.get("name")?;
+        let function = QualifiedName {
+            schema: r.get("fn_schema")?,
+            name: r.get("fn_name")?,
+        };
+        let definition: String = r.get("definition")?;
+        let is_constraint_trigger: bool = r.get("is_constraint")?;
+        let is_clone: bool = r.get("is_clone")?;
+        let table = self.owner(r)?;
+        let (timing, events, level) = decode_tgtype(tgtype);
+        table.triggers.push(Trigger {
+            name,
+            table: QualifiedName {
+                schema: table.schema.clone(),
+                name: table.name.clone(),
+            },
+            timing,
+            events,
+            level,
+            function,
+            enabled,
+            definition,
+            is_constraint_trigger,
+            is_clone,
+        });
         Ok(())
     }
 
-    pub(super) fn indexes(&mut self, rows: &[PgRow]) -> Result<(), CatalogError> {
-        for row in rows {
-            let r = Row::new(row, "indexes");
-            let include: Vec<Option<String>> = r.get("include_columns")?;
-            let index = Index {
-                name: r.get("name")?,
-                definition: r.get("definition")?,
-                columns: r.get("key_columns")?,
-                include_columns: include.into_iter().flatten().collect(),
-                expressions: r.get("expressions")?,
-                is_unique: r.get("is_unique")?,
-                is_primary: r.get("is_primary")?,
-                nulls_not_distinct: r.get("nulls_not_distinct")?,
-                predicate: r.get("predicate")?,
-                method: r.get("method")?,
-                is_valid: r.get("is_valid")?,
-                is_ready: r.get("is_ready")?,
-                constraint: r.get("constraint_name")?,
-            };
-            self.owner(r)?.indexes.push(index);
-        }
+    /// Query 9: one policy.
+    pub(super) fn policy(&mut self, row: &PgRow) -> Result<(), CatalogError> {
+        let r = Row::new(row, "policies");
+        let command = match r.get::<String>("command")?.as_str() {
+            "*" => PolicyCommand::All,
+            "r" => PolicyCommand::Select,
+            "a" => PolicyCommand::Insert,
+            "w" => PolicyCommand::Update,
+            "d" => PolicyCommand::Delete,
+            other => return Err(r.bad(format!("unknown polcmd {other:?}"))),
+        };
+        let name: String = r.get("name")?;
+        let permissive: bool = r.get("permissive")?;
+        let roles = r.array("roles")?.unwrap_or_default();
+        let using_expr: Option<String> = r.get("using_expr")?;
+        let with_check_expr: Option<String> = r.get("with_check_expr")?;
+        let table = self.owner(r)?;
+        table.policies.push(Policy {
+            name,
+            table: QualifiedName {
+                schema: table.schema.clone(),
+                name: table.name.clone(),
+            },
+            permissive,
+            command,
+            // A role dropped concurrently cannot appear (the snapshot is consistent).
+            roles: roles.into_iter().flatten().collect(),
+            using_expr,
+            with_check_expr,
+        });
         Ok(())
     }
 
-    pub(super) fn triggers(&mut self, rows: &[PgRow]) -> Result<(), CatalogError> {
-        for row in rows {
-            let r = Row::new(row, "triggers");
-            let tgtype: i32 = r.get("tgtype")?;
-            let enabled = match r.get::<String>("enabled")?.as_str() {
-                "O" => TriggerEnabled::Origin,
-                "A" => TriggerEnabled::Always,
-                "R" => TriggerEnabled::Replica,
-                "D" => TriggerEnabled::Disabled,
-                other => return Err(r.bad(format!("unknown tgenabled {other:?}"))),
-            };
-            let name: String = r.get("name")?;
-            let function = QualifiedName {
-                schema: r.get("fn_schema")?,
-                name: r.get("fn_name")?,
-            };
-            let definition: String = r.get("definition")?;
-            let is_constraint_trigger: bool = r.get("is_constraint")?;
-            let is_clone: bool = r.get("is_clone")?;
-            let table = self.owner(r)?;
-            let (timing, events, level) = decode_tgtype(tgtype);
-            table.triggers.push(Trigger {
-                name,
-                table: QualifiedName {
-                    schema: table.schema.clone(),
-                    name: table.name.clone(),
-                },
-                timing,
-                events,
-                level,
-                function,
-                enabled,
-                definition,
-                is_constraint_trigger,
-                is_clone,
-            });
-        }
-        Ok(())
-    }
-
-    pub(super) fn policies(&mut self, rows: &[PgRow]) -> Result<(), CatalogError> {
-        for row in rows {
-            let r = Row::new(row, "policies");
-            let command = match r.get::<String>("command")?.as_str() {
-                "*" => PolicyCommand::All,
-                "r" => PolicyCommand::Select,
-                "a" => PolicyCommand::Insert,
-                "w" => PolicyCommand::Update,
-                "d" => PolicyCommand::Delete,
-                other => return Err(r.bad(format!("unknown polcmd {other:?}"))),
-            };
-            let name: String = r.get("name")?;
-            let permissive: bool = r.get("permissive")?;
-            let roles: Vec<Option<String>> = r.get("roles")?;
-            let using_expr: Option<String> = r.get("using_expr")?;
-            let with_check_expr: Option<String> = r.get("with_check_expr")?;
-            let table = self.owner(r)?;
-            table.policies.push(Policy {
-                name,
-                table: QualifiedName {
-                    schema: table.schema.clone(),
-                    name: table.name.clone(),
-                },
-                permissive,
-                command,
-                // A role dropped concurrently cannot appear (the snapshot is consistent).
-                roles: roles.into_iter().flatten().collect(),
-                using_expr,
-                with_check_expr,
-            });
-        }
-        Ok(())
-    }
-
+    /// The tables in (schema, name) order, and what hangs off each in its own order: columns
+    /// by position, the rest by name (byte order, as `COLLATE "C"`).
     pub(super) fn finish(self) -> Vec<Table> {
-        self.tables
+        let mut tables = self.tables;
+        for t in &mut tables {
+            t.columns.sort_by_key(|c| c.position);
+            t.constraints.sort_by(|a, b| a.name.cmp(&b.name));
+            t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            t.triggers.sort_by(|a, b| a.name.cmp(&b.name));
+            t.policies.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        tables.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        tables
     }
-}
-
-fn fk_action(r: Row<'_>, column: &str) -> Result<FkAction, CatalogError> {
-    Ok(match r.get::<String>(column)?.as_str() {
-        "a" => FkAction::NoAction,
-        "r" => FkAction::Restrict,
-        "c" => FkAction::Cascade,
-        "n" => FkAction::SetNull,
-        "d" => FkAction::SetDefault,
-        other => return Err(r.bad(format!("unknown foreign key action {other:?}"))),
-    })
 }
 
 /// Splits `pg_trigger.tgtype` (see `TRIGGER_TYPE_*` in PostgreSQL's `pg_trigger.h`).

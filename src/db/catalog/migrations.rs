@@ -95,34 +95,30 @@ pub(super) fn query(sources: &[Source]) -> Option<String> {
             )
         })
         .collect();
-    // `$1` (the schema filter, bound to every query) does not apply here.
     Some(format!(
         "SELECT m.* FROM ({}) AS m(branch, ord, name, applied_at, finished, checksum) \
-         WHERE cardinality($1::text[]) >= 0 ORDER BY m.branch, m.ord",
+         ORDER BY m.branch, m.ord",
         branches.join(" UNION ALL ")
     ))
 }
 
-pub(super) fn decode(rows: &[PgRow], sources: &[Source]) -> Result<Vec<Migration>, CatalogError> {
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let r = Row::new(row, "migrations");
-        let branch: i32 = r.get("branch")?;
-        let s = usize::try_from(branch)
-            .ok()
-            .and_then(|b| sources.get(b))
-            .ok_or_else(|| r.bad(format!("unknown branch {branch}")))?;
-        out.push(Migration {
-            source: s.source,
-            table: QualifiedName {
-                schema: s.table.schema.clone(),
-                name: s.table.name.clone(),
-            },
-            name: r.get::<Option<String>>("name")?.unwrap_or_default(),
-            applied_at: r.get("applied_at")?,
-            finished: r.get::<Option<bool>>("finished")?.unwrap_or(false),
-            checksum: r.get("checksum")?,
-        });
-    }
-    Ok(out)
+/// One row of the history query.
+pub(super) fn decode_row(row: &PgRow, sources: &[Source]) -> Result<Migration, CatalogError> {
+    let r = Row::new(row, "migrations");
+    let branch: i32 = r.get("branch")?;
+    let s = usize::try_from(branch)
+        .ok()
+        .and_then(|b| sources.get(b))
+        .ok_or_else(|| r.bad(format!("unknown branch {branch}")))?;
+    Ok(Migration {
+        source: s.source,
+        table: QualifiedName {
+            schema: s.table.schema.clone(),
+            name: s.table.name.clone(),
+        },
+        name: r.get::<Option<String>>("name")?.unwrap_or_default(),
+        applied_at: r.get("applied_at")?,
+        finished: r.get::<Option<bool>>("finished")?.unwrap_or(false),
+        checksum: r.get("checksum")?,
+    })
 }

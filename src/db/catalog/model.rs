@@ -38,10 +38,9 @@ pub struct Snapshot {
     pub skipped_extension_members: ExtensionMembers,
     /// Things that could not be read or parsed (e.g. an unreadable migration table).
     pub warnings: Vec<String>,
-    /// Statements sent to the server for this snapshot, BEGIN and COMMIT included: 12, or 11
-    /// when the database has no migration table, whatever the schema's size. (On the wire sqlx
-    /// adds a Parse/Describe exchange before a query whose prepared statement is not cached,
-    /// i.e. always with `persistent_statements: false`.)
+    /// Network round trips of this snapshot, BEGIN and COMMIT included: 3, or 4 when the
+    /// database has a migration table or an index pgmend cannot spell itself, whatever the
+    /// schema's size (every catalog query travels in one simple-protocol batch).
     pub round_trips: u32,
     /// Wall-clock time of `read_snapshot`, BEGIN to COMMIT.
     pub read_ms: u64,

@@ -1,117 +1,134 @@
-//! Running the catalog queries inside one read-only transaction, counting round trips.
+//! Running the catalog queries inside one read-only transaction, in a constant number of
+//! network round trips: BEGIN; one simple-protocol batch holding every catalog query, decoded
+//! row by row as it streams in; at most one follow-up (migration history, and the index
+//! definitions pgmend could not assemble itself); COMMIT.
 
 use std::time::Instant;
 
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, Connection, PgConnection, Postgres, Row as _};
+use sqlx::{AssertSqlSafe, Connection, Either, PgConnection, Postgres, Row as _};
 
+use super::decode::Decoder;
+use super::text::parse_array;
 use super::{CatalogError, ReadOptions, Snapshot};
-use super::{decode_info, decode_objects, decode_tables, migrations, sql};
+use super::{migrations, sql};
 
 /// The oldest server the queries are written for.
-const MIN_VERSION_NUM: i32 = 140000;
+pub(super) const MIN_VERSION_NUM: i32 = 140000;
 
 /// Reads a consistent snapshot of the database `conn` is connected to.
 ///
 /// Runs in one `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY` transaction, committed at the
-/// end (rolled back on error). `conn` must not already be inside a transaction.
+/// end (rolled back on error). `conn` must not already be inside a transaction. Only the
+/// simple query protocol is used: no statement is prepared, so transaction poolers are fine.
 pub async fn read_snapshot(
     conn: &mut PgConnection,
     opts: &ReadOptions,
 ) -> Result<Snapshot, CatalogError> {
     let started = Instant::now();
-    // Behind a transaction pooler session settings do not stick: the timeout travels with the
-    // transaction, in the same round trip as BEGIN.
-    let begin = match opts.statement_timeout_ms {
-        Some(ms) => format!(
-            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {ms}"
-        ),
-        None => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".to_string(),
-    };
+    let known = conn
+        .server_version_num()
+        .and_then(|v| i32::try_from(v).ok());
+    if let Some(v) = known
+        && v < MIN_VERSION_NUM
+    {
+        return Err(CatalogError::UnsupportedServer(v));
+    }
+    // JIT compiling these large queries costs more than running them. Behind a transaction
+    // pooler session settings do not stick: the timeout travels with the transaction.
+    let mut begin =
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off".to_string();
+    if let Some(ms) = opts.statement_timeout_ms {
+        begin.push_str(&format!("; SET LOCAL statement_timeout = {ms}"));
+    }
     let mut tx = conn
         .begin_with(AssertSqlSafe(begin))
         .await
-        .map_err(|source| CatalogError::Query {
+        .map_err(|cause| CatalogError::Query {
             step: "begin",
-            source,
+            cause,
         })?;
-    let mut reader = Reader {
-        conn: &mut tx,
-        opts,
-        round_trips: 1,
-    };
     // On error `tx` is dropped, which rolls the transaction back.
-    let mut snapshot = read_all(&mut reader).await?;
-    let round_trips = reader.round_trips + 1;
-    tx.commit().await.map_err(|source| CatalogError::Query {
+    let mut decoder = Decoder::new();
+    let batch = sql::batch(known, &opts.schemas);
+    stream(&mut tx, batch, &sql::STEPS, |step, row| {
+        decoder.row(step, row)
+    })
+    .await?;
+    let mut round_trips = 2;
+    let pending = decoder.pending()?;
+    // The follow-up: migration history (its tables were found by the batch) and the index
+    // definitions neither the batch nor the client could spell.
+    let mut followup = Vec::new();
+    let mut steps = Vec::new();
+    if let Some(q) = migrations::query(&pending.migration_sources) {
+        followup.push(q);
+        steps.push(MIGRATIONS);
+    }
+    let oids = pending.index_oids();
+    if !oids.is_empty() {
+        followup.push(sql::index_definitions(&oids));
+        steps.push(DEFINITIONS);
+    }
+    let mut history = Vec::new();
+    let mut definitions = Vec::new();
+    if !followup.is_empty() {
+        round_trips += 1;
+        let sources = &pending.migration_sources;
+        stream(&mut tx, followup.join(";\n"), &steps, |step, row| {
+            if steps[step] == MIGRATIONS {
+                history.push(migrations::decode_row(row, sources)?);
+            } else {
+                let r = Row::new(row, DEFINITIONS);
+                definitions.push((r.get::<i64>("oid")?, r.get::<String>("definition")?));
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    tx.commit().await.map_err(|cause| CatalogError::Query {
         step: "commit",
-        source,
+        cause,
     })?;
+    round_trips += 1;
+    let mut snapshot = decoder.finish(&pending, &definitions)?;
+    snapshot.migrations = history;
+    snapshot.privileges = snapshot.flatten_privileges();
     snapshot.round_trips = round_trips;
     snapshot.read_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(snapshot)
 }
 
-async fn read_all(r: &mut Reader<'_>) -> Result<Snapshot, CatalogError> {
-    let info_rows = r.fetch("server and small sets", sql::info()).await?;
-    let info_row = info_rows.first().ok_or(CatalogError::Decode {
-        step: "server and small sets",
-        detail: "no row".into(),
-    })?;
-    let mut snap = decode_info::decode(Row::new(info_row, "server and small sets"))?;
-    let version = snap.server.version_num;
-    if version < MIN_VERSION_NUM {
-        return Err(CatalogError::UnsupportedServer(version));
+const MIGRATIONS: &str = "migrations";
+const DEFINITIONS: &str = "index definitions";
+
+/// Sends `sql` (several statements) in one simple-protocol message and hands every row to
+/// `on_row` with the index of the statement it belongs to, as rows arrive.
+async fn stream(
+    conn: &mut PgConnection,
+    sql: String,
+    steps: &[&'static str],
+    mut on_row: impl FnMut(usize, &PgRow) -> Result<(), CatalogError>,
+) -> Result<(), CatalogError> {
+    let mut rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_many(conn);
+    let mut step = 0;
+    let name = |step: usize| steps.get(step).copied().unwrap_or("batch");
+    while let Some(item) = std::future::poll_fn(|cx| rows.as_mut().poll_next(cx)).await {
+        match item.map_err(|cause| CatalogError::Query {
+            step: name(step),
+            cause,
+        })? {
+            Either::Left(_) => step += 1,
+            Either::Right(row) => on_row(step, &row)?,
+        }
     }
-    let migration_tables = migrations::classify(
-        decode_info::migration_tables(Row::new(info_row, "server and small sets"))?,
-        &mut snap.warnings,
-    );
-
-    let rows = r.fetch("relations", sql::relations()).await?;
-    let mut tables = decode_tables::relations(&rows, version, &mut snap)?;
-    let rows = r.fetch("columns", sql::columns()).await?;
-    tables.columns(&rows)?;
-    let rows = r.fetch("constraints", sql::constraints()).await?;
-    tables.constraints(&rows)?;
-    let rows = r.fetch("indexes", sql::indexes(version)).await?;
-    tables.indexes(&rows)?;
-    let rows = r.fetch("types", sql::types()).await?;
-    decode_objects::types(&rows, &mut snap)?;
-    let rows = r.fetch("functions", sql::functions()).await?;
-    decode_objects::functions(&rows, &mut snap)?;
-    let rows = r.fetch("triggers", sql::triggers()).await?;
-    tables.triggers(&rows)?;
-    let rows = r.fetch("policies", sql::policies()).await?;
-    tables.policies(&rows)?;
-    snap.tables = tables.finish();
-
-    if let Some(query) = migrations::query(&migration_tables) {
-        // No schema filter here, but `$1` is bound anyway (and unused) to keep one code path.
-        let rows = r.fetch("migrations", query).await?;
-        snap.migrations = migrations::decode(&rows, &migration_tables)?;
+    if step != steps.len() {
+        return Err(CatalogError::Decode {
+            step: name(step),
+            detail: format!("{step} of {} statements answered", steps.len()),
+        });
     }
-    snap.privileges = snap.flatten_privileges();
-    Ok(snap)
-}
-
-struct Reader<'c> {
-    conn: &'c mut PgConnection,
-    opts: &'c ReadOptions,
-    round_trips: u32,
-}
-
-impl Reader<'_> {
-    /// One statement, one round trip: all rows of `sql` with the schema filter bound to `$1`.
-    async fn fetch(&mut self, step: &'static str, sql: String) -> Result<Vec<PgRow>, CatalogError> {
-        self.round_trips += 1;
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(&self.opts.schemas)
-            .persistent(self.opts.persistent_statements)
-            .fetch_all(&mut *self.conn)
-            .await
-            .map_err(|source| CatalogError::Query { step, source })
-    }
+    Ok(())
 }
 
 /// A result row and the step it came from, for error messages.
@@ -133,6 +150,49 @@ impl<'a> Row<'a> {
         self.row
             .try_get(column)
             .map_err(|e| self.bad(format!("column {column}: {e}")))
+    }
+
+    /// The raw text of a column (any type), `None` when NULL.
+    pub(super) fn text(&self, column: &str) -> Result<Option<&'a str>, CatalogError> {
+        self.row
+            .try_get_unchecked::<Option<&'a str>, _>(column)
+            .map_err(|e| self.bad(format!("column {column}: {e}")))
+    }
+
+    /// An array column, elements possibly NULL; `None` when the array itself is NULL.
+    pub(super) fn array(&self, column: &str) -> Result<Option<Vec<Option<String>>>, CatalogError> {
+        match self.text(column)? {
+            None => Ok(None),
+            Some(t) => parse_array(t)
+                .map(Some)
+                .ok_or_else(|| self.bad(format!("column {column}: bad array literal {t:?}"))),
+        }
+    }
+
+    /// An array column without NULL elements (a NULL array is empty).
+    pub(super) fn strings(&self, column: &str) -> Result<Vec<String>, CatalogError> {
+        Ok(self.opt_strings(column)?.unwrap_or_default())
+    }
+
+    /// An array column without NULL elements, or NULL.
+    pub(super) fn opt_strings(&self, column: &str) -> Result<Option<Vec<String>>, CatalogError> {
+        match self.array(column)? {
+            None => Ok(None),
+            Some(v) => v
+                .into_iter()
+                .map(|e| e.ok_or_else(|| self.bad(format!("column {column}: NULL element"))))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+        }
+    }
+
+    /// An `int2vector`, `oidvector` or integer array column (NULL: empty).
+    pub(super) fn numbers(&self, column: &str) -> Result<Vec<i64>, CatalogError> {
+        match self.text(column)? {
+            None => Ok(Vec::new()),
+            Some(t) => super::text::parse_numbers(t)
+                .ok_or_else(|| self.bad(format!("column {column}: bad number list {t:?}"))),
+        }
     }
 
     /// A JSON array in a text column.

@@ -62,10 +62,21 @@ pub struct Counts {
 }
 
 impl Snapshot {
+    /// The relation `schema.name` (any kind). A binary search: the reader keeps `tables` in
+    /// (schema, name) byte order; a snapshot built otherwise is still searched, linearly, when
+    /// the binary search misses.
     pub fn table(&self, schema: &str, name: &str) -> Option<&Table> {
-        self.tables
-            .iter()
-            .find(|t| t.schema == schema && t.name == name)
+        let key = (schema, name);
+        match self
+            .tables
+            .binary_search_by(|t| (t.schema.as_str(), t.name.as_str()).cmp(&key))
+        {
+            Ok(i) => Some(&self.tables[i]),
+            Err(_) => self
+                .tables
+                .iter()
+                .find(|t| t.schema == schema && t.name == name),
+        }
     }
 
     /// Views and materialized views (they live in `tables`).

@@ -1,7 +1,15 @@
-//! The catalog queries. Each is one statement over `pg_catalog` for the whole database, so the
-//! number of round trips never depends on the schema's size. `$1` is always the schema filter
-//! (`text[]`, empty = every non-system schema). Every output column is cast to a builtin type
-//! (`text`, `text[]`, `int4`, `int8`, `float8`, `bool`) so decoding needs no type lookups.
+//! The catalog queries. Each is one statement over `pg_catalog` for the whole database, and
+//! all of them travel in one simple-protocol batch ([`batch`]), so the number of round trips
+//! never depends on the schema's size. `$1` stands for the schema filter (`text[]`, empty =
+//! every non-system schema), inlined as a literal when the batch is assembled. Every output
+//! column is a builtin type (`text`, `text[]`, `int4`, `int8`, `float8`, `bool`), decoded from
+//! the protocol's text format.
+//!
+//! Speed at 10,000 tables: no per-row calls where a join does (`pg_description`, extension
+//! membership, sequence owners), `format_type` and column defaults deparsed once per distinct
+//! value, no ORDER BY on the large sets (sorted client-side), and column names of keys and the
+//! common index and key definitions assembled client-side (`deparse.rs`), so `pg_get_indexdef`
+//! and `pg_get_constraintdef` only run for what pgmend cannot spell itself.
 
 /// The schemas a query may read, for a `pg_namespace` alias.
 fn visible(ns: &str) -> String {
@@ -77,6 +85,11 @@ pub fn info() -> String {
      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
      AND left(n.nspname, 8) <> 'pg_toast' AND left(n.nspname, 7) <> 'pg_temp')
    AS migration_tables,
+  (SELECT coalesce(json_agg(k.word), '[]')::text FROM pg_get_keywords() k WHERE k.catcode <> 'U')
+   AS keywords,
+  current_setting('quote_all_identifiers') = 'on' AS quote_all,
+  (SELECT coalesce(json_agg(json_build_array(oc.oid::int8, oc.opcmethod::int8, oc.opcintype::int8)),
+     '[]')::text FROM pg_opclass oc WHERE oc.opcdefault) AS default_opclasses,
   (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
    WHERE {schemas} AND {fn_ext})::int8 AS ext_functions,
   (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -87,22 +100,39 @@ pub fn info() -> String {
 }
 
 /// Query 2: relations, with sequence parameters and owners, partition parents, extensions.
+/// Unordered: sorted client-side.
 pub fn relations() -> String {
     let vis = visible("n");
     format!(
-        r#"SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name,
+        r#"WITH ext AS (
+  SELECT d.objid, min(e.extname::text) AS extname
+  FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_extension'::regclass
+    AND d.deptype = 'e'
+  GROUP BY d.objid
+), owned AS (
+  SELECT DISTINCT ON (d.objid) d.objid, tn.nspname::text AS schema, tc.relname::text AS tbl,
+    a.attname::text AS col, d.deptype::text AS deptype
+  FROM pg_depend d
+  JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+  JOIN pg_class tc ON tc.oid = d.refobjid
+  JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+    AND d.deptype IN ('a', 'i')
+  ORDER BY d.objid, d.deptype DESC
+)
+SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name,
   c.relkind::text AS kind, pg_get_userbyid(c.relowner)::text AS owner,
   c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
   c.reltuples::float8 AS reltuples,
   c.relpages::int8 * current_setting('block_size')::int8 AS size_bytes,
-  obj_description(c.oid, 'pg_class') AS comment,
+  ds.description AS comment,
   c.relacl::text[] AS acl, c.reloptions::text[] AS options,
   CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition,
   pn.nspname::text AS parent_schema, pc.relname::text AS parent_name,
   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
-  (SELECT e.extname::text FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-     AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' LIMIT 1) AS extension,
+  ext.extname AS extension,
   format_type(s.seqtypid, NULL) AS seq_type, s.seqstart::int8 AS seq_start,
   s.seqincrement::int8 AS seq_increment, s.seqmin::int8 AS seq_min, s.seqmax::int8 AS seq_max,
   s.seqcache::int8 AS seq_cache, s.seqcycle AS seq_cycle,
@@ -114,40 +144,52 @@ LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
 LEFT JOIN pg_class pc ON pc.oid = i.inhparent
 LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
 LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
-LEFT JOIN LATERAL (
-  SELECT tn.nspname::text AS schema, tc.relname::text AS tbl, a.attname::text AS col,
-         d.deptype::text AS deptype
-  FROM pg_depend d
-  JOIN pg_class tc ON tc.oid = d.refobjid
-  JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-  WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
-    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-  LIMIT 1) o ON true
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {vis}
-ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C""#
+LEFT JOIN owned o ON c.relkind = 'S' AND o.objid = c.oid
+LEFT JOIN ext ON ext.objid = c.oid
+LEFT JOIN pg_description ds
+  ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {vis}"#
     )
 }
 
-/// Query 3: columns of every relation in `Snapshot::tables`.
+/// Query 3: columns of every relation in `Snapshot::tables`, unordered. Types are formatted
+/// and (non-generated) defaults deparsed once per distinct value; `type_oid`, `collation_oid`
+/// and `type_class` let the client tell default operator classes and collations apart.
 pub fn columns() -> String {
     let vis = visible("n");
     format!(
-        r#"SELECT a.attrelid::int8 AS relid, a.attname::text AS name, a.attnum::int4 AS position,
-  format_type(a.atttypid, a.atttypmod) AS data_type, a.attnotnull AS not_null,
-  pg_get_expr(ad.adbin, ad.adrelid) AS expr, a.attidentity::text AS identity,
-  a.attgenerated::text AS generated,
-  CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+        r#"WITH cols AS MATERIALIZED (
+  SELECT a.attrelid, a.attname, a.attnum, a.atttypid, a.atttypmod, a.attnotnull,
+    a.attidentity, a.attgenerated, a.attcollation, a.atthasdef
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN {TABLE_KINDS} AND a.attnum > 0 AND NOT a.attisdropped AND {vis}
+), ty AS (
+  SELECT x.atttypid, x.atttypmod, format_type(x.atttypid, x.atttypmod) AS name, t.typcollation,
+    CASE WHEN t.typtype IN ('e', 'r', 'd') THEN t.typtype::text
+         WHEN t.typcategory = 'A' THEN 'a' ELSE 'b' END AS class
+  FROM (SELECT DISTINCT atttypid, atttypmod FROM cols) x JOIN pg_type t ON t.oid = x.atttypid
+), dtext AS (
+  SELECT x.k, pg_get_expr(x.adbin, x.adrelid) AS expr
+  FROM (SELECT DISTINCT ON (ad.adbin::text) ad.adbin::text AS k, ad.adbin, ad.adrelid
+        FROM pg_attrdef ad ORDER BY ad.adbin::text) x
+)
+SELECT c.attrelid::int8 AS relid, c.attname::text AS name, c.attnum::int4 AS position,
+  ty.name AS data_type, c.attnotnull AS not_null,
+  CASE WHEN c.attgenerated = '' THEN dt.expr ELSE pg_get_expr(d.adbin, d.adrelid) END AS expr,
+  c.attidentity::text AS identity, c.attgenerated::text AS generated,
+  CASE WHEN c.attcollation <> 0 AND c.attcollation <> ty.typcollation
        THEN co.collname::text END AS collation,
-  col_description(a.attrelid, a.attnum) AS comment
-FROM pg_attribute a
-JOIN pg_class c ON c.oid = a.attrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-LEFT JOIN pg_collation co ON co.oid = a.attcollation
-WHERE c.relkind IN {TABLE_KINDS} AND a.attnum > 0 AND NOT a.attisdropped AND {vis}
-ORDER BY a.attrelid, a.attnum"#
+  ds.description AS comment,
+  c.atttypid::int8 AS type_oid, c.attcollation::int8 AS collation_oid, ty.class AS type_class
+FROM cols c
+JOIN ty ON ty.atttypid = c.atttypid AND ty.atttypmod = c.atttypmod
+LEFT JOIN pg_attrdef d ON c.atthasdef AND d.adrelid = c.attrelid AND d.adnum = c.attnum
+LEFT JOIN dtext dt ON c.attgenerated = '' AND dt.k = d.adbin::text
+LEFT JOIN pg_collation co ON co.oid = c.attcollation
+LEFT JOIN pg_description ds
+  ON ds.objoid = c.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = c.attnum"#
     )
 }
 
@@ -159,64 +201,104 @@ fn att_names(attnums: &str, rel: &str) -> String {
     )
 }
 
-/// Query 4: table constraints (not constraint triggers, not domain constraints).
-pub fn constraints() -> String {
+/// Whether pgmend may assemble index and key definitions itself on this server: the versions
+/// whose `pg_get_indexdef` / `pg_get_constraintdef` output it reproduces (14 to 17).
+pub fn client_deparse(version_num: Option<i32>) -> bool {
+    version_num.is_some_and(|v| (140000..180000).contains(&v))
+}
+
+/// Query 4: table constraints (not constraint triggers, not domain constraints), unordered.
+/// Column numbers come raw (named client-side), except for keys referencing a table outside
+/// the snapshot; definitions only for what `deparse.rs` cannot assemble.
+pub fn constraints(version_num: Option<i32>) -> String {
     let vis = visible("n");
-    let cols = att_names("con.conkey", "con.conrelid");
+    let ref_vis = visible("fn");
     let ref_cols = att_names("con.confkey", "con.confrelid");
+    let client = client_deparse(version_num);
+    let v15 = version_num.is_some_and(|v| v >= 150000);
+    let server_def = match (client, v15) {
+        (false, _) => "true".to_string(),
+        (true, true) => {
+            "con.contype NOT IN ('p', 'u', 'f') OR con.confdelsetcols IS NOT NULL".to_string()
+        }
+        (true, false) => "con.contype NOT IN ('p', 'u', 'f')".to_string(),
+    };
+    let nnd = if v15 {
+        "ci.indnullsnotdistinct"
+    } else {
+        "false"
+    };
     format!(
         r#"SELECT con.conrelid::int8 AS relid, con.conname::text AS name, con.contype::text AS kind,
-  {cols} AS columns, pg_get_constraintdef(con.oid) AS definition,
+  con.conkey::text AS conkey,
+  CASE WHEN {server_def} THEN pg_get_constraintdef(con.oid) END AS definition,
   con.convalidated AS validated, con.condeferrable AS deferrable,
   con.condeferred AS deferred, con.conislocal AS is_local,
-  fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, {ref_cols} AS ref_columns,
+  con.confrelid::int8 AS ref_oid, fn.nspname::text AS ref_schema, fc.relname::text AS ref_table,
+  con.confkey::text AS confkey,
+  CASE WHEN con.contype = 'f' AND NOT {ref_vis} THEN {ref_cols} END AS ref_columns,
+  CASE WHEN con.contype = 'f' THEN pg_table_is_visible(con.confrelid) END AS ref_visible,
   con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update,
-  con.confmatchtype::text AS match_type
+  con.confmatchtype::text AS match_type,
+  ci.indkey::text AS index_key, ci.indnkeyatts::int4 AS index_nkey,
+  coalesce({nnd}, false) AS nulls_not_distinct
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE con.contype IN ('p', 'f', 'u', 'c', 'x', 'n') AND c.relkind IN {TABLE_KINDS} AND {vis}
-ORDER BY con.conrelid, con.conname COLLATE "C""#
+LEFT JOIN pg_index ci ON con.contype IN ('p', 'u') AND ci.indexrelid = con.conindid
+WHERE con.contype IN ('p', 'f', 'u', 'c', 'x', 'n') AND c.relkind IN {TABLE_KINDS} AND {vis}"#
     )
 }
 
-/// Query 5: indexes. `NULLS NOT DISTINCT` exists from PostgreSQL 15.
-pub fn indexes(version_num: i32) -> String {
+/// Query 5: indexes, unordered. `NULLS NOT DISTINCT` exists from PostgreSQL 15. The server
+/// deparses what is plainly beyond a column list in default operator classes (expressions,
+/// predicates, options, sort orders, other operator classes, partitioned indexes); the client
+/// the rest, asking back (in the final exchange) for what it still cannot spell.
+pub fn indexes(version_num: Option<i32>) -> String {
     let vis = visible("n");
-    let nnd = if version_num >= 150000 {
+    let nnd = if version_num.is_some_and(|v| v >= 150000) {
         "i.indnullsnotdistinct"
     } else {
         "false"
     };
-    let key = |cond: &str| {
-        format!(
-            "ARRAY(SELECT CASE WHEN k.num = 0 THEN NULL ELSE a.attname::text END \
-             FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) \
-             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num \
-             WHERE {cond} ORDER BY k.ord)"
-        )
+    let server_def = if client_deparse(version_num) {
+        "i.indexprs IS NOT NULL OR i.indpred IS NOT NULL OR ic.reloptions IS NOT NULL \
+         OR ic.relkind <> 'i' OR NOT (0 = ALL (i.indoption::int2[])) \
+         OR NOT (i.indclass::oid[] <@ (SELECT array_agg(oc.oid) FROM pg_opclass oc \
+                                        WHERE oc.opcdefault))"
+    } else {
+        "true"
     };
-    let keys = key("k.ord <= i.indnkeyatts");
-    let include = key("k.ord > i.indnkeyatts");
     format!(
-        r#"SELECT i.indrelid::int8 AS relid, ic.relname::text AS name,
-  pg_get_indexdef(i.indexrelid) AS definition, {keys} AS key_columns,
-  {include} AS include_columns, pg_get_expr(i.indexprs, i.indrelid) AS expressions,
+        r#"SELECT i.indrelid::int8 AS relid, i.indexrelid::int8 AS oid, ic.relname::text AS name,
+  CASE WHEN {server_def} THEN pg_get_indexdef(i.indexrelid) END AS definition,
+  i.indkey::text AS indkey, i.indnkeyatts::int4 AS nkey, i.indclass::text AS indclass,
+  i.indcollation::text AS indcollation,
+  pg_get_expr(i.indexprs, i.indrelid) AS expressions,
   i.indisunique AS is_unique, i.indisprimary AS is_primary, {nnd} AS nulls_not_distinct,
   pg_get_expr(i.indpred, i.indrelid) AS predicate, am.amname::text AS method,
-  i.indisvalid AS is_valid, i.indisready AS is_ready,
-  (SELECT con.conname::text FROM pg_constraint con
-   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
-     AND con.contype IN ('p', 'u', 'x') LIMIT 1) AS constraint_name
+  ic.relam::int8 AS am_oid, i.indisvalid AS is_valid, i.indisready AS is_ready,
+  con.conname::text AS constraint_name
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
-WHERE c.relkind IN {TABLE_KINDS} AND {vis}
-ORDER BY i.indrelid, ic.relname COLLATE "C""#
+LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+  AND con.contype IN ('p', 'u', 'x')
+WHERE c.relkind IN {TABLE_KINDS} AND {vis}"#
+    )
+}
+
+/// The final exchange's index definitions, for indexes the client could not spell.
+pub fn index_definitions(oids: &[i64]) -> String {
+    let list: Vec<String> = oids.iter().map(i64::to_string).collect();
+    format!(
+        "SELECT x.oid::int8 AS oid, pg_get_indexdef(x.oid) AS definition \
+         FROM unnest('{{{}}}'::oid[]) x(oid)",
+        list.join(",")
     )
 }
 
@@ -270,7 +352,7 @@ ORDER BY n.nspname COLLATE "C", p.proname COLLATE "C",
     )
 }
 
-/// Query 8: user triggers. Internal ones (foreign keys' and other constraints') are left out,
+/// Query 8: user triggers, unordered. Internal ones (foreign keys' and other constraints') are left out,
 /// but not triggers cloned onto partitions, which PostgreSQL 14 still marks internal.
 pub fn triggers() -> String {
     let vis = visible("n");
@@ -285,12 +367,11 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE (NOT t.tgisinternal OR (t.tgparentid <> 0 AND t.tgconstraint = 0))
-  AND c.relkind IN {TABLE_KINDS} AND {vis}
-ORDER BY t.tgrelid, t.tgname COLLATE "C""#
+  AND c.relkind IN {TABLE_KINDS} AND {vis}"#
     )
 }
 
-/// Query 9: row-level security policies.
+/// Query 9: row-level security policies, unordered.
 pub fn policies() -> String {
     let vis = visible("n");
     format!(
@@ -304,7 +385,45 @@ pub fn policies() -> String {
 FROM pg_policy pol
 JOIN pg_class c ON c.oid = pol.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN {TABLE_KINDS} AND {vis}
-ORDER BY pol.polrelid, pol.polname COLLATE "C""#
+WHERE c.relkind IN {TABLE_KINDS} AND {vis}"#
     )
+}
+
+/// The steps of [`batch`], in order: one result set each.
+pub const STEPS: [&str; 9] = [
+    "server and small sets",
+    "relations",
+    "columns",
+    "constraints",
+    "indexes",
+    "types",
+    "functions",
+    "triggers",
+    "policies",
+];
+
+/// Every catalog query in one simple-protocol batch (one round trip), the schema filter
+/// inlined as an array literal. `version_num` is the server's, when the connection knows it.
+pub fn batch(version_num: Option<i32>, schemas: &[String]) -> String {
+    let filter = format!(
+        "ARRAY[{}]::text[]",
+        schemas
+            .iter()
+            .map(|s| crate::sql::quote_literal(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    [
+        info(),
+        relations(),
+        columns(),
+        constraints(version_num),
+        indexes(version_num),
+        types(),
+        functions(),
+        triggers(),
+        policies(),
+    ]
+    .join(";\n")
+    .replace("$1::text[]", &filter)
 }

@@ -1,0 +1,139 @@
+//! Time until the table list is on screen: `pgmend URL` in tmux (120×40) against
+//! `psql -c '\dt *.*'` on the same database.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pgmend::bench::child;
+use pgmend::bench::generate::{schema_name, table_name};
+
+use crate::setup::Db;
+use crate::{median, ms, verdict};
+
+struct Tmux(String);
+
+impl Tmux {
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.0]);
+        c
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", "b"])
+            .output()
+            .map(|o| o.stdout)
+            .unwrap_or_default();
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Polls the screen until `pred` holds; the time since `since`.
+    fn until(&self, since: Instant, secs: u64, pred: impl Fn(&str) -> bool) -> Option<Duration> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < deadline {
+            if pred(&self.screen()) {
+                return Some(since.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        None
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").stderr(Stdio::null()).status();
+    }
+}
+
+/// One run: (first frame, table list on screen, check done).
+fn once(db: &Db, n: usize) -> anyhow::Result<(Duration, Duration, Option<Duration>)> {
+    let t = Tmux(format!("pgmend-bench-{}-{n}", std::process::id()));
+    let bin = env!("CARGO_BIN_EXE_pgmend");
+    let started = Instant::now();
+    let status = t
+        .cmd()
+        .args([
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "b",
+            "-x",
+            "120",
+            "-y",
+            "40",
+        ])
+        .arg(format!("{bin} '{}'; sleep 60", db.url))
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent-pgmend-bench")
+        .env_remove("PGMEND_CONFIG")
+        .status()?;
+    anyhow::ensure!(status.success(), "tmux new-session failed");
+    let first = t
+        .until(started, 30, |s| {
+            s.contains("read-only") || s.contains("Check")
+        })
+        .ok_or_else(|| anyhow::anyhow!("pgmend drew nothing in 30 s:\n{}", t.screen()))?;
+    let _ = t.cmd().args(["send-keys", "-t", "b", "2"]).status();
+    let name = format!("{}.{}", schema_name(1), table_name(1));
+    let tables = t
+        .until(started, 120, |s| {
+            s.contains("┌ Tables (") && s.contains(&name)
+        })
+        .ok_or_else(|| anyhow::anyhow!("no table list in 120 s:\n{}", t.screen()))?;
+    let checked = t.until(started, 120, |s| !s.contains("checking…"));
+    let _ = t.cmd().args(["send-keys", "-t", "b", "q"]).status();
+    Ok((first, tables, checked))
+}
+
+pub fn run(db: &Db) -> anyhow::Result<()> {
+    println!(
+        "\n== Time to the table list on screen, tmux 120×40, {} ==",
+        db.name
+    );
+    let mut psql_walls = Vec::new();
+    for _ in 0..3 {
+        let mut c = Command::new("psql");
+        c.args(["-X", "-d", &db.url, "-c", r"\dt *.*"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        psql_walls.push(child::run(&mut c)?.wall);
+    }
+    let psql = median(psql_walls);
+    let mut firsts = Vec::new();
+    let mut tables = Vec::new();
+    let mut checks = Vec::new();
+    for n in 0..3 {
+        let (f, t, c) = once(db, n)?;
+        firsts.push(f);
+        tables.push(t);
+        checks.extend(c);
+    }
+    let (first, table) = (median(firsts), median(tables));
+    println!(
+        "  psql -c '\\dt *.*' (process wall time)     {:>10}",
+        ms(psql)
+    );
+    println!(
+        "  pgmend URL: first frame                   {:>10}",
+        ms(first)
+    );
+    println!(
+        "  pgmend URL: table list on screen (key 2)  {:>10}   ({:.2} × psql; target ≈ psql, \
+         peer ratatui client ≈ 230 ms here: {})",
+        ms(table),
+        table.as_secs_f64() / psql.as_secs_f64(),
+        verdict(table <= Duration::from_millis(230))
+    );
+    if !checks.is_empty() {
+        println!(
+            "  pgmend URL: lints done, spinner gone      {:>10}",
+            ms(median(checks))
+        );
+    }
+    Ok(())
+}
