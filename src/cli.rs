@@ -46,6 +46,51 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Arguments of the interactive app given before a command, which would otherwise be
+    /// ignored without a word (`pgmend URL check` checks the default connection, not URL).
+    pub fn misplaced(&self) -> Option<String> {
+        let cmd = self.command.as_ref()?;
+        let name = cmd.name();
+        let mut given = Vec::new();
+        if let Some(c) = &self.conn {
+            given.push(crate::db::params::redact(c));
+        }
+        given.extend(self.tui.presets.iter().map(|p| format!("--preset {p}")));
+        given.extend(
+            self.tui
+                .checklists
+                .iter()
+                .map(|c| format!("--checklist {}", c.display())),
+        );
+        given.extend(self.tui.schemas.iter().map(|s| format!("--schema {s}")));
+        (!given.is_empty()).then(|| {
+            format!(
+                "`{}` comes before the command `{name}`, where it belongs to the interactive app \
+                 and would be ignored; put it after the command: `pgmend {name} {} …`",
+                given.join(" "),
+                given.join(" ")
+            )
+        })
+    }
+}
+
+impl Command {
+    /// The command's name on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Demo(_) => "demo",
+            Command::Inventory(_) => "inventory",
+            Command::Check(_) => "check",
+            Command::Checklist(_) => "checklist",
+            Command::Fix(_) => "fix",
+            Command::Backup(_) => "backup",
+            Command::Backups(_) => "backups",
+            Command::Journal(_) => "journal",
+        }
+    }
+}
+
 /// Options of the interactive app (no command).
 #[derive(Debug, Args, Default)]
 pub struct TuiArgs {

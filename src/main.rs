@@ -16,6 +16,10 @@ fn main() {
             std::process::exit(exit::ERROR);
         }
     };
+    if let Some(msg) = cli.misplaced() {
+        eprintln!("error: {msg}");
+        std::process::exit(exit::ERROR);
+    }
     let code = runtime.block_on(async {
         let result = match &cli.command {
             None => commands::tui::run(&cli, &cli.tui).await,

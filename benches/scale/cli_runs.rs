@@ -2,7 +2,7 @@
 //! peak RSS.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use pgmend::bench::child::{self, Outcome};
@@ -19,7 +19,7 @@ async fn timed(
     let mut worst: Option<Outcome> = None;
     for _ in 0..runs.max(1) {
         let m = make.clone();
-        let o = tokio::task::spawn_blocking(move || child::run(&mut m())).await??;
+        let o = tokio::task::spawn_blocking(move || child::run(&m(), None)).await??;
         walls.push(o.wall);
         if worst.is_none_or(|w| o.max_rss_kib > w.max_rss_kib) {
             worst = Some(o);
@@ -28,11 +28,6 @@ async fn timed(
     let mut o = worst.expect("at least one run");
     o.wall = median(walls);
     Ok(o)
-}
-
-fn quiet(mut c: Command) -> Command {
-    c.stdout(Stdio::null()).stderr(Stdio::null());
-    c
 }
 
 fn line(what: &str, o: &Outcome, base: Duration) {
@@ -51,10 +46,8 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
     let checklist = dir.path().join("expected.toml");
     let out = std::fs::File::create(&checklist)?;
     let mut snap = pgmend();
-    snap.args(["checklist", "snapshot", &db.url])
-        .stdout(out)
-        .stderr(Stdio::null());
-    let s = tokio::task::spawn_blocking(move || child::run(&mut snap)).await??;
+    snap.args(["checklist", "snapshot", &db.url]);
+    let s = tokio::task::spawn_blocking(move || child::run(&snap, Some(out))).await??;
     println!(
         "  checklist snapshot of the same database: {} ({:.1} MiB of TOML, peak RSS {:.1} MiB)",
         secs(s.wall),
@@ -66,7 +59,7 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
     let pg_dump = timed(args.runs, move || {
         let mut c = Command::new(&dump);
         c.args(["--schema-only", "-d", &url]);
-        quiet(c)
+        c
     })
     .await?;
     let base = pg_dump.wall;
@@ -95,6 +88,12 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
         secs(both),
         verdict(ratio <= 0.10)
     );
+    // `check` itself reads the whole inventory (the same snapshot) and checks it.
+    let one = check.wall.as_secs_f64() / base.as_secs_f64();
+    println!(
+        "  one `pgmend check` (reads the inventory, runs the full check): {} = {one:.3} × pg_dump",
+        secs(check.wall),
+    );
     let peak = [&inv, &inv_json, &check_only, &check, &check_json]
         .iter()
         .map(|o| o.max_rss_mib())
@@ -112,7 +111,7 @@ async fn pgmend_run(args: &Args, argv: &[&str]) -> anyhow::Result<Outcome> {
     timed(args.runs, move || {
         let mut c = pgmend();
         c.args(&argv);
-        quiet(c)
+        c
     })
     .await
 }

@@ -1,6 +1,5 @@
 //! Fleet mode: `pgmend check --urls-from FILE` over many small databases, --jobs 8 vs 1.
 
-use std::process::Stdio;
 use std::time::Instant;
 
 use pgmend::bench::child;
@@ -44,10 +43,9 @@ pub async fn run(args: &Args, env: &Env) -> anyhow::Result<()> {
     std::fs::write(&file, urls)?;
     let checklist = dir.path().join("expected.toml");
     let mut snap = pgmend();
-    snap.args(["checklist", "snapshot", &template.url])
-        .stdout(std::fs::File::create(&checklist)?)
-        .stderr(Stdio::null());
-    tokio::task::spawn_blocking(move || child::run(&mut snap)).await??;
+    snap.args(["checklist", "snapshot", &template.url]);
+    let out = std::fs::File::create(&checklist)?;
+    tokio::task::spawn_blocking(move || child::run(&snap, Some(out))).await??;
 
     let mut walls = Vec::new();
     for jobs in [1, 8] {
@@ -56,10 +54,8 @@ pub async fn run(args: &Args, env: &Env) -> anyhow::Result<()> {
             .arg(&file)
             .arg("--checklist")
             .arg(&checklist)
-            .args(["--jobs", &jobs.to_string(), "--format", "json"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let o = tokio::task::spawn_blocking(move || child::run(&mut c)).await??;
+            .args(["--jobs", &jobs.to_string(), "--format", "json"]);
+        let o = tokio::task::spawn_blocking(move || child::run(&c, None)).await??;
         anyhow::ensure!(
             matches!(o.code, Some(0 | 1)),
             "fleet check with --jobs {jobs} failed: exit {:?}",

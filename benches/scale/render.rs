@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use pgmend::app::haystack;
 use pgmend::app::{Action, ConnectionInfo, State, Tab, update};
 use pgmend::checklist::{Checklist, snapshot};
 use pgmend::db::catalog::{ReadOptions, read_snapshot};
@@ -50,7 +51,7 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
         &mut s,
         Action::SnapshotLoaded {
             request,
-            result: Ok(snap),
+            result: Ok(snap.clone()),
         },
     );
     println!("  snapshot arrives → every list built: {}", ms(t.elapsed()));
@@ -59,13 +60,37 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
         &mut s,
         Action::CheckDone {
             request,
-            result: Ok(report),
+            result: Ok(report.clone()),
         },
     );
     println!(
         "  report arrives → checklist list built: {}",
         ms(t.elapsed())
     );
+    // What the runtime does on a blocking thread (`runtime::labels`), then sends.
+    let t = Instant::now();
+    let mut ready = Vec::new();
+    for &tab in haystack::SNAPSHOT_TABS {
+        let labels = Arc::new(haystack::build(tab, Some(&snap), None));
+        ready.push((tab, haystack::source_of(&snap), labels));
+    }
+    let labels = Arc::new(haystack::build(Tab::Checklist, None, Some(&report)));
+    ready.push((Tab::Checklist, haystack::source_of(&report), labels));
+    println!(
+        "  filter labels of every list, prepared off the UI thread: {}",
+        ms(t.elapsed())
+    );
+    for (tab, source, labels) in ready {
+        update(
+            &mut s,
+            Action::LabelsReady {
+                request,
+                tab,
+                source,
+                labels,
+            },
+        );
+    }
 
     let mut worst_key = Duration::ZERO;
     let mut largest = (Tab::Checklist, 0);

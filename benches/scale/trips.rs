@@ -2,7 +2,6 @@
 //! proxy) and inventory over a simulated 50 ms round-trip link.
 
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::time::Duration;
 
 use pgmend::bench::{Proxy, child};
@@ -72,10 +71,8 @@ async fn inventory(url: &str, runs: usize) -> anyhow::Result<Duration> {
     let mut walls = Vec::new();
     for _ in 0..runs.max(1) {
         let mut c = pgmend();
-        c.args(["inventory", url])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let o = tokio::task::spawn_blocking(move || child::run(&mut c)).await??;
+        c.args(["inventory", url]);
+        let o = tokio::task::spawn_blocking(move || child::run(&c, None)).await??;
         anyhow::ensure!(o.code == Some(0), "pgmend inventory failed: {:?}", o.code);
         walls.push(o.wall);
     }

@@ -62,6 +62,19 @@ pub enum Action {
         request: u64,
         result: Result<Arc<Snapshot>, String>,
     },
+    /// The relation list, read first so the lists show while the full snapshot loads (a
+    /// `partial` snapshot; ignored once a full one is shown).
+    SnapshotPreview {
+        request: u64,
+        snapshot: Arc<Snapshot>,
+    },
+    /// A tab's filter labels, built off the UI thread from the data `source` identifies.
+    LabelsReady {
+        request: u64,
+        tab: Tab,
+        source: usize,
+        labels: Arc<Vec<String>>,
+    },
     CheckDone {
         request: u64,
         result: Result<Arc<Report>, String>,

@@ -4,6 +4,7 @@ pub mod action;
 pub mod ddl;
 pub mod effect;
 pub mod fixflow;
+pub mod haystack;
 pub mod keymap;
 pub mod layout;
 pub mod rows;

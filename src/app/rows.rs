@@ -191,6 +191,10 @@ fn object_label(row: Row, s: &Snapshot) -> String {
             } else {
                 t.row_estimate.to_string()
             };
+            if s.partial {
+                // A preview: columns are not read yet.
+                return format!("{}  {} rows · {rls}", qualified(&t.schema, &t.name), rows);
+            }
             format!(
                 "{}  {} cols · {} rows · {rls}",
                 qualified(&t.schema, &t.name),

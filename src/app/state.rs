@@ -84,6 +84,8 @@ pub struct ListView {
     /// Rows before filtering (for "12 of 340").
     pub total: usize,
     pub detail_scroll: u16,
+    /// The filter's labels, prepared off the UI thread (see `haystack`).
+    pub haystack: Option<super::haystack::Haystack>,
 }
 
 /// What takes the keyboard.

@@ -76,6 +76,24 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             s.phase = Phase::Failed(e.message);
             vec![]
         }
+        Action::LabelsReady {
+            request,
+            tab,
+            source,
+            labels,
+        } => {
+            if request == s.request && source == super::haystack::source(s, tab) {
+                s.lists[tab.index()].haystack = Some(super::haystack::Haystack { source, labels });
+            }
+            vec![]
+        }
+        Action::SnapshotPreview { request, snapshot } => {
+            if request == s.request && s.snapshot.as_ref().is_none_or(|x| x.partial) {
+                s.snapshot = Some(snapshot);
+                rebuild_all(s);
+            }
+            vec![]
+        }
         Action::SnapshotLoaded { request, result } => {
             if request != s.request {
                 return vec![]; // late: a newer reload is under way
@@ -97,13 +115,15 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
                     }]
                 }
                 // R reads again, and reconnects first when the session was lost.
-                Err(e) if s.snapshot.is_some() => {
+                Err(e) if s.snapshot.as_ref().is_some_and(|x| !x.partial) => {
                     s.phase = Phase::Ready;
                     s.status = Some(format!("reload failed: {e} · R reconnects and reads again"));
                     vec![]
                 }
                 Err(e) => {
                     s.phase = Phase::Failed(e);
+                    s.snapshot = None;
+                    rebuild_all(s);
                     vec![]
                 }
             }
@@ -501,7 +521,9 @@ pub fn rebuild(s: &mut State, tab: Tab) {
         Tab::Journal => (0..s.journal.len()).map(Row::Journal).collect(),
         _ => rows::build(tab, snap, report),
     };
-    let labels: Vec<String> = if s.lists[tab.index()].filter.is_empty() {
+    // Prepared labels when the runtime has built them for this data; else made here.
+    let cached = super::haystack::usable(s, tab, all.len());
+    let labels: Vec<String> = if s.lists[tab.index()].filter.is_empty() || cached.is_some() {
         Vec::new()
     } else {
         all.iter()
@@ -514,6 +536,12 @@ pub fn rebuild(s: &mut State, tab: Tab) {
     l.total = all.iter().filter(|r| !matches!(r, Row::Heading(_))).count();
     l.rows = if needle.is_empty() {
         all
+    } else if let Some(hay) = cached {
+        all.into_iter()
+            .zip(hay.iter())
+            .filter(|(r, label)| !matches!(r, Row::Heading(_)) && label.contains(&needle))
+            .map(|(r, _)| r)
+            .collect()
     } else {
         all.into_iter()
             .zip(labels)

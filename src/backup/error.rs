@@ -41,6 +41,16 @@ pub enum BackupError {
     Killed(String),
     #[error("pg_dump failed ({status}): {stderr}; the partial file was removed")]
     DumpFailed { status: String, stderr: String },
+    #[error(
+        "{tool} is too old to read backup {path}: it was written by a newer pg_dump \
+         ({message}); verify it with the pg_restore of that pg_dump's PostgreSQL major (set \
+         PGMEND_PG_BIN to its bin directory)"
+    )]
+    PgRestoreTooOld {
+        tool: String,
+        path: PathBuf,
+        message: String,
+    },
     #[error("backup {path} is unreadable or incomplete: {message}")]
     Unreadable { path: PathBuf, message: String },
     #[error(

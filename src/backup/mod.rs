@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 pub use dump::backup;
 pub use error::BackupError;
 pub use verify::{
-    ChecksumCheck, Listed, Verified, list, sha256_file, sidecar_path, verify, verify_with,
+    ChecksumCheck, Listed, Verified, list, sha256_file, sidecar_path, verify, verify_using,
+    verify_with,
 };
 
 /// How to take a backup.

@@ -107,6 +107,22 @@ pub(super) async fn read_whole(pg_restore: &Tool, path: &Path) -> Result<(), Bac
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    // "pg_restore: error: unsupported version (1.16) in file header": a newer archive format,
+    // not a damaged file.
+    if let Some(line) = stderr.lines().find(|l| l.contains("unsupported version")) {
+        return Err(BackupError::PgRestoreTooOld {
+            tool: format!(
+                "{} ({})",
+                pg_restore.path.display(),
+                pg_restore.version_text
+            ),
+            path: path.to_path_buf(),
+            message: line
+                .trim()
+                .trim_start_matches("pg_restore: error: ")
+                .to_string(),
+        });
+    }
     Err(BackupError::Unreadable {
         path: path.to_path_buf(),
         message: format!(
@@ -136,7 +152,22 @@ pub async fn verify_with(path: &Path, journal: Option<&Path>) -> Result<Verified
         });
     }
     let pg_restore = tools::find_pg_restore(None)?;
-    read_whole(&pg_restore, path).await?;
+    verify_using(&pg_restore, path, journal).await
+}
+
+/// [`verify_with`] with a given pg_restore.
+pub async fn verify_using(
+    pg_restore: &Tool,
+    path: &Path,
+    journal: Option<&Path>,
+) -> Result<Verified, BackupError> {
+    if !path.is_file() {
+        return Err(BackupError::Unreadable {
+            path: path.to_path_buf(),
+            message: "no such file".into(),
+        });
+    }
+    read_whole(pg_restore, path).await?;
     let (size, sha256) = sha256_file(path)?;
     let recorded = match read_sidecar(path) {
         Some(s) => Some((s, ChecksumCheck::Sidecar, "sidecar".to_string())),
@@ -161,7 +192,7 @@ pub async fn verify_with(path: &Path, journal: Option<&Path>) -> Result<Verified
         size,
         sha256,
         checksum,
-        pg_restore: pg_restore.version_text,
+        pg_restore: pg_restore.version_text.clone(),
     })
 }
 

@@ -215,7 +215,7 @@ fn direct(acl: &[AclItem], grantee: &Grantee) -> BTreeSet<Privilege> {
 mod tests {
     use super::*;
     use crate::db::catalog::{
-        ExtensionMembers, FunctionKind, RelationKind, Role, ServerInfo, Volatility, parse_aclitem,
+        FunctionKind, RelationKind, Role, ServerInfo, Volatility, parse_aclitem,
     };
 
     fn role(name: &str, inherit: bool, member_of: &[&str]) -> Role {
@@ -237,59 +237,23 @@ mod tests {
     }
 
     fn snapshot(roles: Vec<Role>) -> Snapshot {
-        Snapshot {
-            server: ServerInfo {
-                version_num: 150004,
-                version: "PostgreSQL 15.4".into(),
-                database: "db".into(),
-                current_user: "owner".into(),
-                is_superuser: true,
-            },
-            schemas: vec![],
-            tables: vec![],
-            enums: vec![],
-            domains: vec![],
-            composites: vec![],
-            sequences: vec![],
-            functions: vec![],
-            roles,
-            privileges: vec![],
-            default_privileges: vec![],
-            extensions: vec![],
-            migrations: vec![],
-            skipped_extension_members: ExtensionMembers::default(),
-            warnings: vec![],
-            round_trips: 0,
-            read_ms: 0,
-        }
+        let mut s = Snapshot::empty(ServerInfo {
+            version_num: 150004,
+            version: "PostgreSQL 15.4".into(),
+            database: "db".into(),
+            current_user: "owner".into(),
+            is_superuser: true,
+        });
+        s.roles = roles;
+        s
     }
 
     fn table(acl_items: Option<&[&str]>) -> Table {
-        Table {
-            schema: "public".into(),
-            name: "t".into(),
-            kind: RelationKind::Table,
-            owner: "owner".into(),
-            rls_enabled: false,
-            rls_forced: false,
-            row_estimate: -1,
-            size_bytes: 0,
-            comment: None,
-            columns: vec![],
-            constraints: vec![],
-            indexes: vec![],
-            triggers: vec![],
-            policies: vec![],
-            acl: acl_items.map(acl).unwrap_or_default(),
-            acl_is_default: acl_items.is_none(),
-            options: vec![],
-            partition_of: None,
-            partition_bound: None,
-            extension: None,
-            definition: None,
-            security_invoker: None,
-            check_option: None,
-        }
+        let mut t = Table::bare("public", "t", RelationKind::Table);
+        t.owner = "owner".into();
+        t.acl = acl_items.map(acl).unwrap_or_default();
+        t.acl_is_default = acl_items.is_none();
+        t
     }
 
     fn function(acl_items: Option<&[&str]>) -> Function {

@@ -1,6 +1,7 @@
 //! Expected-schema checklists: the TOML format, loading (files and built-in presets), and
 //! capturing a database as a checklist.
 
+mod chunks;
 pub mod format;
 pub mod presets;
 pub mod snapshot;
@@ -9,7 +10,7 @@ use std::path::Path;
 
 pub use format::*;
 
-use crate::config::{TomlError, from_toml, line_col};
+use crate::config::{TomlError, line_col};
 
 /// A loaded checklist: its items and where they were written.
 #[derive(Debug, Clone)]
@@ -17,9 +18,8 @@ pub struct Checklist {
     /// The file's path, or `preset:NAME`.
     pub source: String,
     pub file: ChecklistFile,
-    text: String,
     /// Byte offsets where lines start, for `line` in O(log n).
-    line_starts: Vec<usize>,
+    line_starts: Vec<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,16 +39,16 @@ pub enum ChecklistError {
 impl Checklist {
     /// Parses checklist text; `source` names it in errors (`file:line:column`).
     pub fn parse(text: &str, source: &str) -> Result<Checklist, ChecklistError> {
-        let file: ChecklistFile = from_toml(text, Path::new(source))?;
+        let file: ChecklistFile = chunks::parse(text, Path::new(source))?;
         let c = Checklist {
             source: source.to_string(),
             file,
-            text: text.to_string(),
             line_starts: std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
                 .collect(),
         };
-        c.validate()?;
+        c.validate(text)?;
         Ok(c)
     }
 
@@ -75,7 +75,7 @@ impl Checklist {
     /// 1-based line of a byte offset in the checklist text.
     pub fn line(&self, offset: usize) -> usize {
         self.line_starts
-            .partition_point(|&start| start <= offset)
+            .partition_point(|&start| start as usize <= offset)
             .max(1)
     }
 
@@ -108,8 +108,8 @@ impl Checklist {
         }
     }
 
-    fn error_at(&self, offset: usize, message: String) -> ChecklistError {
-        let (line, column) = line_col(&self.text, offset);
+    fn error_at(&self, text: &str, offset: usize, message: String) -> ChecklistError {
+        let (line, column) = line_col(text, offset);
         ChecklistError::Toml(TomlError {
             file: self.source.clone(),
             line,
@@ -119,22 +119,25 @@ impl Checklist {
     }
 
     /// Checks what the TOML types cannot: lint ids, references, templates, names.
-    fn validate(&self) -> Result<(), ChecklistError> {
+    fn validate(&self, text: &str) -> Result<(), ChecklistError> {
         let lint_ids: Vec<&str> = crate::check::lints::ALL.iter().map(|l| l.id).collect();
         for (id, setting) in &self.file.lints {
             if !lint_ids.contains(&id.as_str()) {
                 let hint = crate::config::suggest(id, &lint_ids)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                return Err(
-                    self.error_at(setting.span().start, format!("unknown lint `{id}`{hint}"))
-                );
+                return Err(self.error_at(
+                    text,
+                    setting.span().start,
+                    format!("unknown lint `{id}`{hint}"),
+                ));
             }
         }
         for t in &self.file.tables {
             for fk in t.get_ref().foreign_keys.iter() {
                 if parse_reference(&fk.get_ref().references).is_none() {
                     return Err(self.error_at(
+                        text,
                         fk.span().start,
                         format!(
                             "references = \"{}\": expected `table(column, …)` or `schema.table(column, …)`",
@@ -148,6 +151,7 @@ impl Checklist {
                 {
                     if parse_fk_action(action).is_none() {
                         return Err(self.error_at(
+                        text,
                             fk.span().start,
                             format!("unknown foreign-key action `{action}`: expected no action, restrict, cascade, set null or set default"),
                         ));
@@ -160,6 +164,7 @@ impl Checklist {
             match item.template {
                 Some(PolicyTemplate::Owner) if item.column.is_none() => {
                     return Err(self.error_at(
+                        text,
                         p.span().start,
                         "template = \"owner\" needs `column` (the column holding the owner's id)"
                             .into(),
@@ -167,6 +172,7 @@ impl Checklist {
                 }
                 None if item.name.is_none() && item.command.is_none() => {
                     return Err(self.error_at(
+                        text,
                         p.span().start,
                         "a policy item needs a `name`, a `command` or a `template`".into(),
                     ));
@@ -178,15 +184,17 @@ impl Checklist {
             let item = r.get_ref();
             if item.table.is_none() && item.schema.is_none() {
                 return Err(self.error_at(
+                    text,
                     r.span().start,
                     "an rls item needs `table`, or `schema` for a rule over its tables".into(),
                 ));
             }
         }
-        self.check_name_lengths()?;
+        self.check_name_lengths(text)?;
         for c in &self.file.credentials {
             if c.get_ref().algorithm != "bcrypt" {
                 return Err(self.error_at(
+                    text,
                     c.span().start,
                     format!(
                         "unknown algorithm `{}`: expected bcrypt",
@@ -203,68 +211,170 @@ impl Checklist {
     /// A name longer than PostgreSQL's 63 bytes can never match: PostgreSQL cuts such names
     /// (`CREATE TABLE` with a 70-byte name makes a 63-byte one), so the item would fail forever
     /// and its fix would collide with what exists. Say so where the name is written.
-    fn check_name_lengths(&self) -> Result<(), ChecklistError> {
-        const KINDS: &[&str] = &[
-            "schema",
-            "extension",
-            "enum",
-            "table",
-            "index",
-            "view",
-            "rls",
-            "policy",
-            "trigger",
-            "function",
-        ];
-        const KEYS: &[&str] = &["name", "schema", "table", "over", "function", "column"];
-        let Ok(toml::Value::Table(root)) = toml::from_str::<toml::Value>(&self.text) else {
-            return Ok(());
-        };
-        for kind in KINDS {
-            let items = root.get(*kind).and_then(|v| v.as_array());
-            for t in items.into_iter().flatten().filter_map(|i| i.as_table()) {
-                let mut names: Vec<(bool, &str)> = KEYS
-                    .iter()
-                    .filter_map(|k| Some((*k != "column", t.get(*k)?.as_str()?)))
-                    .collect();
-                let columns = t.get("columns").and_then(|c| c.as_array());
-                for c in columns.into_iter().flatten().filter_map(|c| c.as_table()) {
-                    names.extend(c.get("name").and_then(|n| n.as_str()).map(|n| (false, n)));
+    fn check_name_lengths(&self, text: &str) -> Result<(), ChecklistError> {
+        for (span, qualified, value) in self.names() {
+            let parts = if qualified {
+                split_path(value)
+            } else {
+                vec![value.to_string()]
+            };
+            if let Some(p) = parts.iter().find(|p| p.len() > 63) {
+                let mut end = 63;
+                while !p.is_char_boundary(end) {
+                    end -= 1;
                 }
-                let values = t.get("values").and_then(|v| v.as_array());
-                names.extend(
-                    values
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|v| v.as_str())
-                        .map(|v| (false, v)),
-                );
-                for (qualified, value) in names {
-                    let parts = if qualified {
-                        split_path(value)
-                    } else {
-                        vec![value.to_string()]
-                    };
-                    if let Some(p) = parts.iter().find(|p| p.len() > 63) {
-                        let mut end = 63;
-                        while !p.is_char_boundary(end) {
-                            end -= 1;
-                        }
-                        return Err(self.error_at(
-                            self.text.find(p.as_str()).unwrap_or(0),
-                            format!(
-                                "`{p}` is {} bytes, but PostgreSQL keeps at most 63 bytes of a name \
-                                 (it would be `{}`): write the name as the database holds it",
-                                p.len(),
-                                &p[..end]
-                            ),
-                        ));
-                    }
-                }
+                // Where the name is written: the first time after its item starts.
+                let at = text[span.start..]
+                    .find(p.as_str())
+                    .map_or(span.start, |i| span.start + i);
+                return Err(self.error_at(
+                    text,
+                    at,
+                    format!(
+                        "`{p}` is {} bytes, but PostgreSQL keeps at most 63 bytes of a name \
+                         (it would be `{}`): write the name as the database holds it",
+                        p.len(),
+                        &p[..end]
+                    ),
+                ));
             }
         }
         Ok(())
     }
+
+    /// Every object name the items spell, with the item's span and whether it may be
+    /// schema-qualified (`a.b`, quoted parts).
+    fn names(&self) -> Vec<(std::ops::Range<usize>, bool, &str)> {
+        fn each<'a, T: Spells>(out: &mut Vec<NameAt<'a>>, items: &'a [toml::Spanned<T>]) {
+            for i in items {
+                let (qualified, plain) = i.get_ref().spelled();
+                out.extend(qualified.into_iter().map(|n| (i.span(), true, n)));
+                out.extend(plain.into_iter().map(|n| (i.span(), false, n)));
+            }
+        }
+        let f = &self.file;
+        let mut out = Vec::new();
+        each(&mut out, &f.schemas);
+        each(&mut out, &f.extensions);
+        each(&mut out, &f.enums);
+        each(&mut out, &f.tables);
+        each(&mut out, &f.indexes);
+        each(&mut out, &f.views);
+        each(&mut out, &f.rls);
+        each(&mut out, &f.policies);
+        each(&mut out, &f.triggers);
+        each(&mut out, &f.functions);
+        out
+    }
+}
+
+type NameAt<'a> = (std::ops::Range<usize>, bool, &'a str);
+
+/// The object names an item spells: those that may be schema-qualified, and plain ones
+/// (columns, enum labels).
+trait Spells {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>);
+}
+
+fn some<'a>(names: &[Option<&'a str>]) -> Vec<&'a str> {
+    names.iter().flatten().copied().collect()
+}
+
+impl Spells for format::SchemaItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        (vec![&self.name], vec![])
+    }
+}
+
+impl Spells for format::ExtensionItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        (some(&[Some(&self.name), self.schema.as_deref()]), vec![])
+    }
+}
+
+impl Spells for format::EnumItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        let labels = self.values.iter().map(String::as_str).collect();
+        (some(&[Some(&self.name), self.schema.as_deref()]), labels)
+    }
+}
+
+impl Spells for format::TableItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| c.get_ref().name.as_str())
+            .collect();
+        (some(&[Some(&self.name), self.schema.as_deref()]), columns)
+    }
+}
+
+impl Spells for format::IndexItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        let names = [
+            Some(self.table.as_str()),
+            self.name.as_deref(),
+            self.schema.as_deref(),
+        ];
+        (some(&names), vec![])
+    }
+}
+
+impl Spells for format::ViewItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        let names = [
+            Some(self.name.as_str()),
+            self.schema.as_deref(),
+            self.over.as_deref(),
+        ];
+        (some(&names), vec![])
+    }
+}
+
+impl Spells for format::RlsItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        (
+            some(&[self.table.as_deref(), self.schema.as_deref()]),
+            vec![],
+        )
+    }
+}
+
+impl Spells for format::PolicyItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        let names = [
+            Some(self.table.as_str()),
+            self.name.as_deref(),
+            self.schema.as_deref(),
+        ];
+        (some(&names), some(&[self.column.as_deref()]))
+    }
+}
+
+impl Spells for format::TriggerItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        let names = [
+            Some(self.table.as_str()),
+            self.name.as_deref(),
+            self.schema.as_deref(),
+            self.function.as_deref(),
+        ];
+        (some(&names), vec![])
+    }
+}
+
+impl Spells for format::FunctionItem {
+    fn spelled(&self) -> (Vec<&str>, Vec<&str>) {
+        (some(&[Some(&self.name), self.schema.as_deref()]), vec![])
+    }
+}
+
+/// A grant's `on` pattern that means every table of a schema: `*` or `schema.*` with the star
+/// unquoted (`schema."*"` names a table called `*`).
+pub fn is_wildcard(pattern: &str) -> bool {
+    let p = pattern.trim();
+    p == "*" || p.ends_with(".*")
 }
 
 /// Splits `a."b.c"` into its parts; double-quoted parts keep dots and `""` means `"`.

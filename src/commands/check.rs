@@ -36,13 +36,20 @@ pub struct Summary {
 }
 
 pub(crate) async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Vec<Checklist>> {
-    let mut out = Vec::new();
-    for p in &args.presets {
-        out.push(Checklist::preset(p)?);
-    }
-    for f in &args.checklists {
-        out.push(Checklist::load(f)?);
-    }
+    // Parsing a large file takes a while: on a blocking thread, so that the connection and
+    // the catalog read `check` runs at the same time go on.
+    let (presets, files) = (args.presets.clone(), args.checklists.clone());
+    let mut out = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Checklist>> {
+        let mut out = Vec::new();
+        for p in &presets {
+            out.push(Checklist::preset(p)?);
+        }
+        for f in &files {
+            out.push(Checklist::load(f)?);
+        }
+        Ok(out)
+    })
+    .await??;
     if !args.expect_sql.is_empty() {
         let files = scratch::sql_files(&args.expect_sql)?;
         let standin = args
@@ -102,8 +109,27 @@ pub(crate) async fn evaluate(
     lists: &[Checklist],
     session: &mut crate::db::Session,
 ) -> anyhow::Result<(catalog::Snapshot, Report)> {
+    let snap = read(args, session).await?;
+    evaluate_snapshot(cli, args, lists, session, snap).await
+}
+
+/// Reads the snapshot `check` works on.
+async fn read(
+    args: &CheckArgs,
+    session: &mut crate::db::Session,
+) -> anyhow::Result<catalog::Snapshot> {
     let opts = read_options(session, &args.schemas);
-    let snap = catalog::read_snapshot(&mut session.conn, &opts).await?;
+    Ok(catalog::read_snapshot(&mut session.conn, &opts).await?)
+}
+
+/// [`evaluate`] on a snapshot already read.
+async fn evaluate_snapshot(
+    cli: &Cli,
+    args: &CheckArgs,
+    lists: &[Checklist],
+    session: &mut crate::db::Session,
+    snap: catalog::Snapshot,
+) -> anyhow::Result<(catalog::Snapshot, Report)> {
     let facts = check::gather_facts(&mut session.conn, lists).await;
     let loaded = crate::config::load(cli.config.as_deref())?;
     let ids: Vec<&str> = check::lints::ALL.iter().map(|l| l.id).collect();
@@ -152,9 +178,14 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
     if args.is_fleet() {
         return super::fleet::run(cli, args).await;
     }
-    let lists = checklists(cli, args).await?;
-    let mut session = open_session(cli, &args.conn, true).await?;
-    let (_, report) = evaluate(cli, args, &lists, &mut session).await?;
+    // The checklists are parsed while the catalog is read; the first error wins (a checklist
+    // error stops the connection attempt).
+    let (lists, (mut session, snap)) = tokio::try_join!(checklists(cli, args), async {
+        let mut session = open_session(cli, &args.conn, true).await?;
+        let snap = read(args, &mut session).await?;
+        anyhow::Ok((session, snap))
+    })?;
+    let (_, report) = evaluate_snapshot(cli, args, &lists, &mut session, snap).await?;
     let target = session.resolved.target.to_string();
     match args.format {
         CheckFormat::Text => print!(

@@ -277,7 +277,7 @@ pub(crate) fn lint_api_roles(cx: &Cx, f: &Finding) -> Option<Plan> {
 pub(crate) fn covers(cl: &Checklist, g: &GrantItem, schema: &str, name: &str) -> bool {
     g.on.iter().any(|p| {
         let (s, n) = cl.qualify(p, None);
-        s == schema && (n == "*" || n == name)
+        s == schema && (crate::checklist::is_wildcard(p) || n == name)
     })
 }
 

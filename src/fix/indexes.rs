@@ -57,8 +57,9 @@ pub(crate) struct IndexDef {
 
 impl IndexDef {
     pub fn sql(&self, concurrently: bool) -> String {
+        // Only the first `{}`, right after INDEX: names and predicates may hold `{}` too.
         self.template
-            .replace("{}", if concurrently { " CONCURRENTLY" } else { "" })
+            .replacen("{}", if concurrently { " CONCURRENTLY" } else { "" }, 1)
     }
 }
 

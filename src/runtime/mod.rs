@@ -4,6 +4,7 @@
 
 mod files;
 mod fix;
+mod labels;
 pub mod recent;
 pub mod terminal;
 
@@ -89,6 +90,8 @@ struct Worker {
     /// The verified backup the next apply follows.
     backup: Option<Arc<crate::backup::BackupRecord>>,
     pending_backup: Option<Arc<std::sync::Mutex<Option<crate::backup::BackupRecord>>>>,
+    /// The first read also sends a preview (the relation list) before the full snapshot.
+    previewed: bool,
 }
 
 impl Worker {
@@ -193,6 +196,7 @@ impl Worker {
             }
             Effect::LoadSnapshot { request } => {
                 let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
+                let preview = !std::mem::replace(&mut self.previewed, true);
                 self.running.push(tokio::spawn(async move {
                     let mut guard = session.lock().await;
                     let mut notice = None;
@@ -209,6 +213,15 @@ impl Worker {
                                         .pooled
                                         .then_some(s.statement_timeout.as_millis() as u64),
                                 };
+                                // The table list first (one cheap query), so it is on screen
+                                // while the full snapshot is read.
+                                if preview
+                                    && let Ok(p) =
+                                        catalog::read_relation_list(&mut s.conn, &opts).await
+                                {
+                                    let snapshot = Arc::new(p);
+                                    let _ = tx.send(Action::SnapshotPreview { request, snapshot });
+                                }
                                 catalog::read_snapshot(&mut s.conn, &opts)
                                     .await
                                     .map(Arc::new)
@@ -216,7 +229,11 @@ impl Worker {
                             }
                         },
                     };
+                    let loaded = result.as_ref().ok().cloned();
                     let _ = tx.send(Action::SnapshotLoaded { request, result });
+                    if let Some(snap) = loaded {
+                        labels::for_snapshot(&tx, request, snap);
+                    }
                     if let Some(n) = notice {
                         let _ = tx.send(Action::Notice(n));
                     }
@@ -231,12 +248,17 @@ impl Worker {
                         None => check::Facts::default(),
                     };
                     drop(guard);
-                    let report =
-                        check::run(&snapshot, &cfg.checklists, &facts, &cfg.lint_overrides);
+                    let report = Arc::new(check::run(
+                        &snapshot,
+                        &cfg.checklists,
+                        &facts,
+                        &cfg.lint_overrides,
+                    ));
                     let _ = tx.send(Action::CheckDone {
                         request,
-                        result: Ok(Arc::new(report)),
+                        result: Ok(report.clone()),
                     });
+                    labels::for_report(&tx, request, report);
                 }));
             }
             Effect::LoadDefinition { schema, name, args } => {
@@ -375,6 +397,7 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
         running: Vec::new(),
         backup: None,
         pending_backup: None,
+        previewed: false,
     };
 
     // Terminal events come from a thread of their own: reading them blocks.

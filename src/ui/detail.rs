@@ -17,6 +17,8 @@ use crate::theme::Theme;
 struct Out<'t> {
     lines: Vec<Line<'static>>,
     t: &'t Theme,
+    /// Lines that can be seen (scroll offset + pane height): long lists stop there.
+    visible: usize,
 }
 
 impl Out<'_> {
@@ -118,9 +120,13 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut o = Out {
         lines: Vec::new(),
         t,
+        visible: usize::from(s.list().detail_scroll) + usize::from(area.height),
     };
     let snap = s.snapshot.as_deref();
     match s.selected_row() {
+        Some(_) if snap.is_some_and(|x| x.partial) => {
+            o.styled("reading the catalog…".into(), t.muted)
+        }
         Some(row) => describe(&mut o, *row, s, snap),
         None => o.styled("nothing selected".into(), t.muted),
     }
@@ -295,11 +301,20 @@ fn role(o: &mut Out, snap: &Snapshot, i: usize) {
         (References, 'R'),
         (Trigger, 't'),
     ];
-    for t in snap
+    let tables: Vec<&Table> = snap
         .tables
         .iter()
         .filter(|t| !snap.is_managed_schema(&t.schema) && t.partition_of.is_none())
-    {
+        .collect();
+    for (n, t) in tables.iter().enumerate() {
+        // Only what can be seen: at 10,000 tables the whole list costs milliseconds a frame.
+        if o.lines.len() >= o.visible {
+            o.styled(
+                format!("  … {} more tables (J scrolls)", tables.len() - n),
+                o.t.muted,
+            );
+            break;
+        }
         let have = crate::check::privileges::table_privileges(snap, t, &r.name);
         let cells: String = cols
             .iter()

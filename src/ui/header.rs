@@ -57,10 +57,20 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 }
             }
         }
-        None if s.snapshot.is_some() => second.push(Span::styled("checking…", t.muted)),
+        None if s.snapshot.as_ref().is_some_and(|x| !x.partial) => {
+            second.push(Span::styled("checking…", t.muted))
+        }
         None => {}
     }
-    if let Some(snap) = &s.snapshot {
+    if let Some(snap) = s.snapshot.as_ref().filter(|x| x.partial) {
+        second.push(Span::styled(
+            format!(
+                "   {} tables listed · reading the catalog…",
+                snap.counts().tables
+            ),
+            t.header_muted,
+        ));
+    } else if let Some(snap) = &s.snapshot {
         second.push(Span::styled(
             format!(
                 "   {} tables · {} round trips, {} ms",
@@ -86,7 +96,12 @@ pub fn tabs(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             .report
             .as_ref()
             .map(|r| r.items.iter().filter(|i| !i.passed()).count() + r.lint_findings.len()),
-        _ => Some(s.lists[tab.index()].total).filter(|_| s.snapshot.is_some()),
+        // A preview (`partial`) knows the tables and views only.
+        _ => Some(s.lists[tab.index()].total).filter(|_| {
+            s.snapshot
+                .as_ref()
+                .is_some_and(|x| !x.partial || matches!(tab, Tab::Tables | Tab::Views))
+        }),
     };
     // The widest form that fits: full titles with counts, short titles with counts, short titles.
     let forms: [(bool, bool); 3] = [(false, true), (true, true), (true, false)];

@@ -105,6 +105,7 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 "no checklist: start with --preset or --checklist".into()
             }
             _ if !l.filter.is_empty() => format!("nothing matches “{}” (esc clears)", l.filter),
+            _ if s.snapshot.as_ref().is_some_and(|x| x.partial) => "reading the catalog…".into(),
             _ => "none".into(),
         };
         lines.push(Line::from(Span::styled(msg, t.muted)));

@@ -103,8 +103,13 @@ fn status_bar(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                     t.warning,
                 ));
             } else if matches!(s.phase, Phase::Reading) && s.snapshot.is_some() {
+                let what = if s.snapshot.as_ref().is_some_and(|x| x.partial) {
+                    "reading the catalog…"
+                } else {
+                    "reloading…"
+                };
                 spans.push(Span::styled(
-                    format!(" {} reloading…", spinner(s.now)),
+                    format!(" {} {what}", spinner(s.now)),
                     t.warning,
                 ));
             }

@@ -177,3 +177,36 @@ fn config_errors_point_at_file_line_column() {
     );
     assert!(err.contains("did you mean `sslmode`?"), "{err}");
 }
+
+#[test]
+fn app_arguments_before_a_command_are_refused_not_ignored() {
+    // `pgmend URL check` would otherwise check DATABASE_URL/PG* instead of URL.
+    let out = pgmend()
+        .args([
+            "postgres://u:hunter2@db.example:5432/app",
+            "--preset",
+            "lms",
+            "check",
+        ])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("before the command `check`"), "{err}");
+    assert!(
+        err.contains("pgmend check postgres://u@db.example:5432/app --preset lms"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    // Global options stay fine before a command.
+    let out = pgmend()
+        .args(["--log-level", "warn", "checklist", "presets"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

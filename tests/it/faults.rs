@@ -370,3 +370,25 @@ fn a_failed_reload_keeps_the_screen_and_says_why() {
         "{status}"
     );
 }
+
+/// SIGTERM (a closed SSH session's hangup handling, `kill`, systemd) ends the app as `q`
+/// does: the terminal is back in its normal screen with the cursor shown.
+#[tokio::test]
+async fn sigterm_restores_the_terminal() {
+    let db = TestDb::new().await;
+    let bin = env!("CARGO_BIN_EXE_pgmend").to_string();
+    let env = vec![(
+        "XDG_CONFIG_HOME".to_string(),
+        "/nonexistent-pgmend-config".to_string(),
+    )];
+    let pane = Pane::start(&[bin, db.url().to_string()], &env, 100, 30);
+    pane.wait_for("read-only", 30);
+    let pids = crate::pane::descendants_named(pane.shell_pid(), "pgmend");
+    assert_eq!(pids.len(), 1, "{pids:?}");
+    let rc = unsafe { libc::kill(pids[0] as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(rc, 0);
+    let s = pane.wait_for("PGMEND-EXITED=", 10);
+    assert!(s.contains("PGMEND-EXITED=0"), "{s}");
+    assert!(!s.contains("panicked"), "{s}");
+    terminal_restored(&pane);
+}

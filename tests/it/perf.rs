@@ -235,3 +235,165 @@ async fn definitions_pgmend_spells_equal_the_servers() {
     assert_eq!(fk.referenced_columns, ["Id"]);
     assert!(s.table("Other", "Target").is_none());
 }
+
+#[tokio::test]
+async fn the_preview_lists_the_relations_of_the_snapshot_in_its_order() {
+    let db = generated(1, 20).await;
+    let mut c = db.connect().await;
+    let opts = ReadOptions::default();
+    let preview = pgmend::db::catalog::read_relation_list(&mut c, &opts)
+        .await
+        .unwrap();
+    let full = read_snapshot(&mut c, &opts).await.unwrap();
+    assert!(preview.partial && !full.partial);
+    let key = |s: &Snapshot| -> Vec<(String, String, String, bool, i64)> {
+        s.tables
+            .iter()
+            .map(|t| {
+                let kind = format!("{:?}", t.kind);
+                (
+                    t.schema.clone(),
+                    t.name.clone(),
+                    kind,
+                    t.rls_enabled,
+                    t.row_estimate,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(key(&preview), key(&full));
+    // A full snapshot's JSON does not mention the flag.
+    assert!(!serde_json::to_string(&full).unwrap().contains("partial"));
+}
+
+mod app {
+    use std::sync::Arc;
+
+    use pgmend::app::haystack;
+    use pgmend::app::rows::{self, Row};
+    use pgmend::app::{Action, ConnectionInfo, State, Tab, update};
+    use pgmend::db::catalog::{ReadOptions, read_relation_list, read_snapshot};
+
+    use super::generated;
+
+    fn typed(s: &mut State, tab: Tab, text: &str) -> Vec<Row> {
+        update(s, Action::GotoTab(tab));
+        update(s, Action::StartFilter);
+        for ch in text.chars() {
+            update(s, Action::Input(ch));
+        }
+        let rows = s.list().rows.clone();
+        update(s, Action::Back);
+        rows
+    }
+
+    #[tokio::test]
+    async fn filtering_with_prepared_labels_finds_the_same_rows() {
+        let db = generated(2, 20).await;
+        let mut c = db.connect().await;
+        let snap = Arc::new(
+            read_snapshot(&mut c, &ReadOptions::default())
+                .await
+                .unwrap(),
+        );
+        let mut s = State::new("t".into(), 120, 40);
+        update(&mut s, Action::Connected(Ok(ConnectionInfo::default())));
+        let request = s.request;
+        update(
+            &mut s,
+            Action::SnapshotLoaded {
+                request,
+                result: Ok(snap.clone()),
+            },
+        );
+        let cases = [
+            (Tab::Tables, "s002.t0001"),
+            (Tab::Indexes, "parent"),
+            (Tab::Policies, "write_own"),
+        ];
+        let slow: Vec<Vec<Row>> = cases.iter().map(|(t, f)| typed(&mut s, *t, f)).collect();
+        // Labels from other data are refused; those of this snapshot are kept.
+        for &tab in haystack::SNAPSHOT_TABS {
+            let labels = Arc::new(haystack::build(tab, Some(&snap), None));
+            update(
+                &mut s,
+                Action::LabelsReady {
+                    request,
+                    tab,
+                    source: 1,
+                    labels: labels.clone(),
+                },
+            );
+            assert!(s.lists[tab.index()].haystack.is_none());
+            let source = haystack::source_of(&snap);
+            update(
+                &mut s,
+                Action::LabelsReady {
+                    request,
+                    tab,
+                    source,
+                    labels,
+                },
+            );
+            assert!(s.lists[tab.index()].haystack.is_some());
+        }
+        for ((tab, f), want) in cases.iter().zip(slow) {
+            let got = typed(&mut s, *tab, f);
+            assert!(
+                !got.is_empty() && got.len() < s.list().rows.len(),
+                "{tab:?} {f}"
+            );
+            assert_eq!(got, want, "{tab:?} filtered by {f:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_preview_shows_the_tables_until_the_snapshot_replaces_it() {
+        let db = generated(1, 20).await;
+        let mut c = db.connect().await;
+        let opts = ReadOptions::default();
+        let preview = Arc::new(read_relation_list(&mut c, &opts).await.unwrap());
+        let full = Arc::new(read_snapshot(&mut c, &opts).await.unwrap());
+        let mut s = State::new("t".into(), 120, 40);
+        update(&mut s, Action::Connected(Ok(ConnectionInfo::default())));
+        let request = s.request;
+        update(
+            &mut s,
+            Action::SnapshotPreview {
+                request,
+                snapshot: preview,
+            },
+        );
+        update(&mut s, Action::GotoTab(Tab::Tables));
+        assert_eq!(s.list().rows.len(), 20);
+        for _ in 0..3 {
+            update(&mut s, Action::Down);
+        }
+        let picked = *s.selected_row().unwrap();
+        let label = rows::label(picked, s.snapshot.as_deref(), None);
+        assert!(
+            label.starts_with("s001.t00004") && !label.contains("cols"),
+            "{label}"
+        );
+        update(
+            &mut s,
+            Action::SnapshotLoaded {
+                request,
+                result: Ok(full.clone()),
+            },
+        );
+        assert_eq!(*s.selected_row().unwrap(), picked);
+        let label = rows::label(picked, s.snapshot.as_deref(), None);
+        assert!(label.contains("11 cols"), "{label}");
+        // A late preview never replaces the full snapshot.
+        let again = Arc::new(read_relation_list(&mut c, &opts).await.unwrap());
+        update(
+            &mut s,
+            Action::SnapshotPreview {
+                request,
+                snapshot: again,
+            },
+        );
+        assert!(!s.snapshot.as_ref().unwrap().partial);
+    }
+}

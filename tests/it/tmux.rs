@@ -250,8 +250,9 @@ async fn fix_one_item_and_watch_it_turn_green() {
         "{s}"
     );
     t.send(&["f"]);
-    let s = t.wait_for("ctrl-s: back up", 20);
-    assert!(s.contains("CREATE TABLE public.profiles"), "{s}");
+    // The SQL, not just the title: a capture may land while the editor is still being drawn.
+    let s = t.wait_for("CREATE TABLE public.profiles", 20);
+    assert!(s.contains("ctrl-s: back up"), "{s}");
     t.send(&["C-s"]);
     let s = t.wait_for("about to run", 60);
     assert!(s.contains("backup verified"), "{s}");

@@ -31,9 +31,9 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 let obj = q(&s, &n);
                 (
                     ctx.snap
-                        .tables
-                        .iter()
-                        .filter(|x| is_table(x) && x.schema == s && x.name == n)
+                        .table(&s, &n)
+                        .filter(|x| is_table(x))
+                        .into_iter()
                         .collect(),
                     obj,
                 )
@@ -142,11 +142,24 @@ pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let mut targets: Vec<&Table> = Vec::new();
         for pattern in &spec.on {
             let (schema, name) = ctx.qualify(pattern, None);
+            let wild = crate::checklist::is_wildcard(pattern);
             let before = targets.len();
-            targets.extend(ctx.snap.tables.iter().filter(|t| {
-                t.schema == schema && (name == "*" || t.name == name) && t.partition_of.is_none()
-            }));
-            if name != "*" && targets.len() == before {
+            if wild {
+                targets.extend(
+                    ctx.snap
+                        .tables
+                        .iter()
+                        .filter(|t| t.schema == schema && t.partition_of.is_none()),
+                );
+            } else {
+                // A binary search (a checklist may name thousands of tables).
+                targets.extend(
+                    ctx.snap
+                        .table(&schema, &name)
+                        .filter(|t| t.partition_of.is_none()),
+                );
+            }
+            if !wild && targets.len() == before {
                 let tq = q(&schema, &name);
                 let f = item.fail(
                     "grant.table_missing",

@@ -8,7 +8,7 @@ use super::decode_tables::Tables;
 use super::deparse::Deparser;
 use super::migrations::{self, Source};
 use super::read::Row;
-use super::{CatalogError, Snapshot, decode_info, decode_objects};
+use super::{CatalogError, Snapshot, decode_info, decode_objects, sql};
 
 pub(super) struct Decoder {
     snap: Option<Snapshot>,
@@ -41,9 +41,9 @@ impl Decoder {
         }
     }
 
-    /// One row of statement `step` of `sql::batch`.
-    pub(super) fn row(&mut self, step: usize, row: &PgRow) -> Result<(), CatalogError> {
-        if step == 0 {
+    /// One row of the statement of `sql::batch` named `step` (see `sql::STEPS`).
+    pub(super) fn row(&mut self, step: &'static str, row: &PgRow) -> Result<(), CatalogError> {
+        if step == sql::INFO {
             return self.info(row);
         }
         let snap = self.snap.as_mut().ok_or(CatalogError::Decode {
@@ -52,21 +52,21 @@ impl Decoder {
         })?;
         let version = snap.server.version_num;
         match step {
-            1 => self.tables.relation(row, version, snap),
-            2 => self.tables.column(row),
-            3 => decode_keys::constraint(&mut self.tables, &self.deparser, row),
-            4 => {
+            "relations" => self.tables.relation(row, version, snap),
+            "columns" => self.tables.column(row),
+            "constraints" => decode_keys::constraint(&mut self.tables, &self.deparser, row),
+            "indexes" => {
                 let u = decode_keys::index(&mut self.tables, &self.deparser, row)?;
                 self.unspelled.extend(u);
                 Ok(())
             }
-            5 => decode_objects::type_row(row, snap),
-            6 => decode_objects::function_row(row, snap),
-            7 => self.tables.trigger(row),
-            8 => self.tables.policy(row),
+            "types" => decode_objects::type_row(row, snap),
+            "functions" => decode_objects::function_row(row, snap),
+            "triggers" => self.tables.trigger(row),
+            "policies" => self.tables.policy(row),
             _ => Err(CatalogError::Decode {
-                step: "batch",
-                detail: format!("rows for unknown statement {step}"),
+                step,
+                detail: "rows from a statement that returns none".into(),
             }),
         }
     }

@@ -142,28 +142,17 @@ pub(super) fn decode(row: Row<'_>) -> Result<Snapshot, CatalogError> {
         let n: i64 = row.get(col)?;
         u32::try_from(n).map_err(|_| row.bad(format!("{col} out of range: {n}")))
     };
-    Ok(Snapshot {
-        server,
-        schemas,
-        tables: Vec::new(),
-        enums: Vec::new(),
-        domains: Vec::new(),
-        composites: Vec::new(),
-        sequences: Vec::new(),
-        functions: Vec::new(),
-        roles,
-        privileges: Vec::new(),
-        default_privileges,
-        extensions,
-        migrations: Vec::new(),
-        skipped_extension_members: ExtensionMembers {
-            functions: count("ext_functions")?,
-            types: count("ext_types")?,
-        },
-        warnings,
-        round_trips: 0,
-        read_ms: 0,
-    })
+    let mut snap = Snapshot::empty(server);
+    snap.schemas = schemas;
+    snap.roles = roles;
+    snap.default_privileges = default_privileges;
+    snap.extensions = extensions;
+    snap.skipped_extension_members = ExtensionMembers {
+        functions: count("ext_functions")?,
+        types: count("ext_types")?,
+    };
+    snap.warnings = warnings;
+    Ok(snap)
 }
 
 /// Every table whose name a migration tool uses (classified in `migrations`).

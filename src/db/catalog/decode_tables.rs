@@ -53,14 +53,7 @@ impl Tables {
                 .push(sequence(r, schema, name, acl, acl_is_default)?);
             return Ok(());
         }
-        let kind = match kind.as_str() {
-            "r" => RelationKind::Table,
-            "p" => RelationKind::PartitionedTable,
-            "v" => RelationKind::View,
-            "m" => RelationKind::MaterializedView,
-            "f" => RelationKind::ForeignTable,
-            other => return Err(r.bad(format!("unknown relkind {other:?}"))),
-        };
+        let kind = relation_kind(&r, &kind)?;
         let options: Vec<String> = r.strings("options")?;
         let is_view = kind == RelationKind::View;
         // `security_invoker` is a view reloption from PostgreSQL 15; before, views always ran
@@ -305,10 +298,30 @@ impl Tables {
             t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
             t.triggers.sort_by(|a, b| a.name.cmp(&b.name));
             t.policies.sort_by(|a, b| a.name.cmp(&b.name));
+            // Rows arrive one by one: without this, growth leaves a third of the lists
+            // unused (~10 MB at 10,000 tables).
+            t.columns.shrink_to_fit();
+            t.constraints.shrink_to_fit();
+            t.indexes.shrink_to_fit();
+            t.triggers.shrink_to_fit();
+            t.policies.shrink_to_fit();
         }
+        tables.shrink_to_fit();
         tables.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         tables
     }
+}
+
+/// `pg_class.relkind` of a table-like relation.
+pub(super) fn relation_kind(r: &Row<'_>, relkind: &str) -> Result<RelationKind, CatalogError> {
+    Ok(match relkind {
+        "r" => RelationKind::Table,
+        "p" => RelationKind::PartitionedTable,
+        "v" => RelationKind::View,
+        "m" => RelationKind::MaterializedView,
+        "f" => RelationKind::ForeignTable,
+        other => return Err(r.bad(format!("unknown relkind {other:?}"))),
+    })
 }
 
 /// Splits `pg_trigger.tgtype` (see `TRIGGER_TYPE_*` in PostgreSQL's `pg_trigger.h`).

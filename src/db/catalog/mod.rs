@@ -24,6 +24,7 @@ mod decode_tables;
 mod deparse;
 mod migrations;
 pub mod model;
+mod preview;
 mod read;
 mod snapshot;
 mod sql;
@@ -31,6 +32,7 @@ mod text;
 
 pub use acl::{AclParseError, parse_aclitem};
 pub use model::*;
+pub use preview::read_relation_list;
 pub use read::read_snapshot;
 pub use snapshot::{Counts, is_managed_schema};
 

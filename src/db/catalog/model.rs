@@ -44,6 +44,10 @@ pub struct Snapshot {
     pub round_trips: u32,
     /// Wall-clock time of `read_snapshot`, BEGIN to COMMIT.
     pub read_ms: u64,
+    /// A preview ([`super::read_relation_list`]): only the relations' names, kinds, RLS flags
+    /// and row estimates, shown while the full snapshot is read. Never set by `read_snapshot`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -76,7 +76,7 @@ pub async fn read_snapshot(
         round_trips += 1;
         let sources = &pending.migration_sources;
         stream(&mut tx, followup.join(";\n"), &steps, |step, row| {
-            if steps[step] == MIGRATIONS {
+            if step == MIGRATIONS {
                 history.push(migrations::decode_row(row, sources)?);
             } else {
                 let r = Row::new(row, DEFINITIONS);
@@ -108,7 +108,7 @@ async fn stream(
     conn: &mut PgConnection,
     sql: String,
     steps: &[&'static str],
-    mut on_row: impl FnMut(usize, &PgRow) -> Result<(), CatalogError>,
+    mut on_row: impl FnMut(&'static str, &PgRow) -> Result<(), CatalogError>,
 ) -> Result<(), CatalogError> {
     let mut rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_many(conn);
     let mut step = 0;
@@ -119,7 +119,7 @@ async fn stream(
             cause,
         })? {
             Either::Left(_) => step += 1,
-            Either::Right(row) => on_row(step, &row)?,
+            Either::Right(row) => on_row(name(step), &row)?,
         }
     }
     if step != steps.len() {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AclItem, CompositeType, Domain, EnumType, Function, FunctionKind, Grant, ObjectKind,
-    RelationKind, Sequence, Snapshot, Table,
+    RelationKind, Sequence, ServerInfo, Snapshot, Table,
 };
 
 /// Schemas that belong to PostgreSQL itself or to a platform (Supabase) rather than to the
@@ -61,7 +61,62 @@ pub struct Counts {
     pub migrations: usize,
 }
 
+impl Table {
+    /// A relation with only its name and kind: no columns, constraints, ACL or definition.
+    pub fn bare(schema: &str, name: &str, kind: RelationKind) -> Table {
+        Table {
+            schema: schema.to_string(),
+            name: name.to_string(),
+            kind,
+            owner: String::new(),
+            rls_enabled: false,
+            rls_forced: false,
+            row_estimate: -1,
+            size_bytes: 0,
+            comment: None,
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            indexes: Vec::new(),
+            triggers: Vec::new(),
+            policies: Vec::new(),
+            acl: Vec::new(),
+            acl_is_default: true,
+            options: Vec::new(),
+            partition_of: None,
+            partition_bound: None,
+            extension: None,
+            definition: None,
+            security_invoker: None,
+            check_option: None,
+        }
+    }
+}
+
 impl Snapshot {
+    /// A snapshot of `server` holding nothing yet.
+    pub fn empty(server: ServerInfo) -> Snapshot {
+        Snapshot {
+            server,
+            schemas: Vec::new(),
+            tables: Vec::new(),
+            enums: Vec::new(),
+            domains: Vec::new(),
+            composites: Vec::new(),
+            sequences: Vec::new(),
+            functions: Vec::new(),
+            roles: Vec::new(),
+            privileges: Vec::new(),
+            default_privileges: Vec::new(),
+            extensions: Vec::new(),
+            migrations: Vec::new(),
+            skipped_extension_members: Default::default(),
+            warnings: Vec::new(),
+            round_trips: 0,
+            read_ms: 0,
+            partial: false,
+        }
+    }
+
     /// The relation `schema.name` (any kind). A binary search: the reader keeps `tables` in
     /// (schema, name) byte order; a snapshot built otherwise is still searched, linearly, when
     /// the binary search misses.

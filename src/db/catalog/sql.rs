@@ -389,11 +389,44 @@ WHERE c.relkind IN {TABLE_KINDS} AND {vis}"#
     )
 }
 
-/// The steps of [`batch`], in order: one result set each.
-pub const STEPS: [&str; 9] = [
-    "server and small sets",
+/// The preview: relation names, kinds, RLS flags and row estimates, with the schema filter
+/// inlined (see `preview.rs`).
+pub fn relation_list(schemas: &[String]) -> String {
+    let vis = visible("n");
+    format!(
+        r#"SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind,
+  c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
+  c.reltuples::float8 AS reltuples
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN {TABLE_KINDS} AND {vis}"#
+    )
+    .replace("$1::text[]", &filter(schemas))
+}
+
+/// The schema filter as an array literal.
+fn filter(schemas: &[String]) -> String {
+    format!(
+        "ARRAY[{}]::text[]",
+        schemas
+            .iter()
+            .map(|s| crate::sql::quote_literal(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Names of the batch's statements, in order: each answers one result set (settings, none).
+pub const INFO: &str = "server and small sets";
+pub const SETTING: &str = "settings";
+pub const STEPS: [&str; 11] = [
+    INFO,
     "relations",
+    // Hash joins only for the columns: with per-row index lookups into pg_description and
+    // pg_attrdef the planner may otherwise pick, 118,000 columns take twice as long, and
+    // a database with many column comments far longer.
+    SETTING,
     "columns",
+    SETTING,
     "constraints",
     "indexes",
     "types",
@@ -403,20 +436,15 @@ pub const STEPS: [&str; 9] = [
 ];
 
 /// Every catalog query in one simple-protocol batch (one round trip), the schema filter
-/// inlined as an array literal. `version_num` is the server's, when the connection knows it.
+/// inlined as an array literal, in the order of [`STEPS`]. `version_num` is the server's, when
+/// the connection knows it.
 pub fn batch(version_num: Option<i32>, schemas: &[String]) -> String {
-    let filter = format!(
-        "ARRAY[{}]::text[]",
-        schemas
-            .iter()
-            .map(|s| crate::sql::quote_literal(s))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
     [
         info(),
         relations(),
+        "SET LOCAL enable_nestloop = off".to_string(),
         columns(),
+        "SET LOCAL enable_nestloop = on".to_string(),
         constraints(version_num),
         indexes(version_num),
         types(),
@@ -425,5 +453,5 @@ pub fn batch(version_num: Option<i32>, schemas: &[String]) -> String {
         policies(),
     ]
     .join(";\n")
-    .replace("$1::text[]", &filter)
+    .replace("$1::text[]", &filter(schemas))
 }

@@ -99,3 +99,31 @@ async fn verify_uses_the_journal_when_there_is_no_sidecar() {
     assert!(matches!(err, BackupError::Checksum { .. }), "{err}");
     assert!(err.to_string().contains("journal"), "{err}");
 }
+
+#[tokio::test]
+async fn an_archive_from_a_newer_pg_dump_is_called_that_not_damaged() {
+    let db = db_with_data().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = take(&db, tmp.path()).await;
+    // The custom format's header: "PGDMP", then the format's major, minor and revision. A
+    // newer pg_dump writes a higher minor (1.15 by 16, 1.16 by 17); 1.120 is newer than any.
+    let mut bytes = std::fs::read(&rec.path).unwrap();
+    assert_eq!(&bytes[..5], b"PGDMP");
+    bytes[6] = 120;
+    let newer = tmp.path().join("newer.dump");
+    std::fs::write(&newer, &bytes).unwrap();
+    let pg_restore = pgmend::backup::tools::find_pg_restore(None).unwrap();
+    let err = backup::verify_using(&pg_restore, &newer, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BackupError::PgRestoreTooOld { .. }), "{err}");
+    let text = err.to_string();
+    for part in ["too old", "newer.dump", "1.120", "PGMEND_PG_BIN"] {
+        assert!(text.contains(part), "{part:?} missing from: {text}");
+    }
+    assert!(!text.contains("unreadable"), "{text}");
+    // The original still verifies with the same pg_restore.
+    backup::verify_using(&pg_restore, &rec.path, None)
+        .await
+        .unwrap();
+}

@@ -48,6 +48,7 @@ pub fn pg_name(name: &str) -> String {
 
 /// Words that PostgreSQL reserves (or that pgmend or a parser might treat specially).
 const WORDS: &[&str] = &[
+    "*",
     "select",
     "user",
     "order",
@@ -91,6 +92,11 @@ const WORDS: &[&str] = &[
 /// Pieces that break naive quoting: quotes, backslashes, spaces, dots, SQL comment starters,
 /// dollar quotes, newlines, non-ASCII letters and emoji.
 const PIECES: &[&str] = &[
+    "{}",
+    "*",
+    "%s",
+    "$1",
+    "?",
     "\"",
     "\"\"",
     "'",
