@@ -48,8 +48,48 @@ impl Drop for Tmux {
     }
 }
 
-/// One run: (first frame, table list on screen, check done).
-fn once(db: &Db, n: usize) -> anyhow::Result<(Duration, Duration, Option<Duration>)> {
+/// What one run saw.
+struct Run {
+    first: Duration,
+    tables: Duration,
+    checked: Option<Duration>,
+    /// Keys pressed and the time until the last one's result was on screen.
+    scroll: Option<(usize, Duration)>,
+    filter: Option<Duration>,
+}
+
+/// `schema.table` of the `i`-th table (0-based) in the list's order.
+fn nth_table(db: &Db, i: usize) -> String {
+    let per = (db.expected.tables / db.expected.schemas.max(1)).max(1);
+    format!("{}.{}", schema_name(i / per + 1), table_name(i % per + 1))
+}
+
+/// Scrolls the table list with `j` (the selection's name heads the detail pane), then
+/// filters it to one table; each timed until its result is on screen.
+fn scroll_and_filter(t: &Tmux, db: &Db) -> (Option<(usize, Duration)>, Option<Duration>) {
+    let keys = 500.min(db.expected.tables.saturating_sub(1));
+    let target = format!("││{} ", nth_table(db, keys));
+    let started = Instant::now();
+    let _ = t
+        .cmd()
+        .args(["send-keys", "-t", "b"])
+        .args(std::iter::repeat_n("j", keys))
+        .status();
+    let scroll = t
+        .until(started, 60, |s| s.contains(&target))
+        .map(|d| (keys, d));
+    let name = nth_table(db, db.expected.tables / 2);
+    let target = format!("││{name} ");
+    let started = Instant::now();
+    let _ = t.cmd().args(["send-keys", "-t", "b", "/"]).status();
+    let _ = t.cmd().args(["send-keys", "-t", "b", "-l", &name]).status();
+    let filter = t.until(started, 60, |s| s.contains(&target));
+    let _ = t.cmd().args(["send-keys", "-t", "b", "Escape"]).status();
+    (scroll, filter)
+}
+
+/// One run; `scroll` also scrolls and filters once everything is shown.
+fn once(db: &Db, n: usize, scroll: bool) -> anyhow::Result<Run> {
     let t = Tmux(format!("pgmend-bench-{}-{n}", std::process::id()));
     let bin = env!("CARGO_BIN_EXE_pgmend");
     let started = Instant::now();
@@ -89,8 +129,19 @@ fn once(db: &Db, n: usize) -> anyhow::Result<(Duration, Duration, Option<Duratio
     let checked = t.until(started, 120, |s| {
         s.contains("round trips") && s.contains("✔ ")
     });
+    let (scroll, filter) = if scroll && checked.is_some() {
+        scroll_and_filter(&t, db)
+    } else {
+        (None, None)
+    };
     let _ = t.cmd().args(["send-keys", "-t", "b", "q"]).status();
-    Ok((first, tables, checked))
+    Ok(Run {
+        first,
+        tables,
+        checked,
+        scroll,
+        filter,
+    })
 }
 
 pub fn run(db: &Db) -> anyhow::Result<()> {
@@ -108,11 +159,13 @@ pub fn run(db: &Db) -> anyhow::Result<()> {
     let mut firsts = Vec::new();
     let mut tables = Vec::new();
     let mut checks = Vec::new();
+    let mut last = None;
     for n in 0..3 {
-        let (f, t, c) = once(db, n)?;
-        firsts.push(f);
-        tables.push(t);
-        checks.extend(c);
+        let r = once(db, n, n == 2)?;
+        firsts.push(r.first);
+        tables.push(r.tables);
+        checks.extend(r.checked);
+        last = Some(r);
     }
     let (first, table) = (median(firsts), median(tables));
     println!(
@@ -134,6 +187,26 @@ pub fn run(db: &Db) -> anyhow::Result<()> {
         println!(
             "  pgmend URL: full snapshot and lints shown {:>10}",
             ms(median(checks))
+        );
+    }
+    if let Some(Run {
+        scroll: Some((keys, d)),
+        ..
+    }) = &last
+    {
+        println!(
+            "  scrolling: {keys} × j on the Tables list, last selection on screen after {} = {:.2} ms a key",
+            ms(*d),
+            d.as_secs_f64() * 1000.0 / *keys as f64
+        );
+    }
+    if let Some(Run {
+        filter: Some(d), ..
+    }) = &last
+    {
+        println!(
+            "  filtering: / and a table's name typed, the one match selected on screen after {}",
+            ms(*d)
         );
     }
     Ok(())

@@ -178,13 +178,20 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
     if args.is_fleet() {
         return super::fleet::run(cli, args).await;
     }
-    // The checklists are parsed while the catalog is read; the first error wins (a checklist
-    // error stops the connection attempt).
-    let (lists, (mut session, snap)) = tokio::try_join!(checklists(cli, args), async {
+    // The checklists are parsed while the catalog is read. A checklist error wins: at once
+    // when it comes first, and over a connection error that came before it.
+    let lists = checklists(cli, args);
+    let reading = async {
         let mut session = open_session(cli, &args.conn, true).await?;
         let snap = read(args, &mut session).await?;
         anyhow::Ok((session, snap))
-    })?;
+    };
+    tokio::pin!(lists, reading);
+    let (lists, read_result) = tokio::select! {
+        l = &mut lists => (l?, reading.await),
+        r = &mut reading => (lists.await?, r),
+    };
+    let (mut session, snap) = read_result?;
     let (_, report) = evaluate_snapshot(cli, args, &lists, &mut session, snap).await?;
     let target = session.resolved.target.to_string();
     match args.format {

@@ -168,6 +168,17 @@ async fn usage_and_checklist_errors_exit_2() {
             && err.contains("did you mean `columns`?"),
         "{err}"
     );
+    // The checklist is parsed while pgmend connects: its error wins over a refused
+    // connection, whichever comes first.
+    let out = pgmend()
+        .args(["check", "postgres://u@127.0.0.1:1/x", "--checklist"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown field `colums`"), "{err}");
+    assert!(!err.contains("cannot connect"), "{err}");
 }
 
 #[tokio::test]
