@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -184,14 +185,14 @@ pub enum RlsState {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSpec {
-    pub name: String,
+    pub name: CompactString,
     /// The type as written in SQL (`varchar(50)`, `timestamptz`, `user_role`, `text[]`).
     /// Aliases are understood; a type without a length matches any length.
     #[serde(rename = "type")]
-    pub data_type: Option<String>,
+    pub data_type: Option<CompactString>,
     pub nullable: Option<bool>,
     /// The default expression (compared after normalising casts and case).
-    pub default: Option<String>,
+    pub default: Option<CompactString>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -230,12 +231,12 @@ pub struct CheckSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexItem {
-    pub table: String,
-    pub schema: Option<String>,
+    pub table: CompactString,
+    pub schema: Option<CompactString>,
     /// Key columns in order; an expression is written as PostgreSQL prints it (`lower(email)`).
     pub columns: Vec<String>,
     /// Optional: an index with these columns under any name satisfies the item.
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     pub unique: Option<bool>,
     /// Partial index predicate, as PostgreSQL prints it.
     #[serde(rename = "where")]
@@ -302,10 +303,10 @@ pub enum PolicyTemplate {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyItem {
-    pub table: String,
-    pub schema: Option<String>,
+    pub table: CompactString,
+    pub schema: Option<CompactString>,
     /// By name; or leave it out and describe the shape.
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     pub command: Option<Command>,
     pub roles: Option<Vec<String>>,
     pub permissive: Option<bool>,

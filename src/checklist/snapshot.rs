@@ -137,7 +137,7 @@ pub fn to_toml(snap: &Snapshot, source: &str) -> String {
         .iter()
         .filter(|t| matches!(t.kind, RelationKind::View | RelationKind::MaterializedView))
     {
-        let cols = list(v.columns.iter().map(|c| c.name.clone()));
+        let cols = list(v.columns.iter().map(|c| c.name.to_string()));
         let _ = writeln!(
             o,
             "[[view]]\nschema = {}\nname = {}\ncolumns = {cols}",

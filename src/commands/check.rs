@@ -215,12 +215,9 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
                 },
                 report: &report,
             };
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            crate::report::print_json(&doc)?;
         }
-        CheckFormat::Sarif => println!(
-            "{}",
-            serde_json::to_string_pretty(&sarif::render(&report, &target))?
-        ),
+        CheckFormat::Sarif => crate::report::print_json(&sarif::render(&report, &target))?,
     }
     let threshold = threshold(args.fail_on);
     Ok(if report.worst().is_some_and(|w| w >= threshold) {

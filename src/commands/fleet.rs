@@ -156,7 +156,7 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
                 databases: &rows,
                 summary,
             };
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            crate::report::print_json(&doc)?;
             Ok(exit_code(&rows, args.fail_on))
         }
         _ => {

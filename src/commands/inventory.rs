@@ -45,19 +45,7 @@ pub async fn run(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<i32> {
             },
             snapshot: &snapshot,
         };
-        // Streamed: at 10,000 tables the document is tens of megabytes. A reader that goes
-        // away ends it quietly with 141, as `println!` does (`process::quiet_broken_pipe`).
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let written = serde_json::to_writer_pretty(&mut out, &doc)
-            .map_err(std::io::Error::from)
-            .and_then(|()| std::io::Write::write_all(&mut out, b"\n"))
-            .and_then(|()| std::io::Write::flush(&mut out));
-        if let Err(e) = written {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(141);
-            }
-            return Err(e.into());
-        }
+        crate::report::print_json(&doc)?;
     } else {
         print!(
             "{}",

@@ -105,7 +105,7 @@ pub(crate) fn nullable(cx: &Cx, f: &Finding) -> Option<Plan> {
     if want_null {
         let in_pk = t.constraints.iter().any(|k| {
             k.kind == crate::db::catalog::ConstraintKind::PrimaryKey
-                && k.columns.contains(&col.name)
+                && k.columns.iter().any(|k| *k == col.name)
         });
         if in_pk || col.identity.is_some() {
             return None;
@@ -126,7 +126,7 @@ pub(crate) fn nullable(cx: &Cx, f: &Finding) -> Option<Plan> {
     }
     let taken: Vec<&str> = t.constraints.iter().map(|k| k.name.as_str()).collect();
     let check = names::unique(
-        names::derived(&t.name, std::slice::from_ref(&col.name), "not_null"),
+        names::derived(&t.name, &[col.name.to_string()], "not_null"),
         &taken,
     );
     let k = quote_ident(&check);

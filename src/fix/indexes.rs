@@ -73,7 +73,7 @@ pub(crate) fn index_def(
     let tq = qualified(schema, table);
     let keys: Vec<(String, Option<String>)> = item.columns.iter().map(|c| key(c, known)).collect();
     let name = match &item.name {
-        Some(n) => n.clone(),
+        Some(n) => n.to_string(),
         None => names::unique(names::index_name(table, &item.columns), taken),
     };
     let unique = item.unique == Some(true);
@@ -107,7 +107,7 @@ pub(crate) fn index_def(
 pub(crate) fn columns_exist(b: &mut B, t: &Table, cols: &[String]) {
     for c in cols
         .iter()
-        .filter(|c| !t.columns.iter().any(|x| &x.name == *c))
+        .filter(|c| !t.columns.iter().any(|x| x.name == **c))
     {
         let tq = qualified(&t.schema, &t.name);
         let cond = format!(
@@ -228,12 +228,12 @@ pub(crate) fn index_missing(cx: &Cx, f: &Finding) -> Option<Plan> {
         return None;
     }
     if item.name.as_ref().is_some_and(|n| {
-        t.indexes.iter().any(|i| &i.name == n && i.is_valid)
+        t.indexes.iter().any(|i| i.name == *n && i.is_valid)
             || cx
                 .snap
                 .tables
                 .iter()
-                .any(|r| r.schema == schema && &r.name == n)
+                .any(|r| r.schema == schema && r.name == *n)
     }) {
         return None; // the name is taken by something else
     }
@@ -293,8 +293,8 @@ pub(crate) fn unindexed_fk(cx: &Cx, f: &Finding) -> Option<Plan> {
         }
         _ => {
             let item = IndexItem {
-                table: t.name.clone(),
-                schema: Some(t.schema.clone()),
+                table: t.name.as_str().into(),
+                schema: Some(t.schema.as_str().into()),
                 columns: c.columns.clone(),
                 name: None,
                 unique: None,

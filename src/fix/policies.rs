@@ -312,7 +312,7 @@ pub(crate) fn build_item(
         }
         None => {
             let satisfied = match &item.name {
-                Some(n) => shape.existing.iter().any(|x| &x.name == n),
+                Some(n) => shape.existing.iter().any(|x| x.name == *n),
                 None => shape.existing.iter().any(|x| shape_matches(x, item)),
             };
             if satisfied {
@@ -329,12 +329,12 @@ pub(crate) fn build_item(
                 service_only,
             )?;
             let name = match &item.name {
-                Some(n) if taken.contains(n) => {
+                Some(n) if taken.iter().any(|t| t == n) => {
                     return Err(format!("a policy named {} exists", quote_ident(n)));
                 }
                 Some(n) => {
-                    taken.push(n.clone());
-                    n.clone()
+                    taken.push(n.to_string());
+                    n.to_string()
                 }
                 None => fresh(
                     format!("{}_{}_policy", shape.name, word(cmd).to_lowercase()),

@@ -28,7 +28,7 @@ fn shape_of(t: &Table) -> Shape<'_> {
         columns: t
             .columns
             .iter()
-            .map(|c| (c.name.clone(), c.data_type.clone()))
+            .map(|c| (c.name.to_string(), c.data_type.to_string()))
             .collect(),
         existing: &t.policies,
         new: false,
@@ -240,7 +240,7 @@ pub(crate) fn reshape(cx: &Cx, f: &Finding) -> Option<Plan> {
     let old = t
         .policies
         .iter()
-        .find(|p| Some(&p.name) == item.name.as_ref())?;
+        .find(|p| item.name.as_deref() == Some(p.name.as_str()))?;
     let cmd = item.command.map(|c| match c {
         crate::checklist::Command::All => PolicyCommand::All,
         crate::checklist::Command::Select => PolicyCommand::Select,

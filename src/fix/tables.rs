@@ -61,7 +61,7 @@ fn infer_key(
                     .iter()
                     .map(|c| c.get_ref())
                     .find(|c| c.name == fk.columns[0])
-                    .and_then(|c| c.data_type.clone());
+                    .and_then(|c| c.data_type.as_ref().map(|t| t.to_string()));
                 if let Some(ty) = ty {
                     return Some((
                         ty,
@@ -91,7 +91,7 @@ fn infer_key(
         let Some(c) = t.columns.iter().find(|c| c.name == col) else {
             continue;
         };
-        let e = seen.entry(c.data_type.clone()).or_insert((0, None));
+        let e = seen.entry(c.data_type.to_string()).or_insert((0, None));
         e.0 += 1;
         if !c.default.as_deref().is_some_and(|d| d.contains("nextval(")) {
             e.1 = e.1.take().or(c.default.clone());
@@ -113,10 +113,10 @@ fn columns(cx: &Cx, spec: &TableItem, schema: &str, name: &str, b: &mut B) -> Op
     let mut cols = Vec::new();
     for c in spec.columns.iter().map(|c| c.get_ref()) {
         cols.push(Col {
-            name: c.name.clone(),
-            ty: c.data_type.clone()?,
+            name: c.name.to_string(),
+            ty: c.data_type.as_ref()?.to_string(),
             not_null: c.nullable == Some(false),
-            default: c.default.clone(),
+            default: c.default.as_ref().map(|d| d.to_string()),
         });
     }
     for k in spec.primary_key.iter().flatten() {

@@ -51,11 +51,11 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (os, on) = cl.qualify(spec.over.as_deref()?, None);
     // The table's columns: as it is, or as the checklist will create it.
     let source: Vec<String> = match cx.snap.table(&os, &on) {
-        Some(t) => t.columns.iter().map(|c| c.name.clone()).collect(),
+        Some(t) => t.columns.iter().map(|c| c.name.to_string()).collect(),
         None => {
             let (_, t) = cx.table_spec(&os, &on)?;
             let mut cols: Vec<String> = t.primary_key.clone().unwrap_or_default();
-            for c in t.columns.iter().map(|c| c.get_ref().name.clone()) {
+            for c in t.columns.iter().map(|c| c.get_ref().name.to_string()) {
                 if !cols.contains(&c) {
                     cols.push(c);
                 }

@@ -259,7 +259,7 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         };
         let missing: Vec<&String> = want
             .iter()
-            .filter(|c| !view.columns.iter().any(|vc| &vc.name == *c))
+            .filter(|c| !view.columns.iter().any(|vc| vc.name == **c))
             .collect();
         if !missing.is_empty() {
             let list = missing

@@ -140,7 +140,7 @@ fn summary(t: &Table) -> String {
 
 fn by_name_or_shape(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item) {
     match &spec.name {
-        Some(name) => match t.policies.iter().find(|x| &x.name == name) {
+        Some(name) => match t.policies.iter().find(|x| x.name == *name) {
             None => {
                 let f = item.fail(
                     "policy.missing",

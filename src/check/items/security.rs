@@ -59,7 +59,7 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     .filter(|t| {
                         spec.having_column
                             .as_ref()
-                            .is_none_or(|c| t.columns.iter().any(|x| &x.name == c))
+                            .is_none_or(|c| t.columns.iter().any(|x| x.name == *c))
                     })
                     .filter(|t| {
                         !spec

@@ -100,7 +100,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 c.severity,
                 c.why.as_deref(),
             )
-            .expected_actual(ty, "absent".into());
+            .expected_actual(ty.to_string(), "absent".into());
             continue;
         };
         if let Some(ty) = &c.data_type
@@ -113,7 +113,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 c.severity.or(Some(Severity::Medium)),
                 c.why.as_deref(),
             )
-            .expected_actual(ty.clone(), col.data_type.clone());
+            .expected_actual(ty.to_string(), col.data_type.to_string());
         }
         if let Some(nullable) = c.nullable
             && nullable == col.not_null
@@ -149,7 +149,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                     c.severity.or(Some(Severity::Low)),
                     c.why.as_deref(),
                 )
-                .expected_actual(def.clone(), shown);
+                .expected_actual(def.to_string(), shown);
             }
         }
     }

@@ -200,9 +200,9 @@ impl Tables {
             (expr, None)
         };
         let column = Column {
-            name: r.get("name")?,
+            name: r.get::<&str>("name")?.into(),
             position,
-            data_type: r.get("data_type")?,
+            data_type: r.get::<&str>("data_type")?.into(),
             not_null: r.get("not_null")?,
             default,
             identity,

@@ -139,11 +139,11 @@ pub enum IdentityKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Column {
-    pub name: String,
+    pub name: compact_str::CompactString,
     /// `attnum` (1-based; gaps remain where columns were dropped).
     pub position: i32,
     /// `format_type` output, e.g. `character varying(20)`, `public."Mood"[]`.
-    pub data_type: String,
+    pub data_type: compact_str::CompactString,
     pub not_null: bool,
     /// Default expression (None for generated columns: see `generated`).
     pub default: Option<String>,
