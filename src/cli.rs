@@ -135,11 +135,10 @@ pub enum Command {
     Journal(JournalArgs),
 }
 
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub conn: ConnArg,
-
+/// What to check against: built-in presets, checklist files, or an expected schema built from
+/// SQL or read from another database (`check` and `fix`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct Sources {
     /// A built-in checklist (repeatable): virtual-audience, chat-system, lms, mood-journal, event-platform.
     #[arg(long = "preset", value_name = "NAME")]
     pub presets: Vec<String>,
@@ -166,6 +165,15 @@ pub struct CheckArgs {
     /// anon/authenticated/service_role, schema auth, default grants).
     #[arg(long, value_name = "PLATFORM", value_parser = ["supabase"])]
     pub standin: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub conn: ConnArg,
+
+    #[command(flatten)]
+    pub sources: Sources,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -331,29 +339,8 @@ pub struct FixArgs {
     #[command(flatten)]
     pub conn: ConnArg,
 
-    /// A built-in checklist (repeatable): virtual-audience, chat-system, lms, mood-journal, event-platform.
-    #[arg(long = "preset", value_name = "NAME")]
-    pub presets: Vec<String>,
-
-    /// A checklist TOML file (repeatable).
-    #[arg(long = "checklist", value_name = "FILE")]
-    pub checklists: Vec<std::path::PathBuf>,
-
-    /// SQL that builds the expected schema (a file or a folder of migrations; repeatable).
-    #[arg(long = "expect-sql", value_name = "PATH")]
-    pub expect_sql: Vec<std::path::PathBuf>,
-
-    /// A database whose schema is the expectation (repeatable).
-    #[arg(long = "expect-db", value_name = "URL")]
-    pub expect_db: Vec<String>,
-
-    /// Where --expect-sql builds its scratch database; default: a throwaway local cluster.
-    #[arg(long, value_name = "URL")]
-    pub scratch_url: Option<String>,
-
-    /// Load a platform stand-in into the scratch database before the SQL.
-    #[arg(long, value_name = "PLATFORM", value_parser = ["supabase"])]
-    pub standin: Option<String>,
+    #[command(flatten)]
+    pub sources: Sources,
 
     /// Only these schemas (repeatable).
     #[arg(long = "schema", short = 's', value_name = "SCHEMA")]

@@ -38,7 +38,10 @@ pub struct Summary {
 pub(crate) async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Vec<Checklist>> {
     // Parsing a large file takes a while: on a blocking thread, so that the connection and
     // the catalog read `check` runs at the same time go on.
-    let (presets, files) = (args.presets.clone(), args.checklists.clone());
+    let (presets, files) = (
+        args.sources.presets.clone(),
+        args.sources.checklists.clone(),
+    );
     let mut out = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Checklist>> {
         let mut out = Vec::new();
         for p in &presets {
@@ -50,16 +53,19 @@ pub(crate) async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Ve
         Ok(out)
     })
     .await??;
-    if !args.expect_sql.is_empty() {
-        let files = scratch::sql_files(&args.expect_sql)?;
+    if !args.sources.expect_sql.is_empty() {
+        let files = scratch::sql_files(&args.sources.expect_sql)?;
         let standin = args
+            .sources
             .standin
             .as_deref()
             .map(|_| crate::scenarios::SUPABASE_STANDIN);
-        let snap = scratch::snapshot_of_sql(&files, args.scratch_url.as_deref(), standin).await?;
+        let snap =
+            scratch::snapshot_of_sql(&files, args.sources.scratch_url.as_deref(), standin).await?;
         let label = format!(
             "expect-sql:{}",
-            args.expect_sql
+            args.sources
+                .expect_sql
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
@@ -70,7 +76,7 @@ pub(crate) async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Ve
                 .context("the checklist captured from --expect-sql")?,
         );
     }
-    for url in &args.expect_db {
+    for url in &args.sources.expect_db {
         let conn = ConnArg {
             conn: Some(url.clone()),
         };

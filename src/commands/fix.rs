@@ -21,12 +21,7 @@ fn check_args(args: &FixArgs) -> CheckArgs {
         conn: ConnArg {
             conn: args.conn.conn.clone(),
         },
-        presets: args.presets.clone(),
-        checklists: args.checklists.clone(),
-        expect_sql: args.expect_sql.clone(),
-        expect_db: args.expect_db.clone(),
-        scratch_url: args.scratch_url.clone(),
-        standin: args.standin.clone(),
+        sources: args.sources.clone(),
         format: CheckFormat::Text,
         fail_on: args.fail_on,
         schemas: args.schemas.clone(),
