@@ -1,7 +1,7 @@
 //! CREATE statements assembled from the catalog, for objects PostgreSQL has no `pg_get_*def`
 //! for (tables, policies).
 
-use crate::db::catalog::{PolicyCommand, Table};
+use crate::db::catalog::Table;
 use crate::sql::{qualified, quote_ident};
 
 pub fn create_table(t: &Table) -> String {
@@ -66,41 +66,14 @@ pub fn create_table(t: &Table) -> String {
 
 pub fn create_policy(t: &Table, index: usize) -> Option<String> {
     let p = t.policies.get(index)?;
-    let cmd = match p.command {
-        PolicyCommand::All => "ALL",
-        PolicyCommand::Select => "SELECT",
-        PolicyCommand::Insert => "INSERT",
-        PolicyCommand::Update => "UPDATE",
-        PolicyCommand::Delete => "DELETE",
-    };
-    let roles: Vec<String> = p
-        .roles
-        .iter()
-        .map(|r| {
-            if r == "public" {
-                "PUBLIC".into()
-            } else {
-                quote_ident(r)
-            }
-        })
-        .collect();
-    let mut s = format!(
-        "CREATE POLICY {} ON {} AS {} FOR {cmd} TO {}",
-        quote_ident(&p.name),
-        qualified(&t.schema, &t.name),
-        if p.permissive {
-            "PERMISSIVE"
-        } else {
-            "RESTRICTIVE"
-        },
-        roles.join(", ")
+    let sql = crate::fix::create_policy_sql(
+        &p.name,
+        &qualified(&t.schema, &t.name),
+        p.permissive,
+        p.command,
+        &p.roles,
+        p.using_expr.as_deref(),
+        p.with_check_expr.as_deref(),
     );
-    if let Some(u) = &p.using_expr {
-        s.push_str(&format!(" USING ({u})"));
-    }
-    if let Some(w) = &p.with_check_expr {
-        s.push_str(&format!(" WITH CHECK ({w})"));
-    }
-    s.push(';');
-    Some(s)
+    Some(format!("{sql};"))
 }

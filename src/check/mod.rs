@@ -6,6 +6,7 @@ pub mod finding;
 mod items;
 pub mod lints;
 pub mod naming;
+pub mod policy_match;
 pub mod privileges;
 pub mod types;
 

@@ -290,6 +290,19 @@ pub enum Command {
     Delete,
 }
 
+impl From<Command> for crate::db::catalog::PolicyCommand {
+    fn from(c: Command) -> Self {
+        use crate::db::catalog::PolicyCommand as P;
+        match c {
+            Command::All => P::All,
+            Command::Select => P::Select,
+            Command::Insert => P::Insert,
+            Command::Update => P::Update,
+            Command::Delete => P::Delete,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyTemplate {

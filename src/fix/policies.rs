@@ -9,8 +9,8 @@
 //!   `(select auth.uid())::text = col` for text ones. Needs Supabase's `auth.uid()`.
 //! - `service-role-bypass` template: `FOR ALL TO service_role USING (true) WITH CHECK (true)`.
 
-use crate::check::types::expr_key;
-use crate::checklist::{Checklist, Command, PolicyItem, PolicyTemplate};
+use crate::check::policy_match::{owner_covered, shape_matches};
+use crate::checklist::{Checklist, PolicyItem, PolicyTemplate};
 use crate::db::catalog::{Policy, PolicyCommand};
 use crate::sql::{qualified, quote_ident};
 
@@ -42,26 +42,6 @@ pub(crate) struct NewPolicy {
     pub drop: String,
     /// The finding it mends.
     pub fixes: String,
-}
-
-fn cmd_of(c: Command) -> PolicyCommand {
-    match c {
-        Command::All => PolicyCommand::All,
-        Command::Select => PolicyCommand::Select,
-        Command::Insert => PolicyCommand::Insert,
-        Command::Update => PolicyCommand::Update,
-        Command::Delete => PolicyCommand::Delete,
-    }
-}
-
-pub(crate) fn word(c: PolicyCommand) -> &'static str {
-    match c {
-        PolicyCommand::All => "ALL",
-        PolicyCommand::Select => "SELECT",
-        PolicyCommand::Insert => "INSERT",
-        PolicyCommand::Update => "UPDATE",
-        PolicyCommand::Delete => "DELETE",
-    }
 }
 
 /// The object the policy check names for an item (`policy "x" on public.t`, …).
@@ -117,7 +97,7 @@ pub(crate) fn create_sql(
         } else {
             "RESTRICTIVE"
         },
-        word(cmd),
+        cmd.sql(),
         roles.join(", ")
     );
     if let Some(u) = using {
@@ -136,29 +116,6 @@ fn roles_exist(cx: &Cx, roles: &[String]) -> Result<(), String> {
     }
 }
 
-fn covers(p: &Policy, cmd: PolicyCommand) -> bool {
-    p.command == cmd || p.command == PolicyCommand::All
-}
-
-fn roles_match(p: &Policy, want: &[String]) -> bool {
-    want.iter().all(|r| p.roles.iter().any(|pr| pr == r))
-}
-
-fn contains(have: &Option<String>, want: &Option<String>) -> bool {
-    want.as_ref().is_none_or(|w| {
-        have.as_deref()
-            .is_some_and(|h| expr_key(h).contains(&expr_key(w)))
-    })
-}
-
-pub(crate) fn shape_matches(p: &Policy, spec: &PolicyItem) -> bool {
-    spec.command.is_none_or(|c| p.command == cmd_of(c))
-        && spec.roles.as_ref().is_none_or(|r| roles_match(p, r))
-        && spec.permissive.is_none_or(|pm| pm == p.permissive)
-        && contains(&p.using_expr, &spec.using)
-        && contains(&p.with_check_expr, &spec.with_check)
-}
-
 /// USING and WITH CHECK for a command from what the item gives (`service_only`: both `true`).
 pub(crate) fn expressions(
     cmd: PolicyCommand,
@@ -174,7 +131,7 @@ pub(crate) fn expressions(
     match cmd {
         PolicyCommand::Select | PolicyCommand::Delete => {
             if check.is_some() {
-                return Err(format!("a {} policy has no WITH CHECK", word(cmd)));
+                return Err(format!("a {} policy has no WITH CHECK", cmd.sql()));
             }
             Ok((Some(fallback(using).ok_or(none)?), None))
         }
@@ -249,21 +206,10 @@ pub(crate) fn build_item(
                 .unwrap_or_else(|| vec!["authenticated".into()]);
             roles_exist(cx, &roles)?;
             let (_, commands) = crate::check::naming::owner_template(item);
-            let mentions =
-                |e: &Option<String>| crate::check::naming::mentions_owner(e.as_deref(), &column);
             let mut out = Vec::new();
             for c in commands {
-                let cmd = cmd_of(c);
-                let ok = shape.existing.iter().any(|p| {
-                    p.permissive
-                        && covers(p, cmd)
-                        && roles_match(p, &roles)
-                        && match cmd {
-                            PolicyCommand::Insert => mentions(&p.with_check_expr),
-                            _ => mentions(&p.using_expr),
-                        }
-                });
-                if ok {
+                let cmd = PolicyCommand::from(c);
+                if owner_covered(shape.existing, cmd, &roles, &column) {
                     continue;
                 }
                 let (using, check) = match cmd {
@@ -272,13 +218,13 @@ pub(crate) fn build_item(
                     _ => (Some(expr.as_str()), Some(expr.as_str())),
                 };
                 let name = fresh(
-                    format!("{}_{}_own", shape.name, word(cmd).to_lowercase()),
+                    format!("{}_{}_own", shape.name, cmd.sql().to_lowercase()),
                     taken,
                 );
                 out.push(NewPolicy {
                     create: create_sql(&name, &tq, true, cmd, &roles, using, check),
                     drop: drop_sql(&name),
-                    fixes: finding(format!("policy.owner_missing:{tq}/{}", word(cmd))),
+                    fixes: finding(format!("policy.owner_missing:{tq}/{}", cmd.sql())),
                     name,
                 });
             }
@@ -318,7 +264,10 @@ pub(crate) fn build_item(
             if satisfied {
                 return Ok(vec![]);
             }
-            let cmd = item.command.map(cmd_of).unwrap_or(PolicyCommand::All);
+            let cmd = item
+                .command
+                .map(PolicyCommand::from)
+                .unwrap_or(PolicyCommand::All);
             let roles = item.roles.clone().unwrap_or_else(|| vec!["public".into()]);
             roles_exist(cx, &roles)?;
             let service_only = roles == ["service_role"];
@@ -337,7 +286,7 @@ pub(crate) fn build_item(
                     n.to_string()
                 }
                 None => fresh(
-                    format!("{}_{}_policy", shape.name, word(cmd).to_lowercase()),
+                    format!("{}_{}_policy", shape.name, cmd.sql().to_lowercase()),
                     taken,
                 ),
             };

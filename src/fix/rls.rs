@@ -11,7 +11,7 @@ use crate::sql::{qualified, quote_ident};
 use super::build::{B, locks};
 use super::cx::Cx;
 use super::plan::Plan;
-use super::policies::{self, Shape, create_sql, word};
+use super::policies::{self, Shape, create_sql};
 
 fn state_of(t: &Table) -> RlsState {
     match (t.rls_enabled, t.rls_forced) {
@@ -241,14 +241,7 @@ pub(crate) fn reshape(cx: &Cx, f: &Finding) -> Option<Plan> {
         .policies
         .iter()
         .find(|p| item.name.as_deref() == Some(p.name.as_str()))?;
-    let cmd = item.command.map(|c| match c {
-        crate::checklist::Command::All => PolicyCommand::All,
-        crate::checklist::Command::Select => PolicyCommand::Select,
-        crate::checklist::Command::Insert => PolicyCommand::Insert,
-        crate::checklist::Command::Update => PolicyCommand::Update,
-        crate::checklist::Command::Delete => PolicyCommand::Delete,
-    });
-    let cmd = cmd.unwrap_or(old.command);
+    let cmd = item.command.map_or(old.command, PolicyCommand::from);
     let roles = item.roles.clone().unwrap_or_else(|| old.roles.clone());
     let keep = |have: &Option<String>, want: &Option<String>| match (have, want) {
         (Some(h), Some(w))
@@ -287,7 +280,7 @@ pub(crate) fn reshape(cx: &Cx, f: &Finding) -> Option<Plan> {
     let mut b = B::new(&f.id, format!("reshape policy {pname} on {tq}"));
     b.table(&tq)
         .tx(format!("drop policy {pname}"), &drop)
-        .tx(format!("create policy {pname} as FOR {}", word(cmd)), new)
+        .tx(format!("create policy {pname} as FOR {}", cmd.sql()), new)
         .undo_tx(format!("drop policy {pname}"), &drop)
         .undo_tx(format!("restore policy {pname}"), recreate(old, &tq))
         .lock(&tq, locks::ACCESS_EXCLUSIVE, locks::brief(&tq))

@@ -4,8 +4,7 @@
 use std::fmt::Write;
 
 use crate::db::catalog::{
-    Grantee, Migration, ObjectKind, PolicyCommand, RelationKind, Snapshot, Table, TriggerEnabled,
-    TriggerEvent,
+    Grantee, Migration, ObjectKind, RelationKind, Snapshot, Table, TriggerEnabled, TriggerEvent,
 };
 use crate::sql::{qualified, quote_ident};
 
@@ -222,13 +221,7 @@ fn policies(out: &mut String, s: &Snapshot) {
             rls_label(t)
         );
         for p in &t.policies {
-            let cmd = match p.command {
-                PolicyCommand::All => "ALL",
-                PolicyCommand::Select => "SELECT",
-                PolicyCommand::Insert => "INSERT",
-                PolicyCommand::Update => "UPDATE",
-                PolicyCommand::Delete => "DELETE",
-            };
+            let cmd = p.command.sql();
             let kind = if p.permissive { "" } else { " RESTRICTIVE" };
             let _ = write!(
                 out,

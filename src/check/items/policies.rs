@@ -2,48 +2,20 @@
 //! bypass).
 
 use crate::check::ItemResult;
-use crate::checklist::{Command, PolicyItem, PolicyTemplate, Severity};
+use crate::checklist::{PolicyItem, PolicyTemplate, Severity};
 use crate::db::catalog::{Policy, PolicyCommand, Table};
 use crate::sql::quote_ident;
 
 use super::tables::find_table;
 use super::{Ctx, Item, q};
-use crate::check::naming::{mentions_owner, owner_template};
-
-fn command_of(c: Command) -> PolicyCommand {
-    match c {
-        Command::All => PolicyCommand::All,
-        Command::Select => PolicyCommand::Select,
-        Command::Insert => PolicyCommand::Insert,
-        Command::Update => PolicyCommand::Update,
-        Command::Delete => PolicyCommand::Delete,
-    }
-}
-
-fn word(c: PolicyCommand) -> &'static str {
-    match c {
-        PolicyCommand::All => "ALL",
-        PolicyCommand::Select => "SELECT",
-        PolicyCommand::Insert => "INSERT",
-        PolicyCommand::Update => "UPDATE",
-        PolicyCommand::Delete => "DELETE",
-    }
-}
-
-/// The policy applies to `cmd` (an ALL policy applies to every command).
-fn covers(p: &Policy, cmd: PolicyCommand) -> bool {
-    p.command == cmd || p.command == PolicyCommand::All
-}
-
-fn roles_match(p: &Policy, want: &[String]) -> bool {
-    want.iter().all(|r| p.roles.iter().any(|pr| pr == r))
-}
+use crate::check::naming::owner_template;
+use crate::check::policy_match::{owner_covered, shape_matches};
 
 fn describe(p: &Policy) -> String {
     format!(
         "{} {} TO {}{}{}",
         quote_ident(&p.name),
-        word(p.command),
+        p.command.sql(),
         p.roles.join(", "),
         p.using_expr
             .as_ref()
@@ -54,22 +26,6 @@ fn describe(p: &Policy) -> String {
             .map(|w| format!(" WITH CHECK ({w})"))
             .unwrap_or_default()
     )
-}
-
-fn shape_matches(p: &Policy, spec: &PolicyItem) -> bool {
-    spec.command.is_none_or(|c| p.command == command_of(c))
-        && spec.roles.as_ref().is_none_or(|r| roles_match(p, r))
-        && spec.permissive.is_none_or(|pm| pm == p.permissive)
-        && spec.using.as_ref().is_none_or(|u| {
-            p.using_expr.as_deref().is_some_and(|have| {
-                crate::check::types::expr_key(have).contains(&crate::check::types::expr_key(u))
-            })
-        })
-        && spec.with_check.as_ref().is_none_or(|w| {
-            p.with_check_expr.as_deref().is_some_and(|have| {
-                crate::check::types::expr_key(have).contains(&crate::check::types::expr_key(w))
-            })
-        })
 }
 
 pub(crate) fn policies(ctx: &Ctx, out: &mut Vec<ItemResult>) {
@@ -177,7 +133,7 @@ fn by_name_or_shape(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item)
 fn expected_shape(spec: &PolicyItem) -> String {
     let mut s = spec
         .command
-        .map(|c| word(command_of(c)).to_string())
+        .map(|c| PolicyCommand::from(c).sql().to_string())
         .unwrap_or_else(|| "any command".into());
     if let Some(r) = &spec.roles {
         s.push_str(&format!(" TO {}", r.join(", ")));
@@ -196,26 +152,16 @@ fn expected_shape(spec: &PolicyItem) -> String {
 fn owner(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item) {
     let column = spec.column.clone().unwrap_or_default();
     let (roles, commands) = owner_template(spec);
-    let mentions_owner = |e: &Option<String>| mentions_owner(e.as_deref(), &column);
     for c in commands {
-        let cmd = command_of(c);
-        let ok = t.policies.iter().any(|p| {
-            p.permissive
-                && covers(p, cmd)
-                && roles_match(p, &roles)
-                && match cmd {
-                    PolicyCommand::Insert => mentions_owner(&p.with_check_expr),
-                    _ => mentions_owner(&p.using_expr),
-                }
-        });
-        if !ok {
+        let cmd = PolicyCommand::from(c);
+        if !owner_covered(&t.policies, cmd, &roles, &column) {
             let f = item.fail(
                 "policy.owner_missing",
                 object.to_string(),
                 format!(
                     "{} has no {} policy for {} restricted to the owner's rows ({})",
                     q(&t.schema, &t.name),
-                    word(cmd),
+                    cmd.sql(),
                     roles.join(", "),
                     quote_ident(&column)
                 ),
@@ -223,11 +169,11 @@ fn owner(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item) {
             f.id = format!(
                 "policy.owner_missing:{}/{}",
                 q(&t.schema, &t.name),
-                word(cmd)
+                cmd.sql()
             );
             f.expected = Some(format!(
                 "FOR {} TO {} {} ((select auth.uid()) = {})",
-                word(cmd),
+                cmd.sql(),
                 roles.join(", "),
                 if cmd == PolicyCommand::Insert {
                     "WITH CHECK"

@@ -32,13 +32,10 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in ctx.app_tables() {
         for p in &t.policies {
-            let command = match p.command {
-                PolicyCommand::Select => continue,
-                PolicyCommand::All => "ALL",
-                PolicyCommand::Insert => "INSERT",
-                PolicyCommand::Update => "UPDATE",
-                PolicyCommand::Delete => "DELETE",
-            };
+            if p.command == PolicyCommand::Select {
+                continue;
+            }
+            let command = p.command.sql();
             if !p.permissive || p.roles.iter().all(|r| privileged(r)) {
                 continue;
             }

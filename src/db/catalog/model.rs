@@ -288,6 +288,19 @@ pub enum PolicyCommand {
     Delete,
 }
 
+impl PolicyCommand {
+    /// The keyword of `CREATE POLICY … FOR`: `ALL`, `SELECT`, …
+    pub fn sql(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "ALL",
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Policy {
     pub name: String,
