@@ -66,14 +66,6 @@ pub fn create_table(t: &Table) -> String {
 
 pub fn create_policy(t: &Table, index: usize) -> Option<String> {
     let p = t.policies.get(index)?;
-    let sql = crate::fix::create_policy_sql(
-        &p.name,
-        &qualified(&t.schema, &t.name),
-        p.permissive,
-        p.command,
-        &p.roles,
-        p.using_expr.as_deref(),
-        p.with_check_expr.as_deref(),
-    );
+    let sql = crate::fix::create_policy_sql(p, &qualified(&t.schema, &t.name));
     Some(format!("{sql};"))
 }

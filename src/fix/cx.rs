@@ -126,15 +126,11 @@ impl<'a> Cx<'a> {
 
     /// A table (plain, partitioned or foreign) by schema and name.
     pub fn table(&self, schema: &str, name: &str) -> Option<&'a Table> {
-        self.snap.tables.iter().find(|t| {
-            t.schema == schema
-                && t.name == name
-                && matches!(
-                    t.kind,
-                    RelationKind::Table
-                        | RelationKind::PartitionedTable
-                        | RelationKind::ForeignTable
-                )
+        self.snap.table(schema, name).filter(|t| {
+            matches!(
+                t.kind,
+                RelationKind::Table | RelationKind::PartitionedTable | RelationKind::ForeignTable
+            )
         })
     }
 

@@ -28,7 +28,7 @@ pub mod names;
 mod objects;
 pub mod plan;
 mod policies;
-pub(crate) use policies::create_sql as create_policy_sql;
+pub(crate) use policies::recreate as create_policy_sql;
 mod rls;
 mod sqltype;
 mod tables;

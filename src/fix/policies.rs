@@ -109,6 +109,19 @@ pub(crate) fn create_sql(
     s
 }
 
+/// `CREATE POLICY` restoring a policy as the snapshot read it.
+pub(crate) fn recreate(p: &Policy, tq: &str) -> String {
+    create_sql(
+        &p.name,
+        tq,
+        p.permissive,
+        p.command,
+        &p.roles,
+        p.using_expr.as_deref(),
+        p.with_check_expr.as_deref(),
+    )
+}
+
 fn roles_exist(cx: &Cx, roles: &[String]) -> Result<(), String> {
     match roles.iter().find(|r| *r != "public" && !cx.role_exists(r)) {
         Some(r) => Err(format!("role {} does not exist", quote_ident(r))),

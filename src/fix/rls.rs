@@ -4,8 +4,8 @@
 //! transaction, so there is no moment where RLS is on and the policies are not there yet.
 
 use crate::check::Finding;
-use crate::checklist::RlsState;
-use crate::db::catalog::{Policy, PolicyCommand, RelationKind, Table};
+use crate::checklist::{PolicyItem, RlsState};
+use crate::db::catalog::{PolicyCommand, RelationKind, Table};
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -178,15 +178,20 @@ fn rls_plan(cx: &Cx, f: &Finding, t: &Table, want: RlsState) -> Option<Plan> {
     Some(b.done())
 }
 
-/// `policy.missing` and `policy.owner_missing` on an existing table.
-pub(crate) fn policy_finding(cx: &Cx, f: &Finding) -> Option<Plan> {
+/// The `[[policy]]` item of a finding, its existing table (outside managed schemas) and
+/// the table's quoted name.
+fn policy_target<'a>(cx: &Cx<'a>, f: &Finding) -> Option<(&'a PolicyItem, &'a Table, String)> {
     let (cl, item) = cx.item(f, |c| &c.policies)?;
     let (schema, name) = cl.qualify(&item.table, item.schema.as_deref());
     if cx.managed(&schema) {
         return None;
     }
-    let t = cx.table(&schema, &name)?;
-    let tq = qualified(&schema, &name);
+    Some((item, cx.table(&schema, &name)?, qualified(&schema, &name)))
+}
+
+/// `policy.missing` and `policy.owner_missing` on an existing table.
+pub(crate) fn policy_finding(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (item, t, tq) = policy_target(cx, f)?;
     let mut taken: Vec<String> = t.policies.iter().map(|p| p.name.clone()).collect();
     let built: Vec<_> = policies::build_item(cx, item, &shape_of(t), &mut taken)
         .ok()?
@@ -214,29 +219,10 @@ pub(crate) fn policy_finding(cx: &Cx, f: &Finding) -> Option<Plan> {
     Some(b.done())
 }
 
-/// `CREATE POLICY` restoring a policy as the snapshot read it.
-fn recreate(p: &Policy, tq: &str) -> String {
-    create_sql(
-        &p.name,
-        tq,
-        p.permissive,
-        p.command,
-        &p.roles,
-        p.using_expr.as_deref(),
-        p.with_check_expr.as_deref(),
-    )
-}
-
 /// `policy.shape`: drop and re-create the named policy with the expected command, roles and
 /// expressions (keeping what the checklist does not mention), in one transaction.
 pub(crate) fn reshape(cx: &Cx, f: &Finding) -> Option<Plan> {
-    let (cl, item) = cx.item(f, |c| &c.policies)?;
-    let (schema, name) = cl.qualify(&item.table, item.schema.as_deref());
-    if cx.managed(&schema) {
-        return None;
-    }
-    let t = cx.table(&schema, &name)?;
-    let tq = qualified(&schema, &name);
+    let (item, t, tq) = policy_target(cx, f)?;
     let old = t
         .policies
         .iter()
@@ -282,7 +268,10 @@ pub(crate) fn reshape(cx: &Cx, f: &Finding) -> Option<Plan> {
         .tx(format!("drop policy {pname}"), &drop)
         .tx(format!("create policy {pname} as FOR {}", cmd.sql()), new)
         .undo_tx(format!("drop policy {pname}"), &drop)
-        .undo_tx(format!("restore policy {pname}"), recreate(old, &tq))
+        .undo_tx(
+            format!("restore policy {pname}"),
+            policies::recreate(old, &tq),
+        )
         .lock(&tq, locks::ACCESS_EXCLUSIVE, locks::brief(&tq))
         .hazard(
             "the checklist's USING / WITH CHECK text is used as the whole expression where the \
