@@ -18,16 +18,7 @@ use crate::support::TestDb;
 
 fn pgmend() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pgmend"));
-    for v in [
-        "DATABASE_URL",
-        "PGHOST",
-        "PGPORT",
-        "PGUSER",
-        "PGDATABASE",
-        "PGPASSWORD",
-        "PGSERVICE",
-        "PGMEND_CONFIG",
-    ] {
+    for v in crate::support::USER_ENV {
         c.env_remove(v);
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config")

@@ -100,17 +100,7 @@ impl Fixture {
 
     fn command(&self, args: &[String], extra: &[(&str, String)]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_pgmend"));
-        for v in [
-            "DATABASE_URL",
-            "PGHOST",
-            "PGPORT",
-            "PGUSER",
-            "PGDATABASE",
-            "PGPASSWORD",
-            "PGSERVICE",
-            "PGMEND_CONFIG",
-            "PGMEND_PG_DUMP",
-        ] {
+        for v in crate::support::USER_ENV.iter().chain(&["PGMEND_PG_DUMP"]) {
             c.env_remove(v);
         }
         c.envs(self.env())

@@ -46,19 +46,23 @@ pub fn url_for(database: &str) -> String {
     }
 }
 
+/// The user's connection and config variables, which tests keep out of the binary's
+/// environment.
+pub const USER_ENV: [&str; 8] = [
+    "DATABASE_URL",
+    "PGHOST",
+    "PGPORT",
+    "PGUSER",
+    "PGDATABASE",
+    "PGPASSWORD",
+    "PGSERVICE",
+    "PGMEND_CONFIG",
+];
+
 /// The real binary, with the user's environment kept out: no PG* variables, no config file.
 pub fn pgmend() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("pgmend").expect("the pgmend binary is built");
-    for v in [
-        "DATABASE_URL",
-        "PGHOST",
-        "PGPORT",
-        "PGUSER",
-        "PGDATABASE",
-        "PGPASSWORD",
-        "PGSERVICE",
-        "PGMEND_CONFIG",
-    ] {
+    for v in USER_ENV {
         c.env_remove(v);
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config");

@@ -9,17 +9,7 @@ use crate::support::TestDb;
 /// The binary with the user's environment kept out, and data/config dirs of the test's own.
 pub fn pgmend(data: &Path) -> Command {
     let mut c = Command::cargo_bin("pgmend").unwrap();
-    for v in [
-        "DATABASE_URL",
-        "PGHOST",
-        "PGPORT",
-        "PGUSER",
-        "PGDATABASE",
-        "PGPASSWORD",
-        "PGSERVICE",
-        "PGMEND_CONFIG",
-        "PGMEND_PG_DUMP",
-    ] {
+    for v in crate::support::USER_ENV.iter().chain(&["PGMEND_PG_DUMP"]) {
         c.env_remove(v);
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config")
