@@ -127,6 +127,7 @@ impl Entry {
                     .collect(),
             ),
             ApplyOutcome::Applied { .. } => (None, Vec::new()),
+            ApplyOutcome::Skipped { reason } => (Some(format!("skipped: {reason}")), Vec::new()),
         };
         Entry {
             time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),

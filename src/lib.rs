@@ -16,6 +16,7 @@ pub mod logging;
 pub mod pgserver;
 pub mod process;
 pub mod report;
+pub mod rules;
 pub mod runtime;
 pub mod scenarios;
 pub mod sql;

@@ -146,6 +146,7 @@ pub fn read_back(script: &str, originals: &[Plan]) -> Vec<Plan> {
                     preconditions: vec![],
                     tables: vec![],
                     also_fixes: vec![],
+                    after: vec![],
                 });
             p.steps.clear();
             current = Some(p);
@@ -242,6 +243,7 @@ mod tests {
             preconditions: vec![],
             tables: vec![],
             also_fixes: vec![],
+            after: vec![],
         }
     }
 

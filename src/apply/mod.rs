@@ -31,22 +31,59 @@ pub async fn apply(
 }
 
 /// Applies several plans one after the other, each on its own: a refused or failed plan never
-/// stops the ones after it.
+/// stops the ones after it, except those that depend on it (`Plan::after`), which are skipped
+/// with the reason.
 pub async fn apply_all(
     conn: &mut PgConnection,
     plans: &[Plan],
     opts: &ApplyOptions,
     progress: impl Fn(StepEvent),
 ) -> Vec<PlanOutcome> {
-    let mut out = Vec::with_capacity(plans.len());
+    let mut out: Vec<PlanOutcome> = Vec::with_capacity(plans.len());
     for (i, plan) in plans.iter().enumerate() {
-        let outcome = apply_indexed(conn, plan, i, opts, &progress).await;
+        let outcome = match unmet(plan, plans, &out) {
+            Some(reason) => {
+                progress(StepEvent {
+                    plan: i,
+                    finding_id: plan.finding_id.clone(),
+                    kind: EventKind::Done { ok: false },
+                });
+                ApplyOutcome::Skipped { reason }
+            }
+            None => apply_indexed(conn, plan, i, opts, &progress).await,
+        };
         out.push(PlanOutcome {
             finding_id: plan.finding_id.clone(),
             outcome,
         });
     }
     out
+}
+
+/// Why `plan` cannot run: a plan it depends on did not apply (or is not in this run, or has
+/// not run yet: a dependency cycle).
+fn unmet(plan: &Plan, plans: &[Plan], done: &[PlanOutcome]) -> Option<String> {
+    for dep in &plan.after {
+        let title = plans
+            .iter()
+            .find(|p| &p.finding_id == dep)
+            .map_or(dep.as_str(), |p| p.title.as_str());
+        match done
+            .iter()
+            .find(|o| &o.finding_id == dep)
+            .map(|o| &o.outcome)
+        {
+            Some(ApplyOutcome::Applied { .. }) => {}
+            Some(o) => return Some(format!("it needs \"{title}\", which was {}", o.label())),
+            None if plans.iter().any(|p| &p.finding_id == dep) => {
+                return Some(format!(
+                    "it needs \"{title}\", which had not run yet (a dependency cycle)"
+                ));
+            }
+            None => {}
+        }
+    }
+    None
 }
 
 async fn apply_indexed(

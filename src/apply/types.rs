@@ -171,6 +171,8 @@ pub enum ApplyOutcome {
         error: String,
         duration: Duration,
     },
+    /// Not run: a plan it depends on (`Plan::after`) was refused, failed or skipped itself.
+    Skipped { reason: String },
 }
 
 impl ApplyOutcome {
@@ -179,13 +181,14 @@ impl ApplyOutcome {
             ApplyOutcome::Applied { .. } => "fixed",
             ApplyOutcome::Refused { .. } => "refused",
             ApplyOutcome::Failed { .. } => "failed",
+            ApplyOutcome::Skipped { .. } => "skipped",
         }
     }
 
     pub fn steps(&self) -> &[StepResult] {
         match self {
             ApplyOutcome::Applied { steps, .. } | ApplyOutcome::Failed { steps, .. } => steps,
-            ApplyOutcome::Refused { .. } => &[],
+            ApplyOutcome::Refused { .. } | ApplyOutcome::Skipped { .. } => &[],
         }
     }
 
@@ -194,6 +197,7 @@ impl ApplyOutcome {
             ApplyOutcome::Applied { duration, .. }
             | ApplyOutcome::Refused { duration, .. }
             | ApplyOutcome::Failed { duration, .. } => *duration,
+            ApplyOutcome::Skipped { .. } => Duration::ZERO,
         }
     }
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 pub use crate::checklist::Severity;
+use crate::rules::Rule;
 
 /// Where in a checklist an item was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,8 +18,9 @@ pub struct SourceRef {
 pub struct Finding {
     /// Stable across runs: `rule:object` (e.g. `table.missing:public.session`).
     pub id: String,
-    /// The checklist rule or lint that produced it (e.g. `table.missing`, `lint.unindexed_foreign_key`).
-    pub rule: String,
+    /// The checklist rule or lint that produced it (serialised as its id, e.g. `table.missing`,
+    /// `lint.unindexed_foreign_key`).
+    pub rule: Rule,
     pub severity: Severity,
     /// Schema-qualified, quoted as PostgreSQL would (`public."UserProfile"`).
     pub object: String,
@@ -37,10 +39,16 @@ pub struct Finding {
 
 impl Finding {
     /// A finding with the required parts; the rest is filled with the builder methods.
-    pub fn new(rule: &str, severity: Severity, object: String, message: String) -> Finding {
+    pub fn new(
+        rule: impl Into<Rule>,
+        severity: Severity,
+        object: String,
+        message: String,
+    ) -> Finding {
+        let rule = rule.into();
         Finding {
             id: format!("{rule}:{object}"),
-            rule: rule.to_string(),
+            rule,
             severity,
             object,
             expected: None,

@@ -136,10 +136,10 @@ fn run_lints(
     for lint in lints::ALL {
         let mut enabled = true;
         let mut severity = None;
-        let settings = overrides.get(lint.id).into_iter().chain(
+        let settings = overrides.get(lint.id.as_str()).into_iter().chain(
             checklists
                 .iter()
-                .filter_map(|c| c.file.lints.get(lint.id).map(|s| s.get_ref())),
+                .filter_map(|c| c.file.lints.get(lint.id.as_str()).map(|s| s.get_ref())),
         );
         for s in settings {
             match s {
@@ -153,7 +153,7 @@ fn run_lints(
         if !enabled {
             continue;
         }
-        report.lints_run.push(lint.id.to_string());
+        report.lints_run.push(lint.id.as_str().to_string());
         for mut f in (lint.run)(&ctx, lint) {
             if let Some(s) = severity {
                 f.severity = s;

@@ -271,6 +271,7 @@ mod tests {
             acl: acl_items.map(acl).unwrap_or_default(),
             acl_is_default: acl_items.is_none(),
             comment: None,
+            definition: None,
         }
     }
 

@@ -171,6 +171,10 @@ fn shift(f: &mut ChecklistFile, by: usize) {
     moved(&mut f.data, by, none);
     moved(&mut f.credentials, by, none);
     moved(&mut f.migrations, by, none);
+    moved(&mut f.sequences, by, none);
+    moved(&mut f.domains, by, none);
+    moved(&mut f.types, by, none);
+    moved(&mut f.default_privileges, by, none);
 }
 
 /// Appends `part`'s items to `w`'s (its `[checklist]` and `[lints]` are empty).
@@ -192,7 +196,15 @@ fn join(w: &mut ChecklistFile, part: ChecklistFile) {
         data,
         credentials,
         migrations,
+        sequences,
+        domains,
+        types,
+        default_privileges,
     } = part;
+    w.sequences.extend(sequences);
+    w.domains.extend(domains);
+    w.types.extend(types);
+    w.default_privileges.extend(default_privileges);
     w.schemas.extend(schemas);
     w.extensions.extend(extensions);
     w.enums.extend(enums);

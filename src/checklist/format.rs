@@ -88,6 +88,15 @@ pub struct ChecklistFile {
     pub credentials: Vec<Spanned<CredentialItem>>,
     #[serde(default, rename = "migration")]
     pub migrations: Vec<Spanned<MigrationItem>>,
+    #[serde(default, rename = "sequence")]
+    pub sequences: Vec<Spanned<SequenceItem>>,
+    #[serde(default, rename = "domain")]
+    pub domains: Vec<Spanned<DomainItem>>,
+    /// Composite types.
+    #[serde(default, rename = "type")]
+    pub types: Vec<Spanned<TypeItem>>,
+    #[serde(default, rename = "default_privilege")]
+    pub default_privileges: Vec<Spanned<DefaultPrivilegeItem>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -135,6 +144,8 @@ pub struct ExtensionItem {
     pub name: String,
     /// The schema the extension must be installed in, when it matters.
     pub schema: Option<String>,
+    /// The installed version, when it matters (`ALTER EXTENSION … UPDATE TO` mends it).
+    pub version: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -170,6 +181,20 @@ pub struct TableItem {
     pub checks: Vec<Spanned<CheckSpec>>,
     /// Row-level security: `enabled`, `forced` or `disabled`.
     pub rls: Option<RlsState>,
+    #[serde(default)]
+    pub exclusions: Vec<Spanned<ExclusionSpec>>,
+    /// `UNLOGGED` (true) or logged (false).
+    pub unlogged: Option<bool>,
+    /// Parents by plain inheritance (`INHERITS`): `table` or `schema.table`.
+    pub inherits: Option<Vec<String>>,
+    /// A partitioned table's key as PostgreSQL prints it (`RANGE (created_at)`): SQL.
+    pub partition_by: Option<String>,
+    /// The partitioned parent of a partition (`table` or `schema.table`).
+    pub partition_of: Option<String>,
+    /// The partition's bound as PostgreSQL prints it (`FOR VALUES FROM ('2024-01-01') TO …`,
+    /// `DEFAULT`): SQL.
+    pub partition_bound: Option<String>,
+    pub comment: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -191,8 +216,15 @@ pub struct ColumnSpec {
     #[serde(rename = "type")]
     pub data_type: Option<CompactString>,
     pub nullable: Option<bool>,
-    /// The default expression (compared after normalising casts and case).
+    /// The default expression (compared after normalising casts and case): SQL.
     pub default: Option<CompactString>,
+    /// An identity column: `always` or `by default`.
+    pub identity: Option<String>,
+    /// A stored generated column's expression, as PostgreSQL prints it: SQL.
+    pub generated: Option<String>,
+    /// The column's collation when not its type's default (`C`, `en-x-icu`).
+    pub collation: Option<String>,
+    pub comment: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -206,6 +238,8 @@ pub struct ForeignKeySpec {
     /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
     pub on_delete: Option<String>,
     pub on_update: Option<String>,
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -214,6 +248,8 @@ pub struct ForeignKeySpec {
 #[serde(deny_unknown_fields)]
 pub struct UniqueSpec {
     pub columns: Vec<String>,
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -223,9 +259,86 @@ pub struct UniqueSpec {
 pub struct CheckSpec {
     /// Constraint name; or give `expression`, found in any CHECK constraint's definition.
     pub name: Option<String>,
+    /// The condition as PostgreSQL prints it (without `CHECK`): SQL.
     pub expression: Option<String>,
+    /// The constraint exists but was added `NOT VALID` (rows before it are not checked).
+    pub not_valid: Option<bool>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+}
+
+/// An exclusion constraint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExclusionSpec {
+    pub name: Option<String>,
+    /// `pg_get_constraintdef`: `EXCLUDE USING gist (room WITH =, during WITH &&)`: SQL.
+    pub definition: String,
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+impl IndexItem {
+    /// The labels of the keys (`email`, `lower(email)`).
+    pub fn labels(&self) -> Vec<String> {
+        self.columns.iter().map(IndexKey::label).collect()
+    }
+}
+
+/// One key of an index: a column (always quoted as a name), or an expression.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum IndexKey {
+    /// A column by name.
+    Column(String),
+    /// `{ column = "name", options = "gin_trgm_ops DESC" }` or `{ expression = "lower(email)" }`.
+    Detailed(IndexKeySpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexKeySpec {
+    pub column: Option<String>,
+    /// An expression as PostgreSQL prints it: SQL.
+    pub expression: Option<String>,
+    /// Operator class, collation and order after the key (`text_pattern_ops`, `DESC NULLS
+    /// LAST`, `COLLATE "C"`): words and names only.
+    pub options: Option<String>,
+}
+
+impl IndexKey {
+    /// The column this key is, when it is a plain column.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            IndexKey::Column(c) => Some(c),
+            IndexKey::Detailed(d) if d.expression.is_none() => d.column.as_deref(),
+            IndexKey::Detailed(_) => None,
+        }
+    }
+
+    pub fn expression(&self) -> Option<&str> {
+        match self {
+            IndexKey::Detailed(d) => d.expression.as_deref(),
+            IndexKey::Column(_) => None,
+        }
+    }
+
+    pub fn options(&self) -> Option<&str> {
+        match self {
+            IndexKey::Detailed(d) => d.options.as_deref(),
+            IndexKey::Column(_) => None,
+        }
+    }
+
+    /// As shown to the engineer: the column's name, or the expression.
+    pub fn label(&self) -> String {
+        self.column()
+            .or(self.expression())
+            .unwrap_or_default()
+            .to_string()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -233,8 +346,11 @@ pub struct CheckSpec {
 pub struct IndexItem {
     pub table: CompactString,
     pub schema: Option<CompactString>,
-    /// Key columns in order; an expression is written as PostgreSQL prints it (`lower(email)`).
-    pub columns: Vec<String>,
+    /// Key columns in order: a name is always a column (`"email"`); an expression is written
+    /// `{ expression = "lower(email)" }`, as PostgreSQL prints it.
+    pub columns: Vec<IndexKey>,
+    /// `INCLUDE (…)` columns.
+    pub include: Option<Vec<String>>,
     /// Optional: an index with these columns under any name satisfies the item.
     pub name: Option<CompactString>,
     pub unique: Option<bool>,
@@ -259,6 +375,14 @@ pub struct ViewItem {
     #[serde(default)]
     pub snake_case: bool,
     pub security_invoker: Option<bool>,
+    /// The query, as `pg_get_viewdef` prints it: SQL (one SELECT/WITH/VALUES statement).
+    pub definition: Option<String>,
+    /// A materialized view.
+    #[serde(default)]
+    pub materialized: bool,
+    /// `local` or `cascaded` (`WITH CHECK OPTION`).
+    pub check_option: Option<String>,
+    pub comment: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -349,6 +473,8 @@ pub struct TriggerItem {
     pub events: Option<Vec<String>>,
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// `pg_get_triggerdef`: the whole `CREATE TRIGGER` statement: SQL.
+    pub definition: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -365,6 +491,9 @@ pub struct FunctionItem {
     pub security_definer: Option<bool>,
     /// The function must pin its search_path (`SET search_path = …`).
     pub search_path_set: Option<bool>,
+    /// `pg_get_functiondef`: the whole `CREATE OR REPLACE FUNCTION` statement: SQL.
+    pub definition: Option<String>,
+    pub comment: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -426,6 +555,82 @@ pub struct MigrationItem {
     pub tool: MigrationTool,
     /// The recorded name (Prisma's folder name, TypeORM's class name, Supabase's version…).
     pub name: String,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+/// A sequence (`serial` columns own theirs; identity columns' are implied and never listed).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceItem {
+    pub name: String,
+    pub schema: Option<String>,
+    /// `smallint`, `integer` or `bigint`.
+    #[serde(rename = "type")]
+    pub data_type: Option<String>,
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+    /// The column owning it (`table.column` or `schema.table.column`).
+    pub owned_by: Option<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+/// A domain over a base type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainItem {
+    pub name: String,
+    pub schema: Option<String>,
+    /// The base type as PostgreSQL prints it.
+    #[serde(rename = "type")]
+    pub data_type: String,
+    #[serde(default)]
+    pub not_null: bool,
+    /// SQL.
+    pub default: Option<String>,
+    /// CHECK conditions (without `CHECK`): SQL.
+    #[serde(default)]
+    pub checks: Vec<String>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+/// A composite type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeItem {
+    pub name: String,
+    pub schema: Option<String>,
+    pub attributes: Vec<AttributeSpec>,
+    pub severity: Option<Severity>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+/// `ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema] GRANT privileges ON kind TO
+/// grantee`: what objects `role` creates later grant by themselves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultPrivilegeItem {
+    /// The creating role.
+    pub role: String,
+    pub schema: Option<String>,
+    /// `tables`, `sequences`, `functions`, `types` or `schemas`.
+    pub on: String,
+    pub grantee: String,
+    pub privileges: Vec<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }

@@ -5,6 +5,7 @@ mod chunks;
 pub mod format;
 pub mod presets;
 pub mod snapshot;
+mod snapshot_more;
 
 use std::path::Path;
 
@@ -120,7 +121,10 @@ impl Checklist {
 
     /// Checks what the TOML types cannot: lint ids, references, templates, names.
     fn validate(&self, text: &str) -> Result<(), ChecklistError> {
-        let lint_ids: Vec<&str> = crate::check::lints::ALL.iter().map(|l| l.id).collect();
+        let lint_ids: Vec<&str> = crate::check::lints::ALL
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
         for (id, setting) in &self.file.lints {
             if !lint_ids.contains(&id.as_str()) {
                 let hint = crate::config::suggest(id, &lint_ids)

@@ -76,9 +76,10 @@ pub fn to_toml(snap: &Snapshot, source: &str) -> String {
     for e in snap.extensions.iter().filter(|e| e.name != "plpgsql") {
         let _ = writeln!(
             o,
-            "[[extension]]\nname = {}\nschema = {}\n",
+            "[[extension]]\nname = {}\nschema = {}\nversion = {}\n",
             s(&e.name),
-            s(&e.schema)
+            s(&e.schema),
+            s(&e.version)
         );
     }
     for e in snap
@@ -94,6 +95,7 @@ pub fn to_toml(snap: &Snapshot, source: &str) -> String {
             list(e.labels.clone())
         );
     }
+    super::snapshot_more::types(&mut o, snap);
     let tables: Vec<&Table> = snap
         .tables
         .iter()
@@ -115,18 +117,23 @@ pub fn to_toml(snap: &Snapshot, source: &str) -> String {
                 .columns
                 .iter()
                 .enumerate()
-                .map(|(n, c)| c.clone().unwrap_or_else(|| expression_at(&i.definition, n)))
+                .map(|(n, c)| {
+                    super::snapshot_more::index_key(c.as_deref(), &expression_at(&i.definition, n))
+                })
                 .collect();
             let _ = writeln!(
                 o,
-                "[[index]]\nschema = {}\ntable = {}\nname = {}\ncolumns = {}\nunique = {}\nmethod = {}",
+                "[[index]]\nschema = {}\ntable = {}\nname = {}\ncolumns = [{}]\nunique = {}\nmethod = {}",
                 s(&t.schema),
                 s(&t.name),
                 s(&i.name),
-                list(cols),
+                cols.join(", "),
                 i.is_unique,
                 s(&i.method)
             );
+            if !i.include_columns.is_empty() {
+                let _ = writeln!(o, "include = {}", list(i.include_columns.clone()));
+            }
             if let Some(p) = &i.predicate {
                 let _ = writeln!(o, "where = {}", s(p));
             }
@@ -151,6 +158,7 @@ pub fn to_toml(snap: &Snapshot, source: &str) -> String {
                 v.security_invoker.unwrap_or(false)
             );
         }
+        super::snapshot_more::view(&mut o, v);
         o.push('\n');
     }
     for t in &tables {
@@ -200,12 +208,13 @@ pub fn to_toml(snap: &Snapshot, source: &str) -> String {
             });
             let _ = writeln!(
                 o,
-                "[[trigger]]\nschema = {}\ntable = {}\nname = {}\nfunction = {}\ntiming = \"{timing}\"\nevents = {}\n",
+                "[[trigger]]\nschema = {}\ntable = {}\nname = {}\nfunction = {}\ntiming = \"{timing}\"\nevents = {}\ndefinition = {}\n",
                 s(&t.schema),
                 s(&t.name),
                 s(&g.name),
                 s(&qualified(&g.function.schema, &g.function.name)),
-                list(events)
+                list(events),
+                s(&g.definition)
             );
         }
     }
@@ -226,9 +235,16 @@ pub fn to_toml(snap: &Snapshot, source: &str) -> String {
         if let Some(r) = &f.result {
             let _ = writeln!(o, "returns = {}", s(r));
         }
+        if let Some(d) = &f.definition {
+            let _ = writeln!(o, "definition = {}", s(d));
+        }
+        if let Some(c) = &f.comment {
+            let _ = writeln!(o, "comment = {}", s(c));
+        }
         o.push('\n');
     }
     grants(&mut o, snap, &tables);
+    super::snapshot_more::default_privileges(&mut o, snap);
     for m in snap.migrations.iter().filter(|m| m.finished) {
         let tool = match m.source {
             MigrationSource::Prisma => "prisma",
@@ -259,6 +275,7 @@ fn table(o: &mut String, t: &Table) {
         (true, true) => "forced",
     };
     let _ = writeln!(o, "rls = \"{rls}\"");
+    super::snapshot_more::table_head(o, t);
     if let Some(pk) = t
         .constraints
         .iter()
@@ -276,12 +293,13 @@ fn table(o: &mut String, t: &Table) {
         if let Some(d) = &c.default {
             parts.push(format!("default = {}", s(d)));
         }
+        super::snapshot_more::column(&mut parts, c);
         let _ = writeln!(o, "  {{ {} }},", parts.join(", "));
     }
     let _ = writeln!(o, "]");
     for c in &t.constraints {
         match (&c.kind, &c.foreign_key) {
-            (ConstraintKind::ForeignKey, Some(fk)) => {
+            (ConstraintKind::ForeignKey, Some(fk)) if c.is_local => {
                 let cols: Vec<String> = fk
                     .referenced_columns
                     .iter()
@@ -300,12 +318,18 @@ fn table(o: &mut String, t: &Table) {
                     fk_word(fk.on_delete),
                     fk_word(fk.on_update)
                 );
+                super::snapshot_more::deferral(o, c);
             }
-            (ConstraintKind::Unique, _) => {
+            (ConstraintKind::Unique, _) if c.is_local => {
                 let _ = writeln!(o, "[[table.unique]]\ncolumns = {}", list(c.columns.clone()));
+                super::snapshot_more::deferral(o, c);
             }
-            (ConstraintKind::Check, _) => {
+            (ConstraintKind::Check, _) if c.is_local => {
                 let _ = writeln!(o, "[[table.checks]]\nname = {}", s(&c.name));
+                super::snapshot_more::check(o, c);
+            }
+            (ConstraintKind::Exclusion, _) if c.is_local => {
+                super::snapshot_more::exclusion(o, c);
             }
             _ => {}
         }

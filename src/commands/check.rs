@@ -138,7 +138,7 @@ async fn evaluate_snapshot(
 ) -> anyhow::Result<(catalog::Snapshot, Report)> {
     let facts = check::gather_facts(&mut session.conn, lists).await;
     let loaded = crate::config::load(cli.config.as_deref())?;
-    let ids: Vec<&str> = check::lints::ALL.iter().map(|l| l.id).collect();
+    let ids: Vec<&str> = check::lints::ALL.iter().map(|l| l.id.as_str()).collect();
     for id in loaded.config.lints.keys() {
         if !ids.contains(&id.as_str()) {
             anyhow::bail!(
@@ -157,7 +157,7 @@ async fn evaluate_snapshot(
     if args.no_lints {
         for l in check::lints::ALL {
             overrides.insert(
-                l.id.to_string(),
+                l.id.as_str().to_string(),
                 crate::checklist::LintSetting::Enabled(false),
             );
         }

@@ -249,6 +249,9 @@ fn describe(plan: &Plan, o: &ApplyOutcome) -> String {
             }
             s
         }
+        ApplyOutcome::Skipped { reason } => {
+            format!("skipped  {}: {reason}\n", plan.finding_id)
+        }
         ApplyOutcome::Failed { steps, error, .. } => {
             let mut s = format!("failed   {}: {error}\n", plan.finding_id);
             for b in steps.iter().flat_map(|s| &s.blockers) {

@@ -275,7 +275,7 @@ fn overrides(loaded: &config::Loaded, no_lints: bool) -> LintOverrides {
     let mut o = loaded.config.lints.clone();
     if no_lints {
         for l in check::lints::ALL {
-            o.insert(l.id.to_string(), LintSetting::Enabled(false));
+            o.insert(l.id.as_str().to_string(), LintSetting::Enabled(false));
         }
     }
     o

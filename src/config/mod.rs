@@ -284,7 +284,10 @@ mod tests {
             text.contains("\n[lints]\n") && !c.lints.is_empty(),
             "config.example.toml documents [lints]"
         );
-        let ids: Vec<&str> = crate::check::lints::ALL.iter().map(|l| l.id).collect();
+        let ids: Vec<&str> = crate::check::lints::ALL
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
         for id in c.lints.keys() {
             assert!(
                 ids.contains(&id.as_str()),

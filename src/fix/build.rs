@@ -40,6 +40,7 @@ impl B {
                 preconditions: Vec::new(),
                 tables: Vec::new(),
                 also_fixes: Vec::new(),
+                after: Vec::new(),
             },
             group: 1,
             undo_group: 1,

@@ -12,7 +12,10 @@ use super::plan::Plan;
 use super::sqltype;
 
 /// The table item, the existing table and the column spec a column finding is about.
-fn column_of<'a>(cx: &Cx<'a>, f: &Finding) -> Option<(&'a Checklist, &'a Table, &'a ColumnSpec)> {
+pub(crate) fn column_of<'a>(
+    cx: &Cx<'a>,
+    f: &Finding,
+) -> Option<(&'a Checklist, &'a Table, &'a ColumnSpec)> {
     let (cl, spec) = cx.item(f, |c| &c.tables)?;
     let (schema, name) = cl.qualify(&spec.name, spec.schema.as_deref());
     if cx.managed(&schema) {

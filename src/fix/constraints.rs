@@ -142,6 +142,7 @@ pub(crate) fn check(cx: &Cx, f: &Finding) -> Option<Plan> {
         f.id == format!("check.missing:{tq}/{what}")
     })?;
     let expr = ch.expression.as_ref()?;
+    crate::sql::guard::expression(expr, "the CHECK expression").ok()?;
     let name = match &ch.name {
         Some(n) => n.clone(),
         None => names::unique(names::derived(&t.name, &[], "check"), &constraint_names(t)),
@@ -247,6 +248,14 @@ pub(crate) fn fk_clause(
         if let Some(a) = a.as_deref().and_then(parse_fk_action) {
             s.push_str(&format!(" ON {what} {}", action_sql(a)));
         }
+    }
+    match (
+        fk.deferrable.unwrap_or(false),
+        fk.initially_deferred.unwrap_or(false),
+    ) {
+        (_, true) => s.push_str(" DEFERRABLE INITIALLY DEFERRED"),
+        (true, false) => s.push_str(" DEFERRABLE"),
+        _ => {}
     }
     s
 }

@@ -15,6 +15,7 @@
 use crate::check::Finding;
 use crate::checklist::{Checklist, TriggerItem};
 use crate::db::catalog::{Function, FunctionKind, Trigger, TriggerEnabled};
+use crate::rules::{ItemRule, Rule};
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -63,6 +64,26 @@ pub(crate) fn trigger_def(
     existing: &[Trigger],
 ) -> Result<TriggerDef, String> {
     let tq = qualified(schema, table);
+    if let (Some(def), Some(name)) = (&item.definition, &item.name) {
+        // PostgreSQL's own `pg_get_triggerdef`: one CREATE [CONSTRAINT] TRIGGER statement.
+        let head: &[&str] = if def
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("create constraint")
+        {
+            &["create", "constraint", "trigger"]
+        } else {
+            &["create", "trigger"]
+        };
+        crate::sql::guard::statement(def, head, "the trigger's definition")?;
+        let n = quote_ident(name);
+        return Ok(TriggerDef {
+            create: crate::sql::guard::trim_statement(def).to_string(),
+            drop: format!("DROP TRIGGER IF EXISTS {n} ON {tq}"),
+            fixes: format!("trigger.missing:{}", trigger_object(item, &tq)),
+            name: name.clone(),
+        });
+    }
     let func = item
         .function
         .as_deref()
@@ -129,7 +150,8 @@ pub(crate) fn trigger_missing(cx: &Cx, f: &Finding) -> Option<Plan> {
     if cx.managed(&schema) {
         return None;
     }
-    let t = cx.table(&schema, &table)?;
+    // Views too: INSTEAD OF triggers.
+    let t = cx.snap.table(&schema, &table)?;
     let tq = qualified(&schema, &table);
     let d = trigger_def(cx, cl, item, &schema, &table, &t.triggers).ok()?;
     let n = quote_ident(&d.name);
@@ -199,7 +221,7 @@ fn keyword(f: &Function) -> &'static str {
 
 /// `function.search_path` and `lint.function_search_path_mutable`.
 pub(crate) fn search_path(cx: &Cx, f: &Finding) -> Option<Plan> {
-    let (func, want) = if f.rule == "function.search_path" {
+    let (func, want) = if f.rule == Rule::Item(ItemRule::FunctionSearchPath) {
         let (cl, item) = cx.item(f, |c| &c.functions)?;
         let (schema, name) = cl.qualify(&item.name, item.schema.as_deref());
         let func = cx.snap.functions.iter().find(|x| {
@@ -275,5 +297,64 @@ pub(crate) fn search_path(cx: &Cx, f: &Finding) -> Option<Plan> {
             format!("ALTER {kw} {fq} RESET search_path"),
         ),
     };
+    Some(b.done())
+}
+
+/// `function.missing`, `function.definition` (and `.returns`, `.language`, `.security` when the
+/// item gives the definition): the item's `definition`, PostgreSQL's own `CREATE OR REPLACE`
+/// statement, run as it is. A function whose result type changes must be dropped first, which
+/// PostgreSQL says (the plan then fails, changing nothing).
+pub(crate) fn define(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (cl, item) = cx.item(f, |c| &c.functions)?;
+    let (schema, name) = cl.qualify(&item.name, item.schema.as_deref());
+    if cx.managed(&schema) {
+        return None;
+    }
+    let def = item.definition.as_deref()?;
+    crate::sql::guard::statement(
+        def,
+        &["create", "or", "replace"],
+        "the function's definition",
+    )
+    .ok()?;
+    // It must define this very function.
+    let toks = crate::sql::lex::tokens(def).ok()?;
+    let chains = crate::sql::lex::name_chains(&toks);
+    let names_it = chains
+        .iter()
+        .take(3)
+        .any(|c| c.len() == 2 && c[0] == schema && c[1] == name);
+    if !names_it {
+        return None;
+    }
+    let fq = qualified(&schema, &name);
+    let old = cx
+        .snap
+        .functions_named(&schema, &name)
+        .find(|g| Some(g.identity_arguments.as_str()) == item.arguments.as_deref())
+        .and_then(|g| g.definition.clone());
+    let mut b = B::new(&f.id, format!("define function {fq}"));
+    b.tx(
+        format!("create or replace {fq}"),
+        crate::sql::guard::trim_statement(def).to_string(),
+    );
+    match old {
+        Some(o) => {
+            b.undo_tx(
+                format!("restore the previous {fq}"),
+                crate::sql::guard::trim_statement(&o).to_string(),
+            );
+        }
+        None => {
+            if let Some(args) = &item.arguments {
+                crate::sql::guard::expression(&format!("({args})"), "the arguments").ok()?;
+                b.undo_tx(
+                    format!("drop {fq}"),
+                    format!("DROP ROUTINE {fq}({args}) RESTRICT"),
+                );
+            }
+        }
+    }
+    b.hazard("callers use the new body from their next call; a changed result type is refused by PostgreSQL (drop the function first)");
     Some(b.done())
 }

@@ -325,3 +325,69 @@ pub(crate) fn for_new_relation(cx: &Cx, b: &mut B, schema: &str, name: &str) {
         }
     }
 }
+
+/// `default_privilege.missing`: `ALTER DEFAULT PRIVILEGES FOR ROLE … [IN SCHEMA …] GRANT …`.
+pub(crate) fn default_privileges(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (cl, spec) = cx.item(f, |c| &c.default_privileges)?;
+    let on = match spec.on.to_ascii_lowercase().as_str() {
+        "tables" => "TABLES",
+        "sequences" => "SEQUENCES",
+        "functions" | "routines" => "FUNCTIONS",
+        "types" => "TYPES",
+        "schemas" => "SCHEMAS",
+        _ => return None,
+    };
+    const WORDS: [&str; 13] = [
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "TRUNCATE",
+        "REFERENCES",
+        "TRIGGER",
+        "USAGE",
+        "EXECUTE",
+        "CREATE",
+        "MAINTAIN",
+        "ALL",
+        "ALL PRIVILEGES",
+    ];
+    let mut privs = Vec::new();
+    for p in &spec.privileges {
+        let up = p.trim().to_ascii_uppercase();
+        privs.push(*WORDS.iter().find(|w| **w == up)?);
+    }
+    let _ = cl;
+    let role = quote_ident(&spec.role);
+    let grantee = if spec.grantee.eq_ignore_ascii_case("public") {
+        "PUBLIC".to_string()
+    } else {
+        quote_ident(&spec.grantee)
+    };
+    let scope = match &spec.schema {
+        Some(s) => format!(" IN SCHEMA {}", quote_ident(s)),
+        None => String::new(),
+    };
+    let list = privs.join(", ");
+    let mut b = B::new(
+        &f.id,
+        format!(
+            "default privileges of {role}: {list} on {} to {grantee}",
+            on.to_lowercase()
+        ),
+    );
+    b.tx(
+        format!("grant {list} on {role}'s future {}", on.to_lowercase()),
+        format!(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE {role}{scope} GRANT {list} ON {on} TO {grantee}"
+        ),
+    )
+    .undo_tx(
+        "revoke them again",
+        format!(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE {role}{scope} REVOKE {list} ON {on} FROM {grantee}"
+        ),
+    )
+    .hazard("only objects created from now on get these privileges; existing ones keep theirs");
+    Some(b.done())
+}

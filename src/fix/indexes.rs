@@ -3,8 +3,9 @@
 //! step alone outside a transaction, so reads and writes go on.
 
 use crate::check::Finding;
-use crate::checklist::{Checklist, IndexItem, split_path};
+use crate::checklist::{Checklist, IndexItem, IndexKey};
 use crate::db::catalog::{ConstraintKind, RelationKind, Table};
+use crate::sql::lex::Tok;
 use crate::sql::{qualified, quote_ident, quote_literal};
 
 use super::build::{B, locks};
@@ -12,20 +13,35 @@ use super::cx::Cx;
 use super::names;
 use super::plan::Plan;
 
-/// An index key as SQL: a known or plain column name quoted, else the expression as written.
-/// Returns the key and the column it names (None for expressions).
-fn key(col: &str, known: &[&str]) -> (String, Option<String>) {
-    let unquoted = split_path(col);
-    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
-    if known.contains(&col) || plain(col) {
-        (quote_ident(col), Some(col.to_string()))
-    } else if let [one] = unquoted.as_slice()
-        && (known.contains(&one.as_str()) || col.starts_with('"'))
-    {
-        (quote_ident(one), Some(one.clone()))
-    } else {
-        (format!("({col})"), None)
+/// An index key as SQL: a column always quoted as a name, an expression (checked to be one
+/// balanced fragment) in parentheses, then the key's options (names and words only). Returns
+/// the key and the column it names (None for expressions); None when the text is refused.
+fn key(k: &IndexKey) -> Option<(String, Option<String>)> {
+    let opts = match k.options() {
+        Some(o) => {
+            let toks = crate::sql::lex::tokens(o).ok()?;
+            let words = toks
+                .iter()
+                .all(|t| matches!(t, Tok::Ident { .. } | Tok::Dot));
+            if !words {
+                return None;
+            }
+            format!(" {o}")
+        }
+        None => String::new(),
+    };
+    match (k.column(), k.expression()) {
+        (Some(c), _) => Some((format!("{}{opts}", quote_ident(c)), Some(c.to_string()))),
+        (None, Some(e)) => {
+            crate::sql::guard::expression(e, "the index expression").ok()?;
+            Some((format!("({e}){opts}"), None))
+        }
+        (None, None) => None,
     }
+}
+
+fn labels(item: &IndexItem) -> Vec<String> {
+    item.labels()
 }
 
 /// Names of relations and indexes in a schema (they share one namespace).
@@ -37,7 +53,7 @@ pub(crate) fn names_in(cx: &Cx, schema: &str) -> std::rc::Rc<Vec<String>> {
 pub(crate) fn item_id(item: &IndexItem, schema: &str, tq: &str) -> String {
     match &item.name {
         Some(n) => format!("index.missing:{}", qualified(schema, n)),
-        None => format!("index.missing:index on {tq} ({})", item.columns.join(", ")),
+        None => format!("index.missing:index on {tq} ({})", labels(item).join(", ")),
     }
 }
 
@@ -67,14 +83,28 @@ pub(crate) fn index_def(
     item: &IndexItem,
     schema: &str,
     table: &str,
-    known: &[&str],
+    _known: &[&str],
     taken: &[&str],
-) -> IndexDef {
+) -> Option<IndexDef> {
     let tq = qualified(schema, table);
-    let keys: Vec<(String, Option<String>)> = item.columns.iter().map(|c| key(c, known)).collect();
+    let keys: Vec<(String, Option<String>)> =
+        item.columns.iter().map(key).collect::<Option<_>>()?;
     let name = match &item.name {
         Some(n) => n.to_string(),
-        None => names::unique(names::index_name(table, &item.columns), taken),
+        None => names::unique(names::index_name(table, &labels(item)), taken),
+    };
+    if let Some(p) = &item.predicate {
+        crate::sql::guard::expression(p, "the index predicate").ok()?;
+    }
+    let include = match &item.include {
+        Some(cols) if !cols.is_empty() => format!(
+            " INCLUDE ({})",
+            cols.iter()
+                .map(|c| quote_ident(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => String::new(),
     };
     let unique = item.unique == Some(true);
     let method = item
@@ -88,9 +118,9 @@ pub(crate) fn index_def(
         .map(|p| format!(" WHERE ({p})"))
         .unwrap_or_default();
     let list: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
-    IndexDef {
+    Some(IndexDef {
         template: format!(
-            "CREATE {}INDEX{{}} {} ON {tq}{method} ({}){pred}",
+            "CREATE {}INDEX{{}} {} ON {tq}{method} ({}){include}{pred}",
             if unique { "UNIQUE " } else { "" },
             quote_ident(&name),
             list.join(", ")
@@ -100,7 +130,7 @@ pub(crate) fn index_def(
         name,
         unique,
         partial: item.predicate.is_some(),
-    }
+    })
 }
 
 /// Preconditions that the columns exist (when the snapshot lacks them: another plan adds them).
@@ -240,7 +270,7 @@ pub(crate) fn index_missing(cx: &Cx, f: &Finding) -> Option<Plan> {
     let taken = names_in(cx, &schema);
     let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
     let known: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
-    let def = index_def(item, &schema, &table, &known, &refs);
+    let def = index_def(item, &schema, &table, &known, &refs)?;
     let mut b = B::new(
         &f.id,
         format!("create index {}", qualified(&schema, &def.name)),
@@ -258,7 +288,11 @@ fn checklist_index<'a>(
     cx.checklists.iter().find_map(|cl| {
         cl.file.indexes.iter().map(|i| i.get_ref()).find_map(|i| {
             (cl.qualify(&i.table, i.schema.as_deref()) == (t.schema.clone(), t.name.clone())
-                && i.columns == cols
+                && i.columns.len() == cols.len()
+                && i.columns
+                    .iter()
+                    .zip(cols)
+                    .all(|(k, c)| k.column() == Some(c.as_str()))
                 && i.predicate.is_none()
                 && i.unique != Some(true)
                 && i.method
@@ -287,7 +321,7 @@ pub(crate) fn unindexed_fk(cx: &Cx, f: &Finding) -> Option<Plan> {
                 .is_none_or(|n| !refs.contains(&n.as_str())) =>
         {
             (
-                index_def(item, &t.schema, &t.name, &known, &refs),
+                index_def(item, &t.schema, &t.name, &known, &refs)?,
                 Some(item_id(item, &t.schema, &qualified(&t.schema, &t.name))),
             )
         }
@@ -295,7 +329,8 @@ pub(crate) fn unindexed_fk(cx: &Cx, f: &Finding) -> Option<Plan> {
             let item = IndexItem {
                 table: t.name.as_str().into(),
                 schema: Some(t.schema.as_str().into()),
-                columns: c.columns.clone(),
+                columns: c.columns.iter().cloned().map(IndexKey::Column).collect(),
+                include: None,
                 name: None,
                 unique: None,
                 predicate: None,
@@ -303,7 +338,7 @@ pub(crate) fn unindexed_fk(cx: &Cx, f: &Finding) -> Option<Plan> {
                 severity: None,
                 why: None,
             };
-            (index_def(&item, &t.schema, &t.name, &known, &refs), None)
+            (index_def(&item, &t.schema, &t.name, &known, &refs)?, None)
         }
     };
     let mut b = B::new(

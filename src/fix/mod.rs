@@ -17,6 +17,7 @@
 //! the plans before it, which may add the columns they query); the first that counts rows
 //! refuses the plan. `undo` runs in its own order (it is written last step first).
 
+mod alter;
 mod build;
 mod columns;
 mod constraints;
@@ -26,21 +27,26 @@ mod grants;
 mod indexes;
 pub mod names;
 mod objects;
+mod order;
 pub mod plan;
 mod policies;
 pub(crate) use policies::recreate as create_policy_sql;
 mod rls;
+mod sequences;
 mod sqltype;
 mod tables;
+mod types;
 mod views;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use crate::check::{Finding, Report};
-use crate::checklist::{Checklist, parse_reference};
+use crate::checklist::Checklist;
 use crate::db::catalog::Snapshot;
+use crate::rules::{ItemRule, LintId, Rule};
 
 pub use names::index_name;
+pub use order::parts as object_parts;
 pub use plan::{LockInfo, Plan, Precondition, Step, StepMode};
 
 use cx::Cx;
@@ -50,82 +56,193 @@ pub fn plan(finding: &Finding, snap: &Snapshot, checklists: &[Checklist]) -> Opt
     plan_in(&Cx::new(snap, checklists), finding)
 }
 
+/// A plan builder: the plan for one finding, or None when this finding's item lacks what the
+/// plan needs (a type, an expression, a definition…).
+pub(crate) type Builder = fn(&Cx, &Finding) -> Option<Plan>;
+
+/// How a rule is answered: by a plan builder, or by words and a command for the engineer.
+pub(crate) enum Answer {
+    Build(Builder),
+    /// No automatic fix: why, and what to do instead (SQL or a command to complete).
+    Manual {
+        why: &'static str,
+        instead: &'static str,
+    },
+}
+
+/// Why pgmend has no automatic fix for `rule`, and what to do instead; None when it has one
+/// (the plan may still be impossible for one finding, e.g. a column without a type).
+pub fn manual(rule: Rule) -> Option<(&'static str, &'static str)> {
+    match answer(rule) {
+        Answer::Build(_) => None,
+        Answer::Manual { why, instead } => Some((why, instead)),
+    }
+}
+
+/// Every rule's answer: one exhaustive match, so a new rule cannot be added without saying how
+/// it is mended or why it is not.
+pub(crate) fn answer(rule: Rule) -> Answer {
+    use Answer::{Build, Manual};
+    use ItemRule as R;
+    let item = match rule {
+        Rule::Lint(l) => return lint_answer(l),
+        Rule::Item(r) => r,
+    };
+    match item {
+        R::SchemaMissing => Build(objects::schema),
+        R::ExtensionMissing => Build(objects::extension),
+        R::ExtensionSchema => Build(objects::extension_schema),
+        R::ExtensionVersion => Build(objects::extension_version),
+        R::EnumMissing => Build(objects::create_enum),
+        R::EnumValueMissing => Build(objects::add_enum_value),
+        R::EnumOrder => Manual {
+            why: "PostgreSQL cannot reorder or remove the labels of an enum type",
+            instead: "CREATE TYPE <type>_new AS ENUM (<labels in order>);\nALTER TABLE <table> ALTER COLUMN <column> TYPE <type>_new USING <column>::text::<type>_new;\nDROP TYPE <type>;\nALTER TYPE <type>_new RENAME TO <type>;",
+        },
+        R::DomainMissing => Build(types::create_domain),
+        R::DomainShape => Manual {
+            why: "a domain's base type, default or constraints differ; changing them can fail on stored values",
+            instead: "ALTER DOMAIN <domain> SET DEFAULT …; ALTER DOMAIN <domain> ADD CONSTRAINT … NOT VALID; ALTER DOMAIN <domain> VALIDATE CONSTRAINT …;",
+        },
+        R::TypeMissing => Build(types::create_composite),
+        R::TypeShape => Manual {
+            why: "a composite type's attributes differ; columns of that type would be rewritten",
+            instead: "ALTER TYPE <type> ADD ATTRIBUTE <name> <type>; (or DROP / ALTER ATTRIBUTE … TYPE …)",
+        },
+        R::SequenceMissing => Build(sequences::create),
+        R::SequenceShape => Build(sequences::alter),
+        R::SequenceOwnedBy => Build(sequences::owned_by),
+        R::TableMissing => Build(tables::create),
+        R::TablePrimaryKey => Build(constraints::primary_key),
+        R::TableRls | R::RlsState => Build(rls::rls_finding),
+        R::TablePersistence => Build(alter::persistence),
+        R::TableInherits => Build(alter::inherits),
+        R::TablePartition => Manual {
+            why: "a table's partitioning is fixed when it is created; changing it means copying its rows into a new table",
+            instead: "CREATE TABLE <table>_new (LIKE <table> INCLUDING ALL) PARTITION BY …; create the partitions; INSERT INTO <table>_new SELECT * FROM <table>; swap the names in one transaction",
+        },
+        R::ColumnMissing => Build(columns::add),
+        R::ColumnType => Build(alter::column_type),
+        R::ColumnNullable => Build(columns::nullable),
+        R::ColumnDefault => Build(columns::default),
+        R::ColumnIdentity => Build(alter::identity),
+        R::ColumnGenerated => Build(alter::generated),
+        R::ColumnCollation => Build(alter::collation),
+        R::UniqueMissing => Build(constraints::unique),
+        R::CheckMissing => Build(constraints::check),
+        R::ExclusionMissing => Build(alter::exclusion),
+        R::ConstraintDeferrable => Build(alter::deferrable),
+        R::FkMissing => Build(constraints::fk_missing),
+        R::FkAction => Build(constraints::fk_action),
+        R::IndexMissing => Build(indexes::index_missing),
+        R::ViewMissing => Build(views::create),
+        R::ViewColumns | R::ViewDefinition | R::ViewCheckOption => Build(views::replace),
+        R::ViewSecurityInvoker => Build(views::security_invoker),
+        R::RlsTableMissing | R::PolicyTableMissing | R::GrantTableMissing => Manual {
+            why: "the table this item is about does not exist",
+            instead: "create the table first (its own [[table]] item has the plan), then check again",
+        },
+        R::PolicyMissing | R::PolicyOwnerMissing => Build(rls::policy_finding),
+        R::PolicyShape => Build(rls::reshape),
+        R::GrantExcess => Build(grants::excess),
+        R::GrantMissing => Build(grants::missing),
+        R::DefaultPrivilegeMissing => Build(grants::default_privileges),
+        R::TriggerMissing => Build(functions::trigger_missing),
+        R::TriggerDisabled => Build(functions::trigger_disabled),
+        R::FunctionMissing | R::FunctionDefinition => Build(functions::define),
+        R::FunctionReturns | R::FunctionLanguage | R::FunctionSecurity => Build(functions::define),
+        R::FunctionSearchPath => Build(functions::search_path),
+        R::CommentMismatch => Build(alter::comment),
+        R::DataFalse => Manual {
+            why: "a data check is a query about rows pgmend cannot know how to make true",
+            instead: "run the item's query, find the rows that make it false, and insert or correct them (INSERT … ON CONFLICT DO NOTHING for seed rows)",
+        },
+        R::DataError | R::DataUnchecked => Manual {
+            why: "the query could not be evaluated, so nothing is known about the rows",
+            instead: "run the item's query by hand (psql) and mend the error it reports: a missing table or column, a privilege",
+        },
+        R::CredentialDefaultPassword => Manual {
+            why: "only the application can set a password the way it verifies it; pgmend never writes credentials",
+            instead: "log in as that user and change the password in the application (or write a new hash with the application's own hashing)",
+        },
+        R::CredentialError | R::CredentialUnchecked => Manual {
+            why: "the stored value could not be read or verified, so the default password may still work",
+            instead: "read the user's stored hash by hand and verify it with the application's scheme",
+        },
+        R::MigrationMissing | R::MigrationFailed => Manual {
+            why: "a migration tool's history records what its own runs applied; pgmend never fakes a record",
+            instead: "apply the migration with the tool, or, when the schema already has it, mark it applied: prisma migrate resolve --applied <name> / supabase migration repair --status applied <version> / INSERT INTO migrations(timestamp, name) VALUES (…) for TypeORM",
+        },
+    }
+}
+
+fn lint_answer(l: LintId) -> Answer {
+    use Answer::{Build, Manual};
+    use LintId as L;
+    match l {
+        L::UnindexedForeignKey => Build(indexes::unindexed_fk),
+        L::InvalidIndex => Build(indexes::invalid_index),
+        L::DuplicateIndex => Build(indexes::duplicate_index),
+        L::RlsDisabledInExposedSchema => Build(rls::rls_finding),
+        L::ApiRolePrivilegesOnUserData => Build(grants::lint_api_roles),
+        L::ViewWithoutSecurityInvoker => Build(views::lint_invoker),
+        L::FunctionSearchPathMutable => Build(functions::search_path),
+        L::AlwaysTrueWritePolicy
+        | L::MultiplePermissivePolicies
+        | L::AuthFunctionPerRow
+        | L::PolicyWithoutRls
+        | L::RlsWithoutPolicy => Manual {
+            why: "which rows each role may see is the application's decision; pgmend does not guess a policy",
+            instead: "write the policy you mean (ALTER POLICY … USING (…) WITH CHECK (…)), or state it in a checklist [[policy]] item with its expressions and let pgmend create it",
+        },
+        L::SecurityDefinerExposed | L::ViewExposesAuthUsers => Manual {
+            why: "revoking access can break the application's calls; the owner must choose who keeps it",
+            instead: "REVOKE EXECUTE ON FUNCTION <function> FROM anon, authenticated; (or move the object out of the exposed schema)",
+        },
+        L::NoPrimaryKey => Manual {
+            why: "which columns identify a row is the application's decision",
+            instead: "ALTER TABLE <table> ADD PRIMARY KEY (<column>); (add an identity column first if no column is unique and not null)",
+        },
+        L::FailedMigrations => Manual {
+            why: "a failed migration must be finished or rolled back with its own tool",
+            instead: "prisma migrate resolve --rolled-back <name> (or --applied after finishing it by hand)",
+        },
+        L::ExtensionInPublic => Manual {
+            why: "moving an extension changes the names the application calls",
+            instead: "ALTER EXTENSION <extension> SET SCHEMA extensions;",
+        },
+        L::MissingSnakeCaseView => Manual {
+            why: "the view's column names are the application's choice",
+            instead: "CREATE VIEW <snake_name> WITH (security_invoker = true) AS SELECT \"camelCol\" AS camel_col, … FROM <table>; or add a [[view]] item with over = and snake_case = true",
+        },
+    }
+}
+
 fn plan_in(cx: &Cx, f: &Finding) -> Option<Plan> {
-    match f.rule.as_str() {
-        "schema.missing" => objects::schema(cx, f),
-        "extension.missing" => objects::extension(cx, f),
-        "enum.missing" => objects::create_enum(cx, f),
-        "enum.value_missing" => objects::add_enum_value(cx, f),
-        "table.missing" => tables::create(cx, f),
-        "column.missing" => columns::add(cx, f),
-        "column.nullable" => columns::nullable(cx, f),
-        "column.default" => columns::default(cx, f),
-        "table.primary_key" => constraints::primary_key(cx, f),
-        "unique.missing" => constraints::unique(cx, f),
-        "check.missing" => constraints::check(cx, f),
-        "fk.missing" => constraints::fk_missing(cx, f),
-        "fk.action" => constraints::fk_action(cx, f),
-        "index.missing" => indexes::index_missing(cx, f),
-        "view.missing" => views::create(cx, f),
-        "view.security_invoker" => views::security_invoker(cx, f),
-        "table.rls" | "rls.state" | "lint.rls_disabled_in_exposed_schema" => {
-            rls::rls_finding(cx, f)
-        }
-        "policy.missing" | "policy.owner_missing" => rls::policy_finding(cx, f),
-        "policy.shape" => rls::reshape(cx, f),
-        "grant.excess" => grants::excess(cx, f),
-        "grant.missing" => grants::missing(cx, f),
-        "lint.api_role_privileges_on_user_data" => grants::lint_api_roles(cx, f),
-        "trigger.missing" => functions::trigger_missing(cx, f),
-        "trigger.disabled" => functions::trigger_disabled(cx, f),
-        "function.search_path" | "lint.function_search_path_mutable" => {
-            functions::search_path(cx, f)
-        }
-        "lint.unindexed_foreign_key" => indexes::unindexed_fk(cx, f),
-        "lint.invalid_index" => indexes::invalid_index(cx, f),
-        "lint.duplicate_index" => indexes::duplicate_index(cx, f),
-        "lint.view_without_security_invoker" => views::lint_invoker(cx, f),
-        _ => None,
+    match answer(f.rule) {
+        Answer::Build(build) => build(cx, f),
+        Answer::Manual { .. } => None,
     }
 }
 
-/// Where a rule's plans go: dependencies first.
-fn phase(rule: &str) -> u32 {
-    match rule {
-        "schema.missing" => 0,
-        "extension.missing" => 10,
-        "enum.missing" => 20,
-        "enum.value_missing" => 25,
-        "table.missing" => 30,
-        "column.missing" | "column.default" => 40,
-        "column.nullable" => 45,
-        "table.primary_key" => 50,
-        "unique.missing" => 51,
-        "check.missing" => 52,
-        "fk.missing" | "fk.action" => 53,
-        "index.missing" | "lint.unindexed_foreign_key" | "lint.invalid_index" => 54,
-        "lint.duplicate_index" => 55,
-        "view.missing" | "view.security_invoker" | "lint.view_without_security_invoker" => 60,
-        "table.rls" | "rls.state" | "lint.rls_disabled_in_exposed_schema" => 70,
-        "policy.missing" | "policy.owner_missing" | "policy.shape" => 71,
-        "grant.excess" | "grant.missing" | "lint.api_role_privileges_on_user_data" => 80,
-        "trigger.missing" | "trigger.disabled" => 90,
-        _ => 100,
-    }
-}
-
-/// Plans for every finding of the report that has one, dependencies first (schemas,
-/// extensions, enums → tables, referenced ones first → columns → keys, constraints, indexes →
-/// views → RLS and policies → grants → triggers → functions). A finding another plan already
+/// Plans for every finding of the report that has one, ordered by the dependency graph over
+/// the objects they create, alter and mention ([`order`]). A finding another plan already
 /// mends (`Plan::also_fixes`: a table's indexes, the same RLS state found twice…) gets no plan
 /// of its own.
 pub fn plans(report: &Report, snap: &Snapshot, checklists: &[Checklist]) -> Vec<Plan> {
+    plans_for(report.findings(), snap, checklists)
+}
+
+/// Plans for these findings (in this order where nothing else orders them).
+pub fn plans_for<'f>(
+    findings: impl IntoIterator<Item = &'f Finding>,
+    snap: &Snapshot,
+    checklists: &[Checklist],
+) -> Vec<Plan> {
     let cx = Cx::new(snap, checklists);
-    let findings: Vec<&Finding> = report.findings().collect();
-    let mut candidates: Vec<(usize, Plan)> = findings
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| plan_in(&cx, f).map(|p| (i, p)))
+    let mut candidates: Vec<(&Finding, Plan)> = findings
+        .into_iter()
+        .filter_map(|f| plan_in(&cx, f).map(|p| (f, p)))
         .collect();
     // The plans mending most go first, so the narrower ones they include are left out.
     let mut by_breadth: Vec<usize> = (0..candidates.len()).collect();
@@ -140,63 +257,12 @@ pub fn plans(report: &Report, snap: &Snapshot, checklists: &[Checklist]) -> Vec<
         covered.extend(p.fixes().map(str::to_string));
         keep[k] = true;
     }
-    let mut kept: Vec<(usize, Plan)> = candidates
+    let kept: Vec<(&Finding, Plan)> = candidates
         .drain(..)
         .zip(keep)
         .filter_map(|(c, k)| k.then_some(c))
         .collect();
-    kept.sort_by_key(|(i, _)| (phase(&findings[*i].rule), *i));
-    order_tables(&mut kept, &findings, checklists);
-    kept.into_iter().map(|(_, p)| p).collect()
-}
-
-/// Puts the created tables in an order where every table comes after those its foreign keys
-/// reference (keeping the report's order otherwise).
-fn order_tables(kept: &mut [(usize, Plan)], findings: &[&Finding], checklists: &[Checklist]) {
-    let is_table = |i: usize| findings[i].rule == "table.missing";
-    let Some(start) = kept.iter().position(|(i, _)| is_table(*i)) else {
-        return;
-    };
-    let end = start
-        + kept[start..]
-            .iter()
-            .take_while(|(i, _)| is_table(*i))
-            .count();
-    let deps = |f: &Finding| -> BTreeSet<String> {
-        let Some(src) = &f.source else {
-            return BTreeSet::new();
-        };
-        let Some(cl) = checklists.iter().find(|c| c.source == src.file) else {
-            return BTreeSet::new();
-        };
-        cl.file
-            .tables
-            .iter()
-            .filter(|t| cl.line(t.span().start) == src.line)
-            .flat_map(|t| t.get_ref().foreign_keys.iter())
-            .filter_map(|fk| parse_reference(&fk.get_ref().references))
-            .map(|(s, t, _)| {
-                let s = s.unwrap_or_else(|| cl.default_schema().to_string());
-                format!("table.missing:{}", crate::sql::qualified(&s, &t))
-            })
-            .collect()
-    };
-    let slice = &mut kept[start..end];
-    let mut done: Vec<(usize, Plan)> = Vec::new();
-    let mut todo: Vec<(usize, Plan)> = slice.to_vec();
-    while !todo.is_empty() {
-        let pending: BTreeSet<String> = todo.iter().map(|(_, p)| p.finding_id.clone()).collect();
-        let ready = todo
-            .iter()
-            .position(|(i, p)| {
-                deps(findings[*i])
-                    .iter()
-                    .all(|d| d == &p.finding_id || !pending.contains(d))
-            })
-            .unwrap_or(0); // a cycle: keep the report's order
-        done.push(todo.remove(ready));
-    }
-    slice.clone_from_slice(&done);
+    order::order(&cx, kept)
 }
 
 /// Sets `Finding::fixable` on every finding of the report: true when a plan mends it.

@@ -129,3 +129,76 @@ pub(crate) fn add_enum_value(cx: &Cx, f: &Finding) -> Option<Plan> {
     .hazard("the new value can be used only once this transaction has committed");
     Some(b.done())
 }
+
+/// `extension.version`: `ALTER EXTENSION … UPDATE TO …`.
+pub(crate) fn extension_version(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (_, spec) = cx.item(f, |c| &c.extensions)?;
+    let want = spec.version.as_deref()?;
+    let now = cx.snap.extensions.iter().find(|e| e.name == spec.name)?;
+    let e = quote_ident(&spec.name);
+    let mut b = B::new(&f.id, format!("update extension {e} to {want}"));
+    b.pre(
+        format!(
+            "the server has an update path of {e} from {} to {want}",
+            now.version
+        ),
+        format!(
+            "SELECT count(*) FROM (SELECT 1) AS one WHERE NOT EXISTS (SELECT 1 FROM \
+             pg_catalog.pg_extension_update_paths({}) WHERE source = {} AND target = {} \
+             AND path IS NOT NULL)",
+            quote_literal(&spec.name),
+            quote_literal(&now.version),
+            quote_literal(want)
+        ),
+        format!(
+            "SELECT {} AS extension, {} AS target_version_unreachable",
+            quote_literal(&spec.name),
+            quote_literal(want)
+        ),
+    )
+    .tx(
+        format!("update extension {e} from {} to {want}", now.version),
+        format!("ALTER EXTENSION {e} UPDATE TO {}", quote_literal(want)),
+    )
+    .undo_tx(
+        format!(
+            "back to version {} (when the extension ships that path)",
+            now.version
+        ),
+        format!(
+            "ALTER EXTENSION {e} UPDATE TO {}",
+            quote_literal(&now.version)
+        ),
+    )
+    .hazard("the extension's update script runs: its objects may change");
+    Some(b.done())
+}
+
+/// `extension.schema`: `ALTER EXTENSION … SET SCHEMA …` (relocatable extensions only; the
+/// server refuses the others).
+pub(crate) fn extension_schema(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (_, spec) = cx.item(f, |c| &c.extensions)?;
+    let want = spec.schema.as_deref()?;
+    let now = cx.snap.extensions.iter().find(|e| e.name == spec.name)?;
+    if cx.managed(want) {
+        return None;
+    }
+    let e = quote_ident(&spec.name);
+    let mut b = B::new(
+        &f.id,
+        format!("move extension {e} to {}", quote_ident(want)),
+    );
+    b.tx(
+        format!("move extension {e} to schema {}", quote_ident(want)),
+        format!("ALTER EXTENSION {e} SET SCHEMA {}", quote_ident(want)),
+    )
+    .undo_tx(
+        format!("move extension {e} back to {}", quote_ident(&now.schema)),
+        format!(
+            "ALTER EXTENSION {e} SET SCHEMA {}",
+            quote_ident(&now.schema)
+        ),
+    )
+    .hazard("callers that name the extension's functions or types with the old schema break");
+    Some(b.done())
+}

@@ -76,6 +76,11 @@ pub struct Plan {
     /// [`crate::fix::plans`] leaves out the plans of findings another plan already mends.
     #[serde(default)]
     pub also_fixes: Vec<String>,
+    /// The plans (`finding_id`) this one needs: it runs after them, and is skipped when one of
+    /// them was refused, failed or skipped. Set by [`crate::fix::plans`] from the dependency
+    /// graph.
+    #[serde(default)]
+    pub after: Vec<String>,
 }
 
 impl Plan {

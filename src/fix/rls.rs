@@ -6,6 +6,7 @@
 use crate::check::Finding;
 use crate::checklist::{PolicyItem, RlsState};
 use crate::db::catalog::{PolicyCommand, RelationKind, Table};
+use crate::rules::{ItemRule, Rule};
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -37,13 +38,13 @@ fn shape_of(t: &Table) -> Shape<'_> {
 
 /// `table.rls`, `rls.state` and `lint.rls_disabled_in_exposed_schema`.
 pub(crate) fn rls_finding(cx: &Cx, f: &Finding) -> Option<Plan> {
-    let (t, want) = match f.rule.as_str() {
-        "table.rls" => {
+    let (t, want) = match f.rule {
+        Rule::Item(ItemRule::TableRls) => {
             let (cl, spec) = cx.item(f, |c| &c.tables)?;
             let (s, n) = cl.qualify(&spec.name, spec.schema.as_deref());
             (cx.table(&s, &n)?, spec.rls?)
         }
-        "rls.state" => {
+        Rule::Item(ItemRule::RlsState) => {
             let (_, spec) = cx.item(f, |c| &c.rls)?;
             (
                 cx.relation_by_object(&f.object)?,

@@ -79,3 +79,11 @@ pub(crate) fn volatile_default(expr: &str) -> bool {
     .iter()
     .any(|f| e.contains(f))
 }
+
+/// [`render`], refused unless the text is one balanced SQL fragment (a type cannot end the
+/// statement it is written into).
+pub(crate) fn checked(cx: &Cx, cl: &Checklist, written: &str) -> Option<String> {
+    let ty = render(cx, cl, written);
+    crate::sql::guard::expression(&ty, "the type").ok()?;
+    Some(ty)
+}

@@ -14,7 +14,11 @@ use super::grants;
 use super::plan::Plan;
 use crate::check::naming::snake_case;
 
-const INVOKER_VERSION: i32 = 150000;
+pub(crate) const INVOKER_VERSION: i32 = 150000;
+
+#[path = "views_defined.rs"]
+mod defined;
+pub(crate) use defined::replace;
 
 /// The view's select list, without two columns of one name.
 #[derive(Default)]
@@ -47,6 +51,9 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (schema, name) = cl.qualify(&spec.name, spec.schema.as_deref());
     if cx.managed(&schema) || cx.snap.table(&schema, &name).is_some() {
         return None;
+    }
+    if spec.definition.is_some() {
+        return defined::create(cx, f, spec, &schema, &name);
     }
     let (os, on) = cl.qualify(spec.over.as_deref()?, None);
     // The table's columns: as it is, or as the checklist will create it.

@@ -19,9 +19,13 @@ fn level(s: Severity) -> &'static str {
 pub fn render(r: &Report, target: &str) -> Value {
     let mut rules: BTreeMap<String, Value> = BTreeMap::new();
     for f in r.findings() {
-        rules.entry(f.rule.clone()).or_insert_with(|| rule(f));
+        rules.entry(f.rule.id()).or_insert_with(|| rule(f));
     }
-    let index: BTreeMap<&String, usize> = rules.keys().enumerate().map(|(i, k)| (k, i)).collect();
+    let index: BTreeMap<String, usize> = rules
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), i))
+        .collect();
     let results: Vec<Value> = r
         .findings()
         .map(|f| {
@@ -40,7 +44,7 @@ pub fn render(r: &Report, target: &str) -> Value {
             }
             json!({
                 "ruleId": f.rule,
-                "ruleIndex": index[&f.rule],
+                "ruleIndex": index[&f.rule.id()],
                 "level": level(f.severity),
                 "message": { "text": text },
                 "locations": locations,
@@ -64,10 +68,10 @@ pub fn render(r: &Report, target: &str) -> Value {
 }
 
 fn rule(f: &Finding) -> Value {
-    let lint = f
-        .rule
-        .strip_prefix("lint.")
-        .and_then(|id| lints::ALL.iter().find(|l| l.id == id));
+    let lint = match f.rule {
+        crate::rules::Rule::Lint(id) => lints::ALL.iter().find(|l| l.id == id),
+        crate::rules::Rule::Item(_) => None,
+    };
     let (short, help) = match lint {
         Some(l) => (l.title.to_string(), l.remedy.to_string()),
         None => (
@@ -77,7 +81,7 @@ fn rule(f: &Finding) -> Value {
     };
     json!({
         "id": f.rule,
-        "name": f.rule.replace('.', "_"),
+        "name": f.rule.id().replace('.', "_"),
         "shortDescription": { "text": short },
         "help": { "text": help },
         "defaultConfiguration": { "level": level(f.severity) }

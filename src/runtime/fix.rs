@@ -158,6 +158,7 @@ pub async fn run_apply(
                     .join("; ")
             ),
             ApplyOutcome::Failed { error, .. } => format!("✘ {}: failed — {error}", plan.title),
+            ApplyOutcome::Skipped { reason } => format!("– {}: skipped — {reason}", plan.title),
         });
     }
     Ok(lines)

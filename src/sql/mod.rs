@@ -1,6 +1,9 @@
 //! Quoting for SQL text. Every identifier pgmend writes into SQL goes through [`quote_ident`],
 //! every literal not sent as a bind parameter through [`quote_literal`].
 
+pub mod guard;
+pub mod lex;
+
 /// Keywords that need quoting as identifiers: PostgreSQL's reserved, column-name and
 /// type/function-name keywords (`pg_get_keywords()` where catcode <> 'U'), the union over
 /// PostgreSQL 14 to 18: 16 adds `json_array`, `json_arrayagg`, `json_object`,

@@ -3,6 +3,7 @@
 use crate::check::ItemResult;
 use crate::checklist::{MigrationTool, Severity};
 use crate::db::catalog::MigrationSource;
+use crate::rules::ItemRule;
 
 use super::{Ctx, q};
 
@@ -23,7 +24,7 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Some(Ok(true)) => {}
             Some(Ok(false)) => {
                 let f = item.fail(
-                    "data.false",
+                    ItemRule::DataFalse,
                     object.clone(),
                     format!("{} does not hold", spec.name),
                 );
@@ -32,7 +33,7 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             }
             Some(Err(e)) => {
                 let f = item.fail(
-                    "data.error",
+                    ItemRule::DataError,
                     object.clone(),
                     format!("the query for {} failed: {e}", spec.name),
                 );
@@ -41,7 +42,7 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             }
             None => {
                 item.fail(
-                    "data.unchecked",
+                    ItemRule::DataUnchecked,
                     object.clone(),
                     format!(
                         "{} was not evaluated (no database connection for data checks)",
@@ -77,7 +78,7 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Some(Ok(false)) => {}
             Some(Ok(true)) => {
                 let f = item.fail(
-                    "credential.default_password",
+                    ItemRule::CredentialDefaultPassword,
                     object.clone(),
                     format!(
                         "user {} still has the default password the checklist names",
@@ -90,7 +91,7 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             }
             Some(Err(e)) => {
                 let f = item.fail(
-                    "credential.error",
+                    ItemRule::CredentialError,
                     object.clone(),
                     format!("cannot read the password hash: {e}"),
                 );
@@ -98,7 +99,7 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             }
             None => {
                 item.fail(
-                    "credential.unchecked",
+                    ItemRule::CredentialUnchecked,
                     object.clone(),
                     "not evaluated (no database connection for data checks)".into(),
                 );
@@ -139,7 +140,7 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .collect();
         if found.is_empty() {
             let f = item.fail(
-                "migration.missing",
+                ItemRule::MigrationMissing,
                 object.clone(),
                 format!("{object} is not recorded as applied"),
             );
@@ -147,7 +148,7 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             f.actual = Some("not recorded".into());
         } else if !found.iter().any(|x| x.finished) {
             let f = item.fail(
-                "migration.failed",
+                ItemRule::MigrationFailed,
                 object.clone(),
                 format!("{object} is recorded but did not finish (failed or rolled back)"),
             );

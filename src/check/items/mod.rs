@@ -1,6 +1,7 @@
 //! Checklist items compared with the snapshot, one file per kind of item.
 
 mod data;
+mod lossless;
 mod objects;
 mod policies;
 mod security;
@@ -8,6 +9,7 @@ mod tables;
 
 use crate::checklist::{Checklist, Severity};
 use crate::db::catalog::Snapshot;
+use crate::rules::ItemRule;
 use crate::sql::qualified;
 
 use super::facts::Facts;
@@ -59,14 +61,14 @@ pub(crate) struct Item(pub ItemResult);
 
 impl Item {
     /// Adds a finding with the item's severity, why and source. `rule` is like `table.missing`.
-    pub fn fail(&mut self, rule: &str, object: String, message: String) -> &mut Finding {
+    pub fn fail(&mut self, rule: ItemRule, object: String, message: String) -> &mut Finding {
         self.fail_with(rule, object, message, None, None)
     }
 
     /// Adds a finding; a sub-spec's own severity and why win over the item's.
     pub fn fail_with(
         &mut self,
-        rule: &str,
+        rule: ItemRule,
         object: String,
         message: String,
         severity: Option<Severity>,
@@ -97,6 +99,9 @@ pub(crate) fn check_all(snap: &Snapshot, cl: &Checklist, facts: &Facts, out: &mu
     objects::schemas(&ctx, out);
     objects::extensions(&ctx, out);
     objects::enums(&ctx, out);
+    lossless::domains(&ctx, out);
+    lossless::types(&ctx, out);
+    lossless::sequences(&ctx, out);
     tables::tables(&ctx, out);
     objects::indexes(&ctx, out);
     objects::views(&ctx, out);
@@ -105,6 +110,7 @@ pub(crate) fn check_all(snap: &Snapshot, cl: &Checklist, facts: &Facts, out: &mu
     objects::triggers(&ctx, out);
     objects::functions(&ctx, out);
     security::grants(&ctx, out);
+    lossless::default_privileges(&ctx, out);
     data::data(&ctx, out);
     data::credentials(&ctx, out);
     data::migrations(&ctx, out);

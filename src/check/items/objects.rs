@@ -1,11 +1,12 @@
 //! Schemas, extensions, enums, indexes, views, triggers and functions.
 
 use crate::check::{ItemResult, types};
+use crate::checklist::IndexKey;
 use crate::checklist::Severity;
 use crate::db::catalog::{Index, RelationKind, Table, TriggerEnabled, TriggerEvent, TriggerTiming};
+use crate::rules::ItemRule;
 use crate::sql::{quote_ident, quote_literal};
 
-use super::tables::find_table;
 use super::{Ctx, q};
 use crate::check::naming::{snake_case, squash};
 
@@ -23,7 +24,7 @@ pub(crate) fn schemas(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         );
         if !ctx.snap.schemas.iter().any(|x| x.name == spec.name) {
             item.fail(
-                "schema.missing",
+                ItemRule::SchemaMissing,
                 object.clone(),
                 format!("schema {object} does not exist"),
             )
@@ -48,7 +49,7 @@ pub(crate) fn extensions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         match ctx.snap.extensions.iter().find(|x| x.name == spec.name) {
             None => {
                 item.fail(
-                    "extension.missing",
+                    ItemRule::ExtensionMissing,
                     object.clone(),
                     format!("{object} is not installed"),
                 )
@@ -59,7 +60,7 @@ pub(crate) fn extensions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     && &x.schema != want
                 {
                     let f = item.fail(
-                        "extension.schema",
+                        ItemRule::ExtensionSchema,
                         object.clone(),
                         format!(
                             "{object} is installed in schema {}, expected {}",
@@ -68,6 +69,17 @@ pub(crate) fn extensions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     );
                     f.expected = Some(want.clone());
                     f.actual = Some(x.schema.clone());
+                }
+                if let Some(want) = &spec.version
+                    && &x.version != want
+                {
+                    let f = item.fail(
+                        ItemRule::ExtensionVersion,
+                        object.clone(),
+                        format!("{object} is version {}, expected {want}", x.version),
+                    );
+                    f.expected = Some(want.clone());
+                    f.actual = Some(x.version.clone());
                 }
             }
         }
@@ -97,7 +109,7 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         match ctx.snap.enum_(&schema, &name) {
             None => {
                 let f = item.fail(
-                    "enum.missing",
+                    ItemRule::EnumMissing,
                     object.clone(),
                     format!("enum type {object} does not exist"),
                 );
@@ -113,7 +125,7 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     .join(", ");
                 for v in spec.values.iter().filter(|v| !en.labels.contains(v)) {
                     let f = item.fail(
-                        "enum.value_missing",
+                        ItemRule::EnumValueMissing,
                         object.clone(),
                         format!("enum {object} lacks the value {}", quote_literal(v)),
                     );
@@ -126,7 +138,7 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     && spec.values.iter().all(|v| en.labels.contains(v))
                 {
                     let f = item.fail(
-                        "enum.order",
+                        ItemRule::EnumOrder,
                         object.clone(),
                         format!("enum {object} is ({have}), expected exactly ({want})"),
                     );
@@ -139,12 +151,18 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
     }
 }
 
-fn index_matches(i: &Index, cols: &[String]) -> bool {
-    i.columns.len() == cols.len()
-        && i.columns.iter().zip(cols).all(|(have, want)| match have {
-            Some(name) => name == want || quote_ident(name) == *want,
-            None => squash(&i.definition).contains(&squash(want)),
-        })
+fn index_matches(i: &Index, keys: &[IndexKey]) -> bool {
+    i.columns.len() == keys.len()
+        && i.columns
+            .iter()
+            .zip(keys)
+            .all(|(have, want)| match (have, want) {
+                (Some(name), IndexKey::Column(w)) => name == w || quote_ident(name) == *w,
+                (Some(name), k) => k.column() == Some(name.as_str()),
+                (None, k) => k
+                    .expression()
+                    .is_some_and(|e| squash(&i.definition).contains(&squash(e))),
+            })
 }
 
 pub(crate) fn indexes(ctx: &Ctx, out: &mut Vec<ItemResult>) {
@@ -152,7 +170,7 @@ pub(crate) fn indexes(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let spec = ix.get_ref();
         let (schema, table) = ctx.qualify(&spec.table, spec.schema.as_deref());
         let tq = q(&schema, &table);
-        let label = format!("index on {tq} ({})", spec.columns.join(", "));
+        let label = format!("index on {tq} ({})", spec.labels().join(", "));
         let object = match &spec.name {
             Some(n) => q(&schema, n),
             None => label.clone(),
@@ -172,7 +190,7 @@ pub(crate) fn indexes(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             } else {
                 ""
             },
-            spec.columns.join(", "),
+            spec.labels().join(", "),
             spec.predicate
                 .as_ref()
                 .map(|p| format!(" WHERE {p}"))
@@ -180,7 +198,7 @@ pub(crate) fn indexes(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         );
         let Some(t) = ctx.snap.table(&schema, &table) else {
             let f = item.fail(
-                "index.missing",
+                ItemRule::IndexMissing,
                 object.clone(),
                 format!("{label} is missing: table {tq} does not exist"),
             );
@@ -205,7 +223,7 @@ pub(crate) fn indexes(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         });
         if !found {
             let f = item.fail(
-                "index.missing",
+                ItemRule::IndexMissing,
                 object.clone(),
                 format!("{label} is missing"),
             );
@@ -245,7 +263,7 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .filter(|t| matches!(t.kind, RelationKind::View | RelationKind::MaterializedView));
         let Some(view) = view else {
             let f = item.fail(
-                "view.missing",
+                ItemRule::ViewMissing,
                 object.clone(),
                 format!("view {object} does not exist"),
             );
@@ -268,7 +286,7 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 .collect::<Vec<_>>()
                 .join(", ");
             let f = item.fail(
-                "view.columns",
+                ItemRule::ViewColumns,
                 object.clone(),
                 format!("view {object} lacks columns {list}"),
             );
@@ -286,7 +304,7 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             && view.security_invoker != Some(want_invoker)
         {
             let f = item.fail(
-                "view.security_invoker",
+                ItemRule::ViewSecurityInvoker,
                 object.clone(),
                 format!(
                     "view {object} has security_invoker={}, expected {want_invoker}",
@@ -299,6 +317,7 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 view.security_invoker.unwrap_or(false)
             ));
         }
+        super::lossless::view(spec, view, &mut item);
         item.done(out);
     }
 }
@@ -334,7 +353,8 @@ pub(crate) fn triggers(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .flatten()
             .map(|e| e.to_ascii_lowercase())
             .collect();
-        let found = find_table(ctx, &schema, &table).and_then(|t| {
+        // Views too: INSTEAD OF triggers.
+        let found = ctx.snap.table(&schema, &table).and_then(|t| {
             t.triggers.iter().find(|g| {
                 spec.name.as_ref().is_none_or(|n| &g.name == n)
                     && func
@@ -364,7 +384,7 @@ pub(crate) fn triggers(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         match found {
             None => {
                 let f = item.fail(
-                    "trigger.missing",
+                    ItemRule::TriggerMissing,
                     object.clone(),
                     format!("{object} is missing"),
                 );
@@ -379,7 +399,7 @@ pub(crate) fn triggers(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             }
             Some(g) if spec.enabled && g.enabled == TriggerEnabled::Disabled => {
                 let f = item.fail(
-                    "trigger.disabled",
+                    ItemRule::TriggerDisabled,
                     object.clone(),
                     format!("{object} exists but is disabled"),
                 );
@@ -420,7 +440,7 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .collect();
         let Some(f) = candidates.first() else {
             let fi = item.fail(
-                "function.missing",
+                ItemRule::FunctionMissing,
                 object.clone(),
                 format!("function {object} does not exist"),
             );
@@ -436,7 +456,7 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 .is_some_and(|have| types::matches(r, have, ds))
         {
             let fi = item.fail(
-                "function.returns",
+                ItemRule::FunctionReturns,
                 object.clone(),
                 format!(
                     "function {object} returns {}, expected {r}",
@@ -450,7 +470,7 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             && !l.eq_ignore_ascii_case(&f.language)
         {
             let fi = item.fail(
-                "function.language",
+                ItemRule::FunctionLanguage,
                 object.clone(),
                 format!("function {object} is LANGUAGE {}, expected {l}", f.language),
             );
@@ -468,7 +488,7 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 }
             };
             let fi = item.fail(
-                "function.security",
+                ItemRule::FunctionSecurity,
                 object.clone(),
                 format!(
                     "function {object} is {}, expected {}",
@@ -479,11 +499,12 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             fi.expected = Some(word(sd).into());
             fi.actual = Some(word(f.security_definer).into());
         }
+        super::lossless::function(spec, f, &object, &mut item);
         if let Some(want) = spec.search_path_set {
             let has = f.config.iter().any(|c| c.starts_with("search_path="));
             if has != want {
                 let fi = item.fail(
-                    "function.search_path",
+                    ItemRule::FunctionSearchPath,
                     object.clone(),
                     format!(
                         "function {object} {} its search_path",

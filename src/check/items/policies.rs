@@ -4,6 +4,7 @@
 use crate::check::ItemResult;
 use crate::checklist::{PolicyItem, PolicyTemplate, Severity};
 use crate::db::catalog::{Policy, PolicyCommand, Table};
+use crate::rules::ItemRule;
 use crate::sql::quote_ident;
 
 use super::tables::find_table;
@@ -51,7 +52,7 @@ pub(crate) fn policies(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         );
         let Some(t) = find_table(ctx, &schema, &table) else {
             let f = item.fail(
-                "policy.table_missing",
+                ItemRule::PolicyTableMissing,
                 object.clone(),
                 format!("{object}: table {tq} does not exist"),
             );
@@ -68,7 +69,7 @@ pub(crate) fn policies(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                         && x.roles.iter().any(|r| r == "service_role")
                 }) {
                     let f = item.fail(
-                        "policy.missing",
+                        ItemRule::PolicyMissing,
                         object.clone(),
                         format!("{tq} has no policy letting service_role do everything"),
                     );
@@ -99,7 +100,7 @@ fn by_name_or_shape(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item)
         Some(name) => match t.policies.iter().find(|x| x.name == *name) {
             None => {
                 let f = item.fail(
-                    "policy.missing",
+                    ItemRule::PolicyMissing,
                     object.to_string(),
                     format!("{object} does not exist"),
                 );
@@ -107,7 +108,7 @@ fn by_name_or_shape(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item)
             }
             Some(x) if !shape_matches(x, spec) => {
                 let f = item.fail(
-                    "policy.shape",
+                    ItemRule::PolicyShape,
                     object.to_string(),
                     format!("{object} does not have the expected shape"),
                 );
@@ -119,7 +120,7 @@ fn by_name_or_shape(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item)
         None => {
             if !t.policies.iter().any(|x| shape_matches(x, spec)) {
                 let f = item.fail(
-                    "policy.missing",
+                    ItemRule::PolicyMissing,
                     object.to_string(),
                     format!("no policy on {} matches", q(&t.schema, &t.name)),
                 );
@@ -156,7 +157,7 @@ fn owner(spec: &PolicyItem, t: &Table, object: &str, item: &mut Item) {
         let cmd = PolicyCommand::from(c);
         if !owner_covered(&t.policies, cmd, &roles, &column) {
             let f = item.fail(
-                "policy.owner_missing",
+                ItemRule::PolicyOwnerMissing,
                 object.to_string(),
                 format!(
                     "{} has no {} policy for {} restricted to the owner's rows ({})",

@@ -4,6 +4,7 @@ use crate::check::ItemResult;
 use crate::check::privileges::table_privileges;
 use crate::checklist::{RlsState, Severity};
 use crate::db::catalog::{Privilege, RelationKind, Table};
+use crate::rules::ItemRule;
 use crate::sql::quote_ident;
 
 use super::tables::{rls_state, rls_word};
@@ -81,7 +82,7 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         );
         if spec.table.is_some() && targets.is_empty() {
             let f = item.fail(
-                "rls.table_missing",
+                ItemRule::RlsTableMissing,
                 object.clone(),
                 format!("table {object} does not exist, so it cannot have row-level security"),
             );
@@ -92,7 +93,7 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             if !satisfies(have, want) {
                 let tq = q(&t.schema, &t.name);
                 let f = item.fail(
-                    "rls.state",
+                    ItemRule::RlsState,
                     tq.clone(),
                     format!(
                         "row-level security on {tq} is {}, expected {}",
@@ -162,7 +163,7 @@ pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             if !wild && targets.len() == before {
                 let tq = q(&schema, &name);
                 let f = item.fail(
-                    "grant.table_missing",
+                    ItemRule::GrantTableMissing,
                     tq.clone(),
                     format!(
                         "{tq} does not exist, so {} holds nothing on it",
@@ -197,7 +198,7 @@ pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             if !excess.is_empty() {
                 let list = words(&mut excess.iter().copied());
                 let f = item.fail(
-                    "grant.excess",
+                    ItemRule::GrantExcess,
                     tq.clone(),
                     format!("{} holds {list} on {tq}", quote_ident(role)),
                 );
@@ -213,7 +214,7 @@ pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             if !lacking.is_empty() {
                 let list = words(&mut lacking.iter().copied());
                 let f = item.fail(
-                    "grant.missing",
+                    ItemRule::GrantMissing,
                     tq.clone(),
                     format!("{} lacks {list} on {tq}", quote_ident(role)),
                 );

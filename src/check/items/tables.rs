@@ -3,6 +3,7 @@
 use crate::check::types;
 use crate::checklist::{RlsState, Severity, TableItem, parse_fk_action, parse_reference};
 use crate::db::catalog::{ConstraintKind, RelationKind, Table};
+use crate::rules::ItemRule;
 use crate::sql::quote_ident;
 
 use super::{Ctx, Item, q};
@@ -61,7 +62,7 @@ pub(crate) fn tables(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     .map(|c| quote_ident(&c.get_ref().name))
                     .collect();
                 item.fail(
-                    "table.missing",
+                    ItemRule::TableMissing,
                     object.clone(),
                     format!("table {object} does not exist"),
                 )
@@ -94,7 +95,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         let Some(col) = t.columns.iter().find(|x| x.name == c.name) else {
             let ty = c.data_type.clone().unwrap_or_else(|| "any type".into());
             item.fail_with(
-                "column.missing",
+                ItemRule::ColumnMissing,
                 object.clone(),
                 format!("column {object} does not exist"),
                 c.severity,
@@ -107,7 +108,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             && !types::matches(ty, &col.data_type, ds)
         {
             item.fail_with(
-                "column.type",
+                ItemRule::ColumnType,
                 object.clone(),
                 format!("column {object} has type {}, expected {ty}", col.data_type),
                 c.severity.or(Some(Severity::Medium)),
@@ -120,7 +121,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         {
             let word = |n: bool| if n { "nullable" } else { "NOT NULL" };
             item.fail_with(
-                "column.nullable",
+                ItemRule::ColumnNullable,
                 object.clone(),
                 format!(
                     "column {object} is {}, expected {}",
@@ -143,7 +144,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             if !ok {
                 let shown = actual.unwrap_or_else(|| "no default".into());
                 item.fail_with(
-                    "column.default",
+                    ItemRule::ColumnDefault,
                     object.clone(),
                     format!("column {object} defaults to {shown}, expected {def}"),
                     c.severity.or(Some(Severity::Low)),
@@ -163,7 +164,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 format!("({})", c.columns.join(", "))
             });
             item.fail(
-                "table.primary_key",
+                ItemRule::TablePrimaryKey,
                 table.clone(),
                 format!(
                     "{table} primary key is {shown}, expected ({})",
@@ -174,6 +175,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         }
     }
     foreign_keys(ctx, spec, t, item);
+    super::lossless::table(ctx, spec, t, item);
     for u in &spec.unique {
         let u = u.get_ref();
         let mut want = u.columns.clone();
@@ -195,7 +197,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         });
         if !by_constraint && !by_index {
             item.fail_with(
-                "unique.missing",
+                ItemRule::UniqueMissing,
                 table.clone(),
                 format!(
                     "{table} has no unique constraint on ({})",
@@ -229,7 +231,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 .or_else(|| ch.expression.clone())
                 .unwrap_or_default();
             item.fail_with(
-                "check.missing",
+                ItemRule::CheckMissing,
                 table.clone(),
                 format!("{table} lacks CHECK {what}"),
                 ch.severity,
@@ -243,7 +245,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         let have = rls_state(t);
         if have != want {
             item.fail_with(
-                "table.rls",
+                ItemRule::TableRls,
                 table.clone(),
                 format!(
                     "row-level security on {table} is {}, expected {}",
@@ -299,7 +301,7 @@ fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             });
         let Some((c, f)) = found else {
             item.fail_with(
-                "fk.missing",
+                ItemRule::FkMissing,
                 table.clone(),
                 format!("{table} lacks FOREIGN KEY {label}"),
                 fk.severity,
@@ -318,7 +320,7 @@ fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             {
                 let have_word = format!("{have:?}").to_ascii_uppercase();
                 item.fail_with(
-                    "fk.action",
+                    ItemRule::FkAction,
                     format!("{table}.{}", quote_ident(&c.name)),
                     format!(
                         "foreign key {} on {table} is {what} {have_word}, expected {what} {}",

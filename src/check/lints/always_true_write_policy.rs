@@ -9,7 +9,7 @@ use crate::check::finding::Severity;
 use crate::db::catalog::PolicyCommand;
 
 pub static LINT: Lint = Lint {
-    id: "always_true_write_policy",
+    id: crate::rules::LintId::AlwaysTrueWritePolicy,
     severity: Severity::High,
     title: "Write policy that allows everything",
     why: "A permissive INSERT, UPDATE, DELETE or ALL policy whose USING or WITH CHECK is just \

@@ -8,7 +8,7 @@ use crate::check::Finding;
 use crate::check::finding::Severity;
 
 pub static LINT: Lint = Lint {
-    id: "api_role_privileges_on_user_data",
+    id: crate::rules::LintId::ApiRolePrivilegesOnUserData,
     severity: Severity::Critical,
     title: "Anonymous or PUBLIC privileges on an exposed table",
     why: "Privileges held by anon (anyone with the project's public key) or PUBLIC (every role) \

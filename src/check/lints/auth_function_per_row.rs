@@ -10,7 +10,7 @@ use crate::check::Finding;
 use crate::check::finding::Severity;
 
 pub static LINT: Lint = Lint {
-    id: "auth_function_per_row",
+    id: crate::rules::LintId::AuthFunctionPerRow,
     severity: Severity::Medium,
     title: "Policy calls an auth function for every row",
     why: "A policy that calls auth.uid() or current_setting() directly evaluates it for every \

@@ -16,7 +16,7 @@ use crate::db::catalog::{Index, RelationKind};
 use crate::sql::quote_ident;
 
 pub static LINT: Lint = Lint {
-    id: "duplicate_index",
+    id: crate::rules::LintId::DuplicateIndex,
     severity: Severity::Low,
     title: "Duplicate index",
     why: "An identical second index serves no query the first does not, yet every write updates \

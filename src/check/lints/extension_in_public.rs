@@ -7,7 +7,7 @@ use crate::check::finding::Severity;
 use crate::sql::quote_ident;
 
 pub static LINT: Lint = Lint {
-    id: "extension_in_public",
+    id: crate::rules::LintId::ExtensionInPublic,
     severity: Severity::Low,
     title: "Extension installed in schema public",
     why: "An extension in public puts its functions, types and tables next to the application's, \

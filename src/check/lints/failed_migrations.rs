@@ -12,7 +12,7 @@ use crate::db::catalog::Migration;
 use crate::sql::{qualified, quote_literal};
 
 pub static LINT: Lint = Lint {
-    id: "failed_migrations",
+    id: crate::rules::LintId::FailedMigrations,
     severity: Severity::Critical,
     title: "Failed or unfinished migration",
     why: "A failed migration leaves the schema half-changed and blocks every later deploy \

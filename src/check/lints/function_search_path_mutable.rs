@@ -8,7 +8,7 @@ use crate::check::Finding;
 use crate::check::finding::Severity;
 
 pub static LINT: Lint = Lint {
-    id: "function_search_path_mutable",
+    id: crate::rules::LintId::FunctionSearchPathMutable,
     severity: Severity::High,
     title: "Function without a fixed search_path",
     why: "A function without its own search_path resolves table and function names through the \

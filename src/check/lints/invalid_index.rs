@@ -7,7 +7,7 @@ use crate::check::finding::Severity;
 use crate::db::catalog::RelationKind;
 
 pub static LINT: Lint = Lint {
-    id: "invalid_index",
+    id: crate::rules::LintId::InvalidIndex,
     severity: Severity::Medium,
     title: "Invalid index",
     why: "An invalid index (left by a failed CREATE INDEX CONCURRENTLY) is still updated on \

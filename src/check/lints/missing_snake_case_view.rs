@@ -14,7 +14,7 @@ use crate::check::naming::snake_case;
 use crate::sql::qualified;
 
 pub static LINT: Lint = Lint {
-    id: "missing_snake_case_view",
+    id: crate::rules::LintId::MissingSnakeCaseView,
     severity: Severity::Low,
     title: "PascalCase table without a snake_case view",
     why: "Clients then have to double-quote the table's mixed-case name in every query and API \

@@ -33,6 +33,7 @@ use crate::checklist::Platform;
 use crate::db::catalog::{
     Constraint, Function, FunctionKind, Index, Policy, Privilege, RelationKind, Snapshot, Table,
 };
+use crate::rules::LintId;
 use crate::sql::{qualified, quote_ident};
 
 use super::Finding;
@@ -179,7 +180,7 @@ pub fn routine_keyword(f: &Function) -> &'static str {
 /// A lint's identity and behaviour.
 pub struct Lint {
     /// Stable id (`snake_case`), used in `[lints]` and as the rule `lint.<id>`.
-    pub id: &'static str,
+    pub id: LintId,
     pub severity: Severity,
     pub title: &'static str,
     /// Why it matters.
@@ -194,7 +195,7 @@ pub struct Lint {
 impl Lint {
     /// A finding of this lint on `object`.
     pub fn finding(&self, object: String, message: String) -> Finding {
-        Finding::new(&format!("lint.{}", self.id), self.severity, object, message)
+        Finding::new(self.id, self.severity, object, message)
             .why(Some(self.why))
             .remedy(self.remedy)
     }

@@ -13,7 +13,7 @@ use crate::db::catalog::{Policy, PolicyCommand};
 use crate::sql::quote_ident;
 
 pub static LINT: Lint = Lint {
-    id: "multiple_permissive_policies",
+    id: crate::rules::LintId::MultiplePermissivePolicies,
     severity: Severity::Low,
     title: "Several permissive policies for one role and command",
     why: "PostgreSQL evaluates every permissive policy that applies and ORs the results, so \

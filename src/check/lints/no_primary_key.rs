@@ -9,7 +9,7 @@ use crate::check::finding::Severity;
 use crate::db::catalog::ConstraintKind;
 
 pub static LINT: Lint = Lint {
-    id: "no_primary_key",
+    id: crate::rules::LintId::NoPrimaryKey,
     severity: Severity::Medium,
     title: "Table without a primary key",
     why: "Without a primary key rows cannot be addressed reliably: ORMs and admin tools cannot \

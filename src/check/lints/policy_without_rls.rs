@@ -6,7 +6,7 @@ use crate::check::finding::Severity;
 use crate::sql::quote_ident;
 
 pub static LINT: Lint = Lint {
-    id: "policy_without_rls",
+    id: crate::rules::LintId::PolicyWithoutRls,
     severity: Severity::High,
     title: "Policies exist but row level security is off",
     why: "Policies only apply once row level security is enabled, so the rows they were written \

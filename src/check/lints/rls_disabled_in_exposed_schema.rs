@@ -9,7 +9,7 @@ use crate::check::finding::Severity;
 use crate::db::catalog::Privilege;
 
 pub static LINT: Lint = Lint {
-    id: "rls_disabled_in_exposed_schema",
+    id: crate::rules::LintId::RlsDisabledInExposedSchema,
     severity: Severity::Critical,
     title: "Row level security is off on a table the API exposes",
     why: "Without row level security every role with a grant on the table (for Supabase: anyone \

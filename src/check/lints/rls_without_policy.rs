@@ -8,7 +8,7 @@ use crate::check::Finding;
 use crate::check::finding::Severity;
 
 pub static LINT: Lint = Lint {
-    id: "rls_without_policy",
+    id: crate::rules::LintId::RlsWithoutPolicy,
     severity: Severity::Info,
     title: "Row level security is on but no policy exists",
     why: "With row level security on and no policy, every role except the table's owner and \

@@ -7,7 +7,7 @@ use crate::check::Finding;
 use crate::check::finding::Severity;
 
 pub static LINT: Lint = Lint {
-    id: "security_definer_exposed",
+    id: crate::rules::LintId::SecurityDefinerExposed,
     severity: Severity::High,
     title: "SECURITY DEFINER function callable through the API",
     why: "A SECURITY DEFINER function runs with its owner's rights (usually bypassing row level \

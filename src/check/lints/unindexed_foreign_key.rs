@@ -14,7 +14,7 @@ use crate::db::catalog::{ConstraintKind, Index};
 use crate::sql::{qualified, quote_ident};
 
 pub static LINT: Lint = Lint {
-    id: "unindexed_foreign_key",
+    id: crate::rules::LintId::UnindexedForeignKey,
     severity: Severity::Medium,
     title: "Foreign key without an index",
     why: "Without an index on the referencing columns, every delete or key update on the \

@@ -10,7 +10,7 @@ use crate::check::finding::Severity;
 use crate::db::catalog::RelationKind;
 
 pub static LINT: Lint = Lint {
-    id: "view_exposes_auth_users",
+    id: crate::rules::LintId::ViewExposesAuthUsers,
     severity: Severity::Critical,
     title: "View exposes auth.users",
     why: "auth.users holds every user's email, phone and metadata; a view over it in an \

@@ -14,7 +14,7 @@ use crate::check::finding::Severity;
 use crate::db::catalog::{RelationKind, Table};
 
 pub static LINT: Lint = Lint {
-    id: "view_without_security_invoker",
+    id: crate::rules::LintId::ViewWithoutSecurityInvoker,
     severity: Severity::High,
     title: "View bypasses row level security",
     why: "A view runs with its owner's privileges unless it has security_invoker = true, so \

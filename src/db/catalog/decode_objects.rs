@@ -104,6 +104,7 @@ pub(super) fn function_row(row: &PgRow, snap: &mut Snapshot) -> Result<(), Catal
         acl,
         acl_is_default,
         comment: r.get("comment")?,
+        definition: r.get("definition")?,
         schema,
         name,
         identity_arguments,

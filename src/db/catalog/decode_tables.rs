@@ -91,6 +91,14 @@ impl Tables {
                 .zip(parent_name)
                 .map(|(schema, name)| QualifiedName { schema, name }),
             partition_bound: r.get("partition_bound")?,
+            unlogged: r.get("unlogged")?,
+            partition_key: r.get("partition_key")?,
+            inherits: r
+                .strings("inherits_schemas")?
+                .into_iter()
+                .zip(r.strings("inherits_names")?)
+                .map(|(schema, name)| QualifiedName { schema, name })
+                .collect(),
             extension: r.get("extension")?,
             definition: r.get("definition")?,
             security_invoker,

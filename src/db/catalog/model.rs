@@ -121,6 +121,15 @@ pub struct Table {
     /// The parent when this is a partition, and its bound (`FOR VALUES ...`).
     pub partition_of: Option<QualifiedName>,
     pub partition_bound: Option<String>,
+    /// `UNLOGGED` (`relpersistence = 'u'`).
+    #[serde(default)]
+    pub unlogged: bool,
+    /// A partitioned table's key, `pg_get_partkeydef` (`RANGE (created_at)`).
+    #[serde(default)]
+    pub partition_key: Option<String>,
+    /// Parents by plain inheritance (`INHERITS (…)`), in order; partitions have none here.
+    #[serde(default)]
+    pub inherits: Vec<QualifiedName>,
     /// The extension this relation belongs to, if any.
     pub extension: Option<String>,
     /// Views and materialized views: `pg_get_viewdef`.
@@ -421,6 +430,9 @@ pub struct Function {
     pub acl: Vec<AclItem>,
     pub acl_is_default: bool,
     pub comment: Option<String>,
+    /// Functions and procedures: `pg_get_functiondef`, the whole `CREATE OR REPLACE` statement.
+    #[serde(default)]
+    pub definition: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -132,6 +132,16 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name,
   CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition,
   pn.nspname::text AS parent_schema, pc.relname::text AS parent_name,
   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+  c.relpersistence = 'u' AS unlogged,
+  CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+  CASE WHEN c.relhassubclass OR NOT c.relispartition THEN (
+    SELECT array_agg(hn.nspname::text ORDER BY h.inhseqno) FROM pg_inherits h
+    JOIN pg_class hc ON hc.oid = h.inhparent JOIN pg_namespace hn ON hn.oid = hc.relnamespace
+    WHERE h.inhrelid = c.oid AND NOT c.relispartition) END AS inherits_schemas,
+  CASE WHEN c.relhassubclass OR NOT c.relispartition THEN (
+    SELECT array_agg(hc.relname::text ORDER BY h.inhseqno) FROM pg_inherits h
+    JOIN pg_class hc ON hc.oid = h.inhparent
+    WHERE h.inhrelid = c.oid AND NOT c.relispartition) END AS inherits_names,
   ext.extname AS extension,
   format_type(s.seqtypid, NULL) AS seq_type, s.seqstart::int8 AS seq_start,
   s.seqincrement::int8 AS seq_increment, s.seqmin::int8 AS seq_min, s.seqmax::int8 AS seq_max,
@@ -342,7 +352,8 @@ pub fn functions() -> String {
   l.lanname::text AS language, p.prosecdef AS security_definer,
   p.provolatile::text AS volatility, p.proconfig::text[] AS config,
   pg_get_userbyid(p.proowner)::text AS owner, p.proacl::text[] AS acl,
-  obj_description(p.oid, 'pg_proc') AS comment
+  obj_description(p.oid, 'pg_proc') AS comment,
+  CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END AS definition
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

@@ -26,6 +26,7 @@ pub fn plan(id: &str, steps: Vec<Step>) -> Plan {
         preconditions: vec![],
         tables: vec![],
         also_fixes: vec![],
+        after: vec![],
     }
 }
 

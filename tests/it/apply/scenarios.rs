@@ -73,13 +73,14 @@ async fn fix_all(id: &str) {
     assert_ne!(out.status.code(), Some(2), "{id}: {stdout}\n{stderr}");
     eprintln!("{id}: fix --all --yes took {took:?}\n{stdout}");
 
-    // Findings that remain: none fixable, unless its plan was refused for the data.
+    // Findings that remain: none fixable, unless its plan was refused for the data, or skipped
+    // because a plan it needs was refused.
     let after = check_findings(&data, db.url(), id);
     let journal = data.join("journal.jsonl");
     let entries = pgmend::journal::read(&journal).unwrap();
     let refused: Vec<&String> = entries
         .iter()
-        .filter(|e| e.result == "refused")
+        .filter(|e| e.result == "refused" || e.result == "skipped")
         .flat_map(|e| std::iter::once(&e.finding_id).chain(&e.also_fixes))
         .collect();
     let fixable_left: Vec<String> = remaining_plans(&data, db.url(), id)

@@ -95,7 +95,7 @@ async fn another_database_shows_every_difference() {
         .items
         .iter()
         .flat_map(|i| &i.findings)
-        .map(|f| f.rule.clone())
+        .map(|f| f.rule.id())
         .collect();
     let want = [
         "check.missing",

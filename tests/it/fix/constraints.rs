@@ -233,7 +233,7 @@ async fn index_named_generated_partial_and_unique() {
     let db = db_with(&setup, false).await;
     let toml = format!(
         "[[index]]\ntable = {t}\nschema = {s}\nname = \"idx \\\"x\\\" ☃\"\ncolumns = [\"user\"]\n\
-         [[index]]\ntable = {t}\nschema = {s}\ncolumns = [{uni}, \"lower(\\\"user\\\")\"]\n\
+         [[index]]\ntable = {t}\nschema = {s}\ncolumns = [{uni}, {{ expression = \"lower(\\\"user\\\")\" }}]\n\
          [[index]]\ntable = {t}\nschema = {s}\ncolumns = [\"user\"]\nunique = true\nwhere = {pred}\n",
         t = ts(&t),
         s = ts(S),

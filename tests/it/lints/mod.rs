@@ -59,7 +59,7 @@ pub async fn lint_with(db: &TestDb, id: &str, ctx: Ctx) -> Vec<Finding> {
 pub fn run_on(snap: &Snapshot, id: &str, ctx: &Ctx) -> Vec<Finding> {
     let l = ALL
         .iter()
-        .find(|l| l.id == id)
+        .find(|l| l.id.as_str() == id)
         .unwrap_or_else(|| panic!("no lint {id} in lints::ALL"));
     let c = LintContext {
         snapshot: snap,
@@ -70,7 +70,7 @@ pub fn run_on(snap: &Snapshot, id: &str, ctx: &Ctx) -> Vec<Finding> {
     let findings = (l.run)(&c, l);
     let rule = format!("lint.{id}");
     for f in &findings {
-        assert_eq!(f.rule, rule);
+        assert_eq!(f.rule.id(), rule);
         assert!(f.why.is_some() && f.remedy.is_some(), "{f:#?}");
         assert!(f.expected.is_some() && f.actual.is_some(), "{f:#?}");
     }
@@ -103,14 +103,16 @@ pub fn on<'a>(findings: &'a [Finding], object: &str) -> &'a Finding {
 
 #[test]
 fn every_lint_is_listed_once_with_its_texts() {
-    let mut ids: Vec<&str> = ALL.iter().map(|l| l.id).collect();
+    let mut ids: Vec<&str> = ALL.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids.len(), 18);
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 18, "duplicate lint ids");
     for l in ALL {
         assert!(
-            l.id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            l.id.as_str()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_'),
             "{}",
             l.id
         );

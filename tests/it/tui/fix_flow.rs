@@ -31,6 +31,7 @@ fn a_plan(id: &str) -> Plan {
         preconditions: vec![],
         tables: vec![],
         also_fixes: vec![],
+        after: vec![],
     }
 }
 
