@@ -354,9 +354,14 @@ pub struct FixArgs {
     #[arg(long = "only", value_name = "ID", conflicts_with = "all")]
     pub only: Vec<String>,
 
-    /// Fix every fixable finding.
+    /// Fix every fixable finding of the checklists (lint findings too with --lints).
     #[arg(long)]
     pub all: bool,
+
+    /// With --all: also mend the lints' findings (by default --all mends only what the
+    /// checklists ask for, so a lint never undoes a checklist's choice).
+    #[arg(long, requires = "all", conflicts_with = "no_lints")]
+    pub lints: bool,
 
     /// Print the plans as one SQL script; change nothing.
     #[arg(long, conflicts_with = "yes")]

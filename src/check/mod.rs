@@ -1,6 +1,7 @@
 //! Comparing a snapshot with checklists, and running the lints. `run` is pure: everything it
 //! needs from the database is in the snapshot and the [`Facts`] gathered before it.
 
+mod accept;
 pub mod facts;
 pub mod finding;
 mod items;
@@ -49,6 +50,14 @@ impl ItemResult {
     }
 }
 
+/// A lint finding a checklist accepts, and which item says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Accepted {
+    pub finding: Finding,
+    /// "the checklist states rls = \"disabled\" (file:line)".
+    pub by: String,
+}
+
 /// The outcome of a check.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -57,6 +66,11 @@ pub struct Report {
     pub items: Vec<ItemResult>,
     /// Lint findings (lints are not checklist items: they only report what is wrong).
     pub lint_findings: Vec<Finding>,
+    /// Lint findings a checklist overrules: an item states the contrary (`rls = "disabled"`,
+    /// `security_invoker = false`, `primary_key = []`), or a snapshot checklist records the
+    /// object as it is. Shown, never counted or fixed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<Accepted>,
     /// The lints that ran.
     pub lints_run: Vec<String>,
 }
@@ -102,8 +116,37 @@ pub fn run(
         items::check_all(snapshot, c, facts, &mut report.items);
     }
     run_lints(snapshot, checklists, overrides, &mut report);
+    accept::overrule(&mut report, snapshot, checklists);
     crate::fix::mark_fixable(&mut report, snapshot, checklists);
     report
+}
+
+/// The schemas an API exposes to clients, where one does: those the checklists list
+/// (`exposed_schemas`), else `public` on a Supabase or PostgREST database (said by a
+/// checklist's `platform`, or Supabase's `anon` role in the database). A plain PostgreSQL
+/// database exposes none, so the exposed-schema lints (RLS, API role grants) stay quiet.
+pub fn exposed_schemas(snapshot: &Snapshot, checklists: &[Checklist]) -> Vec<String> {
+    use crate::checklist::Platform;
+    let said: Vec<&Vec<String>> = checklists
+        .iter()
+        .filter_map(|c| c.file.checklist.exposed_schemas.as_ref())
+        .collect();
+    let api = checklists.iter().any(|c| {
+        matches!(
+            c.file.checklist.platform,
+            Some(Platform::Supabase | Platform::Postgrest)
+        )
+    }) || snapshot.roles.iter().any(|r| r.name == "anon");
+    let mut exposed: Vec<String> = if !said.is_empty() {
+        said.into_iter().flatten().cloned().collect()
+    } else if api {
+        vec!["public".into()]
+    } else {
+        Vec::new()
+    };
+    exposed.sort();
+    exposed.dedup();
+    exposed
 }
 
 fn run_lints(
@@ -112,19 +155,7 @@ fn run_lints(
     overrides: &LintOverrides,
     report: &mut Report,
 ) {
-    // Checklists that say which schemas are exposed decide (an empty list: none is); when
-    // none says, `public` is.
-    let said: Vec<&Vec<String>> = checklists
-        .iter()
-        .filter_map(|c| c.file.checklist.exposed_schemas.as_ref())
-        .collect();
-    let mut exposed: Vec<String> = if said.is_empty() {
-        vec!["public".into()]
-    } else {
-        said.into_iter().flatten().cloned().collect()
-    };
-    exposed.sort();
-    exposed.dedup();
+    let exposed = exposed_schemas(snapshot, checklists);
     let ctx = lints::LintContext {
         snapshot,
         exposed_schemas: &exposed,

@@ -45,6 +45,8 @@ impl Severity {
 pub enum Platform {
     Postgres,
     Supabase,
+    /// PostgREST without Supabase: `public` is exposed to its anonymous and signed-in roles.
+    Postgrest,
     Prisma,
     Typeorm,
     Drizzle,
@@ -107,8 +109,13 @@ pub struct Meta {
     pub platform: Option<Platform>,
     /// Schema of names written without one (default `public`).
     pub default_schema: Option<String>,
-    /// Schemas an API exposes to clients (default `["public"]`): RLS and grant lints look here.
+    /// Schemas an API exposes to clients: RLS and grant lints look here. Default: `public` on
+    /// Supabase and PostgREST (`platform`, or an `anon` role in the database), none otherwise.
     pub exposed_schemas: Option<Vec<String>>,
+    /// Written by `pgmend checklist snapshot`: the file records a whole database as it was, so
+    /// lint findings about the objects it records are accepted.
+    #[serde(default)]
+    pub snapshot: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

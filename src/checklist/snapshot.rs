@@ -61,7 +61,7 @@ pub fn to_toml(snap: &Snapshot, source: &str) -> String {
     );
     let _ = writeln!(
         o,
-        "[checklist]\nname = {}\n",
+        "[checklist]\nname = {}\nsnapshot = true\n",
         s(&format!("snapshot of {}", snap.server.database))
     );
     let user_schemas: Vec<&str> = snap
@@ -282,6 +282,8 @@ fn table(o: &mut String, t: &Table) {
         .find(|c| c.kind == ConstraintKind::PrimaryKey)
     {
         let _ = writeln!(o, "primary_key = {}", list(pk.columns.clone()));
+    } else if t.kind == RelationKind::Table && t.partition_of.is_none() {
+        let _ = writeln!(o, "primary_key = []");
     }
     let _ = writeln!(o, "columns = [");
     for c in &t.columns {

@@ -34,7 +34,11 @@ fn check_args(args: &FixArgs) -> CheckArgs {
 /// The plans `--only`/`--all` select (a plan is selected by its finding or one it also fixes).
 fn select(plans: Vec<Plan>, args: &FixArgs, report: &Report) -> anyhow::Result<Vec<Plan>> {
     if args.all {
-        return Ok(plans);
+        // The checklists' findings; the lints' only when asked for.
+        return Ok(plans
+            .into_iter()
+            .filter(|p| args.lints || !p.finding_id.starts_with("lint."))
+            .collect());
     }
     for id in &args.only {
         if !report.findings().any(|f| &f.id == id) {

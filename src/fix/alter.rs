@@ -9,7 +9,6 @@ use crate::sql::{guard, qualified, quote_ident, quote_literal};
 use super::build::{B, locks};
 use super::columns::column_of;
 use super::cx::Cx;
-use super::order::parts;
 use super::plan::Plan;
 use super::sqltype;
 
@@ -250,11 +249,8 @@ pub(crate) fn generated(cx: &Cx, f: &Finding) -> Option<Plan> {
 pub(crate) fn collation(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (_, t, col) = column_of(cx, f)?;
     let now = t.columns.iter().find(|c| c.name == col.name)?;
-    let coll = match &parts(col.collation.as_deref()?)[..] {
-        [n] => quote_ident(n),
-        [s, n] => qualified(s, n),
-        _ => return None,
-    };
+    // A collation's name as the catalog spells it (`C`, `en-x-icu`).
+    let coll = quote_ident(col.collation.as_deref()?);
     let tq = qualified(&t.schema, &t.name);
     let c = quote_ident(&col.name);
     let ty = &now.data_type;

@@ -150,14 +150,19 @@ pub(crate) fn trigger_missing(cx: &Cx, f: &Finding) -> Option<Plan> {
     if cx.managed(&schema) {
         return None;
     }
-    // Views too: INSTEAD OF triggers.
-    let t = cx.snap.table(&schema, &table)?;
+    // Views too (INSTEAD OF triggers), and relations another plan creates first (with a
+    // definition, which needs nothing from the snapshot).
+    let existing: &[crate::db::catalog::Trigger] = match cx.snap.table(&schema, &table) {
+        Some(t) => &t.triggers,
+        None if item.definition.is_some() => &[],
+        None => return None,
+    };
     let tq = qualified(&schema, &table);
-    let d = trigger_def(cx, cl, item, &schema, &table, &t.triggers).ok()?;
+    let d = trigger_def(cx, cl, item, &schema, &table, existing).ok()?;
     let n = quote_ident(&d.name);
     let mut b = B::new(&f.id, format!("create trigger {n} on {tq}"));
     b.table(&tq);
-    if let Some(old) = t.triggers.iter().find(|g| g.name == d.name) {
+    if let Some(old) = existing.iter().find(|g| g.name == d.name) {
         b.tx(format!("drop the differing trigger {n}"), &d.drop)
             .undo_tx(format!("drop trigger {n}"), &d.drop)
             .undo_tx(format!("restore the old trigger {n}"), &old.definition);
@@ -320,10 +325,14 @@ pub(crate) fn define(cx: &Cx, f: &Finding) -> Option<Plan> {
     // It must define this very function.
     let toks = crate::sql::lex::tokens(def).ok()?;
     let chains = crate::sql::lex::name_chains(&toks);
-    let names_it = chains
-        .iter()
-        .take(3)
-        .any(|c| c.len() == 2 && c[0] == schema && c[1] == name);
+    // CREATE OR REPLACE FUNCTION|PROCEDURE <schema>.<name>(…
+    let names_it = matches!(
+        chains.get(4).map(Vec::as_slice),
+        Some([s, n]) if *s == schema && *n == name
+    ) && matches!(
+        chains.get(3).map(Vec::as_slice),
+        Some([k]) if k == "function" || k == "procedure"
+    );
     if !names_it {
         return None;
     }
@@ -334,6 +343,16 @@ pub(crate) fn define(cx: &Cx, f: &Finding) -> Option<Plan> {
         .find(|g| Some(g.identity_arguments.as_str()) == item.arguments.as_deref())
         .and_then(|g| g.definition.clone());
     let mut b = B::new(&f.id, format!("define function {fq}"));
+    // One statement mends every difference the item found in this function.
+    for r in [
+        "function.missing",
+        "function.definition",
+        "function.returns",
+        "function.language",
+        "function.security",
+    ] {
+        b.covers(format!("{r}:{}", f.object));
+    }
     b.tx(
         format!("create or replace {fq}"),
         crate::sql::guard::trim_statement(def).to_string(),
@@ -354,6 +373,15 @@ pub(crate) fn define(cx: &Cx, f: &Finding) -> Option<Plan> {
                 );
             }
         }
+    }
+    if let (Some(c), Some(args)) = (&item.comment, &item.arguments) {
+        crate::sql::guard::expression(&format!("({args})"), "the arguments").ok()?;
+        let target = format!("{fq}({args})");
+        b.tx(
+            format!("comment on function {target}"),
+            format!("COMMENT ON FUNCTION {target} IS {}", crate::sql::quote_literal(c)),
+        )
+        .covers(format!("comment.mismatch:function {target}"));
     }
     b.hazard("callers use the new body from their next call; a changed result type is refused by PostgreSQL (drop the function first)");
     Some(b.done())

@@ -95,7 +95,6 @@ pub(crate) fn effects(cx: &Cx, f: &Finding) -> Effects {
         | R::DomainShape
         | R::TypeShape
         | R::SequenceShape
-        | R::SequenceOwnedBy
         | R::ViewDefinition
         | R::ViewColumns
         | R::ViewCheckOption
@@ -139,6 +138,8 @@ pub(crate) fn effects(cx: &Cx, f: &Finding) -> Effects {
                 }
             }
         }
+        // `OWNED BY` changes nothing another plan relies on.
+        R::SequenceOwnedBy => {}
         R::ColumnMissing => e.creates.extend(column(&p)),
         R::ColumnType
         | R::ColumnNullable
@@ -378,35 +379,107 @@ fn sort(edges: &mut [Vec<(usize, Strength)>]) -> (Vec<usize>, BTreeSet<usize>) {
         if left.is_empty() {
             break;
         }
-        // Stuck: drop the weak edges among what is left, then go on.
+        // Stuck: in each cycle (a strongly connected part of what is left), drop the weak
+        // edges; a part with none is a cycle of strong edges, and its plans go last.
+        let mut parts = cycles(edges, &done);
+        if parts.is_empty() {
+            // Cannot happen (what is left waits on what is left), but never loop forever.
+            parts.push((0..n).filter(|&p| !done[p]).collect());
+        }
         let mut dropped = false;
-        for &p in &left {
-            let mut kept = Vec::new();
-            for (q, s) in edges[p].drain(..) {
-                if done[q] || s == Strength::Strong {
-                    kept.push((q, s));
-                } else {
-                    dropped = true;
-                    waiting[p] -= 1;
-                    dependents[q].retain(|&d| d != p);
+        for part in &parts {
+            for &p in part {
+                let mut kept = Vec::new();
+                for (q, s) in edges[p].drain(..) {
+                    if s == Strength::Weak && part.contains(&q) {
+                        dropped = true;
+                        waiting[p] -= 1;
+                        dependents[q].retain(|&d| d != p);
+                    } else {
+                        kept.push((q, s));
+                    }
                 }
-            }
-            edges[p] = kept;
-            if waiting[p] == 0 {
-                ready.push(Reverse(p));
+                edges[p] = kept;
+                if waiting[p] == 0 {
+                    ready.push(Reverse(p));
+                }
             }
         }
         if !dropped {
-            // A cycle of strong edges: its plans (and those after them) go last.
-            for p in left {
-                done[p] = true;
-                order.push(p);
-                cyclic.insert(p);
+            for part in parts {
+                for p in part {
+                    cyclic.insert(p);
+                    // Placed last; what waits for them may follow (and is skipped when they do
+                    // not run).
+                    for &d in &dependents[p] {
+                        waiting[d] -= 1;
+                        if waiting[d] == 0 {
+                            ready.push(Reverse(d));
+                        }
+                    }
+                    done[p] = true;
+                    order.push(p);
+                }
             }
-            break;
         }
     }
     (order, cyclic)
+}
+
+/// The strongly connected parts (of more than one plan, or a plan waiting for itself) among
+/// the plans not yet placed (Tarjan's algorithm, iterative).
+fn cycles(edges: &[Vec<(usize, Strength)>], done: &[bool]) -> Vec<BTreeSet<usize>> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut out = Vec::new();
+    for root in (0..n).filter(|&p| !done[p]) {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut i)) = work.last_mut() {
+            if *i == 0 && index[v] == usize::MAX {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            let succ: Vec<usize> = edges[v].iter().map(|(q, _)| *q).filter(|q| !done[*q]).collect();
+            if *i < succ.len() {
+                let w = succ[*i];
+                *i += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut part = BTreeSet::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    part.insert(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if part.len() > 1 {
+                    out.push(part);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `schema.name` of an object, quoted (for messages).

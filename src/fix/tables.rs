@@ -353,6 +353,7 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
             lines.join(",\n    ")
         ),
     );
+    comments(&mut b, spec, &tq);
     let known: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
     let mut taken = names_in(cx, &schema).as_ref().clone();
     taken.push(name.clone());
@@ -519,4 +520,26 @@ fn partition(
         b.covers(id);
     }
     Some(b.done())
+}
+
+/// The comments a new table's item gives it and its columns.
+fn comments(b: &mut B, spec: &TableItem, tq: &str) {
+    use crate::sql::quote_literal;
+    if let Some(c) = &spec.comment {
+        b.tx(
+            format!("comment on table {tq}"),
+            format!("COMMENT ON TABLE {tq} IS {}", quote_literal(c)),
+        )
+        .covers(format!("comment.mismatch:table {tq}"));
+    }
+    for col in spec.columns.iter().map(|c| c.get_ref()) {
+        if let Some(c) = &col.comment {
+            let target = format!("{tq}.{}", quote_ident(&col.name));
+            b.tx(
+                format!("comment on column {target}"),
+                format!("COMMENT ON COLUMN {target} IS {}", quote_literal(c)),
+            )
+            .covers(format!("comment.mismatch:column {target}"));
+        }
+    }
 }

@@ -78,6 +78,14 @@ pub(crate) fn create(
             "{vq} is filled now; REFRESH MATERIALIZED VIEW keeps it current"
         ));
     }
+    if let Some(c) = &spec.comment {
+        let kw = if spec.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+        b.tx(
+            format!("comment on {kind} {vq}"),
+            format!("COMMENT ON {kw} {vq} IS {}", crate::sql::quote_literal(c)),
+        )
+        .covers(format!("comment.mismatch:{kind} {vq}"));
+    }
     grants::for_new_relation(cx, &mut b, schema, name);
     let drop = if spec.materialized {
         "MATERIALIZED VIEW"

@@ -159,7 +159,12 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             .constraints
             .iter()
             .find(|c| c.kind == ConstraintKind::PrimaryKey);
-        if actual.map(|c| &c.columns) != Some(pk) {
+        // `primary_key = []`: the table has none, deliberately.
+        let differs = match actual {
+            None => !pk.is_empty(),
+            Some(c) => &c.columns != pk,
+        };
+        if differs {
             let shown = actual.map_or("no primary key".to_string(), |c| {
                 format!("({})", c.columns.join(", "))
             });
