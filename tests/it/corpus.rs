@@ -192,7 +192,10 @@ async fn check_pair(dir: &Path, a: &TestDb, b: &TestDb, o: &mut Outcome) {
                 normalise::dump_statements(&da),
                 normalise::dump_statements(&db),
             );
-            let missing: Vec<String> = db.difference(&da).map(|s| format!("- {s}")).collect();
+            let missing: Vec<String> = normalise::dump_missing(&da, &db)
+                .into_iter()
+                .map(|s| format!("- {s}"))
+                .collect();
             o.extras += da.difference(&db).count();
             if !missing.is_empty() {
                 let mut msg = missing.join("\n");
