@@ -23,8 +23,10 @@ struct Outcome {
     pair: String,
     /// (stage, what went wrong), in stage order.
     failures: Vec<(&'static str, String)>,
-    /// Objects A has and B lacks: allowed, listed.
+    /// Objects A has and B lacks: allowed, counted (dump statements and snapshot items), and
+    /// the snapshot items listed.
     extras: usize,
+    extra_items: Vec<String>,
 }
 
 fn corpus_dir() -> PathBuf {
@@ -102,6 +104,7 @@ async fn check_pair(dir: &Path, a: &TestDb, b: &TestDb, o: &mut Outcome) {
         }
     };
     let before = probe::checksums(a, &tables).await;
+    let a_before = probe::schema_dump(a).await;
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let file = tmp.path().join("b.toml");
@@ -176,6 +179,7 @@ async fn check_pair(dir: &Path, a: &TestDb, b: &TestDb, o: &mut Outcome) {
         Ok(a_snap) => {
             let (missing, extra) = normalise::snapshot_diff(&a_snap, &b_snap);
             o.extras += extra.len();
+            o.extra_items = extra;
             if !missing.is_empty() {
                 o.failures
                     .push(("snapshot-diff", first_lines(&missing.join("\n"), SHOWN)));
@@ -204,6 +208,18 @@ async fn check_pair(dir: &Path, a: &TestDb, b: &TestDb, o: &mut Outcome) {
                     msg.push_str(&format!("\n+ {s}"));
                 }
                 o.failures.push(("dump-diff", first_lines(&msg, SHOWN + 4)));
+            }
+            match a_before {
+                Ok(d) => {
+                    let touched = normalise::unasked(&normalise::dump_statements(&d), &da, &db);
+                    if !touched.is_empty() {
+                        o.failures
+                            .push(("untouched", first_lines(&touched.join("\n"), SHOWN)));
+                    }
+                }
+                Err(e) => o
+                    .failures
+                    .push(("untouched", format!("dump of A before the fix: {e}"))),
             }
         }
         (Err(e), _) | (_, Err(e)) => o.failures.push(("dump-diff", e)),
@@ -248,6 +264,7 @@ async fn corpus_pairs_mend_losslessly() {
             pair: names[&e.id()].clone(),
             failures: vec![("harness", format!("{e}"))],
             extras: 0,
+            extra_items: Vec::new(),
         }));
     }
     outcomes.sort_by(|x, y| x.pair.cmp(&y.pair));
@@ -264,6 +281,10 @@ async fn corpus_pairs_mend_losslessly() {
             "{:<42}{result}  ({} extra in A)\n",
             o.pair, o.extras
         ));
+        if !o.extra_items.is_empty() {
+            let items = first_lines(&o.extra_items.join("\n"), SHOWN);
+            details.push_str(&format!("\n== {} [extra in A, allowed]\n{items}\n", o.pair));
+        }
         for (stage, why) in &o.failures {
             details.push_str(&format!("\n== {} [{stage}]\n{why}\n", o.pair));
         }

@@ -263,6 +263,27 @@ pub fn dump_missing<'b>(a: &BTreeSet<String>, b: &'b BTreeSet<String>) -> Vec<&'
         .collect()
 }
 
+/// What the fix did beyond what B asks for, on statements whose first line (the object and what
+/// is said of it) B has no statement for: `-` a statement of A before the fix that A lost, `+` one
+/// A gained. Either way the fix touched something B lacks, which a checklist never asks for.
+pub fn unasked(
+    before: &BTreeSet<String>,
+    after: &BTreeSet<String>,
+    b: &BTreeSet<String>,
+) -> Vec<String> {
+    let first = |s: &str| s.lines().next().unwrap_or("").to_string();
+    let b_firsts: BTreeSet<String> = b.iter().map(|s| first(s)).collect();
+    let lost = before
+        .iter()
+        .filter(|s| !b_firsts.contains(&first(s)) && !after.iter().any(|x| holds(x, s)))
+        .map(|s| format!("- {s}"));
+    let gained = after
+        .iter()
+        .filter(|s| !b_firsts.contains(&first(s)) && !before.contains(*s))
+        .map(|s| format!("+ {s}"));
+    lost.chain(gained).collect()
+}
+
 #[test]
 fn the_normalisation_rules_hold() {
     assert_eq!(
@@ -289,6 +310,29 @@ fn the_normalisation_rules_hold() {
     assert!(holds(wide, "CREATE TABLE t (\n    a int\n)"));
     assert!(!holds("CREATE TABLE t (\n    a int\n)", wide));
     assert!(!holds(wide, "CREATE TABLE t (\n    a int\n)\nINHERITS (p)"));
+    let set = |v: &[&str]| {
+        v.iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<String>>()
+    };
+    let before = set(&[
+        "CREATE FUNCTION f()\n AS $$ x $$",
+        "CREATE TABLE t (\n    a int\n)",
+    ]);
+    let after = set(&[
+        "CREATE FUNCTION f()\n SET search_path\n AS $$ x $$",
+        wide,
+        "ALTER TABLE t ENABLE RLS",
+    ]);
+    let b_only = set(&["CREATE TABLE t (\n    b int\n)"]);
+    assert_eq!(
+        unasked(&before, &after, &b_only),
+        [
+            "- CREATE FUNCTION f()\n AS $$ x $$",
+            "+ ALTER TABLE t ENABLE RLS",
+            "+ CREATE FUNCTION f()\n SET search_path\n AS $$ x $$"
+        ]
+    );
     let b = "[[table]]\nname = \"t\"\ncolumns = [\n  { name = \"a\" },\n]\n[[table.unique]]\ncolumns = [\"a\"]\n";
     let a = "[[table]]\nname = \"t\"\ncolumns = [\n  { name = \"z\" },\n  { name = \"a\" },\n]\n[[table.unique]]\ncolumns = [\"a\"]\n[[view]]\nname = \"v\"\n";
     assert_eq!(
