@@ -263,23 +263,70 @@ pub fn dump_missing<'b>(a: &BTreeSet<String>, b: &'b BTreeSet<String>) -> Vec<&'
         .collect()
 }
 
-/// What the fix did beyond what B asks for, on statements whose first line (the object and what
-/// is said of it) B has no statement for: `-` a statement of A before the fix that A lost, `+` one
-/// A gained. Either way the fix touched something B lacks, which a checklist never asks for.
+/// Words where a statement stops naming its object (`CREATE VIEW v` ` WITH (…) AS …`).
+const KEY_ENDS: [&str; 22] = [
+    " AS ",
+    " (",
+    "(",
+    " WITH ",
+    " RETURNS ",
+    " BEFORE ",
+    " AFTER ",
+    " INSTEAD OF ",
+    " FOR ",
+    " USING ",
+    " IS ",
+    " TO ",
+    " FROM ",
+    " ADD GENERATED",
+    " SET ",
+    " PRIMARY KEY",
+    " UNIQUE ",
+    " FOREIGN KEY",
+    " CHECK ",
+    " EXCLUDE ",
+    " VERSION ",
+    " OWNED BY",
+];
+
+/// The object a dump statement is about: its words up to the object's name (outside quotes),
+/// without the words a fix may change (`UNLOGGED`, `ONLY`, `UNIQUE`, `OR REPLACE`).
+pub fn object_key(stmt: &str) -> String {
+    let words: Vec<&str> = stmt
+        .split_whitespace()
+        .filter(|w| !["UNLOGGED", "ONLY", "UNIQUE"].contains(w))
+        .collect();
+    let text = words.join(" ").replacen("CREATE OR REPLACE ", "CREATE ", 1);
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, _) if KEY_ENDS.iter().any(|k| text[i..].starts_with(k)) => {
+                return text[..i].to_string();
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// What the fix did beyond what B asks for, on objects B has no statement about (by
+/// `object_key`): `-` a statement of A before the fix that A lost or that changed, `+` one A
+/// gained. Either way the fix touched something B lacks, which a checklist never asks for.
 pub fn unasked(
     before: &BTreeSet<String>,
     after: &BTreeSet<String>,
     b: &BTreeSet<String>,
 ) -> Vec<String> {
-    let first = |s: &str| s.lines().next().unwrap_or("").to_string();
-    let b_firsts: BTreeSet<String> = b.iter().map(|s| first(s)).collect();
+    let b_keys: BTreeSet<String> = b.iter().map(|s| object_key(s)).collect();
     let lost = before
         .iter()
-        .filter(|s| !b_firsts.contains(&first(s)) && !after.iter().any(|x| holds(x, s)))
+        .filter(|s| !b_keys.contains(&object_key(s)) && !after.iter().any(|x| holds(x, s)))
         .map(|s| format!("- {s}"));
     let gained = after
         .iter()
-        .filter(|s| !b_firsts.contains(&first(s)) && !before.contains(*s))
+        .filter(|s| !b_keys.contains(&object_key(s)) && !before.contains(*s))
         .map(|s| format!("+ {s}"));
     lost.chain(gained).collect()
 }
@@ -310,6 +357,26 @@ fn the_normalisation_rules_hold() {
     assert!(holds(wide, "CREATE TABLE t (\n    a int\n)"));
     assert!(!holds("CREATE TABLE t (\n    a int\n)", wide));
     assert!(!holds(wide, "CREATE TABLE t (\n    a int\n)\nINHERITS (p)"));
+    assert_eq!(
+        object_key("CREATE OR REPLACE VIEW v WITH (a) AS\n SELECT"),
+        "CREATE VIEW v"
+    );
+    assert_eq!(
+        object_key("CREATE VIEW \"v (x) AS\" AS SELECT"),
+        "CREATE VIEW \"v (x) AS\""
+    );
+    assert_eq!(
+        object_key("CREATE UNLOGGED TABLE t (\n a int\n)"),
+        "CREATE TABLE t"
+    );
+    assert_eq!(
+        object_key("CREATE POLICY p ON t FOR SELECT"),
+        "CREATE POLICY p ON t"
+    );
+    assert_eq!(
+        object_key("ALTER TABLE t ENABLE ROW LEVEL SECURITY"),
+        "ALTER TABLE t ENABLE ROW LEVEL SECURITY"
+    );
     let set = |v: &[&str]| {
         v.iter()
             .map(|s| s.to_string())
