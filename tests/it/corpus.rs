@@ -4,8 +4,10 @@
 //! of A intact, and A must then pass the checklist. `PGMEND_CORPUS=<substring>` runs only the
 //! pairs whose directory name contains it.
 
+mod compare;
 mod normalise;
 mod probe;
+mod rules;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -196,7 +198,7 @@ async fn check_pair(dir: &Path, a: &TestDb, b: &TestDb, o: &mut Outcome) {
                 normalise::dump_statements(&da),
                 normalise::dump_statements(&db),
             );
-            let missing: Vec<String> = normalise::dump_missing(&da, &db)
+            let missing: Vec<String> = compare::dump_missing(&da, &db)
                 .into_iter()
                 .map(|s| format!("- {s}"))
                 .collect();
@@ -211,7 +213,7 @@ async fn check_pair(dir: &Path, a: &TestDb, b: &TestDb, o: &mut Outcome) {
             }
             match a_before {
                 Ok(d) => {
-                    let touched = normalise::unasked(&normalise::dump_statements(&d), &da, &db);
+                    let touched = compare::unasked(&normalise::dump_statements(&d), &da, &db);
                     if !touched.is_empty() {
                         o.failures
                             .push(("untouched", first_lines(&touched.join("\n"), SHOWN)));
