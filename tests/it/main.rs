@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod cli;
 mod connect;
+mod corpus;
 mod faults;
 mod fix;
 mod fleet;

@@ -1,0 +1,6 @@
+CREATE TABLE maintenance_windows (
+  id serial PRIMARY KEY,
+  span daterange NOT NULL,
+  note text,
+  EXCLUDE USING gist (span WITH &&)
+);

@@ -1,0 +1,8 @@
+CREATE TABLE teams (id int PRIMARY KEY, lead_id int);
+CREATE TABLE members (
+  id int PRIMARY KEY,
+  team_id int NOT NULL REFERENCES teams (id) DEFERRABLE,
+  seat int NOT NULL,
+  UNIQUE (team_id, seat) DEFERRABLE INITIALLY DEFERRED
+);
+ALTER TABLE teams ADD FOREIGN KEY (lead_id) REFERENCES members (id) DEFERRABLE INITIALLY DEFERRED;

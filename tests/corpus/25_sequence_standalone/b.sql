@@ -1,0 +1,3 @@
+CREATE SEQUENCE invoice_numbers AS bigint START WITH 1000 INCREMENT BY 5 MINVALUE 1000 MAXVALUE 999999 CACHE 1;
+CREATE TABLE invoices (id serial PRIMARY KEY, number bigint NOT NULL DEFAULT nextval('invoice_numbers'), customer text NOT NULL);
+CREATE SEQUENCE ticket_ring AS smallint START WITH 1 INCREMENT BY 1 MAXVALUE 100 CYCLE;
