@@ -1,6 +1,7 @@
 //! Comparing a snapshot with checklists, and running the lints. `run` is pure: everything it
 //! needs from the database is in the snapshot and the [`Facts`] gathered before it.
 
+pub mod credential;
 pub mod facts;
 pub mod finding;
 mod items;
@@ -34,9 +35,18 @@ pub struct ItemResult {
     pub findings: Vec<Finding>,
 }
 
+/// The rule suffix of a finding that says its item could not be evaluated (`data.unknown`,
+/// `credential.unknown`): the item is neither passed nor failed on the facts, but unknown.
+pub const UNKNOWN: &str = "unknown";
+
 impl ItemResult {
     pub fn passed(&self) -> bool {
         self.findings.is_empty()
+    }
+
+    /// Every finding says the item could not be evaluated.
+    pub fn unknown(&self) -> bool {
+        !self.findings.is_empty() && self.findings.iter().all(Finding::is_unknown)
     }
 
     /// The worst severity among the findings (the item's own when it passed).

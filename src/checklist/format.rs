@@ -404,8 +404,11 @@ pub struct CredentialItem {
     pub user: String,
     pub hash_column: String,
     pub password: String,
-    /// `bcrypt` (also what pgcrypto's `crypt(…, gen_salt('bf'))` writes).
-    pub algorithm: String,
+    /// `auto` (the default: the scheme is read from the stored value), or one of `bcrypt`
+    /// (also what pgcrypto's `crypt(…, gen_salt('bf'))` writes), `scrypt` (Node's
+    /// `<hex key>.<salt>`), `argon2id`, `pbkdf2_sha256` (Django's form), `plain`.
+    #[serde(default)]
+    pub algorithm: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }

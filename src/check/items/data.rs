@@ -1,10 +1,22 @@
 //! `[[data]]` queries, `[[credential]]` default passwords and `[[migration]]` records.
 
-use crate::check::ItemResult;
+use crate::check::credential::Verdict;
+use crate::check::{Finding, ItemResult};
 use crate::checklist::{MigrationTool, Severity};
 use crate::db::catalog::MigrationSource;
 
-use super::{Ctx, q};
+use super::{Ctx, Item, q};
+
+/// An item pgmend could not evaluate: a finding of its own (`<kind>.unknown`), never a pass.
+fn unknown<'a>(item: &'a mut Item, kind: &str, object: &str, why: String) -> &'a mut Finding {
+    let f = item.fail(
+        &format!("{kind}.{}", crate::check::UNKNOWN),
+        object.to_string(),
+        format!("could not be evaluated: {why}"),
+    );
+    f.actual = Some(format!("unknown: {why}"));
+    f
+}
 
 pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
     for d in &ctx.cl.file.data {
@@ -31,22 +43,15 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 f.actual = Some("false".into());
             }
             Some(Err(e)) => {
-                let f = item.fail(
-                    "data.error",
-                    object.clone(),
-                    format!("the query for {} failed: {e}", spec.name),
-                );
-                f.expected = Some(spec.query.trim().to_string());
-                f.actual = Some(e.clone());
+                let f = unknown(&mut item, "data", &object, format!("the query failed: {e}"));
+                f.expected = Some(format!("true: {}", spec.query.trim()));
             }
             None => {
-                item.fail(
-                    "data.unchecked",
-                    object.clone(),
-                    format!(
-                        "{} was not evaluated (no database connection for data checks)",
-                        spec.name
-                    ),
+                unknown(
+                    &mut item,
+                    "data",
+                    &object,
+                    "no database connection to run the query".into(),
                 );
             }
         }
@@ -74,8 +79,8 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         );
         let key = (ctx.cl.source.clone(), ctx.cl.line(c.span().start));
         match ctx.facts.credentials.get(&key) {
-            Some(Ok(false)) => {}
-            Some(Ok(true)) => {
+            Some(Ok(None | Some(Verdict::Changed(_)))) => {}
+            Some(Ok(Some(Verdict::Default(scheme)))) => {
                 let f = item.fail(
                     "credential.default_password",
                     object.clone(),
@@ -85,22 +90,33 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     ),
                 );
                 f.expected = Some("a changed password".into());
-                f.actual =
-                    Some("the shipped default password verifies against the stored hash".into());
+                f.actual = Some(format!(
+                    "the shipped default password verifies against the stored {} value",
+                    scheme.describe()
+                ));
+                f.remedy = Some(format!(
+                    "log in as {} and change the password through the application (pgmend does \
+                     not choose passwords)",
+                    spec.user
+                ));
+            }
+            Some(Ok(Some(Verdict::Unverifiable(why)))) => {
+                unknown(&mut item, "credential", &object, why.clone());
             }
             Some(Err(e)) => {
-                let f = item.fail(
-                    "credential.error",
-                    object.clone(),
-                    format!("cannot read the password hash: {e}"),
+                unknown(
+                    &mut item,
+                    "credential",
+                    &object,
+                    format!("cannot read the stored password: {e}"),
                 );
-                f.actual = Some(e.clone());
             }
             None => {
-                item.fail(
-                    "credential.unchecked",
-                    object.clone(),
-                    "not evaluated (no database connection for data checks)".into(),
+                unknown(
+                    &mut item,
+                    "credential",
+                    &object,
+                    "no database connection to read the stored password".into(),
                 );
             }
         }

@@ -1,5 +1,6 @@
 //! The check engine against real databases.
 
+mod credentials;
 mod items;
 mod outputs;
 mod roundtrip;
