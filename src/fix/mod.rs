@@ -28,6 +28,7 @@ pub mod names;
 mod objects;
 pub mod plan;
 mod policies;
+pub mod problem;
 pub(crate) use policies::recreate as create_policy_sql;
 mod rls;
 mod sqltype;
