@@ -67,8 +67,9 @@ pub fn shape_matches(p: &Policy, spec: &PolicyItem) -> bool {
         .is_none_or(|c| p.command == PolicyCommand::from(c))
         && spec.roles.as_ref().is_none_or(|r| roles_match(p, r))
         && spec.permissive.is_none_or(|pm| pm == p.permissive)
-        && contains(&p.using_expr, &spec.using)
-        && contains(&p.with_check_expr, &spec.with_check)
+        && (spec.suggested
+            || contains(&p.using_expr, &spec.using)
+                && contains(&p.with_check_expr, &spec.with_check))
 }
 
 /// A permissive policy for `cmd` and `roles` restricts rows to their owner in `column`

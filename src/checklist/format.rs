@@ -333,6 +333,11 @@ pub struct PolicyItem {
     pub commands: Option<Vec<Command>>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// `using` / `with_check` are written from the seed's words, not given by it: the fix creates
+    /// the policy with them, but an existing policy is not held to them (its expression is the
+    /// engineer's choice; the check asks only for its name, command and roles).
+    #[serde(default)]
+    pub suggested: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
