@@ -161,6 +161,9 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             );
             f.expected = Some("applied".into());
             f.actual = Some("not recorded".into());
+            f.remedy = Some(super::migration_remedy::remedy(
+                spec.tool, &spec.name, false,
+            ));
         } else if !found.iter().any(|x| x.finished) {
             let f = item.fail(
                 "migration.failed",
@@ -169,6 +172,7 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             );
             f.expected = Some("applied".into());
             f.actual = Some("failed".into());
+            f.remedy = Some(super::migration_remedy::remedy(spec.tool, &spec.name, true));
         }
         item.done(out);
     }

@@ -1,6 +1,7 @@
 //! Checklist items compared with the snapshot, one file per kind of item.
 
 mod data;
+mod migration_remedy;
 mod objects;
 mod policies;
 mod security;

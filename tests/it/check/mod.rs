@@ -2,6 +2,7 @@
 
 mod credentials;
 mod items;
+mod migrations;
 mod outputs;
 mod roundtrip;
 
