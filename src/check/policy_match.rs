@@ -27,7 +27,9 @@ fn contains(have: &Option<String>, want: &Option<String>) -> bool {
 
 /// [`expr_key`] after undoing what PostgreSQL adds when it prints a policy expression: the
 /// column alias of a scalar sub-select (`(select auth.uid())` prints as
-/// `( SELECT auth.uid() AS uid)`) and the `public.` of names it finds on the search path.
+/// `( SELECT auth.uid() AS uid)`) and the `public.` of names it finds on the search path. A
+/// sub-select of Supabase's `auth.*()` is the same value as the call (evaluated once per query
+/// instead of per row), so `(select auth.uid()) = user_id` and `auth.uid() = user_id` match.
 pub fn policy_key(expr: &str) -> String {
     let mut out = String::with_capacity(expr.len());
     let mut rest = expr;
@@ -40,7 +42,7 @@ pub fn policy_key(expr: &str) -> String {
         rest = &after[end..];
     }
     out.push_str(rest);
-    expr_key(&out.replace("public.", ""))
+    expr_key(&out.replace("public.", "")).replace("selectauth.", "auth.")
 }
 
 /// Where ` AS <name>)` starts in `s` (only when the name is directly followed by `)`).
