@@ -77,9 +77,10 @@ async fn data_query(conn: &mut PgConnection, query: &str) -> Result<bool, String
         .fetch_one(&mut *tx)
         .await;
     let _ = tx.rollback().await;
+    // NULL is neither true nor false: the item could not be evaluated, never a silent ✘ or ✔.
     result
-        .map(|v| v.unwrap_or(false))
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("the query failed: {e}"))?
+        .ok_or_else(|| "the query returned NULL, not true or false".to_string())
 }
 
 async fn credential_hashes(

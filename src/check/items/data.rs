@@ -43,7 +43,7 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 f.actual = Some("false".into());
             }
             Some(Err(e)) => {
-                let f = unknown(&mut item, "data", &object, format!("the query failed: {e}"));
+                let f = unknown(&mut item, "data", &object, e.clone());
                 f.expected = Some(format!("true: {}", spec.query.trim()));
             }
             None => {

@@ -204,9 +204,11 @@ async fn plain_text_values() {
 #[tokio::test]
 async fn unreadable_items_are_reported_not_passed() {
     let db = TestDb::new().await;
-    // The credential table does not exist, and a data query fails: both unknown, in `check`.
+    // The credential table does not exist, a data query fails, another answers NULL: all three
+    // unknown, in `check` too.
     let cl = format!(
-        "{}\n[[data]]\nname = \"an admin exists\"\nquery = \"select exists (select 1 from nowhere)\"\n",
+        "{}\n[[data]]\nname = \"an admin exists\"\nquery = \"select exists (select 1 from nowhere)\"\n\
+         [[data]]\nname = \"a null answer\"\nquery = \"select null::boolean\"\n",
         checklist(None)
     );
     let r = check_toml(&db, &cl, false).await;
@@ -214,6 +216,7 @@ async fn unreadable_items_are_reported_not_passed() {
         failed_ids(&r),
         [
             "credential.unknown:public.users where username = 'admin'",
+            "data.unknown:data: a null answer",
             "data.unknown:data: an admin exists"
         ]
     );
@@ -239,7 +242,11 @@ async fn unreadable_items_are_reported_not_passed() {
         "{text}"
     );
     assert!(
-        text.contains("2 items: 0 passed, 0 failed, 2 not evaluated"),
+        text.contains("? data: a null answer  could not be evaluated: the query returned NULL"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 items: 0 passed, 0 failed, 3 not evaluated"),
         "{text}"
     );
     // An unknown algorithm name is refused when the checklist is loaded.
