@@ -119,13 +119,9 @@ impl Entry {
             .collect();
         let (error, refused) = match outcome {
             ApplyOutcome::Failed { error, .. } => (Some(error.clone()), Vec::new()),
-            ApplyOutcome::Refused { refusals, .. } => (
-                None,
-                refusals
-                    .iter()
-                    .map(|r| format!("{} ({} rows)", r.description, r.count))
-                    .collect(),
-            ),
+            ApplyOutcome::Refused { refusals, .. } => {
+                (None, refusals.iter().map(|r| r.problem.clone()).collect())
+            }
             ApplyOutcome::Applied { .. } => (None, Vec::new()),
             ApplyOutcome::Skipped { reason } => (Some(format!("skipped: {reason}")), Vec::new()),
         };

@@ -124,11 +124,11 @@ ids! {
         FunctionDefinition => "function.definition",
         CommentMismatch => "comment.mismatch",
         DataFalse => "data.false",
-        DataError => "data.error",
-        DataUnchecked => "data.unchecked",
+        /// The query could not be evaluated: never a pass.
+        DataUnknown => "data.unknown",
         CredentialDefaultPassword => "credential.default_password",
-        CredentialError => "credential.error",
-        CredentialUnchecked => "credential.unchecked",
+        /// The stored value could not be read or verified: never a pass.
+        CredentialUnknown => "credential.unknown",
         MigrationMissing => "migration.missing",
         MigrationFailed => "migration.failed",
     }
@@ -159,6 +159,15 @@ impl Rule {
 
     pub fn is_lint(self) -> bool {
         matches!(self, Rule::Lint(_))
+    }
+
+    /// The finding says its item could not be evaluated (`data.unknown`,
+    /// `credential.unknown`): neither passed nor failed on the facts, but unknown.
+    pub fn is_unknown(self) -> bool {
+        matches!(
+            self,
+            Rule::Item(ItemRule::DataUnknown | ItemRule::CredentialUnknown)
+        )
     }
 
     /// Every rule, checklist rules first.

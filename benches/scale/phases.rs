@@ -48,7 +48,10 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
     let lists = [list];
     let mut no_lints = check::LintOverrides::new();
     for l in check::lints::ALL {
-        no_lints.insert(l.id.as_str().into(), pgmend::checklist::LintSetting::Enabled(false));
+        no_lints.insert(
+            l.id.as_str().into(),
+            pgmend::checklist::LintSetting::Enabled(false),
+        );
     }
     let t = Instant::now();
     let items = check::run(&snap, &lists, &Facts::default(), &no_lints);

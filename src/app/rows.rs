@@ -164,6 +164,9 @@ pub fn label(row: Row, snap: Option<&Snapshot>, report: Option<&Report>) -> Stri
                     .unwrap_or_default();
                 if it.passed() {
                     format!("{} {:<10} {}", mark(true), it.kind, it.object)
+                } else if it.unknown() {
+                    // Could not be evaluated: neither ✔ nor ✘.
+                    format!("? {:<10} {}  {}", it.kind, it.object, first)
                 } else {
                     format!("{} {:<10} {}  {}", mark(false), it.kind, it.object, first)
                 }

@@ -88,6 +88,10 @@ async fn run_all(
         .map_err(fail)?;
         out.push(Refusal {
             description: p.description.clone(),
+            problem: match &p.problem {
+                Some(pr) => pr.describe(count),
+                None => format!("{count} row(s) break: {}", p.description),
+            },
             count,
             sample,
         });

@@ -146,6 +146,9 @@ impl StepResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Refusal {
     pub description: String,
+    /// The problem the offending rows show, counted: "public.rooms: 3 rows have no value for
+    /// NOT NULL column "ownerId" …" (the precondition's description when it states none).
+    pub problem: String,
     pub count: i64,
     /// A sample of the offending rows, each as a JSON object.
     pub sample: Vec<serde_json::Value>,

@@ -63,8 +63,10 @@ fn accepted_by(f: &Finding, checklists: &[Checklist], snapshot: &Snapshot) -> Op
     for cl in checklists {
         let file = &cl.file;
         let stated = match lint {
-            LintId::RlsDisabledInExposedSchema => {
-                file.tables.iter().find_map(|t| {
+            LintId::RlsDisabledInExposedSchema => file
+                .tables
+                .iter()
+                .find_map(|t| {
                     let spec = t.get_ref();
                     (spec.rls == Some(RlsState::Disabled)
                         && names.contains(&cl.qualify(&spec.name, spec.schema.as_deref())))
@@ -79,8 +81,7 @@ fn accepted_by(f: &Finding, checklists: &[Checklist], snapshot: &Snapshot) -> Op
                         (reaches && spec.state == Some(RlsState::Disabled))
                             .then(|| format!("state = \"disabled\" ({})", at(cl, r.span().start)))
                     })
-                })
-            }
+                }),
             LintId::ViewWithoutSecurityInvoker => file.views.iter().find_map(|v| {
                 let spec = v.get_ref();
                 (spec.security_invoker == Some(false)

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
+use super::credential::{Scheme, Verdict};
 use crate::checklist::Checklist;
 use crate::sql::qualified;
 
@@ -13,8 +14,9 @@ use crate::sql::qualified;
 pub struct Facts {
     /// `Ok(true)` when the data query returned true.
     pub data: BTreeMap<(String, usize), Result<bool, String>>,
-    /// `Ok(true)` when the default password still verifies against the stored hash.
-    pub credentials: BTreeMap<(String, usize), Result<bool, String>>,
+    /// What the stored values say about the default password: `Ok(None)` when no row of the
+    /// user holds a value. With several rows, a verifying one wins, then an unverifiable one.
+    pub credentials: BTreeMap<(String, usize), Result<Option<Verdict>, String>>,
 }
 
 /// Runs every data query (each in its own read-only transaction, so a failing one cannot
@@ -37,13 +39,26 @@ pub async fn gather_facts(conn: &mut PgConnection, checklists: &[Checklist]) -> 
                 qualified(&schema, &table),
                 crate::sql::quote_ident(&item.user_column)
             );
+            // Rejected at load when unknown, so a failure here cannot happen; `auto` it is.
+            let expect = Scheme::parse(item.algorithm.as_deref().unwrap_or("auto")).unwrap_or(None);
             let result = credential_hashes(conn, sql, &item.user)
                 .await
                 .map(|hashes| {
-                    hashes
+                    let verdicts: Vec<Verdict> = hashes
                         .iter()
                         .flatten()
-                        .any(|h| bcrypt::verify(&item.password, h).unwrap_or(false))
+                        .map(|h| super::credential::verify(h, &item.password, expect))
+                        .collect();
+                    let worst = verdicts
+                        .iter()
+                        .find(|v| matches!(v, Verdict::Default(_)))
+                        .or_else(|| {
+                            verdicts
+                                .iter()
+                                .find(|v| matches!(v, Verdict::Unverifiable(_)))
+                        })
+                        .or(verdicts.first());
+                    worst.cloned()
                 });
             facts.credentials.insert(key, result);
         }
@@ -62,9 +77,10 @@ async fn data_query(conn: &mut PgConnection, query: &str) -> Result<bool, String
         .fetch_one(&mut *tx)
         .await;
     let _ = tx.rollback().await;
+    // NULL is neither true nor false: the item could not be evaluated, never a silent ✘ or ✔.
     result
-        .map(|v| v.unwrap_or(false))
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("the query failed: {e}"))?
+        .ok_or_else(|| "the query returned NULL, not true or false".to_string())
 }
 
 async fn credential_hashes(

@@ -91,6 +91,11 @@ impl Finding {
         self
     }
 
+    /// The item could not be evaluated (rule `<kind>.unknown`).
+    pub fn is_unknown(&self) -> bool {
+        self.rule.is_unknown()
+    }
+
     /// Makes the id unique when one rule finds several things on one object.
     pub fn id_suffix(mut self, suffix: &str) -> Self {
         self.id = format!("{}/{suffix}", self.id);

@@ -2,6 +2,7 @@
 //! needs from the database is in the snapshot and the [`Facts`] gathered before it.
 
 mod accept;
+pub mod credential;
 pub mod facts;
 pub mod finding;
 mod items;
@@ -38,6 +39,11 @@ pub struct ItemResult {
 impl ItemResult {
     pub fn passed(&self) -> bool {
         self.findings.is_empty()
+    }
+
+    /// Every finding says the item could not be evaluated.
+    pub fn unknown(&self) -> bool {
+        !self.findings.is_empty() && self.findings.iter().all(Finding::is_unknown)
     }
 
     /// The worst severity among the findings (the item's own when it passed).

@@ -464,6 +464,11 @@ pub struct PolicyItem {
     pub commands: Option<Vec<Command>>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// `using` / `with_check` are written from the seed's words, not given by it: the fix creates
+    /// the policy with them, but an existing policy is not held to them (its expression is the
+    /// engineer's choice; the check asks only for its name, command and roles).
+    #[serde(default)]
+    pub suggested: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -540,8 +545,11 @@ pub struct CredentialItem {
     pub user: String,
     pub hash_column: String,
     pub password: String,
-    /// `bcrypt` (also what pgcrypto's `crypt(…, gen_salt('bf'))` writes).
-    pub algorithm: String,
+    /// `auto` (the default: the scheme is read from the stored value), or one of `bcrypt`
+    /// (also what pgcrypto's `crypt(…, gen_salt('bf'))` writes), `scrypt` (Node's
+    /// `<hex key>.<salt>`), `argon2id`, `pbkdf2_sha256` (Django's form), `plain`.
+    #[serde(default)]
+    pub algorithm: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }

@@ -196,15 +196,9 @@ impl Checklist {
         }
         self.check_name_lengths(text)?;
         for c in &self.file.credentials {
-            if c.get_ref().algorithm != "bcrypt" {
-                return Err(self.error_at(
-                    text,
-                    c.span().start,
-                    format!(
-                        "unknown algorithm `{}`: expected bcrypt",
-                        c.get_ref().algorithm
-                    ),
-                ));
+            let algorithm = c.get_ref().algorithm.as_deref().unwrap_or("auto");
+            if let Err(e) = crate::check::credential::Scheme::parse(algorithm) {
+                return Err(self.error_at(text, c.span().start, e));
             }
         }
         Ok(())

@@ -243,7 +243,7 @@ fn describe(plan: &Plan, o: &ApplyOutcome) -> String {
         ApplyOutcome::Refused { refusals, .. } => {
             let mut s = format!("refused  {}: nothing was run\n", plan.finding_id);
             for r in refusals {
-                s.push_str(&format!("  {}: {} row(s)\n", r.description, r.count));
+                s.push_str(&format!("  {}\n", r.problem));
                 for row in r.sample.iter().take(5) {
                     let row = row.to_string();
                     let cut: String = row.chars().take(160).collect();

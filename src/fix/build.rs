@@ -169,7 +169,16 @@ impl B {
             description: desc.into(),
             sample_sql: sample_sql.into(),
             count_sql: count_sql.into(),
+            problem: None,
         });
+        self
+    }
+
+    /// What the last precondition's offending rows mean (the refusal states it).
+    pub fn problem(&mut self, p: super::problem::Problem) -> &mut Self {
+        if let Some(last) = self.p.preconditions.last_mut() {
+            last.problem = Some(p);
+        }
         self
     }
 

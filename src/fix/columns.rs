@@ -51,9 +51,13 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
     if not_null && col.default.is_none() {
         b.pre(
             format!("{tq} is empty: existing rows would have no value for NOT NULL column {c}"),
-            format!("SELECT count(*) FROM (SELECT 1 FROM {tq} LIMIT 1) AS any_row"),
+            format!("SELECT count(*) FROM {tq}"),
             format!("SELECT * FROM {tq} LIMIT 5"),
         )
+        .problem(super::problem::Problem::NoValue {
+            table: tq.clone(),
+            column: c.clone(),
+        })
         .hazard(format!(
             "{c} is NOT NULL without a default: refused unless {tq} is empty. Add it nullable, \
              fill it, then SET NOT NULL, or give the checklist a default"
@@ -138,6 +142,10 @@ pub(crate) fn nullable(cx: &Cx, f: &Finding) -> Option<Plan> {
         format!("SELECT count(*) FROM {tq} WHERE {c} IS NULL"),
         format!("SELECT * FROM {tq} WHERE {c} IS NULL LIMIT 5"),
     )
+    .problem(super::problem::Problem::Nulls {
+        table: tq.clone(),
+        columns: c.clone(),
+    })
     .tx(
         format!("add CHECK ({c} IS NOT NULL) NOT VALID"),
         format!("ALTER TABLE {tq} ADD CONSTRAINT {k} CHECK ({c} IS NOT NULL) NOT VALID"),

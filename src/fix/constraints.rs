@@ -6,6 +6,7 @@
 //! are built as an index CONCURRENTLY, then attached (`USING INDEX`). Each carries the
 //! precondition that the data already satisfies it.
 
+use super::problem::Problem;
 use crate::check::Finding;
 use crate::checklist::{Checklist, ForeignKeySpec, TableItem, parse_fk_action, parse_reference};
 use crate::db::catalog::{ConstraintKind, FkAction, Table};
@@ -53,7 +54,11 @@ fn key_via_index(b: &mut B, t: &Table, cols: &[String], name: &str, primary: boo
             format!("no row of {tq} has a NULL in ({})", list(cols)),
             format!("SELECT count(*) FROM {tq} WHERE {cond}"),
             format!("SELECT * FROM {tq} WHERE {cond} LIMIT 5"),
-        );
+        )
+        .problem(Problem::Nulls {
+            table: tq.clone(),
+            columns: format!("({})", list(cols)),
+        });
     }
     no_duplicates(b, &tq, cols);
     let kind = if primary { "PRIMARY KEY" } else { "UNIQUE" };
@@ -155,6 +160,10 @@ pub(crate) fn check(cx: &Cx, f: &Finding) -> Option<Plan> {
             format!("SELECT count(*) FROM {tq} WHERE NOT ({expr})"),
             format!("SELECT * FROM {tq} WHERE NOT ({expr}) LIMIT 5"),
         )
+        .problem(Problem::Violates {
+            table: tq.clone(),
+            expression: expr.clone(),
+        })
         .tx(
             format!("add CHECK {n} NOT VALID (new rows only)"),
             format!("ALTER TABLE {tq} ADD CONSTRAINT {n} CHECK ({expr}) NOT VALID"),
@@ -229,7 +238,12 @@ fn orphans(b: &mut B, tq: &str, cols: &[String], rq: &str, rcols: &[String]) {
         format!("every ({}) of {tq} exists in {rq}", list(cols)),
         format!("SELECT count(*) FROM {tq} AS o WHERE {cond}"),
         format!("SELECT o.* FROM {tq} AS o WHERE {cond} LIMIT 5"),
-    );
+    )
+    .problem(Problem::Dangling {
+        table: tq.to_string(),
+        columns: list(cols),
+        referenced: rq.to_string(),
+    });
 }
 
 /// The `FOREIGN KEY … REFERENCES …` clause.

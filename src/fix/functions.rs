@@ -379,7 +379,10 @@ pub(crate) fn define(cx: &Cx, f: &Finding) -> Option<Plan> {
         let target = format!("{fq}({args})");
         b.tx(
             format!("comment on function {target}"),
-            format!("COMMENT ON FUNCTION {target} IS {}", crate::sql::quote_literal(c)),
+            format!(
+                "COMMENT ON FUNCTION {target} IS {}",
+                crate::sql::quote_literal(c)
+            ),
         )
         .covers(format!("comment.mismatch:function {target}"));
     }

@@ -160,7 +160,10 @@ pub(crate) fn columns_exist(b: &mut B, t: &Table, cols: &[String]) {
                 "SELECT {} AS missing_column WHERE {cond}",
                 quote_literal(&format!("{tq}.{}", quote_ident(c)))
             ),
-        );
+        )
+        .problem(super::problem::Problem::MissingColumn {
+            column: format!("{tq}.{}", quote_ident(c)),
+        });
     }
 }
 
@@ -180,7 +183,11 @@ pub(crate) fn no_duplicates(b: &mut B, tq: &str, cols: &[String]) {
         format!("no two rows of {tq} share ({list})"),
         format!("SELECT count(*) FROM (SELECT 1 {body}) AS dup"),
         format!("SELECT {list}, count(*) AS rows {body} ORDER BY count(*) DESC LIMIT 5"),
-    );
+    )
+    .problem(super::problem::Problem::Duplicates {
+        table: tq.to_string(),
+        columns: list.clone(),
+    });
 }
 
 /// The `lint.unindexed_foreign_key` findings an index mends (its leading keys are exactly the

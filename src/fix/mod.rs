@@ -30,6 +30,7 @@ mod objects;
 mod order;
 pub mod plan;
 mod policies;
+pub mod problem;
 pub(crate) use policies::recreate as create_policy_sql;
 mod rls;
 mod sequences;
@@ -157,7 +158,7 @@ pub(crate) fn answer(rule: Rule) -> Answer {
             why: "a data check is a query about rows pgmend cannot know how to make true",
             instead: "run the item's query, find the rows that make it false, and insert or correct them (INSERT … ON CONFLICT DO NOTHING for seed rows)",
         },
-        R::DataError | R::DataUnchecked => Manual {
+        R::DataUnknown => Manual {
             why: "the query could not be evaluated, so nothing is known about the rows",
             instead: "run the item's query by hand (psql) and mend the error it reports: a missing table or column, a privilege",
         },
@@ -165,7 +166,7 @@ pub(crate) fn answer(rule: Rule) -> Answer {
             why: "only the application can set a password the way it verifies it; pgmend never writes credentials",
             instead: "log in as that user and change the password in the application (or write a new hash with the application's own hashing)",
         },
-        R::CredentialError | R::CredentialUnchecked => Manual {
+        R::CredentialUnknown => Manual {
             why: "the stored value could not be read or verified, so the default password may still work",
             instead: "read the user's stored hash by hand and verify it with the application's scheme",
         },

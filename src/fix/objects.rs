@@ -50,6 +50,7 @@ pub(crate) fn extension(cx: &Cx, f: &Finding) -> Option<Plan> {
             quote_literal(&spec.name)
         ),
     )
+    .problem(super::problem::Problem::NoExtension { name: e.clone() })
     .tx(
         format!("install extension {e} in schema {}", quote_ident(&schema)),
         format!(

@@ -449,7 +449,11 @@ fn cycles(edges: &[Vec<(usize, Strength)>], done: &[bool]) -> Vec<BTreeSet<usize
                 stack.push(v);
                 on_stack[v] = true;
             }
-            let succ: Vec<usize> = edges[v].iter().map(|(q, _)| *q).filter(|q| !done[*q]).collect();
+            let succ: Vec<usize> = edges[v]
+                .iter()
+                .map(|(q, _)| *q)
+                .filter(|q| !done[*q])
+                .collect();
             if *i < succ.len() {
                 let w = succ[*i];
                 *i += 1;

@@ -51,6 +51,9 @@ pub struct Precondition {
     pub sample_sql: String,
     /// A read-only query returning the number of offending rows (one bigint).
     pub count_sql: String,
+    /// What offending rows mean, stated as the problem (the refusal's wording).
+    #[serde(default)]
+    pub problem: Option<super::problem::Problem>,
 }
 
 /// The plan for one finding.

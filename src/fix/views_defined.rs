@@ -79,7 +79,11 @@ pub(crate) fn create(
         ));
     }
     if let Some(c) = &spec.comment {
-        let kw = if spec.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+        let kw = if spec.materialized {
+            "MATERIALIZED VIEW"
+        } else {
+            "VIEW"
+        };
         b.tx(
             format!("comment on {kind} {vq}"),
             format!("COMMENT ON {kw} {vq} IS {}", crate::sql::quote_literal(c)),

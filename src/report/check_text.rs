@@ -16,6 +16,7 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
         st.dim(&format!("checklists: {}", r.checklists.join(", ")))
     );
     let failed: Vec<_> = r.items.iter().filter(|i| !i.passed()).collect();
+    let unknown = failed.iter().filter(|i| i.unknown()).count();
     for sev in Severity::ALL {
         let here: Vec<&Finding> = failed
             .iter()
@@ -56,10 +57,15 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
         .collect();
     let _ = writeln!(
         o,
-        "\n{} items: {} passed, {} failed · {} lint findings{}",
+        "\n{} items: {} passed, {} failed{} · {} lint findings{}",
         r.items.len(),
         st.ok(&passed.to_string()),
-        failed.len(),
+        failed.len() - unknown,
+        if unknown > 0 {
+            format!(", {unknown} not evaluated")
+        } else {
+            String::new()
+        },
         r.lint_findings.len(),
         if by_sev.is_empty() {
             String::new()
@@ -74,7 +80,7 @@ fn finding(o: &mut String, f: &Finding, st: Style) {
     let _ = writeln!(
         o,
         "  {} {}  {}",
-        st.severity(f.severity, "✘"),
+        st.severity(f.severity, if f.is_unknown() { "?" } else { "✘" }),
         st.bold(&f.object),
         f.message
     );

@@ -149,9 +149,8 @@ pub async fn run_apply(
                 refusals
                     .iter()
                     .map(|r| format!(
-                        "{} ({} rows, e.g. {})",
-                        r.description,
-                        r.count,
+                        "{} (e.g. {})",
+                        r.problem,
                         r.sample.first().map(|v| v.to_string()).unwrap_or_default()
                     ))
                     .collect::<Vec<_>>()

@@ -147,7 +147,12 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 /// A finding; its `why` is left out when the item above already said it.
 fn finding(o: &mut Out, f: &Finding, said_why: Option<&str>) {
     o.styled(
-        format!("✘ {} · {}", f.severity.as_str(), f.rule),
+        format!(
+            "{} {} · {}",
+            if f.is_unknown() { "?" } else { "✘" },
+            f.severity.as_str(),
+            f.rule
+        ),
         o.t.severity(f.severity),
     );
     o.text(f.message.clone());

@@ -45,7 +45,15 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Some(r) => {
             let passed = r.items.iter().filter(|i| i.passed()).count();
             second.push(Span::styled(format!("✔ {passed}"), t.ok));
-            second.push(Span::raw(format!(" ✘ {}", r.items.len() - passed)));
+            let unknown = r.items.iter().filter(|i| i.unknown()).count();
+            second.push(Span::raw(format!(
+                " ✘ {}",
+                r.items.len() - passed - unknown
+            )));
+            if unknown > 0 {
+                // Items that could not be evaluated are neither ✔ nor ✘.
+                second.push(Span::raw(format!(" ? {unknown}")));
+            }
             let counts = r.counts();
             for sev in Severity::ALL {
                 if let Some(n) = counts.get(&sev) {

@@ -2,6 +2,7 @@
 
 mod apply;
 mod backup;
+mod behaviour;
 mod catalog;
 mod check;
 mod cli;

@@ -240,6 +240,7 @@ async fn lms() {
         "grant.table_missing:public.ticket_messages/authenticated",
         "grant.table_missing:public.ticket_replies/authenticated",
         "grant.table_missing:public.ticket_attachments/authenticated",
+        "grant.table_missing:public.meeting_participants/authenticated",
         "grant.table_missing:public.meeting_participants/service_role",
         // 14. migration rows 18 and 19
         "migration.missing:Supabase migration 20250101000018_add_critical_missing_tables",

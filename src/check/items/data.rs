@@ -1,11 +1,23 @@
 //! `[[data]]` queries, `[[credential]]` default passwords and `[[migration]]` records.
 
-use crate::check::ItemResult;
+use crate::check::credential::Verdict;
+use crate::check::{Finding, ItemResult};
 use crate::checklist::{MigrationTool, Severity};
 use crate::db::catalog::MigrationSource;
 use crate::rules::ItemRule;
 
-use super::{Ctx, q};
+use super::{Ctx, Item, q};
+
+/// An item pgmend could not evaluate: a finding of its own (`<kind>.unknown`), never a pass.
+fn unknown<'a>(item: &'a mut Item, rule: ItemRule, object: &str, why: String) -> &'a mut Finding {
+    let f = item.fail(
+        rule,
+        object.to_string(),
+        format!("could not be evaluated: {why}"),
+    );
+    f.actual = Some(format!("unknown: {why}"));
+    f
+}
 
 pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
     for d in &ctx.cl.file.data {
@@ -32,22 +44,15 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 f.actual = Some("false".into());
             }
             Some(Err(e)) => {
-                let f = item.fail(
-                    ItemRule::DataError,
-                    object.clone(),
-                    format!("the query for {} failed: {e}", spec.name),
-                );
-                f.expected = Some(spec.query.trim().to_string());
-                f.actual = Some(e.clone());
+                let f = unknown(&mut item, ItemRule::DataUnknown, &object, e.clone());
+                f.expected = Some(format!("true: {}", spec.query.trim()));
             }
             None => {
-                item.fail(
-                    ItemRule::DataUnchecked,
-                    object.clone(),
-                    format!(
-                        "{} was not evaluated (no database connection for data checks)",
-                        spec.name
-                    ),
+                unknown(
+                    &mut item,
+                    ItemRule::DataUnknown,
+                    &object,
+                    "no database connection to run the query".into(),
                 );
             }
         }
@@ -75,8 +80,8 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         );
         let key = (ctx.cl.source.clone(), ctx.cl.line(c.span().start));
         match ctx.facts.credentials.get(&key) {
-            Some(Ok(false)) => {}
-            Some(Ok(true)) => {
+            Some(Ok(None | Some(Verdict::Changed(_)))) => {}
+            Some(Ok(Some(Verdict::Default(scheme)))) => {
                 let f = item.fail(
                     ItemRule::CredentialDefaultPassword,
                     object.clone(),
@@ -86,22 +91,33 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     ),
                 );
                 f.expected = Some("a changed password".into());
-                f.actual =
-                    Some("the shipped default password verifies against the stored hash".into());
+                f.actual = Some(format!(
+                    "the shipped default password verifies against the stored {} value",
+                    scheme.describe()
+                ));
+                f.remedy = Some(format!(
+                    "log in as {} and change the password through the application (pgmend does \
+                     not choose passwords)",
+                    spec.user
+                ));
+            }
+            Some(Ok(Some(Verdict::Unverifiable(why)))) => {
+                unknown(&mut item, ItemRule::CredentialUnknown, &object, why.clone());
             }
             Some(Err(e)) => {
-                let f = item.fail(
-                    ItemRule::CredentialError,
-                    object.clone(),
-                    format!("cannot read the password hash: {e}"),
+                unknown(
+                    &mut item,
+                    ItemRule::CredentialUnknown,
+                    &object,
+                    format!("cannot read the stored password: {e}"),
                 );
-                f.actual = Some(e.clone());
             }
             None => {
-                item.fail(
-                    ItemRule::CredentialUnchecked,
-                    object.clone(),
-                    "not evaluated (no database connection for data checks)".into(),
+                unknown(
+                    &mut item,
+                    ItemRule::CredentialUnknown,
+                    &object,
+                    "no database connection to read the stored password".into(),
                 );
             }
         }
@@ -146,6 +162,9 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             );
             f.expected = Some("applied".into());
             f.actual = Some("not recorded".into());
+            f.remedy = Some(super::migration_remedy::remedy(
+                spec.tool, &spec.name, false,
+            ));
         } else if !found.iter().any(|x| x.finished) {
             let f = item.fail(
                 ItemRule::MigrationFailed,
@@ -154,6 +173,7 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             );
             f.expected = Some("applied".into());
             f.actual = Some("failed".into());
+            f.remedy = Some(super::migration_remedy::remedy(spec.tool, &spec.name, true));
         }
         item.done(out);
     }

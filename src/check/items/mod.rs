@@ -2,6 +2,7 @@
 
 mod data;
 mod lossless;
+mod migration_remedy;
 mod objects;
 mod policies;
 mod security;

@@ -5,6 +5,7 @@ pub mod fix_cli;
 mod journal;
 mod locks;
 mod preconditions;
+mod refusals;
 mod scenarios;
 
 use pgmend::apply::{ApplyOptions, EventKind, StepEvent};
@@ -55,6 +56,7 @@ pub fn precondition(description: &str, sample: &str, count: &str) -> Preconditio
         description: description.to_string(),
         sample_sql: sample.to_string(),
         count_sql: count.to_string(),
+        problem: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The check engine against real databases.
 
+mod credentials;
 mod items;
+mod migrations;
 mod outputs;
 mod roundtrip;
 

@@ -265,7 +265,7 @@ columns = [{{ name = "user", type = "text", nullable = false }}]
     let p = fix::plan(f, &snap, &cls).unwrap();
     match apply(&db, &p).await {
         Err(NotApplied::Refused {
-            count: 1, sample, ..
+            count: 20, sample, ..
         }) => assert_eq!(sample.len(), 5),
         other => panic!("{other:?}"),
     }

@@ -4,6 +4,7 @@
 
 mod fix_flow;
 mod screens;
+mod unknown;
 mod update_tests;
 
 use std::sync::{Arc, OnceLock};
