@@ -107,7 +107,12 @@ fn accepted_by(f: &Finding, checklists: &[Checklist], snapshot: &Snapshot) -> Op
         }
         if file.checklist.snapshot {
             let rec = recorded(cl);
-            if names.iter().any(|n| rec.contains(n)) {
+            let extension = f.object.strip_prefix("extension ").is_some_and(|e| {
+                file.extensions
+                    .iter()
+                    .any(|x| crate::sql::quote_ident(&x.get_ref().name) == e)
+            });
+            if extension || names.iter().any(|n| rec.contains(n)) {
                 return Some(format!(
                     "the snapshot {} records it as it is ({} from PostgreSQL {})",
                     cl.source,

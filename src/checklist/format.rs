@@ -247,6 +247,10 @@ pub struct ForeignKeySpec {
     pub on_update: Option<String>,
     pub deferrable: Option<bool>,
     pub initially_deferred: Option<bool>,
+    /// The constraint's name (a generated one when absent).
+    pub name: Option<String>,
+    /// The key exists but was added `NOT VALID` (rows before it are not checked).
+    pub not_valid: Option<bool>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -255,6 +259,8 @@ pub struct ForeignKeySpec {
 #[serde(deny_unknown_fields)]
 pub struct UniqueSpec {
     pub columns: Vec<String>,
+    /// The constraint's name (a generated one when absent).
+    pub name: Option<String>,
     pub deferrable: Option<bool>,
     pub initially_deferred: Option<bool>,
     pub severity: Option<Severity>,
@@ -389,6 +395,8 @@ pub struct ViewItem {
     pub materialized: bool,
     /// `local` or `cascaded` (`WITH CHECK OPTION`).
     pub check_option: Option<String>,
+    /// The `security_barrier` option.
+    pub security_barrier: Option<bool>,
     pub comment: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
@@ -589,8 +597,12 @@ pub struct SequenceItem {
     pub max: Option<i64>,
     pub cache: Option<i64>,
     pub cycle: Option<bool>,
-    /// The column owning it (`table.column` or `schema.table.column`).
+    /// The column owning it (`table.column` or `schema.table.column`, written as SQL names).
     pub owned_by: Option<String>,
+    /// The sequence of an identity column (`owned_by`): it comes with its column, so it is
+    /// never created on its own; its parameters are checked and altered.
+    #[serde(default)]
+    pub identity: bool,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -608,11 +620,34 @@ pub struct DomainItem {
     pub not_null: bool,
     /// SQL.
     pub default: Option<String>,
-    /// CHECK conditions (without `CHECK`): SQL.
+    /// CHECK conditions (without `CHECK`): SQL; `{ name = "…", expression = "…" }` to name one.
     #[serde(default)]
-    pub checks: Vec<String>,
+    pub checks: Vec<DomainCheckSpec>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+}
+
+/// A domain's CHECK: its condition, or a named one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DomainCheckSpec {
+    Expression(String),
+    Named { name: String, expression: String },
+}
+
+impl DomainCheckSpec {
+    pub fn expression(&self) -> &str {
+        match self {
+            DomainCheckSpec::Expression(e) | DomainCheckSpec::Named { expression: e, .. } => e,
+        }
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            DomainCheckSpec::Named { name, .. } => Some(name),
+            DomainCheckSpec::Expression(_) => None,
+        }
+    }
 }
 
 /// A composite type.

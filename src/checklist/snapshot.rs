@@ -320,10 +320,11 @@ fn table(o: &mut String, t: &Table) {
                     fk_word(fk.on_delete),
                     fk_word(fk.on_update)
                 );
+                super::snapshot_more::named(o, c);
                 super::snapshot_more::deferral(o, c);
             }
             (ConstraintKind::Unique, _) if c.is_local => {
-                let _ = writeln!(o, "[[table.unique]]\ncolumns = {}", list(c.columns.clone()));
+                let _ = writeln!(o, "[[table.unique]]\ncolumns = {}\nname = {}", list(c.columns.clone()), s(&c.name));
                 super::snapshot_more::deferral(o, c);
             }
             (ConstraintKind::Check, _) if c.is_local => {

@@ -42,10 +42,14 @@ pub(super) fn types(o: &mut String, snap: &Snapshot) {
         let checks: Vec<String> = d
             .checks
             .iter()
-            .filter_map(|c| check_expression(&c.definition))
+            .filter_map(|c| {
+                check_expression(&c.definition).map(|e| {
+                    format!("{{ name = {}, expression = {} }}", s(&c.name), s(&e))
+                })
+            })
             .collect();
         if !checks.is_empty() {
-            let _ = writeln!(o, "checks = {}", list(&checks));
+            let _ = writeln!(o, "checks = [{}]", checks.join(", "));
         }
         o.push('\n');
     }
@@ -92,6 +96,9 @@ pub(super) fn types(o: &mut String, snap: &Snapshot) {
                 quote_ident(&ob.column)
             );
             let _ = writeln!(o, "owned_by = {}", s(&owner));
+            if ob.identity {
+                let _ = writeln!(o, "identity = true");
+            }
         }
         o.push('\n');
     }
@@ -148,6 +155,14 @@ pub(super) fn column(parts: &mut Vec<String>, c: &Column) {
     }
     if let Some(cm) = &c.comment {
         parts.push(format!("comment = {}", s(cm)));
+    }
+}
+
+/// The constraint's name, and NOT VALID (foreign keys and unique keys).
+pub(super) fn named(o: &mut String, c: &Constraint) {
+    let _ = writeln!(o, "name = {}", s(&c.name));
+    if !c.validated {
+        let _ = writeln!(o, "not_valid = true");
     }
 }
 
@@ -246,6 +261,9 @@ pub(super) fn view(o: &mut String, v: &Table) {
     }
     if let Some(c) = &v.check_option {
         let _ = writeln!(o, "check_option = {}", s(c));
+    }
+    if v.options.iter().any(|x| x == "security_barrier=true") {
+        let _ = writeln!(o, "security_barrier = true");
     }
     if let Some(c) = &v.comment {
         let _ = writeln!(o, "comment = {}", s(c));

@@ -60,6 +60,24 @@ pub(crate) fn persistence(cx: &Cx, f: &Finding) -> Option<Plan> {
     if want {
         b.hazard("an unlogged table is emptied after a crash and is not replicated to standbys");
     }
+    // Its serial sequences go with it (PostgreSQL 15+ has persistence for sequences).
+    if cx.server_version() >= 150000 {
+        for q in cx.snap.sequences.iter().filter(|q| {
+            q.owned_by
+                .as_ref()
+                .is_some_and(|o| o.schema == t.schema && o.table == t.name && !o.identity)
+        }) {
+            let sq = qualified(&q.schema, &q.name);
+            b.tx(
+                format!("set sequence {sq} {to}"),
+                format!("ALTER SEQUENCE {sq} SET {to}"),
+            )
+            .undo_tx(
+                format!("set sequence {sq} {back}"),
+                format!("ALTER SEQUENCE {sq} SET {back}"),
+            );
+        }
+    }
     Some(b.done())
 }
 
@@ -99,7 +117,11 @@ pub(crate) fn column_type(cx: &Cx, f: &Finding) -> Option<Plan> {
     let ty = sqltype::checked(cx, cl, col.data_type.as_deref()?)?;
     let tq = qualified(&t.schema, &t.name);
     let c = quote_ident(&col.name);
-    let changed = format!("({c}::{ty})::text IS DISTINCT FROM {c}::text");
+    // A value survives when converting it and back gives it again.
+    let changed = format!(
+        "(({c}::{ty})::{})::text IS DISTINCT FROM {c}::text",
+        now.data_type
+    );
     let bad = if cx.server_version() >= 160000 {
         format!(
             "CASE WHEN NOT pg_input_is_valid({c}::text, {}) THEN true ELSE {changed} END",

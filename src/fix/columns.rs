@@ -37,18 +37,35 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (cl, t, col) = column_of(cx, f)?;
     let tq = qualified(&t.schema, &t.name);
     let c = quote_ident(&col.name);
-    let ty = sqltype::render(cx, cl, col.data_type.as_deref()?);
+    let ty = sqltype::checked(cx, cl, col.data_type.as_deref()?)?;
     let not_null = col.nullable == Some(false);
     let mut sql = format!("ALTER TABLE {tq} ADD COLUMN {c} {ty}");
-    if let Some(d) = &col.default {
-        sql.push_str(&format!(" DEFAULT {d}"));
+    if let Some(coll) = &col.collation {
+        sql.push_str(&format!(" COLLATE {}", quote_ident(coll)));
     }
+    match (&col.identity, &col.generated, &col.default) {
+        (Some(i), _, _) => {
+            let how = if i == "always" { "ALWAYS" } else { "BY DEFAULT" };
+            sql.push_str(&format!(" GENERATED {how} AS IDENTITY"));
+        }
+        (None, Some(g), _) => {
+            crate::sql::guard::expression(g, "the generated expression").ok()?;
+            sql.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+        }
+        (None, None, Some(d)) => {
+            crate::sql::guard::expression(d, "the default").ok()?;
+            sql.push_str(&format!(" DEFAULT {d}"));
+        }
+        (None, None, None) => {}
+    }
+    // An identity or generated column gives every row a value: no refusal for NOT NULL.
+    let computed = col.identity.is_some() || col.generated.is_some();
     if not_null {
         sql.push_str(" NOT NULL");
     }
     let mut b = B::new(&f.id, format!("add column {c} to {tq}"));
     b.table(&tq);
-    if not_null && col.default.is_none() {
+    if not_null && col.default.is_none() && !computed {
         b.pre(
             format!("{tq} is empty: existing rows would have no value for NOT NULL column {c}"),
             format!("SELECT count(*) FROM {tq}"),

@@ -40,6 +40,18 @@ fn constraint_names(t: &Table) -> Vec<&str> {
 
 /// A key built as a unique index CONCURRENTLY, then attached as a constraint.
 fn key_via_index(b: &mut B, t: &Table, cols: &[String], name: &str, primary: bool) {
+    key_via_index_timed(b, t, cols, name, primary, "");
+}
+
+/// [`key_via_index`] with the constraint's timing (` DEFERRABLE INITIALLY DEFERRED`…).
+fn key_via_index_timed(
+    b: &mut B,
+    t: &Table,
+    cols: &[String],
+    name: &str,
+    primary: bool,
+    timing: &str,
+) {
     let tq = qualified(&t.schema, &t.name);
     let iq = qualified(&t.schema, name);
     let n = quote_ident(name);
@@ -72,7 +84,7 @@ fn key_via_index(b: &mut B, t: &Table, cols: &[String], name: &str, primary: boo
     )
     .tx(
         format!("attach {iq} as the {kind} constraint"),
-        format!("ALTER TABLE {tq} ADD CONSTRAINT {n} {kind} USING INDEX {n}"),
+        format!("ALTER TABLE {tq} ADD CONSTRAINT {n} {kind} USING INDEX {n}{timing}"),
     )
     .undo_tx(
         format!("drop constraint {n} (and its index)"),
@@ -128,9 +140,17 @@ pub(crate) fn unique(cx: &Cx, f: &Finding) -> Option<Plan> {
     let taken = names_in(cx, &t.schema);
     let mut refs: Vec<&str> = taken.iter().map(String::as_str).collect();
     refs.extend(constraint_names(t));
-    let name = names::unique(names::derived(&t.name, &u.columns, "key"), &refs);
+    let name = match &u.name {
+        Some(n) if !refs.contains(&n.as_str()) => n.clone(),
+        _ => names::unique(names::derived(&t.name, &u.columns, "key"), &refs),
+    };
+    let timing = match (u.deferrable.unwrap_or(false), u.initially_deferred.unwrap_or(false)) {
+        (_, true) => " DEFERRABLE INITIALLY DEFERRED",
+        (true, false) => " DEFERRABLE",
+        _ => "",
+    };
     let mut b = B::new(&f.id, format!("add UNIQUE ({}) to {tq}", list(&u.columns)));
-    key_via_index(&mut b, t, &u.columns, &name, false);
+    key_via_index_timed(&mut b, t, &u.columns, &name, false, timing);
     Some(b.done())
 }
 
@@ -154,6 +174,21 @@ pub(crate) fn check(cx: &Cx, f: &Finding) -> Option<Plan> {
     };
     let n = quote_ident(&name);
     let mut b = B::new(&f.id, format!("add CHECK ({expr}) to {tq}"));
+    if ch.not_valid == Some(true) {
+        // As the checklist states it: NOT VALID, the rows already there unchecked.
+        b.table(&tq)
+            .tx(
+                format!("add CHECK {n} NOT VALID (new rows only, as the checklist states)"),
+                format!("ALTER TABLE {tq} ADD CONSTRAINT {n} CHECK ({expr}) NOT VALID"),
+            )
+            .undo_tx(
+                format!("drop constraint {n}"),
+                format!("ALTER TABLE {tq} DROP CONSTRAINT IF EXISTS {n}"),
+            )
+            .lock(&tq, locks::ACCESS_EXCLUSIVE, locks::brief(&tq))
+            .hazard(format!("writes violating ({expr}) fail from now on; rows already there are not checked"));
+        return Some(b.done());
+    }
     b.table(&tq)
         .pre(
             format!("every row of {tq} satisfies ({expr})"),
@@ -316,24 +351,32 @@ pub(crate) fn fk_missing(cx: &Cx, f: &Finding) -> Option<Plan> {
         return None;
     }
     let rq = qualified(&rs, &rt);
-    let name = names::unique(
-        names::derived(&t.name, &fk.columns, "fkey"),
-        &constraint_names(t),
-    );
+    let name = match &fk.name {
+        Some(n) if !constraint_names(t).contains(&n.as_str()) => n.clone(),
+        _ => names::unique(
+            names::derived(&t.name, &fk.columns, "fkey"),
+            &constraint_names(t),
+        ),
+    };
     let mut b = B::new(
         &f.id,
         format!("add foreign key ({}) → {rq}", list(&fk.columns)),
     );
     b.table(&tq).table(&rq);
     columns_exist(&mut b, t, &fk.columns);
-    orphans(&mut b, &tq, &fk.columns, &rq, &rcols);
-    add_validated(
-        &mut b,
-        &tq,
-        &rq,
-        &name,
-        &fk_clause(&fk.columns, &rq, &rcols, fk),
-    );
+    let clause = fk_clause(&fk.columns, &rq, &rcols, fk);
+    if fk.not_valid == Some(true) {
+        let n = quote_ident(&name);
+        b.tx(
+            format!("add foreign key {n} NOT VALID (new rows only, as the checklist states)"),
+            format!("ALTER TABLE {tq} ADD CONSTRAINT {n} {clause} NOT VALID"),
+        )
+        .lock(&tq, locks::SHARE_ROW_EXCLUSIVE, format!("blocks writes to {tq} (brief, no scan)"))
+        .lock(&rq, locks::SHARE_ROW_EXCLUSIVE, format!("blocks writes to {rq} (brief)"));
+    } else {
+        orphans(&mut b, &tq, &fk.columns, &rq, &rcols);
+        add_validated(&mut b, &tq, &rq, &name, &clause);
+    }
     b.undo_tx(
         format!("drop constraint {}", quote_ident(&name)),
         format!(

@@ -68,6 +68,30 @@ fn key(schema: &str, table: &str, cols: &[String]) -> Obj {
     Obj::Key(schema.to_string(), table.to_string(), cols)
 }
 
+/// The identity sequences the checklists give column `[schema, table, column]` (they come
+/// into being with the column).
+fn identity_sequences(cx: &Cx, col: &[String]) -> Vec<Obj> {
+    let mut out = Vec::new();
+    for cl in cx.checklists {
+        for q in cl.file.sequences.iter().map(|q| q.get_ref()) {
+            if !q.identity {
+                continue;
+            }
+            let (s, n) = cl.qualify(&q.name, q.schema.as_deref());
+            let owner = parts(q.owned_by.as_deref().unwrap_or_default());
+            let owns = match &owner[..] {
+                [t, c] => col.len() == 3 && s == col[0] && *t == col[1] && *c == col[2],
+                [os, t, c] => col == [os.clone(), t.clone(), c.clone()],
+                _ => false,
+            };
+            if owns {
+                out.push(Obj::Named(s, n));
+            }
+        }
+    }
+    out
+}
+
 /// What the plan for `f` creates and alters.
 pub(crate) fn effects(cx: &Cx, f: &Finding) -> Effects {
     use ItemRule as R;
@@ -123,6 +147,10 @@ pub(crate) fn effects(cx: &Cx, f: &Finding) -> Effects {
                 for u in &spec.unique {
                     e.creates.push(key(s, t, &u.get_ref().columns));
                 }
+                for c in &spec.columns {
+                    let col = [s.clone(), t.clone(), c.get_ref().name.to_string()];
+                    e.creates.extend(identity_sequences(cx, &col));
+                }
             }
         }
         R::TablePrimaryKey | R::UniqueMissing => {
@@ -140,11 +168,17 @@ pub(crate) fn effects(cx: &Cx, f: &Finding) -> Effects {
         }
         // `OWNED BY` changes nothing another plan relies on.
         R::SequenceOwnedBy => {}
-        R::ColumnMissing => e.creates.extend(column(&p)),
+        R::ColumnMissing => {
+            e.creates.extend(column(&p));
+            e.creates.extend(identity_sequences(cx, &p));
+        }
+        R::ColumnIdentity => {
+            e.alters.extend(column(&p));
+            e.creates.extend(identity_sequences(cx, &p));
+        }
         R::ColumnType
         | R::ColumnNullable
         | R::ColumnDefault
-        | R::ColumnIdentity
         | R::ColumnGenerated
         | R::ColumnCollation => e.alters.extend(column(&p)),
         _ => {}

@@ -28,8 +28,12 @@ pub(crate) fn create_domain(cx: &Cx, f: &Finding) -> Option<Plan> {
         sql.push_str(" NOT NULL");
     }
     for c in &spec.checks {
-        guard::expression(c, "the domain's CHECK").ok()?;
-        sql.push_str(&format!(" CHECK ({c})"));
+        let e = c.expression();
+        guard::expression(e, "the domain's CHECK").ok()?;
+        if let Some(n) = c.name() {
+            sql.push_str(&format!(" CONSTRAINT {}", quote_ident(n)));
+        }
+        sql.push_str(&format!(" CHECK ({e})"));
     }
     let mut b = B::new(&f.id, format!("create domain {q}"));
     b.tx(format!("create domain {q}"), sql).undo_tx(

@@ -24,11 +24,18 @@ fn create_sql(cx: &Cx, spec: &ViewItem, vq: &str) -> Option<String> {
     if spec.materialized {
         return Some(format!("CREATE MATERIALIZED VIEW {vq} AS\n{body}"));
     }
-    let with = match spec.security_invoker {
-        Some(i) if cx.server_version() >= INVOKER_VERSION => {
-            format!(" WITH (security_invoker = {i})")
-        }
-        _ => String::new(),
+    // Options as stated; `false` is the default and is not written.
+    let mut opts = Vec::new();
+    if spec.security_invoker == Some(true) && cx.server_version() >= INVOKER_VERSION {
+        opts.push("security_invoker = true");
+    }
+    if spec.security_barrier == Some(true) {
+        opts.push("security_barrier = true");
+    }
+    let with = if opts.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH ({})", opts.join(", "))
     };
     let check = match spec.check_option.as_deref() {
         Some("local") => "\nWITH LOCAL CHECK OPTION",

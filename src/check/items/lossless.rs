@@ -51,6 +51,8 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .iter()
             .find(|x| x.schema == schema && x.name == name);
         match have {
+            // An identity column's sequence comes with its column (whose own finding says so).
+            None if spec.identity => {}
             None => {
                 fail(
                     &mut item,
@@ -143,7 +145,7 @@ pub(crate) fn domains(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 let checks_ok = spec.checks.iter().all(|c| {
                     x.checks
                         .iter()
-                        .any(|h| squash_ws(&h.definition).contains(&squash_ws(c)))
+                        .any(|h| squash_ws(&h.definition).contains(&squash_ws(c.expression())))
                 });
                 if x.not_null != spec.not_null || !checks_ok {
                     fail(
@@ -151,7 +153,11 @@ pub(crate) fn domains(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                         ItemRule::DomainShape,
                         &object,
                         format!("domain {object} has other constraints"),
-                        spec.checks.join(" AND "),
+                        spec.checks
+                            .iter()
+                            .map(|c| c.expression().to_string())
+                            .collect::<Vec<_>>()
+                            .join(" AND "),
                         x.checks
                             .iter()
                             .map(|c| c.definition.clone())
@@ -544,11 +550,13 @@ fn column(item: &mut Item, tq: &str, c: &crate::checklist::ColumnSpec, col: &Col
 pub(crate) fn view(spec: &ViewItem, v: &Table, item: &mut Item) {
     let vq = q(&v.schema, &v.name);
     let materialized = v.kind == RelationKind::MaterializedView;
+    let barrier = v.options.iter().any(|x| x == "security_barrier=true");
     let differs = spec
         .definition
         .as_ref()
         .is_some_and(|d| v.definition.as_deref().map(squash_ws) != Some(squash_ws(d)))
-        || materialized != spec.materialized;
+        || materialized != spec.materialized
+        || spec.security_barrier.is_some_and(|b| b != barrier);
     if differs {
         fail(
             item,
