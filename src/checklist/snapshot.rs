@@ -324,7 +324,12 @@ fn table(o: &mut String, t: &Table) {
                 super::snapshot_more::deferral(o, c);
             }
             (ConstraintKind::Unique, _) if c.is_local => {
-                let _ = writeln!(o, "[[table.unique]]\ncolumns = {}\nname = {}", list(c.columns.clone()), s(&c.name));
+                let _ = writeln!(
+                    o,
+                    "[[table.unique]]\ncolumns = {}\nname = {}",
+                    list(c.columns.clone()),
+                    s(&c.name)
+                );
                 super::snapshot_more::deferral(o, c);
             }
             (ConstraintKind::Check, _) if c.is_local => {

@@ -21,7 +21,7 @@ fn list(items: &[String]) -> String {
     )
 }
 
-/// Domains, composite types and sequences (not those of identity columns or extensions).
+/// Domains, composite types and sequences (an identity column's marked `identity = true`).
 pub(super) fn types(o: &mut String, snap: &Snapshot) {
     for d in snap
         .domains
@@ -43,9 +43,8 @@ pub(super) fn types(o: &mut String, snap: &Snapshot) {
             .checks
             .iter()
             .filter_map(|c| {
-                check_expression(&c.definition).map(|e| {
-                    format!("{{ name = {}, expression = {} }}", s(&c.name), s(&e))
-                })
+                check_expression(&c.definition)
+                    .map(|e| format!("{{ name = {}, expression = {} }}", s(&c.name), s(&e)))
             })
             .collect();
         if !checks.is_empty() {
@@ -71,11 +70,11 @@ pub(super) fn types(o: &mut String, snap: &Snapshot) {
             attrs.join(", ")
         );
     }
-    for q in snap.sequences.iter().filter(|q| {
-        !snap.is_managed_schema(&q.schema)
-            && q.extension.is_none()
-            && !q.owned_by.as_ref().is_some_and(|ob| ob.identity)
-    }) {
+    for q in snap
+        .sequences
+        .iter()
+        .filter(|q| !snap.is_managed_schema(&q.schema) && q.extension.is_none())
+    {
         let _ = writeln!(
             o,
             "[[sequence]]\nschema = {}\nname = {}\ntype = {}\nstart = {}\nincrement = {}\nmin = {}\nmax = {}\ncache = {}\ncycle = {}",

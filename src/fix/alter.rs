@@ -30,8 +30,10 @@ fn table_of<'a>(
 
 /// `table.persistence`: `SET LOGGED` / `SET UNLOGGED` (rewrites the table).
 pub(crate) fn persistence(cx: &Cx, f: &Finding) -> Option<Plan> {
-    let (_, spec, t) = table_of(cx, f)?;
-    let want = spec.unlogged?;
+    let (cl, spec, t) = table_of(cx, f)?;
+    let want = spec
+        .unlogged
+        .or(cl.file.checklist.snapshot.then_some(false))?;
     let tq = qualified(&t.schema, &t.name);
     let (to, back) = if want {
         ("UNLOGGED", "LOGGED")

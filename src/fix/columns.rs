@@ -45,7 +45,11 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
     }
     match (&col.identity, &col.generated, &col.default) {
         (Some(i), _, _) => {
-            let how = if i == "always" { "ALWAYS" } else { "BY DEFAULT" };
+            let how = if i == "always" {
+                "ALWAYS"
+            } else {
+                "BY DEFAULT"
+            };
             sql.push_str(&format!(" GENERATED {how} AS IDENTITY"));
         }
         (None, Some(g), _) => {

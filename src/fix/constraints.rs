@@ -144,7 +144,10 @@ pub(crate) fn unique(cx: &Cx, f: &Finding) -> Option<Plan> {
         Some(n) if !refs.contains(&n.as_str()) => n.clone(),
         _ => names::unique(names::derived(&t.name, &u.columns, "key"), &refs),
     };
-    let timing = match (u.deferrable.unwrap_or(false), u.initially_deferred.unwrap_or(false)) {
+    let timing = match (
+        u.deferrable.unwrap_or(false),
+        u.initially_deferred.unwrap_or(false),
+    ) {
         (_, true) => " DEFERRABLE INITIALLY DEFERRED",
         (true, false) => " DEFERRABLE",
         _ => "",
@@ -186,7 +189,9 @@ pub(crate) fn check(cx: &Cx, f: &Finding) -> Option<Plan> {
                 format!("ALTER TABLE {tq} DROP CONSTRAINT IF EXISTS {n}"),
             )
             .lock(&tq, locks::ACCESS_EXCLUSIVE, locks::brief(&tq))
-            .hazard(format!("writes violating ({expr}) fail from now on; rows already there are not checked"));
+            .hazard(format!(
+                "writes violating ({expr}) fail from now on; rows already there are not checked"
+            ));
         return Some(b.done());
     }
     b.table(&tq)
@@ -371,8 +376,16 @@ pub(crate) fn fk_missing(cx: &Cx, f: &Finding) -> Option<Plan> {
             format!("add foreign key {n} NOT VALID (new rows only, as the checklist states)"),
             format!("ALTER TABLE {tq} ADD CONSTRAINT {n} {clause} NOT VALID"),
         )
-        .lock(&tq, locks::SHARE_ROW_EXCLUSIVE, format!("blocks writes to {tq} (brief, no scan)"))
-        .lock(&rq, locks::SHARE_ROW_EXCLUSIVE, format!("blocks writes to {rq} (brief)"));
+        .lock(
+            &tq,
+            locks::SHARE_ROW_EXCLUSIVE,
+            format!("blocks writes to {tq} (brief, no scan)"),
+        )
+        .lock(
+            &rq,
+            locks::SHARE_ROW_EXCLUSIVE,
+            format!("blocks writes to {rq} (brief)"),
+        );
     } else {
         orphans(&mut b, &tq, &fk.columns, &rq, &rcols);
         add_validated(&mut b, &tq, &rq, &name, &clause);

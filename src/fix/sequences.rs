@@ -73,31 +73,37 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
 pub(crate) fn alter(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (schema, name, spec) = item(cx, f)?;
     let q = qualified(&schema, &name);
+    // An identity column's sequence may not exist yet: its column's plan creates it first.
     let now = cx
         .snap
         .sequences
         .iter()
-        .find(|s| s.schema == schema && s.name == name)?;
-    let undo = SequenceItem {
-        data_type: Some(now.data_type.clone()),
-        start: Some(now.start),
-        increment: Some(now.increment),
-        min: Some(now.min),
-        max: Some(now.max),
-        cache: Some(now.cache),
-        cycle: Some(now.cycle),
-        ..spec.clone()
-    };
+        .find(|s| s.schema == schema && s.name == name);
+    if now.is_none() && !spec.identity {
+        return None;
+    }
     let mut b = B::new(&f.id, format!("alter sequence {q}"));
     b.tx(
         format!("set the parameters of sequence {q}"),
         format!("ALTER SEQUENCE {q}{}", options(spec, true)?),
-    )
-    .undo_tx(
-        format!("restore the parameters of sequence {q}"),
-        format!("ALTER SEQUENCE {q}{}", options(&undo, true)?),
-    )
-    .lock(
+    );
+    if let Some(now) = now {
+        let undo = SequenceItem {
+            data_type: Some(now.data_type.clone()),
+            start: Some(now.start),
+            increment: Some(now.increment),
+            min: Some(now.min),
+            max: Some(now.max),
+            cache: Some(now.cache),
+            cycle: Some(now.cycle),
+            ..spec.clone()
+        };
+        b.undo_tx(
+            format!("restore the parameters of sequence {q}"),
+            format!("ALTER SEQUENCE {q}{}", options(&undo, true)?),
+        );
+    }
+    b.lock(
         &q,
         locks::ACCESS_EXCLUSIVE,
         format!("on the sequence {q}: nextval() waits"),

@@ -51,8 +51,24 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .iter()
             .find(|x| x.schema == schema && x.name == name);
         match have {
-            // An identity column's sequence comes with its column (whose own finding says so).
-            None if spec.identity => {}
+            // An identity column's sequence comes with its column (whose own finding says so);
+            // its parameters are set once it exists.
+            None if spec.identity => {
+                let stated = spec.start.is_some_and(|v| v != 1)
+                    || spec.increment.is_some_and(|v| v != 1)
+                    || spec.cycle == Some(true)
+                    || spec.cache.is_some_and(|v| v != 1);
+                if stated {
+                    fail(
+                        &mut item,
+                        ItemRule::SequenceShape,
+                        &object,
+                        format!("identity sequence {object} does not exist yet"),
+                        "as the checklist states".into(),
+                        "absent".into(),
+                    );
+                }
+            }
             None => {
                 fail(
                     &mut item,
@@ -340,7 +356,10 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         column(item, &tq, c, col);
     }
     comment(item, "table", &tq, &spec.comment, &t.comment);
-    if let Some(u) = spec.unlogged
+    // A snapshot writes `unlogged` only for unlogged tables: its other tables are logged.
+    if let Some(u) = spec
+        .unlogged
+        .or(ctx.cl.file.checklist.snapshot.then_some(false))
         && u != t.unlogged
     {
         let w = |b: bool| if b { "unlogged" } else { "logged" };

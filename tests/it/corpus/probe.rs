@@ -23,7 +23,8 @@ pub async fn load(db: &TestDb, sql: &str) -> Result<(), String> {
 /// Every user table (`schema.name`, quoted) with the text of its columns' list, as they are now.
 const TABLES: &str = "
 select format('%I.%I', n.nspname, c.relname),
-       string_agg(format('%I', a.attname), ', ' order by a.attnum)
+       string_agg(format('%I::%s', a.attname, format_type(a.atttypid, a.atttypmod)), ', '
+                  order by a.attnum)
   from pg_class c
   join pg_namespace n on n.oid = c.relnamespace
   join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -34,7 +35,8 @@ select format('%I.%I', n.nspname, c.relname),
  group by 1";
 
 /// The tables of A and their columns, taken before the fix: the checksums use these columns
-/// afterwards too (a column the fix added is not A's data).
+/// afterwards too (a column the fix added is not A's data), each cast to the type it had in A,
+/// so a type change that keeps every value (`real` 1.5 → `numeric(8,2)` 1.50) reads the same.
 pub async fn tables(db: &TestDb) -> Result<Vec<(String, String)>, String> {
     let mut c = db.connect().await;
     let rows: Vec<(String, String)> = sqlx::query_as(TABLES)
