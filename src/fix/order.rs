@@ -400,6 +400,9 @@ fn sort(edges: &mut [Vec<(usize, Strength)>]) -> (Vec<usize>, BTreeSet<usize>) {
         (0..n).filter(|&p| waiting[p] == 0).map(Reverse).collect();
     loop {
         while let Some(Reverse(p)) = ready.pop() {
+            if done[p] {
+                continue;
+            }
             done[p] = true;
             order.push(p);
             for &d in &dependents[p] {
@@ -441,18 +444,22 @@ fn sort(edges: &mut [Vec<(usize, Strength)>]) -> (Vec<usize>, BTreeSet<usize>) {
         }
         if !dropped {
             for part in parts {
-                for p in part {
+                for &p in &part {
                     cyclic.insert(p);
-                    // Placed last; what waits for them may follow (and is skipped when they do
-                    // not run).
-                    for &d in &dependents[p] {
-                        waiting[d] -= 1;
-                        if waiting[d] == 0 {
-                            ready.push(Reverse(d));
-                        }
-                    }
                     done[p] = true;
                     order.push(p);
+                }
+                // Placed; what waits for them outside the cycle may follow (and is skipped at
+                // apply time, since they do not run).
+                for &p in &part {
+                    for &d in &dependents[p] {
+                        if !done[d] {
+                            waiting[d] -= 1;
+                            if waiting[d] == 0 {
+                                ready.push(Reverse(d));
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -527,5 +534,168 @@ pub(crate) fn obj_label(o: &Obj) -> String {
         Obj::Schema(s) | Obj::Extension(s) => s.clone(),
         Obj::Named(s, n) | Obj::Key(s, n, _) => qualified(s, n),
         Obj::Column(s, t, c) => format!("{}.{}", qualified(s, t), crate::sql::quote_ident(c)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{Facts, LintOverrides, run};
+    use crate::checklist::Checklist;
+    use crate::db::catalog::{ServerInfo, Snapshot};
+
+    /// A checklist whose items come in the worst order: each needs one written after it.
+    const WORST: &str = r#"
+[checklist]
+name = "worst order"
+
+[[view]]
+name = "big_teams"
+definition = "SELECT team_sizes.name FROM public.team_sizes WHERE (team_sizes.members > 10)"
+
+[[view]]
+name = "team_sizes"
+definition = "SELECT t.name, count(u.id) AS members FROM (public.teams t LEFT JOIN public.users u ON ((u.team_id = t.id))) GROUP BY t.name"
+
+[[trigger]]
+table = "teams"
+name = "teams_touch"
+definition = "CREATE TRIGGER teams_touch BEFORE UPDATE ON public.teams FOR EACH ROW EXECUTE FUNCTION public.touch()"
+
+[[table]]
+name = "users"
+primary_key = ["id"]
+columns = [
+  { name = "id", type = "integer", nullable = false, default = "nextval('users_id_seq'::regclass)" },
+  { name = "team_id", type = "integer" },
+  { name = "kind", type = "kind" },
+]
+[[table.foreign_keys]]
+columns = ["team_id"]
+references = "public.teams(id)"
+
+[[table]]
+name = "teams"
+primary_key = ["id"]
+columns = [{ name = "id", type = "integer", nullable = false }, { name = "name", type = "text" }]
+
+[[function]]
+name = "touch"
+arguments = ""
+definition = "CREATE OR REPLACE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+
+[[sequence]]
+name = "users_id_seq"
+type = "integer"
+
+[[enum]]
+name = "kind"
+values = ["a", "b"]
+
+[[schema]]
+name = "public"
+"#;
+
+    fn snapshot() -> Snapshot {
+        Snapshot::empty(ServerInfo {
+            version_num: 150000,
+            version: "PostgreSQL 15".into(),
+            database: "t".into(),
+            current_user: "t".into(),
+            is_superuser: true,
+        })
+    }
+
+    fn position(plans: &[crate::fix::Plan], id: &str) -> usize {
+        plans
+            .iter()
+            .position(|p| p.finding_id == id || p.also_fixes.iter().any(|a| a == id))
+            .unwrap_or_else(|| panic!("no plan for {id}: {:#?}", ids(plans)))
+    }
+
+    fn ids(plans: &[crate::fix::Plan]) -> Vec<&str> {
+        plans.iter().map(|p| p.finding_id.as_str()).collect()
+    }
+
+    /// Everything a plan needs comes before it, whatever order the findings arrive in.
+    #[test]
+    fn plans_follow_what_they_need_in_any_arrival_order() {
+        let snap = snapshot();
+        let cl = Checklist::parse(WORST, "worst.toml").unwrap();
+        let lists = [cl];
+        let report = run(&snap, &lists, &Facts::default(), &LintOverrides::new());
+        let findings: Vec<&crate::check::Finding> = report.findings().collect();
+        let mut reversed = findings.clone();
+        reversed.reverse();
+        for arrival in [findings, reversed] {
+            let plans = super::super::plans_for(arrival, &snap, &lists);
+            let at = |id: &str| position(&plans, id);
+            let before = |a: &str, b: &str| {
+                assert!(
+                    at(a) < at(b),
+                    "{a} must come before {b}: {:#?}",
+                    ids(&plans)
+                );
+            };
+            before(
+                "sequence.missing:public.users_id_seq",
+                "table.missing:public.users",
+            );
+            before("enum.missing:public.kind", "table.missing:public.users");
+            before("table.missing:public.teams", "table.missing:public.users");
+            before(
+                "table.missing:public.users",
+                "view.missing:public.team_sizes",
+            );
+            before(
+                "view.missing:public.team_sizes",
+                "view.missing:public.big_teams",
+            );
+            before(
+                "function.missing:public.touch()",
+                "table.missing:public.teams",
+            );
+            // What a plan needs is named: a refusal of it skips this one.
+            let users = &plans[at("table.missing:public.users")];
+            assert!(
+                users
+                    .after
+                    .iter()
+                    .any(|a| a == "table.missing:public.teams"),
+                "{:?}",
+                users.after
+            );
+            assert!(
+                plans
+                    .iter()
+                    .all(|p| !p.hazards.iter().any(|h| h.contains("cycle")))
+            );
+        }
+    }
+
+    /// Two plans that need each other through qualified names are a cycle: reported, and put
+    /// last with each naming the other.
+    #[test]
+    fn a_cycle_of_qualified_mentions_is_reported() {
+        let toml = r#"
+[[view]]
+name = "a"
+definition = "SELECT b.x FROM public.b"
+[[view]]
+name = "b"
+definition = "SELECT a.x FROM public.a"
+"#;
+        let snap = snapshot();
+        let lists = [Checklist::parse(toml, "cycle.toml").unwrap()];
+        let report = run(&snap, &lists, &Facts::default(), &LintOverrides::new());
+        let plans = super::super::plans(&report, &snap, &lists);
+        assert_eq!(plans.len(), 2, "{:#?}", ids(&plans));
+        for p in &plans {
+            assert!(
+                p.hazards.iter().any(|h| h.contains("dependency cycle")),
+                "{:?}",
+                p.hazards
+            );
+            assert_eq!(p.after.len(), 1);
+        }
     }
 }

@@ -39,6 +39,19 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
             finding(&mut o, f, st);
         }
     }
+    if show_passed && !r.accepted.is_empty() {
+        let _ = writeln!(o, "\n{}", st.ok("ACCEPTED BY THE CHECKLIST"));
+        for a in &r.accepted {
+            let _ = writeln!(
+                o,
+                "  {} {}  {}\n      {}",
+                st.ok("–"),
+                st.bold(&a.finding.object),
+                a.finding.message,
+                st.dim(&format!("[{}] accepted: {}", a.finding.id, a.by))
+            );
+        }
+    }
     let passed = r.items.iter().filter(|i| i.passed()).count();
     if show_passed && passed > 0 {
         let _ = writeln!(o, "\n{}", st.ok("PASSED"));
@@ -57,7 +70,7 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
         .collect();
     let _ = writeln!(
         o,
-        "\n{} items: {} passed, {} failed{} · {} lint findings{}",
+        "\n{} items: {} passed, {} failed{} · {} lint findings{}{}",
         r.items.len(),
         st.ok(&passed.to_string()),
         failed.len() - unknown,
@@ -67,6 +80,19 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
             String::new()
         },
         r.lint_findings.len(),
+        if r.accepted.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} more accepted by the checklist{})",
+                r.accepted.len(),
+                if show_passed {
+                    ""
+                } else {
+                    ": --show-passed lists them"
+                }
+            )
+        },
         if by_sev.is_empty() {
             String::new()
         } else {
@@ -102,6 +128,15 @@ fn finding(o: &mut String, f: &Finding, st: Style) {
     }
     if let Some(r) = &f.remedy {
         let _ = writeln!(o, "{pad}remedy: {r}");
+    } else if !f.fixable
+        && let Some((why, instead)) = crate::fix::manual(f.rule)
+    {
+        let _ = writeln!(o, "{pad}no automatic fix: {why}");
+        let _ = writeln!(
+            o,
+            "{pad}instead: {}",
+            instead.replace('\n', &format!("\n{pad}         "))
+        );
     }
     let at = f
         .source
