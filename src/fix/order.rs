@@ -176,9 +176,10 @@ pub(crate) fn effects(cx: &Cx, f: &Finding) -> Effects {
             e.alters.extend(column(&p));
             e.creates.extend(identity_sequences(cx, &p));
         }
+        // NOT NULL and a default change nothing another plan relies on (a key sets NOT NULL
+        // itself): their refusal must not hold anything back.
+        R::ColumnNullable | R::ColumnDefault => {}
         R::ColumnType
-        | R::ColumnNullable
-        | R::ColumnDefault
         | R::ColumnGenerated
         | R::ColumnCollation => e.alters.extend(column(&p)),
         _ => {}
