@@ -10,7 +10,7 @@ use tokio::io::AsyncReadExt;
 
 use super::error::classify;
 use super::tools::{self, Tool};
-use super::{BackupError, BackupOptions, BackupPhase, BackupProgress, BackupRecord};
+use super::{BackupError, BackupOptions, BackupPhase, BackupProgress, BackupRecord, BackupScope};
 use crate::db::resolve::Endpoint;
 use crate::db::{self, Resolved, SessionOptions};
 
@@ -24,7 +24,7 @@ pub async fn backup(
 ) -> Result<BackupRecord, BackupError> {
     let pg_dump = tools::find_pg_dump(opts.pg_dump.as_deref())?;
     let pg_restore = tools::find_pg_restore(Some(&pg_dump.path))?;
-    let (version_num, server_version) = server_version(resolved).await?;
+    let (version_num, server_version, scope) = server_version(resolved).await?;
     let server_major = tools::server_major(version_num);
     if pg_dump.major < server_major {
         return Err(BackupError::PgDumpTooOld {
@@ -38,7 +38,7 @@ pub async fn backup(
     let clock = Instant::now();
     let path = create_file(dir, &resolved.target.dbname, started)?;
     let result = async {
-        run_pg_dump(resolved, &pg_dump, &path, opts, clock, &progress).await?;
+        run_pg_dump(resolved, &pg_dump, &path, &scope, opts, clock, &progress).await?;
         progress(BackupProgress {
             phase: BackupPhase::Verifying,
             bytes: file_len(&path),
@@ -56,6 +56,7 @@ pub async fn backup(
             started,
             duration: clock.elapsed(),
             pg_dump: pg_dump.version_text.clone(),
+            scope: scope.clone(),
         })
     }
     .await;
@@ -66,7 +67,8 @@ pub async fn backup(
     result
 }
 
-async fn server_version(resolved: &Resolved) -> Result<(u32, String), BackupError> {
+/// The server's version and what the role can dump (see [`BackupScope`]).
+async fn server_version(resolved: &Resolved) -> Result<(u32, String, BackupScope), BackupError> {
     let mut session = db::connect(resolved, &SessionOptions::default())
         .await
         .map_err(|e| BackupError::Server(e.to_string()))?;
@@ -76,12 +78,15 @@ async fn server_version(resolved: &Resolved) -> Result<(u32, String), BackupErro
     .fetch_one(&mut session.conn)
     .await
     .map_err(|e| BackupError::Server(e.to_string()))?;
+    let scope = BackupScope::read(&mut session.conn)
+        .await
+        .map_err(|e| BackupError::Server(format!("cannot tell what the role can read: {e}")))?;
     let _ = sqlx::Connection::close(session.conn).await;
     let num = row
         .0
         .parse()
         .map_err(|_| BackupError::Server(format!("odd server_version_num {}", row.0)))?;
-    Ok((num, row.1))
+    Ok((num, row.1, scope))
 }
 
 /// Creates the (empty) backup file, mode 0600, never overwriting one.
@@ -167,6 +172,7 @@ async fn run_pg_dump(
     r: &Resolved,
     pg_dump: &Tool,
     path: &Path,
+    scope: &BackupScope,
     opts: &BackupOptions,
     clock: Instant,
     progress: &(impl Fn(BackupProgress) + Send),
@@ -178,6 +184,7 @@ async fn run_pg_dump(
             "--lock-wait-timeout={}ms",
             opts.lock_wait_timeout.as_millis().max(1)
         ))
+        .args(scope.pg_dump_args())
         .arg("--file")
         .arg(path)
         .stdin(Stdio::null())

@@ -77,6 +77,7 @@ pub async fn take(
         rec.sha256,
         rec.duration.as_secs_f64()
     );
+    eprintln!("{}", rec.scope.describe());
     Ok(rec)
 }
 

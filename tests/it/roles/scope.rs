@@ -1,0 +1,1 @@
+//! Scoped backups and refusals before the backup, on small databases.
