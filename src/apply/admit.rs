@@ -56,10 +56,7 @@ impl Permitted {
         let (mut ok, mut refused) = (Vec::new(), std::mem::take(&mut self.refused));
         for plan in self.plans {
             match scope.misses(&plan) {
-                Some(why) => refused.push(Refused {
-                    plan,
-                    why: format!("refused: {why}"),
-                }),
+                Some(why) => refused.push(Refused { plan, why }),
                 None => ok.push(plan),
             }
         }
@@ -73,7 +70,10 @@ impl Permitted {
 }
 
 /// Checks each plan's privileges as the role on `conn` (a superuser holds them all).
-pub async fn permitted(conn: &mut PgConnection, plans: Vec<Plan>) -> Result<Permitted, sqlx::Error> {
+pub async fn permitted(
+    conn: &mut PgConnection,
+    plans: Vec<Plan>,
+) -> Result<Permitted, sqlx::Error> {
     let (role, superuser): (String, bool) = sqlx::query_as(
         "SELECT current_user::text, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user",
     )
@@ -94,7 +94,7 @@ pub async fn permitted(conn: &mut PgConnection, plans: Vec<Plan>) -> Result<Perm
         } else {
             out.refused.push(Refused {
                 plan,
-                why: format!("refused: {role} {}", missing.join("; ")),
+                why: format!("{role} {}", missing.join("; ")),
             });
         }
     }
@@ -146,7 +146,11 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
     let sql = statements(plan);
     let mut rels: Vec<(String, String, bool)> = Vec::new();
     let changed = changed_relations(plan);
-    for name in plan.tables.iter().chain(plan.locks.iter().map(|l| &l.object)) {
+    for name in plan
+        .tables
+        .iter()
+        .chain(plan.locks.iter().map(|l| &l.object))
+    {
         let Some((s, n)) = split_qualified(name) else {
             continue;
         };
@@ -189,7 +193,9 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
             ))
         } else if referenced {
             (exists && !refs).then(|| {
-                format!("needs REFERENCES on {q} for the new foreign key (held by {owner}, its owner)")
+                format!(
+                    "needs REFERENCES on {q} for the new foreign key (held by {owner}, its owner)"
+                )
             })
         } else if exists {
             (!owns).then(|| format!("needs ownership of {q} to change it (held by {owner})"))
@@ -202,6 +208,29 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
             && !out.contains(&n)
         {
             out.push(n);
+        }
+    }
+    // Schemas the plan's SQL names (a policy calling auth.uid(), a column of a type in
+    // another schema) need USAGE too.
+    let closed: Vec<(String, String)> = sqlx::query_as(
+        "SELECT nspname::text, pg_catalog.pg_get_userbyid(nspowner)::text \
+         FROM pg_catalog.pg_namespace WHERE NOT pg_catalog.has_schema_privilege(oid, 'USAGE')",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (schema, owner) in closed {
+        let sq = crate::sql::quote_ident(&schema);
+        if names_schema(&sql, &sq) {
+            let n = format!(
+                "has no USAGE on schema {sq}, which the plan's SQL uses (held by {owner}, its \
+                 owner, and whoever it granted it to)"
+            );
+            if !out
+                .iter()
+                .any(|o| o.starts_with(&format!("has no USAGE on schema {sq},")))
+            {
+                out.push(n);
+            }
         }
     }
     let types = altered_types(&sql);
@@ -228,7 +257,10 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
         .fetch_one(&mut *conn)
         .await?;
         if !ok {
-            out.push("needs CREATEROLE to create a role (held by superusers and roles given CREATEROLE)".into());
+            out.push(
+                "needs CREATEROLE to create a role (held by superusers and roles given CREATEROLE)"
+                    .into(),
+            );
         }
     }
     Ok(out)
@@ -237,7 +269,22 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
 /// The plan's SQL, one string, whitespace runs made single spaces.
 fn statements(plan: &Plan) -> String {
     let all: Vec<&str> = plan.steps.iter().map(|s| s.sql.as_str()).collect();
-    all.join(";\n").split_whitespace().collect::<Vec<_>>().join(" ")
+    all.join(";\n")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `sql` names something in schema `sq` (quoted like SQL): `sq.` not preceded by an
+/// identifier character or a dot.
+fn names_schema(sql: &str, sq: &str) -> bool {
+    let needle = format!("{sq}.");
+    sql.match_indices(&needle).any(|(i, _)| {
+        sql[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '"' | '$')))
+    })
 }
 
 fn mentions(sql: &str, words: &str) -> bool {
@@ -325,5 +372,8 @@ mod tests {
             altered_types(sql),
             vec![("app".to_string(), "kind".to_string())]
         );
+        assert!(names_schema("USING (user_id = auth.uid())", "auth"));
+        assert!(!names_schema("USING (user_id = myauth.uid())", "auth"));
+        assert!(!names_schema("SELECT x.auth.y", "auth"));
     }
 }

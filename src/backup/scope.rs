@@ -189,10 +189,7 @@ impl BackupScope {
                 ));
             }
             if let Some(t) = self.tables.iter().find(|t| t.name == obj) {
-                return Some(format!(
-                    "{obj} is not in the backup ({})",
-                    t.reason.words()
-                ));
+                return Some(format!("{obj} is not in the backup ({})", t.reason.words()));
             }
             if plan.touches_data
                 && let Some(t) = self.table_data.iter().find(|t| t.name == obj)

@@ -98,8 +98,10 @@ impl PlatformRole {
         let mut sql = format!(
             r#"ALTER DATABASE "{d}" OWNER TO "{o}";
             GRANT ALL ON SCHEMA public TO "{o}";
+            {}
             {}"#,
-            own_app_objects(&app.join(", "), o)
+            own_app_objects(&app.join(", "), o),
+            same_defaults(o)
         );
         sql.push_str(&match self.shape {
             Shape::SupabaseLike => format!(
@@ -115,12 +117,7 @@ impl PlatformRole {
                 REVOKE ALL ON SCHEMA realtime, vault FROM PUBLIC;
                 {}
                 {}
-                ALTER DEFAULT PRIVILEGES FOR ROLE "{o}" IN SCHEMA public
-                    GRANT ALL ON TABLES TO anon, authenticated, service_role;
-                ALTER DEFAULT PRIVILEGES FOR ROLE "{o}" IN SCHEMA public
-                    GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
-                ALTER DEFAULT PRIVILEGES FOR ROLE "{o}" IN SCHEMA public
-                    GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;"#,
+"#,
                 own_schemas("'auth', 'storage', 'realtime', 'vault'", "supabase_admin"),
                 // Supabase's migration history belongs to the project's owner role.
                 own_schemas("'supabase_migrations'", o),
@@ -203,6 +200,33 @@ BEGIN
     END LOOP;
 END
 $own$;"#
+    )
+}
+
+/// The default privileges the loading superuser has in public, given to `owner` as well (as
+/// Supabase does for `postgres`: tables it creates are granted to anon, authenticated and
+/// service_role like the platform's own).
+fn same_defaults(owner: &str) -> String {
+    format!(
+        r#"DO $def$
+DECLARE r record;
+BEGIN
+    FOR r IN
+        SELECT d.defaclobjtype AS t, a.grantee, a.privilege_type AS p
+        FROM pg_default_acl d
+        JOIN pg_namespace n ON n.oid = d.defaclnamespace
+        CROSS JOIN LATERAL aclexplode(d.defaclacl) a
+        WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+          AND n.nspname = 'public'
+    LOOP
+        EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT %s ON %s TO %s',
+            '{owner}', r.p,
+            CASE r.t WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS'
+                     ELSE 'TYPES' END,
+            CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.grantee)) END);
+    END LOOP;
+END
+$def$;"#
     )
 }
 
