@@ -137,7 +137,24 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .iter()
             .filter(|x| x.source == source && x.name == spec.name)
             .collect();
-        if found.is_empty() {
+        let hidden = ctx
+            .snap
+            .unreadable_migrations
+            .iter()
+            .find(|(s, _)| *s == source);
+        if let (true, Some((_, table))) = (found.is_empty(), hidden) {
+            let role = &ctx.snap.server.current_user;
+            let f = item.fail(
+                "migration.not_visible",
+                object.clone(),
+                format!(
+                    "{object}: not visible to {role} ({table} is not readable by {role}), so \
+                     whether it was applied cannot be told"
+                ),
+            );
+            f.expected = Some("applied".into());
+            f.actual = Some(format!("not visible to {role}"));
+        } else if found.is_empty() {
             let f = item.fail(
                 "migration.missing",
                 object.clone(),

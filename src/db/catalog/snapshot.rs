@@ -112,6 +112,7 @@ impl Snapshot {
             migrations: Vec::new(),
             skipped_extension_members: Default::default(),
             warnings: Vec::new(),
+            unreadable_migrations: Vec::new(),
             round_trips: 0,
             read_ms: 0,
             partial: false,

@@ -11,6 +11,7 @@
 
 mod flows;
 mod scope;
+mod visible;
 
 use pgmend::db::catalog::is_managed_schema;
 use sqlx::Connection;
