@@ -118,6 +118,11 @@ table = "theirs"
 name = "theirs_note_idx"
 columns = ["note"]
 
+[[view]]
+name = "theirs_view"
+over = "theirs"
+columns = ["id", "note"]
+
 [[table]]
 schema = "app_ro"
 name = "events"
@@ -157,7 +162,15 @@ async fn plans_the_role_cannot_apply_are_refused_before_the_backup() {
         .lines()
         .filter_map(|l| l.strip_prefix("-- finding: "))
         .collect();
-    assert_eq!(planned, ["index.missing:public.mine_note_idx"], "{script}");
+    // A view over a table the role may only read needs SELECT on it, not ownership.
+    assert_eq!(
+        planned,
+        [
+            "index.missing:public.mine_note_idx",
+            "view.missing:public.theirs_view"
+        ],
+        "{script}"
+    );
 
     // The run: the refused plans never reach the backup or the server; the other one runs.
     let out = pgmend(tmp.path())

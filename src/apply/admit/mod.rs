@@ -7,8 +7,12 @@
 use sqlx::PgConnection;
 
 use crate::backup::BackupScope;
-use crate::backup::scope::{changed_relations, only_referenced, split_qualified};
+use crate::backup::scope::split_qualified;
+
+mod scan;
+
 use crate::fix::plan::Plan;
+use scan::{Use, altered_types, created, mentions, names_schema, statements, use_of};
 
 /// A plan left out, and why (the missing privilege and who holds it, or what the backup lacks).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,10 +105,8 @@ pub async fn permitted(
     Ok(out)
 }
 
-/// What a relation needs: to be changed (ownership, or CREATE on its schema when the plan
-/// creates it) or to be referenced by a new foreign key (REFERENCES).
 const RELATIONS_SQL: &str = r#"
-SELECT o.schema, o.name, o.referenced,
+SELECT o.schema, o.name, o.use,
        n.oid IS NOT NULL AS schema_exists,
        coalesce(pg_catalog.has_schema_privilege(n.oid, 'USAGE'), false) AS usage,
        coalesce(pg_catalog.has_schema_privilege(n.oid, 'CREATE'), false) AS can_create,
@@ -112,8 +114,9 @@ SELECT o.schema, o.name, o.referenced,
        c.oid IS NOT NULL AS exists,
        coalesce(pg_catalog.pg_has_role(c.relowner, 'USAGE'), false) AS owns,
        coalesce(pg_catalog.pg_get_userbyid(c.relowner)::text, '') AS owner,
-       coalesce(c.oid IS NOT NULL AND pg_catalog.has_table_privilege(c.oid, 'REFERENCES'), false)
-FROM unnest($1::text[], $2::text[], $3::bool[]) AS o(schema, name, referenced)
+       coalesce(c.oid IS NOT NULL AND pg_catalog.has_table_privilege(c.oid,
+           CASE o.use WHEN 'read' THEN 'SELECT' ELSE 'REFERENCES' END), false) AS allowed
+FROM unnest($1::text[], $2::text[], $3::text[]) AS o(schema, name, use)
 LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = o.schema
 LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = o.name
 "#;
@@ -121,7 +124,7 @@ LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = o.name
 type RelRow = (
     String,
     String,
-    bool,
+    String,
     bool,
     bool,
     bool,
@@ -144,8 +147,7 @@ LEFT JOIN pg_catalog.pg_type t ON t.typnamespace = n.oid AND t.typname = o.name
 /// The privileges `plan` needs that the role lacks, each with who holds it.
 async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sqlx::Error> {
     let sql = statements(plan);
-    let mut rels: Vec<(String, String, bool)> = Vec::new();
-    let changed = changed_relations(plan);
+    let mut rels: Vec<(String, String, Use)> = Vec::new();
     for name in plan
         .tables
         .iter()
@@ -154,34 +156,29 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
         let Some((s, n)) = split_qualified(name) else {
             continue;
         };
-        let referenced = !changed.contains(name) && only_referenced(plan, name);
         if !rels.iter().any(|r| r.0 == s && r.1 == n) {
-            rels.push((s, n, referenced));
+            rels.push((s, n, use_of(plan, &sql, name)));
         }
     }
     for (s, n) in created(&sql) {
         if !rels.iter().any(|r| r.0 == s && r.1 == n) {
-            rels.push((s, n, false));
+            rels.push((s, n, Use::Change));
         }
     }
     let mut out: Vec<String> = Vec::new();
-    let (schemas, names, refs): (Vec<_>, Vec<_>, Vec<_>) = rels.into_iter().fold(
-        (Vec::new(), Vec::new(), Vec::new()),
-        |(mut a, mut b, mut c), (s, n, r)| {
-            a.push(s);
-            b.push(n);
-            c.push(r);
-            (a, b, c)
-        },
-    );
+    let mut cols: (Vec<String>, Vec<String>, Vec<&str>) = (Vec::new(), Vec::new(), Vec::new());
+    for (s, n, u) in rels {
+        cols.0.push(s);
+        cols.1.push(n);
+        cols.2.push(u.as_str());
+    }
     let rows: Vec<RelRow> = sqlx::query_as(RELATIONS_SQL)
-        .bind(&schemas)
-        .bind(&names)
-        .bind(&refs)
+        .bind(&cols.0)
+        .bind(&cols.1)
+        .bind(&cols.2)
         .fetch_all(&mut *conn)
         .await?;
-    for (s, n, referenced, schema_exists, usage, can_create, s_owner, exists, owns, owner, refs) in
-        rows
+    for (s, n, how, schema_exists, usage, can_create, s_owner, exists, owns, owner, allowed) in rows
     {
         let q = crate::sql::qualified(&s, &n);
         let sq = crate::sql::quote_ident(&s);
@@ -189,14 +186,18 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
             None // the plan creates the schema, or the object is not there at all
         } else if !usage {
             Some(format!(
-                "has no USAGE on schema {sq}, which {q} is in (held by {s_owner}, its owner, and whoever it granted it to)"
+                "has no USAGE on schema {sq}, which {q} is in (held by {s_owner}, its owner, and \
+                 whoever it granted it to)"
             ))
-        } else if referenced {
-            (exists && !refs).then(|| {
+        } else if how == "reference" {
+            (exists && !allowed).then(|| {
                 format!(
                     "needs REFERENCES on {q} for the new foreign key (held by {owner}, its owner)"
                 )
             })
+        } else if how == "read" {
+            (exists && !allowed)
+                .then(|| format!("needs SELECT on {q} to read it (held by {owner}, its owner)"))
         } else if exists {
             (!owns).then(|| format!("needs ownership of {q} to change it (held by {owner})"))
         } else {
@@ -264,116 +265,4 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
         }
     }
     Ok(out)
-}
-
-/// The plan's SQL, one string, whitespace runs made single spaces.
-fn statements(plan: &Plan) -> String {
-    let all: Vec<&str> = plan.steps.iter().map(|s| s.sql.as_str()).collect();
-    all.join(";\n")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `sql` names something in schema `sq` (quoted like SQL): `sq.` not preceded by an
-/// identifier character or a dot.
-fn names_schema(sql: &str, sq: &str) -> bool {
-    let needle = format!("{sq}.");
-    sql.match_indices(&needle).any(|(i, _)| {
-        sql[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '"' | '$')))
-    })
-}
-
-fn mentions(sql: &str, words: &str) -> bool {
-    sql.to_ascii_uppercase().contains(words)
-}
-
-/// The qualified names after each occurrence of `words` (upper case, ending in a space).
-fn names_after(sql: &str, words: &str) -> Vec<(String, String)> {
-    let upper = sql.to_ascii_uppercase();
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = upper[from..].find(words) {
-        let start = from + i + words.len();
-        from = start;
-        let rest = &sql[start..];
-        let rest = rest
-            .strip_prefix("IF NOT EXISTS ")
-            .or_else(|| rest.strip_prefix("if not exists "))
-            .unwrap_or(rest);
-        let end = name_end(rest);
-        if let Some(pair) = split_qualified(&rest[..end])
-            && !out.contains(&pair)
-        {
-            out.push(pair);
-        }
-    }
-    out
-}
-
-/// Where a (possibly quoted, possibly qualified) name ends.
-fn name_end(s: &str) -> usize {
-    let mut quoted = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            ' ' | '(' | ';' | ',' if !quoted => return i,
-            _ => {}
-        }
-    }
-    s.len()
-}
-
-/// Objects the plan creates in a schema: views, functions, procedures, types.
-fn created(sql: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for w in [
-        "CREATE VIEW ",
-        "CREATE OR REPLACE VIEW ",
-        "CREATE MATERIALIZED VIEW ",
-        "CREATE FUNCTION ",
-        "CREATE OR REPLACE FUNCTION ",
-        "CREATE PROCEDURE ",
-        "CREATE OR REPLACE PROCEDURE ",
-        "CREATE TYPE ",
-        "CREATE TABLE ",
-    ] {
-        for p in names_after(sql, w) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-fn altered_types(sql: &str) -> Vec<(String, String)> {
-    names_after(sql, "ALTER TYPE ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_read_after_the_keywords() {
-        let sql = r#"CREATE OR REPLACE FUNCTION public."Touch"() RETURNS trigger AS $$ $$; ALTER TYPE app.kind ADD VALUE 'x'; CREATE TABLE IF NOT EXISTS s.t (id int)"#;
-        assert_eq!(
-            created(sql),
-            vec![
-                ("public".to_string(), "Touch".to_string()),
-                ("s".to_string(), "t".to_string())
-            ]
-        );
-        assert_eq!(
-            altered_types(sql),
-            vec![("app".to_string(), "kind".to_string())]
-        );
-        assert!(names_schema("USING (user_id = auth.uid())", "auth"));
-        assert!(!names_schema("USING (user_id = myauth.uid())", "auth"));
-        assert!(!names_schema("SELECT x.auth.y", "auth"));
-    }
 }
