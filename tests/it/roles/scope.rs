@@ -91,6 +91,19 @@ async fn the_backup_leaves_out_what_the_role_cannot_read_and_says_so() {
     assert!(!list.contains("secret"), "{list}");
     assert!(!list.contains("private"), "{list}");
 
+    // `pgmend backup` as the role says the same.
+    let out = pgmend(dir.path())
+        .args(["backup", &role.url(&db), "--backup-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&rec.scope.describe()),
+        "{}",
+        text(&out.stderr)
+    );
+
     // As superuser the same database is dumped whole.
     let su = backup::backup(
         &resolved(db.url()),
