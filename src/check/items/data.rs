@@ -30,6 +30,16 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 f.expected = Some(format!("true: {}", spec.query.trim()));
                 f.actual = Some("false".into());
             }
+            Some(Err(e)) if denied(e) => {
+                let role = &ctx.snap.server.current_user;
+                let f = item.fail(
+                    "data.not_visible",
+                    object.clone(),
+                    format!("{}: not visible to {role} ({})", spec.name, server_words(e)),
+                );
+                f.expected = Some(spec.query.trim().to_string());
+                f.actual = Some(format!("not visible to {role}"));
+            }
             Some(Err(e)) => {
                 let f = item.fail(
                     "data.error",
@@ -88,6 +98,18 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 f.actual =
                     Some("the shipped default password verifies against the stored hash".into());
             }
+            Some(Err(e)) if denied(e) => {
+                let role = &ctx.snap.server.current_user;
+                let f = item.fail(
+                    "credential.not_visible",
+                    object.clone(),
+                    format!(
+                        "the password hash is not visible to {role} ({})",
+                        server_words(e)
+                    ),
+                );
+                f.actual = Some(format!("not visible to {role}"));
+            }
             Some(Err(e)) => {
                 let f = item.fail(
                     "credential.error",
@@ -106,6 +128,18 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         }
         item.done(out);
     }
+}
+
+/// The query failed for want of a privilege (SQLSTATE 42501 words it "permission denied"):
+/// what it reads is hidden from the role, not absent.
+fn denied(e: &str) -> bool {
+    e.contains("permission denied")
+}
+
+/// The server's message without the driver's prefix and the server's source line.
+fn server_words(e: &str) -> &str {
+    let e = e.trim_start_matches("error returned from database: ");
+    e.rfind(" at line ").map_or(e, |i| &e[..i])
 }
 
 fn source_of(t: MigrationTool) -> MigrationSource {

@@ -1,7 +1,8 @@
 //! What the catalog shows a role that is not superuser: objects in a schema it has no USAGE
 //! on, and function definitions, are read as for a superuser (PostgreSQL's catalog shows them
 //! to every role), so they are never reported missing; a migration history table it cannot
-//! read is reported "not visible to <role>", not as migrations never applied.
+//! read is reported "not visible to <role>", not as migrations never applied, and so is a
+//! data check whose query it lacks the privilege for.
 
 use super::{PlatformRole, Shape};
 use crate::apply::fix_cli::{pgmend, text};
@@ -21,6 +22,10 @@ schema = "private"
 name = "rotate"
 security_definer = true
 search_path_set = true
+
+[[data]]
+name = "an init migration is recorded"
+query = "SELECT count(*) > 0 FROM public._prisma_migrations"
 
 [[migration]]
 tool = "prisma"
@@ -95,9 +100,19 @@ async fn hidden_is_not_missing() {
     );
     assert_eq!(
         as_role,
-        [(
-            "migration.not_visible:Prisma migration 20240101000000_init".to_string(),
-            want
-        )]
+        [
+            (
+                "data.not_visible:data: an init migration is recorded".to_string(),
+                format!(
+                    "an init migration is recorded: not visible to {} (permission denied for \
+                     table _prisma_migrations)",
+                    role.name
+                )
+            ),
+            (
+                "migration.not_visible:Prisma migration 20240101000000_init".to_string(),
+                want
+            )
+        ]
     );
 }
