@@ -47,6 +47,12 @@ pub async fn backup(
         super::verify::read_whole(&pg_restore, &path).await?;
         let (size, sha256) = super::sha256_file(&path)?;
         super::verify::write_sidecar(&path, &sha256)?;
+        super::scope::write_scope(&path, &scope).map_err(|e| {
+            BackupError::Io(format!(
+                "cannot write {}: {e}",
+                super::scope::scope_path(&path).display()
+            ))
+        })?;
         Ok(BackupRecord {
             path: path.clone(),
             size,
@@ -63,6 +69,7 @@ pub async fn backup(
     if result.is_err() {
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_file(super::sidecar_path(&path));
+        let _ = std::fs::remove_file(super::scope::scope_path(&path));
     }
     result
 }

@@ -204,6 +204,34 @@ impl BackupScope {
     }
 }
 
+/// `FILE.scope.json`: the scope beside the backup, so the file says what it lacks without the
+/// journal.
+pub fn scope_path(backup: &std::path::Path) -> std::path::PathBuf {
+    let mut s = backup.as_os_str().to_os_string();
+    s.push(".scope.json");
+    std::path::PathBuf::from(s)
+}
+
+/// Writes `FILE.scope.json` (mode 0600).
+pub(super) fn write_scope(backup: &std::path::Path, scope: &BackupScope) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let json = serde_json::to_string_pretty(scope).map_err(std::io::Error::other)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(scope_path(backup))?;
+    f.write_all(json.as_bytes())?;
+    f.write_all(b"\n")
+}
+
+/// The scope recorded beside a backup (None for backups taken before scoped backups).
+pub fn read_scope(backup: &std::path::Path) -> Option<BackupScope> {
+    serde_json::from_str(&std::fs::read_to_string(scope_path(backup)).ok()?).ok()
+}
+
 /// The relations a plan changes: its tables and locked objects, less those it only references.
 pub fn changed_relations(plan: &Plan) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

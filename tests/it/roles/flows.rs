@@ -138,6 +138,12 @@ async fn flow(shape: Shape, id: &str, differences: &[(&str, &str)]) {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The file says what it lacks, without the journal.
+    assert!(
+        text(&out.stdout).contains(&format!("{excluded} (taken as {})", role.name)),
+        "{}",
+        text(&out.stdout)
+    );
     restore(&role, &db, &dump, &snap, &sums).await;
 }
 
