@@ -90,10 +90,13 @@ impl BackupScope {
     /// Reads what the connected role can dump.
     pub async fn read(conn: &mut PgConnection) -> Result<BackupScope, sqlx::Error> {
         let role: String = sqlx::query_scalar("SELECT current_user::text")
+            .persistent(false)
             .fetch_one(&mut *conn)
             .await?;
-        let rows: Vec<(String, String, String, bool, bool)> =
-            sqlx::query_as(SCOPE_SQL).fetch_all(&mut *conn).await?;
+        let rows: Vec<(String, String, String, bool, bool)> = sqlx::query_as(SCOPE_SQL)
+            .persistent(false)
+            .fetch_all(&mut *conn)
+            .await?;
         let mut scope = BackupScope {
             role,
             ..BackupScope::default()

@@ -3,6 +3,7 @@
 //! must hold every relation the plan changes (checked against the backup's scope). A plan that
 //! fails either is refused with the reason; the others go on. [`Admitted`] is the only way to
 //! hand plans to the fix flow's apply, so no plan runs without both checks.
+//! Every query is an unnamed statement, so `--dry-run` works behind a transaction pooler.
 
 use sqlx::PgConnection;
 
@@ -81,6 +82,7 @@ pub async fn permitted(
     let (role, superuser): (String, bool) = sqlx::query_as(
         "SELECT current_user::text, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user",
     )
+    .persistent(false)
     .fetch_one(&mut *conn)
     .await?;
     let mut out = Permitted {
@@ -176,6 +178,7 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
         .bind(&cols.0)
         .bind(&cols.1)
         .bind(&cols.2)
+        .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
     for (s, n, how, schema_exists, usage, can_create, s_owner, exists, owns, owner, allowed) in rows
@@ -217,6 +220,7 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
         "SELECT nspname::text, pg_catalog.pg_get_userbyid(nspowner)::text \
          FROM pg_catalog.pg_namespace WHERE NOT pg_catalog.has_schema_privilege(oid, 'USAGE')",
     )
+    .persistent(false)
     .fetch_all(&mut *conn)
     .await?;
     for (schema, owner) in closed {
@@ -240,6 +244,7 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
         let rows: Vec<(String, String, bool, String)> = sqlx::query_as(TYPES_SQL)
             .bind(&schemas)
             .bind(&names)
+            .persistent(false)
             .fetch_all(&mut *conn)
             .await?;
         for (s, n, owns, owner) in rows {
@@ -255,6 +260,7 @@ async fn missing(conn: &mut PgConnection, plan: &Plan) -> Result<Vec<String>, sq
         let ok: bool = sqlx::query_scalar(
             "SELECT rolcreaterole FROM pg_catalog.pg_roles WHERE rolname = current_user",
         )
+        .persistent(false)
         .fetch_one(&mut *conn)
         .await?;
         if !ok {
