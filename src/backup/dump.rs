@@ -24,7 +24,9 @@ pub async fn backup(
 ) -> Result<BackupRecord, BackupError> {
     let pg_dump = tools::find_pg_dump(opts.pg_dump.as_deref())?;
     let pg_restore = tools::find_pg_restore(Some(&pg_dump.path))?;
-    let (version_num, server_version, scope) = server_version(resolved).await?;
+    let (version_num, server_version, mut scope) = server_version(resolved).await?;
+    scope.only = opts.only_tables.clone();
+    scope.created = opts.created.clone();
     let server_major = tools::server_major(version_num);
     if pg_dump.major < server_major {
         return Err(BackupError::PgDumpTooOld {

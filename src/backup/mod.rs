@@ -31,6 +31,10 @@ pub struct BackupOptions {
     pub pg_dump: Option<PathBuf>,
     /// How often progress is reported.
     pub progress_interval: Duration,
+    /// When not empty: dump only these tables (quoted `schema.name`), and record the relations
+    /// the plans create (`created`), which need no backup.
+    pub only_tables: Vec<String>,
+    pub created: Vec<String>,
 }
 
 impl Default for BackupOptions {
@@ -39,6 +43,8 @@ impl Default for BackupOptions {
             lock_wait_timeout: Duration::from_secs(5),
             pg_dump: None,
             progress_interval: Duration::from_millis(250),
+            only_tables: Vec::new(),
+            created: Vec::new(),
         }
     }
 }

@@ -56,6 +56,13 @@ pub struct BackupScope {
     /// Tables whose definition is kept and rows left out (`--exclude-table-data`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub table_data: Vec<Excluded>,
+    /// When not empty, the backup holds only these tables (`--table`, chosen with `pgmend fix
+    /// --backup-changed-only`: the existing tables the plans change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<String>,
+    /// With `only`: the relations the plans create, which need no backup.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub created: Vec<String>,
 }
 
 /// Schemas with whether the role may use them; relations the role cannot read; relations whose
@@ -133,7 +140,10 @@ impl BackupScope {
 
     /// Nothing is left out.
     pub fn is_whole(&self) -> bool {
-        self.schemas.is_empty() && self.tables.is_empty() && self.table_data.is_empty()
+        self.schemas.is_empty()
+            && self.tables.is_empty()
+            && self.table_data.is_empty()
+            && self.only.is_empty()
     }
 
     fn schema_excluded(&self, schema: &str) -> Option<&Excluded> {
@@ -143,7 +153,11 @@ impl BackupScope {
 
     /// pg_dump's arguments: every name as an exact, quoted pattern.
     pub fn pg_dump_args(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out: Vec<String> = self
+            .only
+            .iter()
+            .map(|t| format!("--table={}", pattern(t)))
+            .collect();
         for s in &self.schemas {
             out.push(format!("--exclude-schema={}", pattern(&s.name)));
         }
@@ -162,6 +176,12 @@ impl BackupScope {
         if self.is_whole() {
             return "backup holds the whole database".into();
         }
+        let only = (!self.only.is_empty()).then(|| {
+            format!(
+                "backup holds only {} (--backup-changed-only)",
+                self.only.join(", ")
+            )
+        });
         let mut parts = Vec::new();
         for (what, list) in [
             ("schemas", &self.schemas),
@@ -172,7 +192,11 @@ impl BackupScope {
                 parts.push(format!("{what} {}", grouped(list)));
             }
         }
-        format!("backup excludes {}", parts.join("; "))
+        match (only, parts.is_empty()) {
+            (Some(o), true) => o,
+            (Some(o), false) => format!("{o}; it excludes {}", parts.join("; ")),
+            (None, _) => format!("backup excludes {}", parts.join("; ")),
+        }
     }
 
     /// Why the backup cannot undo `plan`: a relation the plan changes is in an excluded schema
@@ -193,6 +217,12 @@ impl BackupScope {
             }
             if let Some(t) = self.tables.iter().find(|t| t.name == obj) {
                 return Some(format!("{obj} is not in the backup ({})", t.reason.words()));
+            }
+            if !self.only.is_empty() && !self.only.contains(&obj) && !self.created.contains(&obj) {
+                return Some(format!(
+                    "{obj} is not in the backup (it holds only {})",
+                    self.only.join(", ")
+                ));
             }
             if plan.touches_data
                 && let Some(t) = self.table_data.iter().find(|t| t.name == obj)
@@ -351,8 +381,7 @@ mod tests {
                     reason: Reason::NoAccess,
                 },
             ],
-            tables: vec![],
-            table_data: vec![],
+            ..BackupScope::default()
         };
         assert_eq!(
             s.describe(),

@@ -95,7 +95,10 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     // The preview's checks, before any backup: the role's privileges, then what the backup
     // will hold (a plan changing something outside it is refused, the others go on).
     let permitted = admit::permitted(&mut session.conn, plans).await?;
-    let scope = BackupScope::read(&mut session.conn).await?;
+    let mut scope = BackupScope::read(&mut session.conn).await?;
+    if args.backup_changed_only {
+        (scope.only, scope.created) = changed_tables(permitted.plans(), &snap);
+    }
     let (admitted, refused) = if args.no_backup {
         permitted.without_backup()
     } else {
@@ -138,7 +141,12 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             (admitted, None)
         } else {
             let dir = super::backup::backup_dir(cli, args.backup_dir.as_deref())?;
-            let rec = super::backup::take(&resolved, &dir, &BackupOptions::default())
+            let opts = BackupOptions {
+                only_tables: scope.only.clone(),
+                created: scope.created.clone(),
+                ..BackupOptions::default()
+            };
+            let rec = super::backup::take(&resolved, &dir, &opts)
                 .await
                 .map_err(|e| e.context("no backup, so nothing was changed"))?;
             // What the role can read may have changed since the preview: check again against
@@ -250,6 +258,27 @@ fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {
             _ => {}
         }
     }
+}
+
+/// `--backup-changed-only`: the existing relations the plans change (what the backup holds),
+/// and the ones they create (which need no backup).
+fn changed_tables(
+    plans: &[Plan],
+    snap: &crate::db::catalog::Snapshot,
+) -> (Vec<String>, Vec<String>) {
+    let (mut only, mut created) = (Vec::new(), Vec::new());
+    for name in plans
+        .iter()
+        .flat_map(crate::backup::scope::changed_relations)
+    {
+        let exists = crate::backup::scope::split_qualified(&name)
+            .is_some_and(|(s, n)| snap.table(&s, &n).is_some());
+        let list = if exists { &mut only } else { &mut created };
+        if !list.contains(&name) {
+            list.push(name);
+        }
+    }
+    (only, created)
 }
 
 /// A plan refused before anything ran: the privilege the role lacks (and who holds it), or

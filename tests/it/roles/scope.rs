@@ -243,6 +243,18 @@ async fn a_plan_changing_what_the_backup_leaves_out_is_refused() {
         tables: vec![table.into()],
         also_fixes: vec![],
     };
+    // With only public.mine chosen, a plan changing public.guarded is refused.
+    let mut only = scope.clone();
+    only.only = vec!["public.mine".into()];
+    assert_eq!(
+        only.misses(&plan("g", "public.guarded", "ACCESS EXCLUSIVE", false))
+            .as_deref(),
+        Some("public.guarded is not in the backup (it holds only public.mine)")
+    );
+    assert_eq!(
+        only.misses(&plan("m", "public.mine", "ACCESS EXCLUSIVE", true)),
+        None
+    );
     let plans = vec![
         plan("in-private", "private.keys", "ACCESS EXCLUSIVE", false),
         plan("secret", "public.secret", "ACCESS EXCLUSIVE", false),
@@ -285,5 +297,66 @@ async fn a_plan_changing_what_the_backup_leaves_out_is_refused() {
                  applies to the role) and the plan changes rows"
             ),
         ]
+    );
+}
+
+/// `--backup-changed-only` (a large database, few tables changed): the backup holds the tables
+/// the plans change, says so, and the plans still run.
+#[tokio::test]
+async fn a_backup_of_only_the_changed_tables_when_asked() {
+    let role = PlatformRole::create(Shape::RdsLike).await;
+    let (db, _) = mixed(&role).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let cl = tmp.path().join("mixed.toml");
+    std::fs::write(&cl, CHECKLIST).unwrap();
+    let backups = tmp.path().join("backups");
+    let out = pgmend(tmp.path())
+        .args(["fix", &role.url(&db), "--checklist"])
+        .arg(&cl)
+        .args(["--all", "--no-lints", "--yes", "--backup-changed-only"])
+        .arg("--backup-dir")
+        .arg(&backups)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    // The view reads public.theirs: it is kept too (the backup errs on the side of more).
+    assert!(
+        stderr.contains(
+            "backup holds only public.mine, public.theirs (--backup-changed-only); it excludes \
+             schemas private (no access)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("fixed    index.missing:public.mine_note_idx"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("fixed    view.missing:public.theirs_view"),
+        "{stdout}"
+    );
+    let dump = std::fs::read_dir(&backups)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "dump"))
+        .unwrap();
+    let pg_restore = backup::tools::find_pg_restore(None).unwrap();
+    let list = text(
+        &std::process::Command::new(&pg_restore.path)
+            .arg("--list")
+            .arg(&dump)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(list.contains("TABLE DATA public mine"), "{list}");
+    assert!(list.contains("TABLE DATA public theirs"), "{list}");
+    assert!(!list.contains("guarded"), "{list}");
+    let journal = std::fs::read_to_string(tmp.path().join("journal.jsonl")).unwrap();
+    assert!(
+        journal.contains("\"only\":[\"public.mine\",\"public.theirs\"]"),
+        "{journal}"
     );
 }
