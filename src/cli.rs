@@ -383,6 +383,11 @@ pub struct FixArgs {
     #[arg(long)]
     pub no_backup: bool,
 
+    /// Back up only the existing tables the plans change (pg_dump --table), for a large
+    /// database when the plans touch few tables; a plan changing anything else is refused.
+    #[arg(long, conflicts_with = "no_backup")]
+    pub backup_changed_only: bool,
+
     /// Give up waiting for a lock after this long (each attempt).
     #[arg(long, value_parser = humantime::parse_duration, default_value = "2s", value_name = "DURATION")]
     pub lock_timeout: Duration,

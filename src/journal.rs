@@ -53,6 +53,13 @@ pub struct StepEntry {
 pub struct BackupRef {
     pub path: PathBuf,
     pub sha256: String,
+    /// What the backup leaves out, in words ("backup excludes schemas auth, storage (managed by
+    /// the platform)"); absent when it holds the whole database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excludes: Option<String>,
+    /// The same, item by item.
+    #[serde(default, skip_serializing_if = "crate::backup::BackupScope::is_whole")]
+    pub scope: crate::backup::BackupScope,
 }
 
 /// One journal line.
@@ -145,6 +152,8 @@ impl Entry {
                 BackupNote::Taken(b) => Some(BackupRef {
                     path: b.path.clone(),
                     sha256: b.sha256.clone(),
+                    excludes: (!b.scope.is_whole()).then(|| b.scope.describe()),
+                    scope: b.scope.clone(),
                 }),
                 BackupNote::Declined => None,
             },

@@ -84,6 +84,13 @@ pub enum Action {
         backups: Vec<(String, String)>,
         journal: Vec<(String, String)>,
     },
+    /// Sent before `PlansReady`: what the backup will leave out ("backup excludes schemas
+    /// auth, storage (managed by the platform)") and the plans refused before it (the missing
+    /// privilege and who holds it, or what the backup would not hold), as `id: why`.
+    PlansScoped {
+        scope: String,
+        refused: Vec<String>,
+    },
     PlansReady(Result<Vec<crate::fix::plan::Plan>, String>),
     BackupProgress(String),
     BackupDone(Result<super::fixflow::BackupSummary, String>),

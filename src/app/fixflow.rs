@@ -25,6 +25,8 @@ pub struct BackupSummary {
     pub path: String,
     pub size: u64,
     pub sha256: String,
+    /// What it leaves out, in words (`BackupScope::describe`).
+    pub excludes: String,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +36,10 @@ pub struct FixFlow {
     pub finding_ids: Vec<String>,
     /// Findings without a plan (said in the preview).
     pub unfixable: Vec<String>,
+    /// Plans refused before the backup, `id: why` (said in the preview).
+    pub refused: Vec<String>,
+    /// What the backup will leave out (said in the preview and the confirm step).
+    pub scope: Option<String>,
     pub plans: Vec<Plan>,
     pub editor: TextArea<'static>,
     /// The script as generated, to tell whether it was edited.
@@ -59,6 +65,8 @@ impl FixFlow {
             step: FixStep::Planning,
             finding_ids,
             unfixable: Vec::new(),
+            refused: Vec::new(),
+            scope: None,
             plans: Vec::new(),
             editor: TextArea::default(),
             original: String::new(),
@@ -86,6 +94,12 @@ impl FixFlow {
             .finding_ids
             .iter()
             .filter(|id| !plans.iter().any(|p| &p.finding_id == *id))
+            .filter(|id| {
+                !self
+                    .refused
+                    .iter()
+                    .any(|r| r.starts_with(&format!("{id}: ")))
+            })
             .cloned()
             .collect();
         self.original = plans

@@ -101,10 +101,21 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
         return Err(Box::new(a));
     };
     match a {
+        Action::PlansScoped { scope, refused } => {
+            flow.scope = Some(scope);
+            flow.refused = refused;
+        }
         Action::PlansReady(Ok(plans)) => {
             if plans.is_empty() {
                 flow.step = FixStep::Done;
-                flow.error = Some("pgmend has no fix for these findings".into());
+                flow.error = Some(if flow.refused.is_empty() {
+                    "pgmend has no fix for these findings".into()
+                } else {
+                    format!(
+                        "every plan was refused, nothing was changed: {}",
+                        flow.refused.join("; ")
+                    )
+                });
             } else {
                 flow.set_plans(plans);
             }
@@ -116,8 +127,8 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
         Action::BackupProgress(p) | Action::ApplyProgress(p) => flow.progress = p,
         Action::BackupDone(Ok(b)) => {
             flow.log.push(format!(
-                "backup {} ({} bytes), verified, sha256 {}",
-                b.path, b.size, b.sha256
+                "backup {} ({} bytes), verified, sha256 {}; {}",
+                b.path, b.size, b.sha256, b.excludes
             ));
             flow.backup = Some(b);
             flow.step = FixStep::Confirm;

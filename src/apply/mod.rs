@@ -3,6 +3,7 @@
 //! autocommit step alone, with `lock_timeout` and retries with backoff on lock timeouts; while
 //! a step waits, a watcher session reports who blocks it.
 
+pub mod admit;
 mod precheck;
 mod run;
 mod types;

@@ -10,7 +10,7 @@ use tokio::io::AsyncReadExt;
 
 use super::error::classify;
 use super::tools::{self, Tool};
-use super::{BackupError, BackupOptions, BackupPhase, BackupProgress, BackupRecord};
+use super::{BackupError, BackupOptions, BackupPhase, BackupProgress, BackupRecord, BackupScope};
 use crate::db::resolve::Endpoint;
 use crate::db::{self, Resolved, SessionOptions};
 
@@ -24,7 +24,9 @@ pub async fn backup(
 ) -> Result<BackupRecord, BackupError> {
     let pg_dump = tools::find_pg_dump(opts.pg_dump.as_deref())?;
     let pg_restore = tools::find_pg_restore(Some(&pg_dump.path))?;
-    let (version_num, server_version) = server_version(resolved).await?;
+    let (version_num, server_version, mut scope) = server_version(resolved).await?;
+    scope.only = opts.only_tables.clone();
+    scope.created = opts.created.clone();
     let server_major = tools::server_major(version_num);
     if pg_dump.major < server_major {
         return Err(BackupError::PgDumpTooOld {
@@ -38,7 +40,7 @@ pub async fn backup(
     let clock = Instant::now();
     let path = create_file(dir, &resolved.target.dbname, started)?;
     let result = async {
-        run_pg_dump(resolved, &pg_dump, &path, opts, clock, &progress).await?;
+        run_pg_dump(resolved, &pg_dump, &path, &scope, opts, clock, &progress).await?;
         progress(BackupProgress {
             phase: BackupPhase::Verifying,
             bytes: file_len(&path),
@@ -47,6 +49,12 @@ pub async fn backup(
         super::verify::read_whole(&pg_restore, &path).await?;
         let (size, sha256) = super::sha256_file(&path)?;
         super::verify::write_sidecar(&path, &sha256)?;
+        super::scope::write_scope(&path, &scope).map_err(|e| {
+            BackupError::Io(format!(
+                "cannot write {}: {e}",
+                super::scope::scope_path(&path).display()
+            ))
+        })?;
         Ok(BackupRecord {
             path: path.clone(),
             size,
@@ -56,17 +64,20 @@ pub async fn backup(
             started,
             duration: clock.elapsed(),
             pg_dump: pg_dump.version_text.clone(),
+            scope: scope.clone(),
         })
     }
     .await;
     if result.is_err() {
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_file(super::sidecar_path(&path));
+        let _ = std::fs::remove_file(super::scope::scope_path(&path));
     }
     result
 }
 
-async fn server_version(resolved: &Resolved) -> Result<(u32, String), BackupError> {
+/// The server's version and what the role can dump (see [`BackupScope`]).
+async fn server_version(resolved: &Resolved) -> Result<(u32, String, BackupScope), BackupError> {
     let mut session = db::connect(resolved, &SessionOptions::default())
         .await
         .map_err(|e| BackupError::Server(e.to_string()))?;
@@ -76,12 +87,15 @@ async fn server_version(resolved: &Resolved) -> Result<(u32, String), BackupErro
     .fetch_one(&mut session.conn)
     .await
     .map_err(|e| BackupError::Server(e.to_string()))?;
+    let scope = BackupScope::read(&mut session.conn)
+        .await
+        .map_err(|e| BackupError::Server(format!("cannot tell what the role can read: {e}")))?;
     let _ = sqlx::Connection::close(session.conn).await;
     let num = row
         .0
         .parse()
         .map_err(|_| BackupError::Server(format!("odd server_version_num {}", row.0)))?;
-    Ok((num, row.1))
+    Ok((num, row.1, scope))
 }
 
 /// Creates the (empty) backup file, mode 0600, never overwriting one.
@@ -167,6 +181,7 @@ async fn run_pg_dump(
     r: &Resolved,
     pg_dump: &Tool,
     path: &Path,
+    scope: &BackupScope,
     opts: &BackupOptions,
     clock: Instant,
     progress: &(impl Fn(BackupProgress) + Send),
@@ -178,6 +193,7 @@ async fn run_pg_dump(
             "--lock-wait-timeout={}ms",
             opts.lock_wait_timeout.as_millis().max(1)
         ))
+        .args(scope.pg_dump_args())
         .arg("--file")
         .arg(path)
         .stdin(Stdio::null())

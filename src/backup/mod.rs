@@ -1,9 +1,11 @@
-//! Backups before a fix: `pg_dump -Fc` of the database into the backup directory, verified by
-//! reading it whole with `pg_restore`, with its sha256 beside it. A backup that failed or could
-//! not be verified blocks the apply.
+//! Backups before a fix: `pg_dump -Fc` of what the connected role can read (its [`BackupScope`]
+//! says what was left out) into the backup directory, verified by reading it whole with
+//! `pg_restore`, with its sha256 beside it. A backup that failed or could not be verified
+//! blocks the apply.
 
 mod dump;
 mod error;
+pub mod scope;
 pub mod tools;
 mod verify;
 
@@ -14,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dump::backup;
 pub use error::BackupError;
+pub use scope::{BackupScope, Excluded, Reason};
 pub use verify::{
     ChecksumCheck, Listed, Verified, list, sha256_file, sidecar_path, verify, verify_using,
     verify_with,
@@ -28,6 +31,10 @@ pub struct BackupOptions {
     pub pg_dump: Option<PathBuf>,
     /// How often progress is reported.
     pub progress_interval: Duration,
+    /// When not empty: dump only these tables (quoted `schema.name`), and record the relations
+    /// the plans create (`created`), which need no backup.
+    pub only_tables: Vec<String>,
+    pub created: Vec<String>,
 }
 
 impl Default for BackupOptions {
@@ -36,6 +43,8 @@ impl Default for BackupOptions {
             lock_wait_timeout: Duration::from_secs(5),
             pg_dump: None,
             progress_interval: Duration::from_millis(250),
+            only_tables: Vec::new(),
+            created: Vec::new(),
         }
     }
 }
@@ -71,6 +80,10 @@ pub struct BackupRecord {
     pub duration: Duration,
     /// `pg_dump (PostgreSQL) 15.18`.
     pub pg_dump: String,
+    /// What the backup leaves out (schemas the role cannot use, the platform's schemas, tables
+    /// it cannot read); empty in records written before scoped backups.
+    #[serde(default)]
+    pub scope: BackupScope,
 }
 
 /// The default backup directory: `backups` in pgmend's data directory.

@@ -77,6 +77,7 @@ pub async fn take(
         rec.sha256,
         rec.duration.as_secs_f64()
     );
+    eprintln!("{}", rec.scope.describe());
     Ok(rec)
 }
 
@@ -137,6 +138,9 @@ pub async fn run_backups(cli: &Cli, args: &BackupsArgs) -> anyhow::Result<i32> {
                     human_size(v.size),
                     v.sha256
                 );
+                if let Some(scope) = backup::scope::read_scope(file) {
+                    println!("{} (taken as {})", scope.describe(), scope.role);
+                }
                 Ok(exit::OK)
             }
             Err(e) => {

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use crate::apply::admit::{self, Admitted, Refused};
 use crate::apply::{self, ApplyOptions, ApplyOutcome, EventKind, PlanOutcome, StepEvent};
-use crate::backup::{BackupOptions, BackupRecord};
+use crate::backup::{BackupOptions, BackupRecord, BackupScope};
 use crate::check::Report;
 use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FixArgs};
 use crate::db::{self, SessionOptions};
@@ -95,41 +96,74 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         .findings()
         .filter(|f| crate::fix::plan(f, &snap, &lists).is_none())
         .count();
+    // The preview's checks, before any backup: the role's privileges, then what the backup
+    // will hold (a plan changing something outside it is refused, the others go on).
+    let permitted = admit::permitted(&mut session.conn, plans).await?;
+    let mut scope = BackupScope::read(&mut session.conn).await?;
+    if args.backup_changed_only {
+        (scope.only, scope.created) = changed_tables(permitted.plans(), &snap);
+    }
+    let (admitted, refused) = if args.no_backup {
+        permitted.without_backup()
+    } else {
+        permitted.covered_by(&scope)
+    };
     if args.dry_run {
+        let plans = admitted.plans();
         println!(
-            "-- pgmend fix --dry-run: {} plan(s) for {}; nothing was changed",
+            "-- pgmend fix --dry-run: {} plan(s) for {}; nothing was changed\n-- {}",
             plans.len(),
-            session.resolved.target
+            session.resolved.target,
+            scope.describe()
         );
-        for p in &plans {
+        for r in &refused {
+            println!("-- refused {}: {}", r.plan.finding_id, r.why);
+        }
+        for p in plans {
             println!("\n{}", p.script().trim_end());
         }
         eprintln!(
-            "{} plan(s); {unfixable} finding(s) have no automatic fix",
-            plans.len()
+            "{} plan(s), {} refused; {unfixable} finding(s) have no automatic fix",
+            plans.len(),
+            refused.len()
         );
         return Ok(exit::OK);
+    }
+    for r in &refused {
+        print!("{}", describe_refused(r));
     }
     if session.pooled {
         anyhow::bail!("{}", db::connect::POOLER_WARNING);
     }
     let resolved = plan.resolved.clone();
     let mut failed = false;
-    if plans.is_empty() {
+    if admitted.plans().is_empty() {
         println!("nothing to fix");
     } else {
-        let note_backup = if args.no_backup {
+        let (admitted, note_backup) = if args.no_backup {
             eprintln!("warning: --no-backup: applying without a backup");
-            None
+            (admitted, None)
         } else {
             let dir = super::backup::backup_dir(cli, args.backup_dir.as_deref())?;
-            let rec = super::backup::take(&resolved, &dir, &BackupOptions::default())
+            let opts = BackupOptions {
+                only_tables: scope.only.clone(),
+                created: scope.created.clone(),
+                ..BackupOptions::default()
+            };
+            let rec = super::backup::take(&resolved, &dir, &opts)
                 .await
                 .map_err(|e| e.context("no backup, so nothing was changed"))?;
-            Some(rec)
+            // What the role can read may have changed since the preview: check again against
+            // what the backup holds.
+            let (admitted, late) = admitted.still_covered_by(&rec.scope);
+            for r in &late {
+                print!("{}", describe_refused(r));
+            }
+            (admitted, Some(rec))
         };
+        let plans = admitted.plans();
         let outcomes =
-            apply_and_journal(&resolved, &plan.options, args, &plans, &note_backup).await?;
+            apply_and_journal(&resolved, &plan.options, args, &admitted, &note_backup).await?;
         for (p, o) in plans.iter().zip(&outcomes) {
             print!("{}", describe(p, &o.outcome));
             failed |= matches!(o.outcome, ApplyOutcome::Failed { .. });
@@ -154,9 +188,10 @@ async fn apply_and_journal(
     resolved: &db::Resolved,
     options: &SessionOptions,
     args: &FixArgs,
-    plans: &[Plan],
+    admitted: &Admitted,
     backup: &Option<BackupRecord>,
 ) -> anyhow::Result<Vec<PlanOutcome>> {
+    let plans = admitted.plans();
     let write_opts = SessionOptions {
         read_only: false,
         ..options.clone()
@@ -227,6 +262,36 @@ fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {
             _ => {}
         }
     }
+}
+
+/// `--backup-changed-only`: the existing relations the plans change (what the backup holds),
+/// and the ones they create (which need no backup).
+fn changed_tables(
+    plans: &[Plan],
+    snap: &crate::db::catalog::Snapshot,
+) -> (Vec<String>, Vec<String>) {
+    let (mut only, mut created) = (Vec::new(), Vec::new());
+    for name in plans
+        .iter()
+        .flat_map(crate::backup::scope::changed_relations)
+    {
+        let exists = crate::backup::scope::split_qualified(&name)
+            .is_some_and(|(s, n)| snap.table(&s, &n).is_some());
+        let list = if exists { &mut only } else { &mut created };
+        if !list.contains(&name) {
+            list.push(name);
+        }
+    }
+    (only, created)
+}
+
+/// A plan refused before anything ran: the privilege the role lacks (and who holds it), or
+/// what the backup would not hold.
+fn describe_refused(r: &Refused) -> String {
+    format!(
+        "refused  {}: nothing was run\n  {}\n",
+        r.plan.finding_id, r.why
+    )
 }
 
 /// One plan's outcome, as the engineer reads it.

@@ -7,8 +7,9 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Action;
 use crate::app::fixflow::BackupSummary;
+use crate::apply::admit;
 use crate::apply::{self, ApplyOptions, ApplyOutcome, EventKind};
-use crate::backup::{self, BackupOptions, BackupPhase, BackupRecord};
+use crate::backup::{self, BackupOptions, BackupPhase, BackupRecord, BackupScope};
 use crate::check::Report;
 use crate::checklist::Checklist;
 use crate::db::catalog::Snapshot;
@@ -68,7 +69,37 @@ pub fn summary(r: &BackupRecord) -> BackupSummary {
         path: r.path.display().to_string(),
         size: r.size,
         sha256: r.sha256.clone(),
+        excludes: r.scope.describe(),
     }
+}
+
+/// The preview's checks, before the backup, on a session of its own: the plans the role has
+/// the privileges for and the backup will hold; the scope in words and the refused as
+/// `id: why`.
+pub async fn admit_plans(
+    resolved: &Resolved,
+    plans: Vec<Plan>,
+) -> Result<(Vec<Plan>, String, Vec<String>), String> {
+    let mut session = crate::db::connect(resolved, &SessionOptions::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let checked = async {
+        let permitted = admit::permitted(&mut session.conn, plans).await?;
+        let scope = BackupScope::read(&mut session.conn).await?;
+        Ok::<_, sqlx::Error>((permitted.covered_by(&scope), scope))
+    }
+    .await
+    .map_err(|e| format!("cannot check the role's privileges: {e}"));
+    let _ = sqlx::Connection::close(session.conn).await;
+    let ((admitted, refused), scope) = checked?;
+    Ok((
+        admitted.plans().to_vec(),
+        scope.describe(),
+        refused
+            .iter()
+            .map(|r| format!("{}: {}", r.plan.finding_id, r.why))
+            .collect(),
+    ))
 }
 
 /// Applies the plans on a new writable session and journals each one; the lines say what
@@ -87,6 +118,12 @@ pub async fn run_apply(
     let mut session = crate::db::connect(&resolved, &writable)
         .await
         .map_err(|e| e.to_string())?;
+    // The plans as they will run (edited or not): privileges and the backup's scope again.
+    let (admitted, refused) = admit::permitted(&mut session.conn, plans)
+        .await
+        .map_err(|e| format!("cannot check the role's privileges: {e}"))?
+        .covered_by(&record.scope);
+    let plans = admitted.plans().to_vec();
     let opts = ApplyOptions {
         watch: Some(resolved.clone()),
         ..ApplyOptions::default()
@@ -123,7 +160,10 @@ pub async fn run_apply(
     };
     let outcomes = apply::apply_all(&mut session.conn, &plans, &opts, progress).await;
     let journal_path = journal::default_path();
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = refused
+        .iter()
+        .map(|r| format!("✘ {}: refused — {}", r.plan.title, r.why))
+        .collect();
     for (plan, o) in plans.iter().zip(&outcomes) {
         if let Some(path) = &journal_path {
             let entry = journal::Entry::new(

@@ -290,7 +290,22 @@ impl Worker {
                 report,
             } => {
                 let plans = fix::plans(&finding_ids, &snapshot, &report, &self.cfg.checklists);
-                let _ = self.tx.send(Action::PlansReady(Ok(plans)));
+                let Some(resolved) = self.resolved.clone() else {
+                    let _ = self.tx.send(Action::PlansReady(Ok(plans)));
+                    return;
+                };
+                let tx = self.tx.clone();
+                self.running.push(tokio::spawn(async move {
+                    match fix::admit_plans(&resolved, plans).await {
+                        Ok((plans, scope, refused)) => {
+                            let _ = tx.send(Action::PlansScoped { scope, refused });
+                            let _ = tx.send(Action::PlansReady(Ok(plans)));
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Action::PlansReady(Err(e)));
+                        }
+                    }
+                }));
             }
             Effect::RunBackup => {
                 let Some(resolved) = self.resolved.clone() else {

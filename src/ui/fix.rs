@@ -80,6 +80,15 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
     if let Some(e) = &flow.error {
         lines.push(Line::from(Span::styled(e.clone(), t.error)));
     }
+    if let Some(scope) = &flow.scope {
+        lines.push(Line::from(Span::styled(scope.clone(), t.muted)));
+    }
+    if !flow.refused.is_empty() {
+        head(&mut lines, "refused (nothing of these runs)");
+        for r in &flow.refused {
+            lines.push(Line::from(Span::styled(format!("  ✘ {r}"), t.error)));
+        }
+    }
     for p in &flow.plans {
         head(&mut lines, &p.title);
         if p.touches_data {
@@ -167,6 +176,7 @@ fn progress(f: &mut Frame, area: Rect, s: &State, flow: &FixFlow, t: &Theme) {
                     ),
                     t.ok,
                 )));
+                lines.push(Line::from(format!("  {}", b.excludes)));
             }
             lines.push(Line::from(
                 "  each step takes its locks with lock_timeout 2s and retries; blockers are named",

@@ -20,6 +20,7 @@ mod pooler;
 mod presets;
 mod props;
 mod quoting;
+mod roles;
 mod scenarios;
 mod secrets;
 mod support;

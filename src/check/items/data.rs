@@ -43,6 +43,16 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 f.expected = Some(format!("true: {}", spec.query.trim()));
                 f.actual = Some("false".into());
             }
+            Some(Err(e)) if denied(e) => {
+                let role = &ctx.snap.server.current_user;
+                let f = item.fail(
+                    "data.not_visible",
+                    object.clone(),
+                    format!("{}: not visible to {role} ({})", spec.name, server_words(e)),
+                );
+                f.expected = Some(spec.query.trim().to_string());
+                f.actual = Some(format!("not visible to {role}"));
+            }
             Some(Err(e)) => {
                 let f = unknown(&mut item, ItemRule::DataUnknown, &object, e.clone());
                 f.expected = Some(format!("true: {}", spec.query.trim()));
@@ -104,6 +114,18 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Some(Ok(Some(Verdict::Unverifiable(why)))) => {
                 unknown(&mut item, ItemRule::CredentialUnknown, &object, why.clone());
             }
+            Some(Err(e)) if denied(e) => {
+                let role = &ctx.snap.server.current_user;
+                let f = item.fail(
+                    "credential.not_visible",
+                    object.clone(),
+                    format!(
+                        "the password hash is not visible to {role} ({})",
+                        server_words(e)
+                    ),
+                );
+                f.actual = Some(format!("not visible to {role}"));
+            }
             Some(Err(e)) => {
                 unknown(
                     &mut item,
@@ -123,6 +145,18 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         }
         item.done(out);
     }
+}
+
+/// The query failed for want of a privilege (SQLSTATE 42501 words it "permission denied"):
+/// what it reads is hidden from the role, not absent.
+fn denied(e: &str) -> bool {
+    e.contains("permission denied")
+}
+
+/// The server's message without the driver's prefix and the server's source line.
+fn server_words(e: &str) -> &str {
+    let e = e.trim_start_matches("error returned from database: ");
+    e.rfind(" at line ").map_or(e, |i| &e[..i])
 }
 
 fn source_of(t: MigrationTool) -> MigrationSource {
@@ -154,7 +188,24 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .iter()
             .filter(|x| x.source == source && x.name == spec.name)
             .collect();
-        if found.is_empty() {
+        let hidden = ctx
+            .snap
+            .unreadable_migrations
+            .iter()
+            .find(|(s, _)| *s == source);
+        if let (true, Some((_, table))) = (found.is_empty(), hidden) {
+            let role = &ctx.snap.server.current_user;
+            let f = item.fail(
+                "migration.not_visible",
+                object.clone(),
+                format!(
+                    "{object}: not visible to {role} ({table} is not readable by {role}), so \
+                     whether it was applied cannot be told"
+                ),
+            );
+            f.expected = Some("applied".into());
+            f.actual = Some(format!("not visible to {role}"));
+        } else if found.is_empty() {
             let f = item.fail(
                 ItemRule::MigrationMissing,
                 object.clone(),

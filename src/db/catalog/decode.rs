@@ -81,6 +81,7 @@ impl Decoder {
         self.migration_sources = migrations::classify(
             decode_info::migration_tables(Row::new(row, STEP))?,
             &mut snap.warnings,
+            &mut snap.unreadable_migrations,
         );
         self.deparser = decode_info::deparser(Row::new(row, STEP))?;
         self.snap = Some(snap);

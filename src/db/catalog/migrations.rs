@@ -19,7 +19,11 @@ pub(super) struct Source {
 /// Prisma `_prisma_migrations`, TypeORM `migrations` (with `timestamp` and `name` columns),
 /// Supabase `supabase_migrations.schema_migrations`, Drizzle `__drizzle_migrations`,
 /// Knex `knex_migrations`. Tables the current user cannot read become warnings.
-pub(super) fn classify(tables: Vec<MigrationTable>, warnings: &mut Vec<String>) -> Vec<Source> {
+pub(super) fn classify(
+    tables: Vec<MigrationTable>,
+    warnings: &mut Vec<String>,
+    unreadable: &mut Vec<(MigrationSource, String)>,
+) -> Vec<Source> {
     let mut out = Vec::new();
     for table in tables {
         let has = |c: &str| table.columns.iter().any(|x| x == c);
@@ -38,6 +42,7 @@ pub(super) fn classify(tables: Vec<MigrationTable>, warnings: &mut Vec<String>) 
                 "{source:?} migration table {} is not readable by the current user",
                 table.quoted
             ));
+            unreadable.push((source, table.quoted.clone()));
             continue;
         }
         out.push(Source { table, source });

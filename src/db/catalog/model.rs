@@ -38,6 +38,10 @@ pub struct Snapshot {
     pub skipped_extension_members: ExtensionMembers,
     /// Things that could not be read or parsed (e.g. an unreadable migration table).
     pub warnings: Vec<String>,
+    /// Migration tables the current user cannot read: (tool, quoted table). Their history is
+    /// not visible to the role, which is not the same as absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_migrations: Vec<(MigrationSource, String)>,
     /// Network round trips of this snapshot, BEGIN and COMMIT included: 3, or 4 when the
     /// database has a migration table or an index pgmend cannot spell itself, whatever the
     /// schema's size (every catalog query travels in one simple-protocol batch).

@@ -9,7 +9,7 @@ use super::{
 
 /// Schemas that belong to PostgreSQL itself or to a platform (Supabase) rather than to the
 /// application: `pg_catalog`, `information_schema`, `pg_toast*`, `pg_temp*` and Supabase's
-/// internal schemas.
+/// internal schemas (and RDS's `rdsadmin`).
 pub fn is_managed_schema(name: &str) -> bool {
     const PLATFORM: &[&str] = &[
         "pg_catalog",
@@ -30,6 +30,7 @@ pub fn is_managed_schema(name: &str) -> bool {
         "pgbouncer",
         "_realtime",
         "_analytics",
+        "rdsadmin",
     ];
     PLATFORM.contains(&name) || name.starts_with("pg_toast") || name.starts_with("pg_temp")
 }
@@ -114,6 +115,7 @@ impl Snapshot {
             migrations: Vec::new(),
             skipped_extension_members: Default::default(),
             warnings: Vec::new(),
+            unreadable_migrations: Vec::new(),
             round_trips: 0,
             read_ms: 0,
             partial: false,

@@ -85,6 +85,8 @@ async fn verify_uses_the_journal_when_there_is_no_sidecar() {
         backup: Some(BackupRef {
             path: rec.path.clone(),
             sha256: rec.sha256.clone(),
+            excludes: None,
+            scope: Default::default(),
         }),
         no_backup: false,
     };

@@ -40,6 +40,7 @@ fn backup() -> BackupSummary {
         path: "/backups/mood-20261122.dump".into(),
         size: 123_456,
         sha256: "ab".repeat(32),
+        excludes: "backup excludes schemas auth, storage (managed by the platform)".into(),
     }
 }
 
@@ -272,4 +273,54 @@ fn every_step_on_screen() {
         snap("fix_done", &s);
         assert!(!render(&s).is_empty());
     }
+}
+
+#[test]
+fn refusals_and_the_backup_scope_are_in_the_preview_and_confirm() {
+    use super::screens::render;
+    let mut s = ready(120, 40);
+    let effects = update(&mut s, Action::Fix);
+    let Some(Effect::PlanFixes { finding_ids, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let id = finding_ids[0].clone();
+    update(
+        &mut s,
+        Action::PlansScoped {
+            scope: "backup excludes schemas vault (no access)".into(),
+            refused: vec![format!(
+                "{id}: app needs ownership of public.x to change it (held by admin)"
+            )],
+        },
+    );
+    // Every plan refused: nothing goes on to a backup, and the screen says why.
+    update(&mut s, Action::PlansReady(Ok(vec![])));
+    let flow = s.fix.as_ref().unwrap();
+    assert_eq!(flow.step, FixStep::Done);
+    let e = flow.error.clone().unwrap();
+    assert!(e.contains("every plan was refused"), "{e}");
+    assert!(e.contains("held by admin"), "{e}");
+
+    // Some refused, one left: the preview lists the refusals and the scope.
+    let (mut s, id) = previewing(120, 40);
+    update(
+        &mut s,
+        Action::PlansScoped {
+            scope: "backup excludes schemas vault (no access)".into(),
+            refused: vec![
+                "other: app needs CREATE on schema app (held by admin, its owner)".into(),
+            ],
+        },
+    );
+    update(&mut s, Action::PlansReady(Ok(vec![a_plan(&id)])));
+    let screen = render(&s);
+    assert!(screen.contains("backup excludes schemas vault"), "{screen}");
+    assert!(screen.contains("needs CREATE on schema app"), "{screen}");
+    update(&mut s, Action::Submit);
+    update(&mut s, Action::BackupDone(Ok(backup())));
+    let screen = render(&s);
+    assert!(
+        screen.contains("backup excludes schemas auth, storage (managed by the platform)"),
+        "{screen}"
+    );
 }
