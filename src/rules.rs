@@ -126,11 +126,16 @@ ids! {
         DataFalse => "data.false",
         /// The query could not be evaluated: never a pass.
         DataUnknown => "data.unknown",
+        /// The connected role may not read what the query reads.
+        DataNotVisible => "data.not_visible",
         CredentialDefaultPassword => "credential.default_password",
         /// The stored value could not be read or verified: never a pass.
         CredentialUnknown => "credential.unknown",
+        CredentialNotVisible => "credential.not_visible",
         MigrationMissing => "migration.missing",
         MigrationFailed => "migration.failed",
+        /// The connected role may not read the migration history table.
+        MigrationNotVisible => "migration.not_visible",
     }
 }
 

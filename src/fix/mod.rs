@@ -170,6 +170,10 @@ pub(crate) fn answer(rule: Rule) -> Answer {
             why: "the stored value could not be read or verified, so the default password may still work",
             instead: "read the user's stored hash by hand and verify it with the application's scheme",
         },
+        R::DataNotVisible | R::CredentialNotVisible | R::MigrationNotVisible => Manual {
+            why: "the connected role may not read what this item reads, so nothing is known of it",
+            instead: "check it as a role that may read it (the table's owner, or one granted SELECT), or GRANT SELECT on it to this role",
+        },
         R::MigrationMissing | R::MigrationFailed => Manual {
             why: "a migration tool's history records what its own runs applied; pgmend never fakes a record",
             instead: "apply the migration with the tool, or, when the schema already has it, mark it applied: prisma migrate resolve --applied <name> / supabase migration repair --status applied <version> / INSERT INTO migrations(timestamp, name) VALUES (…) for TypeORM",

@@ -179,9 +179,7 @@ pub(crate) fn effects(cx: &Cx, f: &Finding) -> Effects {
         // NOT NULL and a default change nothing another plan relies on (a key sets NOT NULL
         // itself): their refusal must not hold anything back.
         R::ColumnNullable | R::ColumnDefault => {}
-        R::ColumnType
-        | R::ColumnGenerated
-        | R::ColumnCollation => e.alters.extend(column(&p)),
+        R::ColumnType | R::ColumnGenerated | R::ColumnCollation => e.alters.extend(column(&p)),
         _ => {}
     }
     e

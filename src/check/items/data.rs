@@ -46,7 +46,7 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Some(Err(e)) if denied(e) => {
                 let role = &ctx.snap.server.current_user;
                 let f = item.fail(
-                    "data.not_visible",
+                    ItemRule::DataNotVisible,
                     object.clone(),
                     format!("{}: not visible to {role} ({})", spec.name, server_words(e)),
                 );
@@ -117,7 +117,7 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Some(Err(e)) if denied(e) => {
                 let role = &ctx.snap.server.current_user;
                 let f = item.fail(
-                    "credential.not_visible",
+                    ItemRule::CredentialNotVisible,
                     object.clone(),
                     format!(
                         "the password hash is not visible to {role} ({})",
@@ -196,7 +196,7 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         if let (true, Some((_, table))) = (found.is_empty(), hidden) {
             let role = &ctx.snap.server.current_user;
             let f = item.fail(
-                "migration.not_visible",
+                ItemRule::MigrationNotVisible,
                 object.clone(),
                 format!(
                     "{object}: not visible to {role} ({table} is not readable by {role}), so \
