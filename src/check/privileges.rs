@@ -72,6 +72,27 @@ pub fn table_privileges(s: &Snapshot, table: &Table, role: &str) -> BTreeSet<Pri
     out
 }
 
+/// What `role` holds on a column by column-level grants (to it, a role it belongs to, or
+/// PUBLIC); `public` asks for PUBLIC's own.
+pub fn column_privileges(
+    s: &Snapshot,
+    col: &crate::db::catalog::Column,
+    role: &str,
+) -> BTreeSet<Privilege> {
+    if role.eq_ignore_ascii_case("public") {
+        return direct(&col.acl, &Grantee::Public);
+    }
+    let roles = effective_roles(s, role);
+    col.acl
+        .iter()
+        .filter(|i| match &i.grantee {
+            Grantee::Public => true,
+            Grantee::Role(r) => roles.contains(r),
+        })
+        .flat_map(|i| i.privileges.iter().map(|p| p.privilege))
+        .collect()
+}
+
 /// What `role` may do on a sequence.
 pub fn sequence_privileges(s: &Snapshot, seq: &Sequence, role: &str) -> BTreeSet<Privilege> {
     use Privilege::*;

@@ -202,6 +202,9 @@ pub struct TableItem {
     /// `DEFAULT`): SQL.
     pub partition_bound: Option<String>,
     pub comment: Option<String>,
+    /// Comments on the table's constraints, by constraint name (`{ users_pkey = "…" }`).
+    #[serde(default)]
+    pub constraint_comments: BTreeMap<String, String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -232,6 +235,9 @@ pub struct ColumnSpec {
     /// The column's collation when not its type's default (`C`, `en-x-icu`).
     pub collation: Option<String>,
     pub comment: Option<String>,
+    /// Column-level grants (`GRANT SELECT (col) ON table TO role`).
+    #[serde(default)]
+    pub grants: Vec<GrantSpec>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
 }
@@ -603,8 +609,20 @@ pub struct SequenceItem {
     /// never created on its own; its parameters are checked and altered.
     #[serde(default)]
     pub identity: bool,
+    /// Privileges granted on the sequence (`GRANT USAGE ON SEQUENCE …`).
+    #[serde(default)]
+    pub grants: Vec<GrantSpec>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+}
+
+/// What a role must hold on a column or a sequence.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantSpec {
+    /// A role, or `public`.
+    pub role: String,
+    pub allow: Vec<String>,
 }
 
 /// A domain over a base type.

@@ -99,6 +99,11 @@ pub(super) fn types(o: &mut String, snap: &Snapshot) {
                 let _ = writeln!(o, "identity = true");
             }
         }
+        if !q.acl_is_default
+            && let Some(g) = acl_grants(&q.acl, &q.owner)
+        {
+            let _ = writeln!(o, "grants = {g}");
+        }
         o.push('\n');
     }
 }
@@ -138,9 +143,53 @@ pub(super) fn table_head(o: &mut String, t: &Table) {
     if let Some(c) = &t.comment {
         let _ = writeln!(o, "comment = {}", s(c));
     }
+    let comments: Vec<String> = t
+        .constraints
+        .iter()
+        .filter(|c| c.is_local)
+        .filter_map(|c| {
+            c.comment
+                .as_ref()
+                .map(|m| format!("{} = {}", s(&c.name), s(m)))
+        })
+        .collect();
+    if !comments.is_empty() {
+        let _ = writeln!(o, "constraint_comments = {{ {} }}", comments.join(", "));
+    }
+}
+
+/// `[{ role = "…", allow = [… ] }, …]` for an ACL's grantees other than `owner`.
+fn acl_grants(acl: &[crate::db::catalog::AclItem], owner: &str) -> Option<String> {
+    use crate::db::catalog::Grantee;
+    let mut by_role: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for item in acl {
+        let role = match &item.grantee {
+            Grantee::Public => "public".to_string(),
+            Grantee::Role(r) if r == owner => continue,
+            Grantee::Role(r) => r.clone(),
+        };
+        let privs = by_role.entry(role).or_default();
+        for p in &item.privileges {
+            let w = p.privilege.as_sql().to_string();
+            if !privs.contains(&w) {
+                privs.push(w);
+            }
+        }
+    }
+    if by_role.is_empty() {
+        return None;
+    }
+    let entries: Vec<String> = by_role
+        .iter()
+        .map(|(r, p)| format!("{{ role = {}, allow = {} }}", s(r), list(p)))
+        .collect();
+    Some(format!("[{}]", entries.join(", ")))
 }
 
 pub(super) fn column(parts: &mut Vec<String>, c: &Column) {
+    if let Some(g) = acl_grants(&c.acl, "") {
+        parts.push(format!("grants = {g}"));
+    }
     match c.identity {
         Some(IdentityKind::Always) => parts.push("identity = \"always\"".into()),
         Some(IdentityKind::ByDefault) => parts.push("identity = \"by default\"".into()),
@@ -272,6 +321,20 @@ pub(super) fn view(o: &mut String, v: &Table) {
 pub(super) fn default_privileges(o: &mut String, snap: &Snapshot) {
     use crate::db::catalog::{DefaultAclObject as D, Grantee};
     for d in &snap.default_privileges {
+        // PUBLIC's built-in EXECUTE / USAGE revoked: stated as PUBLIC getting nothing.
+        let public_default = matches!(d.object_type, D::Functions | D::Types) && d.schema.is_none();
+        if public_default && !d.grants.iter().any(|g| g.grantee == Grantee::Public) {
+            let on = if d.object_type == D::Functions {
+                "functions"
+            } else {
+                "types"
+            };
+            let _ = writeln!(
+                o,
+                "[[default_privilege]]\nrole = {}\non = \"{on}\"\ngrantee = \"public\"\nprivileges = []\n",
+                s(&d.role)
+            );
+        }
         let on = match d.object_type {
             D::Tables => "tables",
             D::Sequences => "sequences",

@@ -433,6 +433,7 @@ pub(crate) fn comment(_cx: &Cx, f: &Finding) -> Option<Plan> {
         "view" => "VIEW",
         "materialized" => "MATERIALIZED VIEW",
         "column" => "COLUMN",
+        "constraint" => "CONSTRAINT",
         "function" => "FUNCTION",
         _ => return None,
     };
@@ -468,4 +469,64 @@ pub(crate) fn comment(_cx: &Cx, f: &Finding) -> Option<Plan> {
         ),
     );
     Some(b.done())
+}
+
+/// `column.grant`: `GRANT … (column) ON TABLE … TO …`.
+pub(crate) fn column_grant(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (_, t, col) = column_of_grant(cx, f)?;
+    let tq = qualified(&t.schema, &t.name);
+    let role = f.id.rsplit_once('/').map(|(_, r)| r)?;
+    let g = col.grants.iter().find(|g| g.role == role)?;
+    let c = quote_ident(&col.name);
+    let (sql, undo) = column_grant_pair(&g.allow, &tq, &c, role)?;
+    let mut b = B::new(
+        &f.id,
+        format!("grant {} ({c}) on {tq} to {role}", g.allow.join(", ")),
+    );
+    b.table(&tq)
+        .tx(format!("grant on column {tq}.{c}"), sql)
+        .undo_tx(format!("revoke on column {tq}.{c}"), undo)
+        .lock(&tq, locks::ACCESS_EXCLUSIVE, locks::brief(&tq));
+    Some(b.done())
+}
+
+/// The column a `column.grant` finding is about (its id carries `/role` after the object).
+fn column_of_grant<'a>(
+    cx: &Cx<'a>,
+    f: &Finding,
+) -> Option<(
+    &'a crate::checklist::Checklist,
+    &'a crate::db::catalog::Table,
+    &'a crate::checklist::ColumnSpec,
+)> {
+    super::columns::column_of(cx, f)
+}
+
+/// `GRANT list (col) ON TABLE t TO role` and its undo (known privilege keywords only).
+pub(crate) fn column_grant_pair(
+    privileges: &[String],
+    tq: &str,
+    c: &str,
+    role: &str,
+) -> Option<(String, String)> {
+    let mut words = Vec::new();
+    for p in privileges {
+        words.push(format!(
+            "{} ({c})",
+            crate::db::catalog::Privilege::named(p)?.as_sql()
+        ));
+    }
+    if words.is_empty() {
+        return None;
+    }
+    let who = if role.eq_ignore_ascii_case("public") {
+        "PUBLIC".to_string()
+    } else {
+        quote_ident(role)
+    };
+    let list = words.join(", ");
+    Some((
+        format!("GRANT {list} ON TABLE {tq} TO {who}"),
+        format!("REVOKE {list} ON TABLE {tq} FROM {who}"),
+    ))
 }

@@ -368,6 +368,33 @@ pub(crate) fn default_privileges(cx: &Cx, f: &Finding) -> Option<Plan> {
         Some(s) => format!(" IN SCHEMA {}", quote_ident(s)),
         None => String::new(),
     };
+    if privs.is_empty() {
+        // `privileges = []`: the grantee (PUBLIC, usually) gets nothing by default.
+        let mut b = B::new(
+            &f.id,
+            format!(
+                "{grantee} gets nothing on {role}'s future {}",
+                on.to_lowercase()
+            ),
+        );
+        b.tx(
+            format!(
+                "revoke {grantee}'s default privileges on {}",
+                on.to_lowercase()
+            ),
+            format!(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {role}{scope} REVOKE ALL ON {on} FROM {grantee}"
+            ),
+        )
+        .undo_tx(
+            "give them back",
+            format!(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {role}{scope} GRANT ALL ON {on} TO {grantee}"
+            ),
+        )
+        .hazard("only objects created from now on are affected; existing ones keep their grants");
+        return Some(b.done());
+    }
     let list = privs.join(", ");
     let mut b = B::new(
         &f.id,
@@ -390,4 +417,30 @@ pub(crate) fn default_privileges(cx: &Cx, f: &Finding) -> Option<Plan> {
     )
     .hazard("only objects created from now on get these privileges; existing ones keep theirs");
     Some(b.done())
+}
+
+/// `GRANT list ON target TO role` and its undo, for privileges named in a checklist (only
+/// known privilege keywords reach the SQL); None when one is not a privilege.
+pub(crate) fn grant_pair(
+    privileges: &[String],
+    target: &str,
+    role: &str,
+) -> Option<(String, String)> {
+    let mut words = Vec::new();
+    for p in privileges {
+        words.push(Privilege::named(p)?.as_sql());
+    }
+    if words.is_empty() {
+        return None;
+    }
+    let who = if role.eq_ignore_ascii_case("public") {
+        "PUBLIC".to_string()
+    } else {
+        quote_ident(role)
+    };
+    let list = words.join(", ");
+    Some((
+        format!("GRANT {list} ON {target} TO {who}"),
+        format!("REVOKE {list} ON {target} FROM {who}"),
+    ))
 }

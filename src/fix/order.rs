@@ -43,6 +43,9 @@ pub(crate) enum Obj {
 pub(crate) struct Effects {
     pub creates: Vec<Obj>,
     pub alters: Vec<Obj>,
+    /// Objects it changes in a way nothing else waits for (NOT NULL, a default): it still
+    /// runs after what creates them, but not after their other alterations.
+    pub touches: Vec<Obj>,
 }
 
 /// The identifiers of an object text such as `public."T"."c"` (`[public, T, c]`).
@@ -178,7 +181,7 @@ pub(crate) fn effects(cx: &Cx, f: &Finding) -> Effects {
         }
         // NOT NULL and a default change nothing another plan relies on (a key sets NOT NULL
         // itself): their refusal must not hold anything back.
-        R::ColumnNullable | R::ColumnDefault => {}
+        R::ColumnNullable | R::ColumnDefault => e.touches.extend(column(&p)),
         R::ColumnType | R::ColumnGenerated | R::ColumnCollation => e.alters.extend(column(&p)),
         _ => {}
     }
@@ -344,7 +347,7 @@ pub(crate) fn order(cx: &Cx, items: Vec<(&Finding, Plan)>) -> Vec<Plan> {
             for &q in creators.get(o).into_iter().flatten() {
                 add(q, s);
             }
-            if !own.alters.contains(o) {
+            if !own.alters.contains(o) && !own.touches.contains(o) {
                 for &q in alterers.get(o).into_iter().flatten() {
                     add(q, s);
                 }

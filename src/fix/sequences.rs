@@ -66,6 +66,7 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
         format!("drop sequence {q} (refused while a default uses it)"),
         format!("DROP SEQUENCE {q} RESTRICT"),
     );
+    grants_on_create(&mut b, spec, &q);
     Some(b.done())
 }
 
@@ -135,4 +136,32 @@ pub(crate) fn owned_by(cx: &Cx, f: &Finding) -> Option<Plan> {
         "dropping {target} (or its table) will drop {q} with it, as for a serial column"
     ));
     Some(b.done())
+}
+
+/// `sequence.grant`: what a role must hold on the sequence.
+pub(crate) fn grant(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let (schema, name, spec) = item(cx, f)?;
+    let q = qualified(&schema, &name);
+    let role = f.id.rsplit_once('/').map(|(_, r)| r)?;
+    let g = spec.grants.iter().find(|g| g.role == role)?;
+    let (sql, undo) = super::grants::grant_pair(&g.allow, &format!("SEQUENCE {q}"), role)?;
+    let mut b = B::new(
+        &f.id,
+        format!("grant {} on sequence {q} to {role}", g.allow.join(", ")),
+    );
+    b.tx(format!("grant on sequence {q}"), sql)
+        .undo_tx(format!("revoke on sequence {q}"), undo);
+    Some(b.done())
+}
+
+/// The grants a created sequence's item gives it.
+fn grants_on_create(b: &mut B, spec: &SequenceItem, q: &str) {
+    for g in &spec.grants {
+        if let Some((sql, undo)) =
+            super::grants::grant_pair(&g.allow, &format!("SEQUENCE {q}"), &g.role)
+        {
+            b.tx(format!("grant on sequence {q} to {}", g.role), sql)
+                .undo_tx(format!("revoke on sequence {q}"), undo);
+        }
+    }
 }

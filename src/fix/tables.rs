@@ -554,6 +554,14 @@ fn comments(b: &mut B, spec: &TableItem, tq: &str) {
         )
         .covers(format!("comment.mismatch:table {tq}"));
     }
+    for (name, text) in &spec.constraint_comments {
+        let target = format!("{} on {tq}", quote_ident(name));
+        b.tx(
+            format!("comment on constraint {target}"),
+            format!("COMMENT ON CONSTRAINT {target} IS {}", quote_literal(text)),
+        )
+        .covers(format!("comment.mismatch:constraint {target}"));
+    }
     for col in spec.columns.iter().map(|c| c.get_ref()) {
         if let Some(c) = &col.comment {
             let target = format!("{tq}.{}", quote_ident(&col.name));
@@ -562,6 +570,13 @@ fn comments(b: &mut B, spec: &TableItem, tq: &str) {
                 format!("COMMENT ON COLUMN {target} IS {}", quote_literal(c)),
             )
             .covers(format!("comment.mismatch:column {target}"));
+        }
+        for g in &col.grants {
+            let c = quote_ident(&col.name);
+            if let Some((sql, undo)) = super::alter::column_grant_pair(&g.allow, tq, &c, &g.role) {
+                b.tx(format!("grant on column {tq}.{c} to {}", g.role), sql)
+                    .undo_tx(format!("revoke on column {tq}.{c}"), undo);
+            }
         }
     }
 }

@@ -309,6 +309,15 @@ columns = [{ name = "note", type = "text" }]
     for o in &outcomes {
         let text = serde_json::to_string(&o.outcome).unwrap();
         if o.finding_id.contains("orders") {
+            // A plan needing another plan on the dropped table is skipped, naming it.
+            if let ApplyOutcome::Skipped { reason } = &o.outcome {
+                assert!(
+                    reason.contains("which was failed"),
+                    "{}: {text}",
+                    o.finding_id
+                );
+                continue;
+            }
             let ApplyOutcome::Failed { steps, error, .. } = &o.outcome else {
                 panic!("{}: {text}", o.finding_id);
             };

@@ -155,6 +155,7 @@ fn denied(e: &str) -> bool {
 
 /// The server's message without the driver's prefix and the server's source line.
 fn server_words(e: &str) -> &str {
+    let e = e.trim_start_matches("the query failed: ");
     let e = e.trim_start_matches("error returned from database: ");
     e.rfind(" at line ").map_or(e, |i| &e[..i])
 }

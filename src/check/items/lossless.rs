@@ -68,6 +68,10 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                         "absent".into(),
                     );
                 }
+                for g in &spec.grants {
+                    let none = std::collections::BTreeSet::new();
+                    lacking_grant(&mut item, ItemRule::SequenceGrant, &object, g, &none);
+                }
             }
             None => {
                 fail(
@@ -128,6 +132,10 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                             "another owner or none".into(),
                         );
                     }
+                }
+                for g in &spec.grants {
+                    let have = crate::check::privileges::sequence_privileges(ctx.snap, x, &g.role);
+                    lacking_grant(&mut item, ItemRule::SequenceGrant, &object, g, &have);
                 }
             }
         }
@@ -276,6 +284,10 @@ pub(crate) fn default_privileges(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             &spec.why,
         );
         let kind = acl_object(&spec.on);
+        let entry =
+            ctx.snap.default_privileges.iter().any(|p| {
+                p.role == spec.role && p.schema == spec.schema && Some(p.object_type) == kind
+            });
         let held: Vec<String> = ctx
             .snap
             .default_privileges
@@ -299,6 +311,26 @@ pub(crate) fn default_privileges(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             .iter()
             .filter(|p| !held.iter().any(|h| h.eq_ignore_ascii_case(p)))
             .collect();
+        // `privileges = []`: the grantee gets nothing (no entry means the built-in defaults,
+        // EXECUTE and USAGE for PUBLIC, still apply).
+        let revoked = spec.privileges.is_empty();
+        if revoked && (!entry || !held.is_empty()) {
+            fail(
+                &mut item,
+                ItemRule::DefaultPrivilegeMissing,
+                &object,
+                format!(
+                    "{object}: {} still gets privileges by default",
+                    spec.grantee
+                ),
+                "nothing".into(),
+                if held.is_empty() {
+                    "the built-in defaults".into()
+                } else {
+                    held.join(", ")
+                },
+            );
+        }
         if !missing.is_empty() {
             fail(
                 &mut item,
@@ -354,8 +386,22 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             continue;
         };
         column(item, &tq, c, col);
+        for g in &c.grants {
+            let object = format!("{tq}.{}", quote_ident(&c.name));
+            let have = crate::check::privileges::column_privileges(ctx.snap, col, &g.role);
+            lacking_grant(item, ItemRule::ColumnGrant, &object, g, &have);
+        }
     }
     comment(item, "table", &tq, &spec.comment, &t.comment);
+    for (name, text) in &spec.constraint_comments {
+        let have = t
+            .constraints
+            .iter()
+            .find(|c| &c.name == name)
+            .and_then(|c| c.comment.clone());
+        let target = format!("{} on {tq}", quote_ident(name));
+        comment(item, "constraint", &target, &Some(text.clone()), &have);
+    }
     // A snapshot writes `unlogged` only for unlogged tables: its other tables are logged.
     if let Some(u) = spec
         .unlogged
@@ -512,6 +558,44 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             wanted(fk.deferrable, fk.initially_deferred),
         );
     }
+}
+
+/// A finding when `g.role` lacks some of what `g` allows.
+fn lacking_grant(
+    item: &mut Item,
+    rule: ItemRule,
+    object: &str,
+    g: &crate::checklist::GrantSpec,
+    have: &std::collections::BTreeSet<crate::db::catalog::Privilege>,
+) {
+    let lacking: Vec<&String> = g
+        .allow
+        .iter()
+        .filter(|p| crate::db::catalog::Privilege::named(p).is_none_or(|p| !have.contains(&p)))
+        .collect();
+    if lacking.is_empty() {
+        return;
+    }
+    let list: Vec<&str> = lacking.iter().map(|s| s.as_str()).collect();
+    let f = item.fail(
+        rule,
+        object.to_string(),
+        format!(
+            "{} lacks {} on {object}",
+            quote_ident(&g.role),
+            list.join(", ")
+        ),
+    );
+    f.expected = Some(g.allow.join(", "));
+    f.actual = Some(if have.is_empty() {
+        "no privilege".into()
+    } else {
+        have.iter()
+            .map(|p| p.as_sql())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    f.id = format!("{}:{object}/{}", rule.as_str(), g.role);
 }
 
 fn column(item: &mut Item, tq: &str, c: &crate::checklist::ColumnSpec, col: &Column) {

@@ -52,6 +52,17 @@ pub enum Privilege {
 }
 
 impl Privilege {
+    /// The privilege a keyword names (`select`, `USAGE`…).
+    pub fn named(word: &str) -> Option<Privilege> {
+        use Privilege::*;
+        [
+            Select, Insert, Update, Delete, Truncate, References, Trigger, Execute, Usage, Create,
+            Connect, Temporary, Maintain,
+        ]
+        .into_iter()
+        .find(|p| p.as_sql().eq_ignore_ascii_case(word.trim()))
+    }
+
     /// The privilege for one letter of `aclitem` text (see `ACL_ALL_RIGHTS_STR` in PostgreSQL).
     pub fn from_letter(c: char) -> Option<Privilege> {
         Some(match c {

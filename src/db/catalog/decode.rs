@@ -53,7 +53,7 @@ impl Decoder {
         let version = snap.server.version_num;
         match step {
             "relations" => self.tables.relation(row, version, snap),
-            "columns" => self.tables.column(row),
+            "columns" => self.tables.column(row, &mut snap.warnings),
             "constraints" => decode_keys::constraint(&mut self.tables, &self.deparser, row),
             "indexes" => {
                 let u = decode_keys::index(&mut self.tables, &self.deparser, row)?;

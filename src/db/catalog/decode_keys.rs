@@ -120,6 +120,7 @@ pub(super) fn constraint(
         initially_deferred: deferred,
         is_local: r.get("is_local")?,
         foreign_key,
+        comment: r.get("comment")?,
     });
     Ok(())
 }

@@ -185,7 +185,11 @@ impl Tables {
     }
 
     /// Query 3: one column.
-    pub(super) fn column(&mut self, row: &PgRow) -> Result<(), CatalogError> {
+    pub(super) fn column(
+        &mut self,
+        row: &PgRow,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), CatalogError> {
         let r = Row::new(row, "columns");
         let expr: Option<String> = r.get("expr")?;
         let generated = r.get::<String>("generated")? == "s";
@@ -217,8 +221,21 @@ impl Tables {
             generated,
             collation: r.get("collation")?,
             comment: r.get("comment")?,
+            acl: Vec::new(),
         };
+        let acl = r.opt_strings("acl")?;
         let t = self.owner_index(r)?;
+        let mut column = column;
+        if acl.is_some() {
+            let table = &self.tables[t];
+            let what = || {
+                format!(
+                    "column {:?}.{:?}.{:?}",
+                    table.schema, table.name, column.name
+                )
+            };
+            column.acl = parse_acl(acl, &what, warnings).0;
+        }
         self.tables[t].columns.push(column);
         self.meta[t].push(meta);
         Ok(())

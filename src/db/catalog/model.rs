@@ -166,6 +166,9 @@ pub struct Column {
     /// The collation's name when it differs from the type's default.
     pub collation: Option<String>,
     pub comment: Option<String>,
+    /// Column-level grants (`GRANT SELECT (col) ON …`): `attacl`, empty when NULL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acl: Vec<AclItem>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +212,8 @@ pub struct Constraint {
     /// False when inherited only (e.g. cloned onto a partition from its parent).
     pub is_local: bool,
     pub foreign_key: Option<ForeignKey>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -170,7 +170,7 @@ pub fn columns() -> String {
     format!(
         r#"WITH cols AS MATERIALIZED (
   SELECT a.attrelid, a.attname, a.attnum, a.atttypid, a.atttypmod, a.attnotnull,
-    a.attidentity, a.attgenerated, a.attcollation, a.atthasdef
+    a.attidentity, a.attgenerated, a.attcollation, a.atthasdef, a.attacl
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -191,7 +191,7 @@ SELECT c.attrelid::int8 AS relid, c.attname::text AS name, c.attnum::int4 AS pos
   c.attidentity::text AS identity, c.attgenerated::text AS generated,
   CASE WHEN c.attcollation <> 0 AND c.attcollation <> ty.typcollation
        THEN co.collname::text END AS collation,
-  ds.description AS comment,
+  ds.description AS comment, c.attacl::text[] AS acl,
   c.atttypid::int8 AS type_oid, c.attcollation::int8 AS collation_oid, ty.class AS type_class
 FROM cols c
 JOIN ty ON ty.atttypid = c.atttypid AND ty.atttypmod = c.atttypmod
@@ -251,7 +251,8 @@ pub fn constraints(version_num: Option<i32>) -> String {
   con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update,
   con.confmatchtype::text AS match_type,
   ci.indkey::text AS index_key, ci.indnkeyatts::int4 AS index_nkey,
-  coalesce({nnd}, false) AS nulls_not_distinct
+  coalesce({nnd}, false) AS nulls_not_distinct,
+  obj_description(con.oid, 'pg_constraint') AS comment
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
