@@ -519,6 +519,10 @@ pub struct FunctionItem {
     pub search_path_set: Option<bool>,
     /// `pg_get_functiondef`: the whole `CREATE OR REPLACE FUNCTION` statement: SQL.
     pub definition: Option<String>,
+    /// The definition is written from words, not given: the fix creates a missing function with
+    /// it, an existing one is not held to it.
+    #[serde(default)]
+    pub suggested: bool,
     pub comment: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,

@@ -509,24 +509,5 @@ pub(crate) fn column_grant_pair(
     c: &str,
     role: &str,
 ) -> Option<(String, String)> {
-    let mut words = Vec::new();
-    for p in privileges {
-        words.push(format!(
-            "{} ({c})",
-            crate::db::catalog::Privilege::named(p)?.as_sql()
-        ));
-    }
-    if words.is_empty() {
-        return None;
-    }
-    let who = if role.eq_ignore_ascii_case("public") {
-        "PUBLIC".to_string()
-    } else {
-        quote_ident(role)
-    };
-    let list = words.join(", ");
-    Some((
-        format!("GRANT {list} ON TABLE {tq} TO {who}"),
-        format!("REVOKE {list} ON TABLE {tq} FROM {who}"),
-    ))
+    super::grants::grant_pair(privileges, &format!("TABLE {tq}"), role, Some(c))
 }

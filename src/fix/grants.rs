@@ -420,15 +420,21 @@ pub(crate) fn default_privileges(cx: &Cx, f: &Finding) -> Option<Plan> {
 }
 
 /// `GRANT list ON target TO role` and its undo, for privileges named in a checklist (only
-/// known privilege keywords reach the SQL); None when one is not a privilege.
+/// known privilege keywords reach the SQL), each on `column` when given (quoted); None when
+/// one is not a privilege.
 pub(crate) fn grant_pair(
     privileges: &[String],
     target: &str,
     role: &str,
+    column: Option<&str>,
 ) -> Option<(String, String)> {
     let mut words = Vec::new();
     for p in privileges {
-        words.push(Privilege::named(p)?.as_sql());
+        let w = Privilege::named(p)?.as_sql();
+        words.push(match column {
+            Some(c) => format!("{w} ({c})"),
+            None => w.to_string(),
+        });
     }
     if words.is_empty() {
         return None;

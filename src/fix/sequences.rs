@@ -144,7 +144,7 @@ pub(crate) fn grant(cx: &Cx, f: &Finding) -> Option<Plan> {
     let q = qualified(&schema, &name);
     let role = f.id.rsplit_once('/').map(|(_, r)| r)?;
     let g = spec.grants.iter().find(|g| g.role == role)?;
-    let (sql, undo) = super::grants::grant_pair(&g.allow, &format!("SEQUENCE {q}"), role)?;
+    let (sql, undo) = super::grants::grant_pair(&g.allow, &format!("SEQUENCE {q}"), role, None)?;
     let mut b = B::new(
         &f.id,
         format!("grant {} on sequence {q} to {role}", g.allow.join(", ")),
@@ -158,7 +158,7 @@ pub(crate) fn grant(cx: &Cx, f: &Finding) -> Option<Plan> {
 fn grants_on_create(b: &mut B, spec: &SequenceItem, q: &str) {
     for g in &spec.grants {
         if let Some((sql, undo)) =
-            super::grants::grant_pair(&g.allow, &format!("SEQUENCE {q}"), &g.role)
+            super::grants::grant_pair(&g.allow, &format!("SEQUENCE {q}"), &g.role, None)
         {
             b.tx(format!("grant on sequence {q} to {}", g.role), sql)
                 .undo_tx(format!("revoke on sequence {q}"), undo);
