@@ -167,6 +167,11 @@ fn finding(o: &mut Out, f: &Finding, said_why: Option<&str>) {
     }
     if let Some(r) = &f.remedy {
         o.kv("remedy", r.clone());
+    } else if !f.fixable
+        && let Some((why, instead)) = crate::fix::manual(f.rule)
+    {
+        o.kv("no automatic fix", why.to_string());
+        o.kv("instead", instead.to_string());
     }
     if let Some(src) = &f.source {
         o.kv("from", format!("{}:{}", src.file, src.line));

@@ -3,6 +3,7 @@
 //! mood-journal scenario loaded into the test server, read and checked.
 
 mod fix_flow;
+mod manual;
 mod screens;
 mod unknown;
 mod update_tests;
