@@ -135,3 +135,65 @@ async fn every_scenario_matches_its_own_snapshot() {
         }
     }
 }
+
+/// With the lints on, as a user runs it: a database checked against its own snapshot exits 0.
+/// Its lint findings (no primary key, a mutable search_path, an unindexed foreign key, RLS off
+/// next to an `anon` role) are about objects the snapshot records, so they are accepted.
+#[tokio::test]
+async fn checked_against_its_own_snapshot_it_exits_0_with_the_lints_on() {
+    let db = TestDb::new().await;
+    db.exec(HOSTILE).await;
+    db.exec(
+        "DO $$ BEGIN CREATE ROLE anon NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+         CREATE TABLE public.no_key (x int);
+         CREATE TABLE public.parent (id int PRIMARY KEY);
+         CREATE TABLE public.child (id int PRIMARY KEY, parent_id int REFERENCES public.parent);
+         CREATE FUNCTION public.loose() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+         GRANT SELECT ON public.child TO anon;",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("own.toml");
+    std::fs::write(&file, snapshot_toml(&db).await).unwrap();
+    let out = crate::support::pgmend()
+        .args(["check", db.url(), "--checklist"])
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{doc:#}");
+    assert_eq!(doc["lint_findings"].as_array().map(Vec::len), Some(0), "{doc:#}");
+    let accepted: Vec<&str> = doc["accepted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["finding"]["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "lint.no_primary_key",
+        "lint.function_search_path_mutable",
+        "lint.unindexed_foreign_key",
+        "lint.rls_disabled_in_exposed_schema",
+    ] {
+        assert!(accepted.contains(&rule), "{rule} not accepted: {accepted:?}");
+    }
+
+    // Another database with the same mistakes on objects the snapshot does not know: raised.
+    let other = TestDb::new().await;
+    other.exec("CREATE TABLE public.stray (x int)").await;
+    let out = crate::support::pgmend()
+        .args(["check", other.url(), "--checklist"])
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let raised: Vec<&str> = doc["lint_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(raised.contains(&"lint.no_primary_key:public.stray"), "{raised:?}");
+}
