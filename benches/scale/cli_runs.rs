@@ -11,15 +11,25 @@ use crate::setup::{Db, Env, pgmend};
 use crate::{Args, median, secs, verdict};
 
 /// Runs `make()` `runs` times; the median wall time and the largest peak RSS.
-async fn timed(
+pub(crate) async fn timed(
     runs: usize,
     make: impl Fn() -> Command + Send + 'static + Clone,
+) -> anyhow::Result<Outcome> {
+    timed_to(runs, make, None).await
+}
+
+/// As [`timed`], with each run's stdout written to `out` (the last run's stays).
+pub(crate) async fn timed_to(
+    runs: usize,
+    make: impl Fn() -> Command + Send + 'static + Clone,
+    out: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
     let mut walls = Vec::new();
     let mut worst: Option<Outcome> = None;
     for _ in 0..runs.max(1) {
         let m = make.clone();
-        let o = tokio::task::spawn_blocking(move || child::run(&m(), None)).await??;
+        let file = out.map(std::fs::File::create).transpose()?;
+        let o = tokio::task::spawn_blocking(move || child::run(&m(), file)).await??;
         walls.push(o.wall);
         if worst.is_none_or(|w| o.max_rss_kib > w.max_rss_kib) {
             worst = Some(o);
@@ -30,7 +40,7 @@ async fn timed(
     Ok(o)
 }
 
-fn line(what: &str, o: &Outcome, base: Duration) {
+pub(crate) fn line(what: &str, o: &Outcome, base: Duration) {
     println!(
         "  {what:<34} {:>10}   ratio {:>6.3}   peak RSS {:>7.1} MiB   exit {}",
         secs(o.wall),
@@ -106,7 +116,7 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn pgmend_run(args: &Args, argv: &[&str]) -> anyhow::Result<Outcome> {
+pub(crate) async fn pgmend_run(args: &Args, argv: &[&str]) -> anyhow::Result<Outcome> {
     let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
     timed(args.runs, move || {
         let mut c = pgmend();

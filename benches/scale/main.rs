@@ -5,6 +5,7 @@
 //! cargo bench --bench scale                            # 20 × 500 = 10,000 tables
 //! cargo bench --bench scale -- --schemas 2 --tables 50 # a quick run
 //! cargo bench --bench scale -- --only trips,render     # some sections
+//! cargo bench --bench scale -- --only roundtrip        # snapshot, check, fix against it
 //! ```
 //!
 //! Targets are printed next to the figures; nothing here fails when one is missed.
@@ -13,6 +14,7 @@ mod cli_runs;
 mod fleet;
 mod phases;
 mod render;
+mod roundtrip;
 mod setup;
 mod trips;
 mod tui;
@@ -43,8 +45,8 @@ pub struct Args {
     /// Runs of each timed command; the median is shown.
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
-    /// Sections to run (comma-separated): cli, phases, trips, wan, render, tui,
-    /// fleet. Default: all.
+    /// Sections to run (comma-separated): cli, roundtrip, phases, trips, wan, render,
+    /// tui, fleet. Default: all.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Databases in the fleet section.
@@ -105,6 +107,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let large = env.database(&args, args.schemas, args.tables).await?;
     if args.wants("cli") {
         cli_runs::run(&args, &env, &large).await?;
+    }
+    if args.wants("roundtrip") {
+        roundtrip::run(&args, &env, &large).await?;
     }
     if args.wants("phases") {
         phases::run(&large).await?;

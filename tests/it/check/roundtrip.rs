@@ -163,7 +163,11 @@ async fn checked_against_its_own_snapshot_it_exits_0_with_the_lints_on() {
         .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{doc:#}");
-    assert_eq!(doc["lint_findings"].as_array().map(Vec::len), Some(0), "{doc:#}");
+    assert_eq!(
+        doc["lint_findings"].as_array().map(Vec::len),
+        Some(0),
+        "{doc:#}"
+    );
     let accepted: Vec<&str> = doc["accepted"]
         .as_array()
         .unwrap()
@@ -176,7 +180,10 @@ async fn checked_against_its_own_snapshot_it_exits_0_with_the_lints_on() {
         "lint.unindexed_foreign_key",
         "lint.rls_disabled_in_exposed_schema",
     ] {
-        assert!(accepted.contains(&rule), "{rule} not accepted: {accepted:?}");
+        assert!(
+            accepted.contains(&rule),
+            "{rule} not accepted: {accepted:?}"
+        );
     }
 
     // Another database with the same mistakes on objects the snapshot does not know: raised.
@@ -195,5 +202,8 @@ async fn checked_against_its_own_snapshot_it_exits_0_with_the_lints_on() {
         .iter()
         .map(|f| f["id"].as_str().unwrap())
         .collect();
-    assert!(raised.contains(&"lint.no_primary_key:public.stray"), "{raised:?}");
+    assert!(
+        raised.contains(&"lint.no_primary_key:public.stray"),
+        "{raised:?}"
+    );
 }
