@@ -320,7 +320,7 @@ pub(crate) fn exclusion(cx: &Cx, f: &Finding) -> Option<Plan> {
         .iter()
         .map(|x| x.get_ref())
         .find(|x| x.name.as_deref().unwrap_or(&x.definition) == want)?;
-    guard::statement(&x.definition, &["exclude"], "the exclusion").ok()?;
+    guard::element(&x.definition, &["exclude"], "the exclusion").ok()?;
     let name = x
         .name
         .as_ref()
