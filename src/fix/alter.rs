@@ -309,18 +309,24 @@ fn deferral(deferrable: Option<bool>, deferred: Option<bool>) -> &'static str {
     }
 }
 
+/// What follows `rule:<table>/` in a finding id: a constraint's name (or definition), which may
+/// hold `/` itself (`"x/*a"`), so it is never split at the last `/`.
+fn after_table<'a>(id: &'a str, tq: &str) -> Option<&'a str> {
+    id.split_once(':')?.1.strip_prefix(tq)?.strip_prefix('/')
+}
+
 /// `exclusion.missing`: `ADD CONSTRAINT … EXCLUDE USING …` (refused by the server when rows
 /// conflict: an exclusion constraint cannot be added NOT VALID).
 pub(crate) fn exclusion(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (_, spec, t) = table_of(cx, f)?;
     let tq = qualified(&t.schema, &t.name);
-    let want = f.id.rsplit_once('/').map(|(_, d)| d)?;
+    let want = after_table(&f.id, &tq)?;
     let x = spec
         .exclusions
         .iter()
         .map(|x| x.get_ref())
         .find(|x| x.name.as_deref().unwrap_or(&x.definition) == want)?;
-    guard::statement(&x.definition, &["exclude"], "the exclusion").ok()?;
+    guard::element(&x.definition, &["exclude"], "the exclusion").ok()?;
     let name = x
         .name
         .as_ref()
@@ -357,7 +363,7 @@ pub(crate) fn exclusion(cx: &Cx, f: &Finding) -> Option<Plan> {
 pub(crate) fn deferrable(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (_, _, t) = table_of(cx, f)?;
     let tq = qualified(&t.schema, &t.name);
-    let name = f.id.rsplit_once('/').map(|(_, n)| n)?;
+    let name = after_table(&f.id, &tq)?;
     let con = t.constraints.iter().find(|c| c.name == name)?;
     let want = f.expected.as_deref()?;
     let clause = match want {

@@ -106,6 +106,18 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
         format!("drop column {c} (and whatever was written to it since)"),
         format!("ALTER TABLE {tq} DROP COLUMN {c}"),
     );
+    // The item's comment goes with the new column (there was no column to compare it with).
+    if let Some(comment) = &col.comment {
+        let target = format!("{tq}.{c}");
+        b.tx(
+            format!("comment on column {target}"),
+            format!(
+                "COMMENT ON COLUMN {target} IS {}",
+                crate::sql::quote_literal(comment)
+            ),
+        )
+        .covers(format!("comment.mismatch:column {target}"));
+    }
     Some(b.done())
 }
 

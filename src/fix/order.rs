@@ -51,7 +51,17 @@ pub(crate) struct Effects {
 
 /// The identifiers of an object text such as `public."T"."c"` (`[public, T, c]`).
 pub fn parts(object: &str) -> Vec<String> {
-    let object = object.split('(').next().unwrap_or(object);
+    // Up to the argument or column list: the first `(` outside double quotes (a quoted name
+    // may hold one: `"s"."(f"(integer)`).
+    let mut quoted = false;
+    let end = object
+        .char_indices()
+        .find(|&(_, c)| {
+            quoted ^= c == '"';
+            c == '(' && !quoted
+        })
+        .map_or(object.len(), |(i, _)| i);
+    let object = &object[..end];
     match tokens(object) {
         Ok(t) => name_chains(&t).into_iter().next().unwrap_or_default(),
         Err(_) => Vec::new(),
@@ -403,6 +413,16 @@ pub(crate) fn order(cx: &Cx, items: Vec<(&Finding, Plan)>) -> Vec<Plan> {
             if own.creates.contains(o) {
                 continue;
             }
+            // A key is built over its columns: the plan adding one of them never needs the key
+            // (its `ADD COLUMN` names the table and the column, as the key's plan does).
+            if let Obj::Key(s, t, cols) = o
+                && cols.iter().any(|c| {
+                    own.creates
+                        .contains(&Obj::Column(s.clone(), t.clone(), c.clone()))
+                })
+            {
+                continue;
+            }
             let Some(s) = m.mentions(o) else { continue };
             for &q in creators.get(o).into_iter().flatten() {
                 add(q, s);
@@ -601,6 +621,13 @@ pub(crate) fn obj_label(o: &Obj) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parts_keep_parentheses_inside_quoted_names() {
+        assert_eq!(super::parts(r#""(s"."¶(f"("a(" integer)"#), ["(s", "¶(f"]);
+        assert_eq!(super::parts(r#"public."t""(x"(id)"#), ["public", "t\"(x"]);
+        assert_eq!(super::parts("public.users(id)"), ["public", "users"]);
+    }
+
     use crate::check::{Facts, LintOverrides, run};
     use crate::checklist::Checklist;
     use crate::db::catalog::{ServerInfo, Snapshot};

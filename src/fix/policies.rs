@@ -136,6 +136,16 @@ pub(crate) fn expressions(
     check: Option<&str>,
     service_only: bool,
 ) -> Result<(Option<String>, Option<String>), String> {
+    // USING and WITH CHECK are written as given: each must be one expression that cannot
+    // close `USING (…)` (`true) ; DROP TABLE t; --` never reaches the server).
+    for (e, what) in [
+        (using, "the USING expression"),
+        (check, "the WITH CHECK expression"),
+    ] {
+        if let Some(e) = e {
+            crate::sql::guard::expression(e, what)?;
+        }
+    }
     let fallback = |e: Option<&str>| {
         e.map(str::to_string)
             .or(service_only.then(|| "true".into()))

@@ -331,7 +331,7 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
         }
     }
     for x in spec.exclusions.iter().map(|x| x.get_ref()) {
-        guard::statement(&x.definition, &["exclude"], "the exclusion").ok()?;
+        guard::element(&x.definition, &["exclude"], "the exclusion").ok()?;
         let body = format!(
             "{}{}",
             guard::trim_statement(&x.definition),

@@ -18,7 +18,7 @@ pub(crate) fn create_domain(cx: &Cx, f: &Finding) -> Option<Plan> {
     let q = qualified(&schema, &name);
     let mut sql = format!(
         "CREATE DOMAIN {q} AS {}",
-        sqltype::render(cx, cl, &spec.data_type)
+        sqltype::checked(cx, cl, &spec.data_type)?
     );
     if let Some(d) = &spec.default {
         guard::expression(d, "the domain's default").ok()?;
@@ -55,13 +55,13 @@ pub(crate) fn create_composite(cx: &Cx, f: &Finding) -> Option<Plan> {
         .attributes
         .iter()
         .map(|a| {
-            format!(
+            Some(format!(
                 "{} {}",
                 quote_ident(&a.name),
-                sqltype::render(cx, cl, &a.data_type)
-            )
+                sqltype::checked(cx, cl, &a.data_type)?
+            ))
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let mut b = B::new(&f.id, format!("create type {q}"));
     b.tx(
         format!("create composite type {q}"),

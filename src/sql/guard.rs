@@ -11,9 +11,19 @@ use super::lex::{Tok, tokens};
 pub type Refusal = String;
 
 fn balanced(toks: &[Tok], what: &str) -> Result<(), Refusal> {
+    balanced_list(toks, what, true)
+}
+
+/// As [`balanced`]; with `commas` false, a `,` outside parentheses is refused too: written
+/// unparenthesized into a list (`ALTER TABLE t ADD COLUMN c int DEFAULT <text>`, `ADD
+/// CONSTRAINT n <text>`), it would start another element (`, DROP COLUMN keep`).
+fn balanced_list(toks: &[Tok], what: &str, commas: bool) -> Result<(), Refusal> {
     let mut depth: i32 = 0;
     for t in toks {
         match t {
+            Tok::Comma if !commas && depth == 0 => {
+                return Err(format!("{what} holds a `,` outside parentheses"));
+            }
             Tok::Open | Tok::OpenBracket => depth += 1,
             Tok::Close | Tok::CloseBracket => {
                 depth -= 1;
@@ -33,14 +43,23 @@ fn balanced(toks: &[Tok], what: &str) -> Result<(), Refusal> {
 }
 
 /// `text` is one SQL expression fragment: it lexes, its parentheses balance, and it holds no
-/// `;` or comment outside quotes, so written inside `CHECK (…)` or `USING (…)` it cannot end
-/// the clause or the statement.
+/// `;`, comment or `,` outside quotes and parentheses, so written inside `CHECK (…)` or
+/// `USING (…)`, or bare after `DEFAULT` or as a type, it cannot end the clause, the list
+/// element or the statement.
 pub fn expression(text: &str, what: &str) -> Result<(), Refusal> {
     let toks = tokens(text).map_err(|e| format!("{what} does not lex as SQL: {e}"))?;
     if toks.is_empty() {
         return Err(format!("{what} is empty"));
     }
-    balanced(&toks, what)
+    balanced_list(&toks, what, false)
+}
+
+/// [`statement`] for a clause written as one element of a list (an `EXCLUDE …` constraint in
+/// `ALTER TABLE … ADD CONSTRAINT n <text>`): no `,` outside parentheses either.
+pub fn element(text: &str, head: &[&str], what: &str) -> Result<(), Refusal> {
+    statement(text, head, what)?;
+    let toks = tokens(text).map_err(|e| format!("{what} does not lex as SQL: {e}"))?;
+    balanced_list(&toks, what, false)
 }
 
 /// `text` is exactly one statement whose first words are `head` (a trailing `;` is allowed):
@@ -113,6 +132,8 @@ mod tests {
             "(a",
             "",
             "$$ x",
+            "'a', DROP COLUMN keep",
+            "1, DISABLE ROW LEVEL SECURITY",
         ] {
             assert!(expression(bad, "CHECK").is_err(), "{bad}");
         }
@@ -126,5 +147,10 @@ mod tests {
         assert!(statement(two, &["create", "or", "replace"], "definition").is_err());
         assert!(statement("DROP TABLE t", &["select"], "query").is_err());
         assert!(statement(" SELECT a FROM t;", &["select"], "query").is_ok());
+        let x = "EXCLUDE USING gist (r WITH &&, s WITH =) WHERE (a, b) IS NOT NULL";
+        assert!(element(x, &["exclude"], "the exclusion").is_ok());
+        let extra = "EXCLUDE USING gist (r WITH &&), DROP COLUMN keep";
+        assert!(statement(extra, &["exclude"], "the exclusion").is_ok());
+        assert!(element(extra, &["exclude"], "the exclusion").is_err());
     }
 }

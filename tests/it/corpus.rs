@@ -5,7 +5,7 @@
 //! pairs whose directory name contains it.
 
 mod compare;
-mod normalise;
+pub mod normalise;
 mod probe;
 mod rules;
 

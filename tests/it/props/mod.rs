@@ -6,6 +6,7 @@
 
 mod content;
 mod idents;
+mod mends;
 mod parsers;
 
 use proptest::prelude::*;
@@ -163,11 +164,63 @@ fn exactly(s: String, bytes: usize) -> String {
     s
 }
 
-/// Random identifiers: reserved words, names built of hostile pieces, leading digits, names of
-/// exactly 63 bytes, and longer ones (which PostgreSQL truncates: see [`pg_name`]).
+/// What closes a statement, a clause, a literal or a body when spliced raw: every name that
+/// [`closing`] builds holds at least one of them.
+pub const CLOSERS: &[&str] = &[
+    ")",
+    "))",
+    ";",
+    "--",
+    "'",
+    "$$",
+    "\");",
+    "') ; drop table canary; --",
+    "x) ; drop table canary; --",
+    "$$;",
+    "'--",
+    ");--",
+    "\"",
+    "\" ",
+    " ) ",
+];
+
+/// A name that closes the statement it is spliced into: closers mixed with quotes, spaces,
+/// other hostile pieces and unicode.
+pub fn closing() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(prop::sample::select(CLOSERS).prop_map(String::from), 1..4),
+        prop::collection::vec(atom(), 0..4),
+        prop::collection::vec(
+            prop::sample::select(&[" ", "\"", "é", "😀", "日本", "İ"][..]),
+            0..3,
+        ),
+    )
+        .prop_map(|(closers, atoms, extra)| {
+            // Interleave: atom, closer, extra, … so closers land at the start, middle and end.
+            let mut out = String::new();
+            let n = closers.len().max(atoms.len()).max(extra.len());
+            for i in 0..n {
+                if let Some(a) = atoms.get(i) {
+                    out.push_str(a);
+                }
+                if let Some(c) = closers.get(i) {
+                    out.push_str(c);
+                }
+                if let Some(e) = extra.get(i) {
+                    out.push_str(e);
+                }
+            }
+            out
+        })
+}
+
+/// Random identifiers: reserved words, names built of hostile pieces, names that close the
+/// statement ([`closing`]), leading digits, names of exactly 63 bytes, and longer ones (which
+/// PostgreSQL truncates: see [`pg_name`]).
 pub fn ident() -> impl Strategy<Value = String> {
     prop_oneof![
         2 => prop::sample::select(WORDS).prop_map(String::from),
+        3 => closing(),
         6 => joined(1, 8),
         1 => ("[0-9]", joined(0, 4)).prop_map(|(d, r)| format!("{d}{r}")),
         1 => joined(8, 30).prop_map(|s| exactly(s, MAX_NAME)),
