@@ -10,7 +10,7 @@
 //! - any lint, on an object a snapshot checklist (`[checklist] snapshot = true`, what
 //!   `pgmend checklist snapshot` writes) records: the snapshot is the expectation as it was.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::checklist::{Checklist, RlsState};
 use crate::db::catalog::Snapshot;
@@ -53,83 +53,125 @@ fn recorded(cl: &Checklist) -> BTreeSet<(String, String)> {
     out
 }
 
-/// Why a checklist accepts `f`, if one does.
-fn accepted_by(f: &Finding, checklists: &[Checklist], snapshot: &Snapshot) -> Option<String> {
-    let Rule::Lint(lint) = f.rule else {
-        return None;
-    };
-    let names = named(&f.object);
-    let at = |cl: &Checklist, offset: usize| format!("{}:{}", cl.source, cl.line(offset));
-    for cl in checklists {
+/// What one checklist accepts, gathered once per check (a finding is then looked up, never
+/// scanned for: a snapshot of 10,000 tables may accept 10,000 findings).
+struct Accepts {
+    /// (lint, object) → the item that states the contrary.
+    stated: HashMap<(LintId, (String, String)), String>,
+    /// A snapshot checklist: what it records, and its label.
+    recorded: Option<(BTreeSet<(String, String)>, BTreeSet<String>, String)>,
+}
+
+impl Accepts {
+    fn new(cl: &Checklist, snapshot: &Snapshot) -> Accepts {
         let file = &cl.file;
-        let stated = match lint {
-            LintId::RlsDisabledInExposedSchema => file
-                .tables
-                .iter()
-                .find_map(|t| {
-                    let spec = t.get_ref();
-                    (spec.rls == Some(RlsState::Disabled)
-                        && names.contains(&cl.qualify(&spec.name, spec.schema.as_deref())))
-                    .then(|| format!("rls = \"disabled\" ({})", at(cl, t.span().start)))
-                })
-                .or_else(|| {
-                    file.rls.iter().find_map(|r| {
-                        let spec = r.get_ref();
-                        let reaches = spec.table.as_ref().is_some_and(|tn| {
-                            names.contains(&cl.qualify(tn, spec.schema.as_deref()))
-                        });
-                        (reaches && spec.state == Some(RlsState::Disabled))
-                            .then(|| format!("state = \"disabled\" ({})", at(cl, r.span().start)))
-                    })
-                }),
-            LintId::ViewWithoutSecurityInvoker => file.views.iter().find_map(|v| {
-                let spec = v.get_ref();
-                (spec.security_invoker == Some(false)
-                    && names.contains(&cl.qualify(&spec.name, spec.schema.as_deref())))
-                .then(|| format!("security_invoker = false ({})", at(cl, v.span().start)))
-            }),
-            LintId::FunctionSearchPathMutable => file.functions.iter().find_map(|g| {
-                let spec = g.get_ref();
-                (spec.search_path_set == Some(false)
-                    && names.contains(&cl.qualify(&spec.name, spec.schema.as_deref())))
-                .then(|| format!("search_path_set = false ({})", at(cl, g.span().start)))
-            }),
-            LintId::NoPrimaryKey => file.tables.iter().find_map(|t| {
-                let spec = t.get_ref();
-                (spec.primary_key.as_ref().is_some_and(Vec::is_empty)
-                    && names.contains(&cl.qualify(&spec.name, spec.schema.as_deref())))
-                .then(|| format!("primary_key = [] ({})", at(cl, t.span().start)))
-            }),
-            _ => None,
-        };
-        if let Some(s) = stated {
-            return Some(format!("the checklist states {s}"));
-        }
-        if file.checklist.snapshot {
-            let rec = recorded(cl);
-            let extension = f.object.strip_prefix("extension ").is_some_and(|e| {
-                file.extensions
-                    .iter()
-                    .any(|x| crate::sql::quote_ident(&x.get_ref().name) == e)
-            });
-            if extension || names.iter().any(|n| rec.contains(n)) {
-                return Some(format!(
-                    "the snapshot {} records it as it is ({} from PostgreSQL {})",
-                    cl.source,
-                    file.checklist.name.as_deref().unwrap_or("a database"),
-                    snapshot.server.version_num / 10000
-                ));
+        let at = |offset: usize| format!("{}:{}", cl.source, cl.line(offset));
+        let mut stated = HashMap::new();
+        for t in &file.tables {
+            let spec = t.get_ref();
+            let name = cl.qualify(&spec.name, spec.schema.as_deref());
+            if spec.rls == Some(RlsState::Disabled) {
+                stated.insert(
+                    (LintId::RlsDisabledInExposedSchema, name.clone()),
+                    format!("rls = \"disabled\" ({})", at(t.span().start)),
+                );
+            }
+            if spec.primary_key.as_ref().is_some_and(Vec::is_empty) {
+                stated.insert(
+                    (LintId::NoPrimaryKey, name),
+                    format!("primary_key = [] ({})", at(t.span().start)),
+                );
             }
         }
+        for r in &file.rls {
+            let spec = r.get_ref();
+            if let (Some(tn), Some(RlsState::Disabled)) = (&spec.table, spec.state) {
+                stated.insert(
+                    (
+                        LintId::RlsDisabledInExposedSchema,
+                        cl.qualify(tn, spec.schema.as_deref()),
+                    ),
+                    format!("state = \"disabled\" ({})", at(r.span().start)),
+                );
+            }
+        }
+        for v in &file.views {
+            let spec = v.get_ref();
+            if spec.security_invoker == Some(false) {
+                stated.insert(
+                    (
+                        LintId::ViewWithoutSecurityInvoker,
+                        cl.qualify(&spec.name, spec.schema.as_deref()),
+                    ),
+                    format!("security_invoker = false ({})", at(v.span().start)),
+                );
+            }
+        }
+        for g in &file.functions {
+            let spec = g.get_ref();
+            if spec.search_path_set == Some(false) {
+                stated.insert(
+                    (
+                        LintId::FunctionSearchPathMutable,
+                        cl.qualify(&spec.name, spec.schema.as_deref()),
+                    ),
+                    format!("search_path_set = false ({})", at(g.span().start)),
+                );
+            }
+        }
+        let recorded = file.checklist.snapshot.then(|| {
+            let extensions = file
+                .extensions
+                .iter()
+                .map(|x| crate::sql::quote_ident(&x.get_ref().name))
+                .collect();
+            let label = format!(
+                "the snapshot {} records it as it is ({} from PostgreSQL {})",
+                cl.source,
+                file.checklist.name.as_deref().unwrap_or("a database"),
+                snapshot.server.version_num / 10000
+            );
+            (recorded(cl), extensions, label)
+        });
+        Accepts { stated, recorded }
     }
-    None
+
+    /// Why this checklist accepts `f`, if it does.
+    fn accepts(&self, f: &Finding, lint: LintId, names: &[(String, String)]) -> Option<String> {
+        if let Some(s) = names
+            .iter()
+            .find_map(|n| self.stated.get(&(lint, n.clone())))
+        {
+            return Some(format!("the checklist states {s}"));
+        }
+        let (rec, extensions, label) = self.recorded.as_ref()?;
+        let extension = f
+            .object
+            .strip_prefix("extension ")
+            .is_some_and(|e| extensions.contains(e));
+        (extension || names.iter().any(|n| rec.contains(n))).then(|| label.clone())
+    }
 }
 
 /// Moves the lint findings a checklist accepts into `report.accepted`.
 pub(super) fn overrule(report: &mut Report, snapshot: &Snapshot, checklists: &[Checklist]) {
+    if report.lint_findings.is_empty() {
+        return;
+    }
+    let accepts: Vec<Accepts> = checklists
+        .iter()
+        .map(|cl| Accepts::new(cl, snapshot))
+        .collect();
     let findings = std::mem::take(&mut report.lint_findings);
     for f in findings {
-        match accepted_by(&f, checklists, snapshot) {
+        let by = match f.rule {
+            Rule::Lint(lint) => {
+                let names = named(&f.object);
+                accepts.iter().find_map(|a| a.accepts(&f, lint, &names))
+            }
+            Rule::Item(_) => None,
+        };
+        match by {
             Some(by) => report.accepted.push(Accepted { finding: f, by }),
             None => report.lint_findings.push(f),
         }

@@ -20,6 +20,8 @@ pub(crate) struct Cx<'a> {
     constraints: OnceCell<HashMap<String, (&'a Table, &'a Constraint)>>,
     indexes: OnceCell<HashMap<String, (&'a Table, &'a Index)>>,
     names: RefCell<HashMap<String, Rc<Vec<String>>>>,
+    /// `[[table]]` items by (schema, name): the first checklist's wins.
+    table_specs: OnceCell<HashMap<(String, String), (&'a Checklist, &'a TableItem)>>,
 }
 
 impl<'a> Cx<'a> {
@@ -31,6 +33,7 @@ impl<'a> Cx<'a> {
             constraints: OnceCell::new(),
             indexes: OnceCell::new(),
             names: RefCell::new(HashMap::new()),
+            table_specs: OnceCell::new(),
         }
     }
 
@@ -106,9 +109,14 @@ impl<'a> Cx<'a> {
     ) -> Option<(&'a Checklist, &'a T)> {
         let src = f.source.as_ref()?;
         let cl = self.checklists.iter().find(|c| c.source == src.file)?;
-        pick(&cl.file)
-            .iter()
-            .find(|s| cl.line(s.span().start) == src.line)
+        let items = pick(&cl.file);
+        // Items are in file order: a binary search by line (a linear look when a checklist
+        // built otherwise misses).
+        let at = items.partition_point(|s| cl.line(s.span().start) < src.line);
+        items
+            .get(at)
+            .filter(|s| cl.line(s.span().start) == src.line)
+            .or_else(|| items.iter().find(|s| cl.line(s.span().start) == src.line))
             .map(|s| (cl, s.get_ref()))
     }
 
@@ -150,12 +158,19 @@ impl<'a> Cx<'a> {
 
     /// The `[[table]]` item describing `schema.name`, from any checklist.
     pub fn table_spec(&self, schema: &str, name: &str) -> Option<(&'a Checklist, &'a TableItem)> {
-        self.checklists.iter().find_map(|cl| {
-            cl.file.tables.iter().map(|s| s.get_ref()).find_map(|t| {
-                (cl.qualify(&t.name, t.schema.as_deref()) == (schema.to_string(), name.to_string()))
-                    .then_some((cl, t))
+        self.table_specs
+            .get_or_init(|| {
+                let mut m = HashMap::new();
+                for cl in self.checklists {
+                    for t in cl.file.tables.iter().map(|s| s.get_ref()) {
+                        m.entry(cl.qualify(&t.name, t.schema.as_deref()))
+                            .or_insert((cl, t));
+                    }
+                }
+                m
             })
-        })
+            .get(&(schema.to_string(), name.to_string()))
+            .copied()
     }
 
     /// The row-level security the checklists want on a table with these columns: the strongest
