@@ -59,8 +59,11 @@ struct Accepts {
     /// (lint, object) → the item that states the contrary.
     stated: HashMap<(LintId, (String, String)), String>,
     /// A snapshot checklist: what it records, and its label.
-    recorded: Option<(BTreeSet<(String, String)>, BTreeSet<String>, String)>,
+    recorded: Option<Recorded>,
 }
+
+/// The relations and functions a snapshot records, its extensions (quoted) and its label.
+type Recorded = (BTreeSet<(String, String)>, BTreeSet<String>, String);
 
 impl Accepts {
     fn new(cl: &Checklist, snapshot: &Snapshot) -> Accepts {

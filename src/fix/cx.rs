@@ -21,8 +21,11 @@ pub(crate) struct Cx<'a> {
     indexes: OnceCell<HashMap<String, (&'a Table, &'a Index)>>,
     names: RefCell<HashMap<String, Rc<Vec<String>>>>,
     /// `[[table]]` items by (schema, name): the first checklist's wins.
-    table_specs: OnceCell<HashMap<(String, String), (&'a Checklist, &'a TableItem)>>,
+    table_specs: OnceCell<HashMap<(String, String), Spec<'a>>>,
 }
+
+/// A `[[table]]` item and the checklist it is in.
+type Spec<'a> = (&'a Checklist, &'a TableItem);
 
 impl<'a> Cx<'a> {
     pub fn new(snap: &'a Snapshot, checklists: &'a [Checklist]) -> Cx<'a> {
