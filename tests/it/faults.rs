@@ -248,8 +248,13 @@ async fn backend_killed_in_the_app_then_r_reconnects() {
     db.exec("CREATE TABLE public.added (id int)").await;
     pane.send(&["R"]);
     let s = pane.wait_for("reconnected", 20);
+    // Which cause is named depends on a race the app does not control: whether the ping reads
+    // the server's FATAL message ("terminating connection due to administrator command")
+    // before the socket closes, or only sees it closed. Both are the truth; either is accepted
+    // (issue 19), and the reconnection itself is what this test holds.
     assert!(
-        s.contains("the connection was lost") && s.contains("administrator command"),
+        s.contains("the connection was lost")
+            && (s.contains("administrator command") || s.contains("the server closed it")),
         "{s}"
     );
     let s = pane.wait_for("public.added", 10);
