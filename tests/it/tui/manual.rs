@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use pgmend::app::{Action, State, update};
+use pgmend::app::{Action, update};
 use pgmend::check;
 use pgmend::checklist::Checklist;
 use pgmend::db::catalog::{EnumType, ServerInfo, Snapshot};
 
-use super::conn_info;
+use super::loaded;
 use super::screens::render;
 
 #[test]
@@ -38,23 +38,7 @@ fn a_finding_without_a_fix_says_why_and_what_to_do() {
             .findings()
             .any(|f| f.rule == "enum.order" && !f.fixable)
     );
-    let mut s = State::new("db".into(), 120, 40);
-    update(&mut s, Action::Connected(Ok(conn_info())));
-    let request = s.request;
-    update(
-        &mut s,
-        Action::SnapshotLoaded {
-            request,
-            result: Ok(Arc::new(snap)),
-        },
-    );
-    update(
-        &mut s,
-        Action::CheckDone {
-            request,
-            result: Ok(Arc::new(report)),
-        },
-    );
+    let mut s = loaded(Arc::new(snap), Arc::new(report), 120, 40);
     update(&mut s, Action::Down);
     let screen = render(&s);
     assert!(screen.contains("enum.order"), "{screen}");

@@ -81,6 +81,16 @@ pub fn conn_info() -> ConnectionInfo {
 /// A state that has connected, read and checked, at the given size.
 pub fn ready(width: u16, height: u16) -> State {
     let (snap, report) = fixture().clone();
+    loaded(snap, report, width, height)
+}
+
+/// A state that has connected and shows this snapshot and report, at the given size.
+pub fn loaded(
+    snap: std::sync::Arc<pgmend::db::catalog::Snapshot>,
+    report: std::sync::Arc<pgmend::check::Report>,
+    width: u16,
+    height: u16,
+) -> State {
     let mut s = State::new(
         "db.internal:5432 (database \"mood\", user \"ops\")".into(),
         width,

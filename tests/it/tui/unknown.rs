@@ -1,13 +1,13 @@
 //! An item pgmend could not evaluate shows as `?` in the app: in the header's counts, in the
 //! checklist and in its detail, never as ✔ (and not counted with the ✘).
 
-use pgmend::app::{Action, ConnectionInfo, State, update};
+use pgmend::app::{Action, update};
 use pgmend::check;
 use pgmend::checklist::Checklist;
 use pgmend::db::catalog::{ReadOptions, read_snapshot};
 use std::sync::Arc;
 
-use super::conn_info;
+use super::loaded;
 use super::screens::render;
 use crate::support::TestDb;
 
@@ -39,24 +39,7 @@ async fn items_not_evaluated_show_as_question_marks() {
     let cl = Checklist::parse(CL, "unknown.toml").unwrap();
     let facts = check::gather_facts(&mut c, std::slice::from_ref(&cl)).await;
     let report = check::run(&snap, &[cl], &facts, &Default::default());
-    let mut s = State::new("db".into(), 120, 30);
-    let info: ConnectionInfo = conn_info();
-    update(&mut s, Action::Connected(Ok(info)));
-    let request = s.request;
-    update(
-        &mut s,
-        Action::SnapshotLoaded {
-            request,
-            result: Ok(Arc::new(snap)),
-        },
-    );
-    update(
-        &mut s,
-        Action::CheckDone {
-            request,
-            result: Ok(Arc::new(report)),
-        },
-    );
+    let mut s = loaded(Arc::new(snap), Arc::new(report), 120, 30);
     let screen = render(&s);
     assert!(screen.contains("✔ 1 ✘ 0 ? 2"), "{screen}");
     assert!(
