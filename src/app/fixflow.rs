@@ -161,6 +161,7 @@ pub fn read_back(script: &str, originals: &[Plan]) -> Vec<Plan> {
                     tables: vec![],
                     also_fixes: vec![],
                     after: vec![],
+                    server_checks: vec![],
                 });
             p.steps.clear();
             current = Some(p);
@@ -258,6 +259,7 @@ mod tests {
             tables: vec![],
             also_fixes: vec![],
             after: vec![],
+            server_checks: vec![],
         }
     }
 

@@ -41,7 +41,7 @@ pub(super) async fn refusals(
     plan: &Plan,
     statement_timeout: Duration,
 ) -> Result<Vec<Refusal>, String> {
-    if plan.preconditions.is_empty() {
+    if plan.preconditions.is_empty() && plan.server_checks.is_empty() {
         return Ok(Vec::new());
     }
     sqlx::raw_sql("BEGIN READ ONLY")
@@ -66,6 +66,25 @@ async fn run_all(
     .await
     .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
+    // The checklist's SQL, parsed and analysed by the server (EXPLAIN runs nothing). A refusal
+    // aborts the read-only transaction, so it is the last thing checked.
+    for c in &plan.server_checks {
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(c.sql.clone()))
+            .execute(&mut *conn)
+            .await
+        {
+            let why = e
+                .as_database_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_string());
+            out.push(Refusal {
+                description: c.description.clone(),
+                problem: format!("the server does not accept {}: {why}", c.description),
+                count: 1,
+                sample: Vec::new(),
+            });
+            return Ok(out);
+        }
+    }
     for p in &plan.preconditions {
         let fail =
             |e: sqlx::Error| format!("precondition \"{}\" could not run: {e}", p.description);

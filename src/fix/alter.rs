@@ -238,6 +238,10 @@ pub(crate) fn generated(cx: &Cx, f: &Finding) -> Option<Plan> {
     let tq = qualified(&t.schema, &t.name);
     let c = quote_ident(&col.name);
     let mut b = B::new(&f.id, format!("generate {tq}.{c} from an expression"));
+    b.server_check(
+        format!("the generated expression of {tq}.{c}"),
+        format!("EXPLAIN SELECT ({expr}) FROM {tq}"),
+    );
     b.table(&tq).touches_data().lock(
         &tq,
         locks::ACCESS_EXCLUSIVE,

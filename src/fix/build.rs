@@ -41,6 +41,7 @@ impl B {
                 tables: Vec::new(),
                 also_fixes: Vec::new(),
                 after: Vec::new(),
+                server_checks: Vec::new(),
             },
             group: 1,
             undo_group: 1,
@@ -179,6 +180,16 @@ impl B {
         if let Some(last) = self.p.preconditions.last_mut() {
             last.problem = Some(p);
         }
+        self
+    }
+
+    /// The server must accept `explain` (an `EXPLAIN` of a statement holding checklist SQL)
+    /// before the plan runs.
+    pub fn server_check(&mut self, what: impl Into<String>, explain: String) -> &mut Self {
+        self.p.server_checks.push(super::plan::ServerCheck {
+            description: what.into(),
+            sql: explain,
+        });
         self
     }
 

@@ -69,6 +69,18 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
     }
     let mut b = B::new(&f.id, format!("add column {c} to {tq}"));
     b.table(&tq);
+    let sql_keys = [
+        ("default", col.default.as_deref()),
+        ("generated expression", col.generated.as_deref()),
+    ];
+    for (what, e) in sql_keys {
+        if let Some(e) = e.filter(|_| col.identity.is_none()) {
+            b.server_check(
+                format!("the {what} of {tq}.{c}"),
+                format!("EXPLAIN SELECT ({e}) FROM {tq}"),
+            );
+        }
+    }
     if not_null && col.default.is_none() && !computed {
         b.pre(
             format!("{tq} is empty: existing rows would have no value for NOT NULL column {c}"),

@@ -178,7 +178,12 @@ pub(crate) fn check(cx: &Cx, f: &Finding) -> Option<Plan> {
     let n = quote_ident(&name);
     let mut b = B::new(&f.id, format!("add CHECK ({expr}) to {tq}"));
     if ch.not_valid == Some(true) {
-        // As the checklist states it: NOT VALID, the rows already there unchecked.
+        // As the checklist states it: NOT VALID, the rows already there unchecked (the
+        // expression is still analysed by the server first).
+        b.server_check(
+            format!("the CHECK expression on {tq}"),
+            format!("EXPLAIN SELECT 1 FROM {tq} WHERE ({expr})"),
+        );
         b.table(&tq)
             .tx(
                 format!("add CHECK {n} NOT VALID (new rows only, as the checklist states)"),

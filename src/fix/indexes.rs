@@ -283,6 +283,30 @@ pub(crate) fn index_missing(cx: &Cx, f: &Finding) -> Option<Plan> {
         format!("create index {}", qualified(&schema, &def.name)),
     );
     build_on(&mut b, t, &def);
+    // The checklist's expressions and predicate, analysed by the server on the table.
+    let exprs: Vec<String> = item
+        .columns
+        .iter()
+        .filter_map(|k| k.expression())
+        .map(|e| format!("({e})"))
+        .collect();
+    if !exprs.is_empty() || item.predicate.is_some() {
+        let tq = qualified(&schema, &table);
+        let list = if exprs.is_empty() {
+            "1".to_string()
+        } else {
+            exprs.join(", ")
+        };
+        let pred = item
+            .predicate
+            .as_ref()
+            .map(|p| format!(" WHERE ({p})"))
+            .unwrap_or_default();
+        b.server_check(
+            "the index's expressions and predicate",
+            format!("EXPLAIN SELECT {list} FROM {tq}{pred}"),
+        );
+    }
     Some(b.done())
 }
 

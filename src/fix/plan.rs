@@ -84,6 +84,20 @@ pub struct Plan {
     /// graph.
     #[serde(default)]
     pub after: Vec<String>,
+    /// Read-only statements (`EXPLAIN …`) the server must accept before the plan runs: they
+    /// parse and analyse the checklist's SQL (a policy's USING, a view's query, an index
+    /// expression) against the objects as they are then. One refused refuses the plan.
+    #[serde(default)]
+    pub server_checks: Vec<ServerCheck>,
+}
+
+/// A checklist expression the server parses and analyses (never runs) before the plan does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerCheck {
+    /// What is checked ("the USING expression of policy p").
+    pub description: String,
+    /// An `EXPLAIN` of a statement holding the expression.
+    pub sql: String,
 }
 
 impl Plan {

@@ -40,8 +40,27 @@ pub(crate) struct NewPolicy {
     pub name: String,
     pub create: String,
     pub drop: String,
+    /// `EXPLAIN SELECT … WHERE (USING) AND (WITH CHECK)` on the table: the server's check of the
+    /// expressions (when the table exists before the plan runs).
+    pub explain: String,
     /// The finding it mends.
     pub fixes: String,
+}
+
+/// `EXPLAIN SELECT 1 FROM table WHERE (using) AND (check)`: the server parses and analyses
+/// the expressions against the table without running anything.
+fn explain(tq: &str, using: Option<&str>, check: Option<&str>) -> String {
+    let conds: Vec<String> = [using, check]
+        .into_iter()
+        .flatten()
+        .map(|e| format!("({e})"))
+        .collect();
+    let cond = if conds.is_empty() {
+        "true".to_string()
+    } else {
+        conds.join(" AND ")
+    };
+    format!("EXPLAIN SELECT 1 FROM {tq} WHERE {cond}")
 }
 
 /// The object the policy check names for an item (`policy "x" on public.t`, …).
@@ -245,6 +264,7 @@ pub(crate) fn build_item(
                     taken,
                 );
                 out.push(NewPolicy {
+                    explain: explain(&tq, using, check),
                     create: create_sql(&name, &tq, true, cmd, &roles, using, check),
                     drop: drop_sql(&name),
                     fixes: finding(format!("policy.owner_missing:{tq}/{}", cmd.sql())),
@@ -265,6 +285,7 @@ pub(crate) fn build_item(
             roles_exist(cx, &roles)?;
             let name = fresh(format!("{}_service_role", shape.name), taken);
             Ok(vec![NewPolicy {
+                explain: explain(&tq, None, None),
                 create: create_sql(
                     &name,
                     &tq,
@@ -314,6 +335,7 @@ pub(crate) fn build_item(
                 ),
             };
             Ok(vec![NewPolicy {
+                explain: explain(&tq, using.as_deref(), check.as_deref()),
                 create: create_sql(
                     &name,
                     &tq,

@@ -93,6 +93,10 @@ fn rls_plan(cx: &Cx, f: &Finding, t: &Table, want: RlsState) -> Option<Plan> {
             format!("create policy {} on {tq}", quote_ident(&p.name)),
             &p.create,
         )
+        .server_check(
+            format!("the expressions of policy {}", quote_ident(&p.name)),
+            p.explain.clone(),
+        )
         .covers(&p.fixes);
     }
     let alter = |what: &str| format!("ALTER TABLE {tq} {what}");
@@ -206,7 +210,11 @@ pub(crate) fn policy_finding(cx: &Cx, f: &Finding) -> Option<Plan> {
     let mut b = B::new(&f.id, format!("create policy {} on {tq}", names.join(", ")));
     b.table(&tq);
     for p in &built {
-        b.tx(format!("create policy {}", quote_ident(&p.name)), &p.create);
+        b.tx(format!("create policy {}", quote_ident(&p.name)), &p.create)
+            .server_check(
+                format!("the expressions of policy {}", quote_ident(&p.name)),
+                p.explain.clone(),
+            );
     }
     for p in built.iter().rev() {
         b.undo_tx(format!("drop policy {}", quote_ident(&p.name)), &p.drop);

@@ -46,6 +46,16 @@ fn create_sql(cx: &Cx, spec: &ViewItem, vq: &str) -> Option<String> {
     Some(format!("CREATE VIEW {vq}{with} AS\n{body}{check}"))
 }
 
+/// The view's query, analysed by the server (EXPLAIN) before the plan runs.
+fn explain_query(b: &mut B, spec: &ViewItem, vq: &str) {
+    if let Some(def) = &spec.definition {
+        b.server_check(
+            format!("the query of {vq}"),
+            format!("EXPLAIN {}", guard::trim_statement(def)),
+        );
+    }
+}
+
 /// Indexes the checklist asks for on a materialized view created by this plan.
 fn matview_indexes(cx: &Cx, b: &mut B, schema: &str, name: &str) {
     for cl in cx.checklists {
@@ -79,6 +89,7 @@ pub(crate) fn create(
     };
     let mut b = B::new(&f.id, format!("create {kind} {vq}"));
     b.tx(format!("create {kind} {vq}"), create_sql(cx, spec, &vq)?);
+    explain_query(&mut b, spec, &vq);
     if spec.materialized {
         matview_indexes(cx, &mut b, schema, name);
         b.hazard(format!(
@@ -174,6 +185,7 @@ pub(crate) fn replace(cx: &Cx, f: &Finding) -> Option<Plan> {
     let vq = qualified(&schema, &name);
     let new = create_sql(cx, spec, &vq)?;
     let mut b = B::new(&f.id, format!("replace view {vq}"));
+    explain_query(&mut b, spec, &vq);
     b.lock(&vq, locks::ACCESS_EXCLUSIVE, locks::brief(&vq));
     let keeps_columns = spec.columns.as_ref().is_some_and(|cols| {
         v.columns.len() <= cols.len()

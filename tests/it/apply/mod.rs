@@ -28,6 +28,7 @@ pub fn plan(id: &str, steps: Vec<Step>) -> Plan {
         tables: vec![],
         also_fixes: vec![],
         after: vec![],
+        server_checks: vec![],
     }
 }
 

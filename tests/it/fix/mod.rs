@@ -7,6 +7,7 @@ mod kinds;
 mod policies;
 mod scenarios;
 mod security;
+mod server_checks;
 
 use std::collections::BTreeMap;
 

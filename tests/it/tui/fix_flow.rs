@@ -32,6 +32,7 @@ fn a_plan(id: &str) -> Plan {
         tables: vec![],
         also_fixes: vec![],
         after: vec![],
+        server_checks: vec![],
     }
 }
 
