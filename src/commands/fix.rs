@@ -91,7 +91,14 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         eprintln!("warning: {w}");
     }
     let (snap, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
-    let plans = select(crate::fix::plans(&report, &snap, &lists), args, &report)?;
+    // `--all` alone plans the checklists' findings only: a lint's plan (which may cover a
+    // checklist finding too) never stands in for them.
+    let all = if args.all && !args.lints {
+        crate::fix::plans_for(report.items.iter().flat_map(|i| &i.findings), &snap, &lists)
+    } else {
+        crate::fix::plans(&report, &snap, &lists)
+    };
+    let plans = select(all, args, &report)?;
     let unfixable = report
         .findings()
         .filter(|f| crate::fix::plan(f, &snap, &lists).is_none())

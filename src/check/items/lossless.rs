@@ -650,13 +650,17 @@ fn column(item: &mut Item, tq: &str, c: &crate::checklist::ColumnSpec, col: &Col
 }
 
 /// The details of a `[[view]]` item that exists.
-pub(crate) fn view(spec: &ViewItem, v: &Table, item: &mut Item) {
+/// A definition is compared only when a snapshot wrote it: PostgreSQL prints a query or a
+/// function its own way (`SELECT t.id FROM t` for `select id from public.t`), so a hand-written
+/// one only creates what is missing.
+pub(crate) fn view(spec: &ViewItem, v: &Table, item: &mut Item, snapshot: bool) {
     let vq = q(&v.schema, &v.name);
     let materialized = v.kind == RelationKind::MaterializedView;
     let barrier = v.options.iter().any(|x| x == "security_barrier=true");
     let differs = spec
         .definition
         .as_ref()
+        .filter(|_| snapshot)
         .is_some_and(|d| v.definition.as_deref().map(squash_ws) != Some(squash_ws(d)))
         || materialized != spec.materialized
         || spec.security_barrier.is_some_and(|b| b != barrier);
@@ -688,8 +692,17 @@ pub(crate) fn view(spec: &ViewItem, v: &Table, item: &mut Item) {
 }
 
 /// The details of a `[[function]]` item that exists.
-pub(crate) fn function(spec: &FunctionItem, f: &Function, object: &str, item: &mut Item) {
-    if let Some(d) = spec.definition.as_ref().filter(|_| !spec.suggested)
+pub(crate) fn function(
+    spec: &FunctionItem,
+    f: &Function,
+    object: &str,
+    item: &mut Item,
+    snapshot: bool,
+) {
+    if let Some(d) = spec
+        .definition
+        .as_ref()
+        .filter(|_| snapshot && !spec.suggested)
         && f.definition.as_deref().map(squash_ws) != Some(squash_ws(d))
     {
         fail(

@@ -317,7 +317,7 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 view.security_invoker.unwrap_or(false)
             ));
         }
-        super::lossless::view(spec, view, &mut item);
+        super::lossless::view(spec, view, &mut item, ctx.cl.file.checklist.snapshot);
         item.done(out);
     }
 }
@@ -499,7 +499,7 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             fi.expected = Some(word(sd).into());
             fi.actual = Some(word(f.security_definer).into());
         }
-        super::lossless::function(spec, f, &object, &mut item);
+        super::lossless::function(spec, f, &object, &mut item, ctx.cl.file.checklist.snapshot);
         if let Some(want) = spec.search_path_set {
             let has = f.config.iter().any(|c| c.starts_with("search_path="));
             if has != want {
