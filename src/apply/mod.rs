@@ -9,6 +9,7 @@ mod run;
 mod types;
 mod watch;
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use sqlx::PgConnection;
@@ -41,8 +42,14 @@ pub async fn apply_all(
     progress: impl Fn(StepEvent),
 ) -> Vec<PlanOutcome> {
     let mut out: Vec<PlanOutcome> = Vec::with_capacity(plans.len());
+    // Each plan's position, to find a prerequisite's title and outcome without a scan.
+    let at: HashMap<&str, usize> = plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.finding_id.as_str(), i))
+        .collect();
     for (i, plan) in plans.iter().enumerate() {
-        let outcome = match unmet(plan, plans, &out) {
+        let outcome = match unmet(plan, plans, &at, &out) {
             Some(reason) => {
                 progress(StepEvent {
                     plan: i,
@@ -63,25 +70,26 @@ pub async fn apply_all(
 
 /// Why `plan` cannot run: a plan it depends on did not apply (or is not in this run, or has
 /// not run yet: a dependency cycle).
-fn unmet(plan: &Plan, plans: &[Plan], done: &[PlanOutcome]) -> Option<String> {
+/// `done` holds the outcomes of `plans[..done.len()]`, in order.
+fn unmet(
+    plan: &Plan,
+    plans: &[Plan],
+    at: &HashMap<&str, usize>,
+    done: &[PlanOutcome],
+) -> Option<String> {
     for dep in &plan.after {
-        let title = plans
-            .iter()
-            .find(|p| &p.finding_id == dep)
-            .map_or(dep.as_str(), |p| p.title.as_str());
-        match done
-            .iter()
-            .find(|o| &o.finding_id == dep)
-            .map(|o| &o.outcome)
-        {
+        let Some(&i) = at.get(dep.as_str()) else {
+            continue; // not in this run (`--only`)
+        };
+        let title = &plans[i].title;
+        match done.get(i).map(|o| &o.outcome) {
             Some(ApplyOutcome::Applied { .. }) => {}
             Some(o) => return Some(format!("it needs \"{title}\", which was {}", o.label())),
-            None if plans.iter().any(|p| &p.finding_id == dep) => {
+            None => {
                 return Some(format!(
                     "it needs \"{title}\", which had not run yet (a dependency cycle)"
                 ));
             }
-            None => {}
         }
     }
     None

@@ -306,6 +306,29 @@ impl IndexItem {
     }
 }
 
+/// The timing a constraint item states (`deferrable`, `initially_deferred`):
+/// `DEFERRABLE INITIALLY DEFERRED`, `DEFERRABLE INITIALLY IMMEDIATE` or `NOT DEFERRABLE`, as a
+/// constraint's timing is spelled in SQL; None when it states neither key.
+pub fn stated_timing(
+    deferrable: Option<bool>,
+    initially_deferred: Option<bool>,
+) -> Option<&'static str> {
+    match (deferrable, initially_deferred) {
+        (None, None) => None,
+        (_, Some(true)) => Some("DEFERRABLE INITIALLY DEFERRED"),
+        (Some(true), _) => Some("DEFERRABLE INITIALLY IMMEDIATE"),
+        _ => Some("NOT DEFERRABLE"),
+    }
+}
+
+/// What to append to a constraint being created for that timing (nothing for the default).
+pub fn timing_clause(deferrable: Option<bool>, initially_deferred: Option<bool>) -> String {
+    match stated_timing(deferrable, initially_deferred) {
+        Some(t) if t != "NOT DEFERRABLE" => format!(" {t}"),
+        _ => String::new(),
+    }
+}
+
 /// One key of an index: a column (always quoted as a name), or an expression.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
@@ -627,6 +650,19 @@ pub struct GrantSpec {
     /// A role, or `public`.
     pub role: String,
     pub allow: Vec<String>,
+}
+
+impl SequenceItem {
+    /// The owning column `(schema, table, column)`: `table.column` is in `schema` (the
+    /// sequence's own), `schema.table.column` says its own.
+    pub fn owner(&self, schema: &str) -> Option<(String, String, String)> {
+        let parts = crate::sql::lex::object_names(self.owned_by.as_deref()?);
+        match &parts[..] {
+            [t, c] => Some((schema.to_string(), t.clone(), c.clone())),
+            [s, t, c] => Some((s.clone(), t.clone(), c.clone())),
+            _ => None,
+        }
+    }
 }
 
 /// A domain over a base type.

@@ -15,16 +15,17 @@ use crate::db::catalog::{
 use crate::sql::{qualified, quote_ident};
 
 /// A TOML basic string.
-fn s(text: &str) -> String {
+pub(super) fn s(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
-fn list(items: impl IntoIterator<Item = String>) -> String {
+/// A TOML array of strings.
+pub(super) fn list<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
     format!(
         "[{}]",
         items
             .into_iter()
-            .map(|i| s(&i))
+            .map(|i| s(i.as_ref()))
             .collect::<Vec<_>>()
             .join(", ")
     )

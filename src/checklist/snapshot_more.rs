@@ -10,16 +10,7 @@ use crate::db::catalog::{Column, Constraint, IdentityKind, Privilege, Snapshot, 
 use crate::sql::lex::{Tok, tokens};
 use crate::sql::{qualified, quote_ident};
 
-fn s(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
-}
-
-fn list(items: &[String]) -> String {
-    format!(
-        "[{}]",
-        items.iter().map(|i| s(i)).collect::<Vec<_>>().join(", ")
-    )
-}
+use super::snapshot::{list, s};
 
 /// Domains, composite types and sequences (an identity column's marked `identity = true`).
 pub(super) fn types(o: &mut String, snap: &Snapshot) {

@@ -305,14 +305,6 @@ pub(crate) fn collation(cx: &Cx, f: &Finding) -> Option<Plan> {
     Some(b.done())
 }
 
-fn deferral(deferrable: Option<bool>, deferred: Option<bool>) -> &'static str {
-    match (deferrable.unwrap_or(false), deferred.unwrap_or(false)) {
-        (_, true) => " DEFERRABLE INITIALLY DEFERRED",
-        (true, false) => " DEFERRABLE INITIALLY IMMEDIATE",
-        _ => "",
-    }
-}
-
 /// What follows `rule:<table>/` in a finding id: a constraint's name (or definition), which may
 /// hold `/` itself (`"x/*a"`), so it is never split at the last `/`.
 fn after_table<'a>(id: &'a str, tq: &str) -> Option<&'a str> {
@@ -343,7 +335,7 @@ pub(crate) fn exclusion(cx: &Cx, f: &Finding) -> Option<Plan> {
                 "ALTER TABLE {tq} ADD {}{}{}",
                 name.clone().unwrap_or_default(),
                 guard::trim_statement(&x.definition),
-                deferral(x.deferrable, x.initially_deferred)
+                crate::checklist::timing_clause(x.deferrable, x.initially_deferred)
             ),
         )
         .lock(
@@ -376,13 +368,7 @@ pub(crate) fn deferrable(cx: &Cx, f: &Finding) -> Option<Plan> {
         }
         _ => return None,
     };
-    let was = if con.initially_deferred {
-        "DEFERRABLE INITIALLY DEFERRED"
-    } else if con.deferrable {
-        "DEFERRABLE INITIALLY IMMEDIATE"
-    } else {
-        "NOT DEFERRABLE"
-    };
+    let was = con.timing();
     let n = quote_ident(name);
     let mut b = B::new(
         &f.id,
@@ -483,7 +469,7 @@ pub(crate) fn comment(_cx: &Cx, f: &Finding) -> Option<Plan> {
 
 /// `column.grant`: `GRANT … (column) ON TABLE … TO …`.
 pub(crate) fn column_grant(cx: &Cx, f: &Finding) -> Option<Plan> {
-    let (_, t, col) = column_of_grant(cx, f)?;
+    let (_, t, col) = column_of(cx, f)?;
     let tq = qualified(&t.schema, &t.name);
     let role = f.id.rsplit_once('/').map(|(_, r)| r)?;
     let g = col.grants.iter().find(|g| g.role == role)?;
@@ -498,18 +484,6 @@ pub(crate) fn column_grant(cx: &Cx, f: &Finding) -> Option<Plan> {
         .undo_tx(format!("revoke on column {tq}.{c}"), undo)
         .lock(&tq, locks::ACCESS_EXCLUSIVE, locks::brief(&tq));
     Some(b.done())
-}
-
-/// The column a `column.grant` finding is about (its id carries `/role` after the object).
-fn column_of_grant<'a>(
-    cx: &Cx<'a>,
-    f: &Finding,
-) -> Option<(
-    &'a crate::checklist::Checklist,
-    &'a crate::db::catalog::Table,
-    &'a crate::checklist::ColumnSpec,
-)> {
-    super::columns::column_of(cx, f)
 }
 
 /// `GRANT list (col) ON TABLE t TO role` and its undo (known privilege keywords only).

@@ -144,16 +144,9 @@ pub(crate) fn unique(cx: &Cx, f: &Finding) -> Option<Plan> {
         Some(n) if !refs.contains(&n.as_str()) => n.clone(),
         _ => names::unique(names::derived(&t.name, &u.columns, "key"), &refs),
     };
-    let timing = match (
-        u.deferrable.unwrap_or(false),
-        u.initially_deferred.unwrap_or(false),
-    ) {
-        (_, true) => " DEFERRABLE INITIALLY DEFERRED",
-        (true, false) => " DEFERRABLE",
-        _ => "",
-    };
+    let timing = crate::checklist::timing_clause(u.deferrable, u.initially_deferred);
     let mut b = B::new(&f.id, format!("add UNIQUE ({}) to {tq}", list(&u.columns)));
-    key_via_index_timed(&mut b, t, &u.columns, &name, false, timing);
+    key_via_index_timed(&mut b, t, &u.columns, &name, false, &timing);
     Some(b.done())
 }
 
@@ -308,14 +301,10 @@ pub(crate) fn fk_clause(
             s.push_str(&format!(" ON {what} {}", action_sql(a)));
         }
     }
-    match (
-        fk.deferrable.unwrap_or(false),
-        fk.initially_deferred.unwrap_or(false),
-    ) {
-        (_, true) => s.push_str(" DEFERRABLE INITIALLY DEFERRED"),
-        (true, false) => s.push_str(" DEFERRABLE"),
-        _ => {}
-    }
+    s.push_str(&crate::checklist::timing_clause(
+        fk.deferrable,
+        fk.initially_deferred,
+    ));
     s
 }
 

@@ -19,15 +19,6 @@ use super::build::B;
 use super::cx::Cx;
 use super::plan::Plan;
 
-fn privilege_named(word: &str) -> Option<Privilege> {
-    use Privilege::*;
-    [
-        Select, Insert, Update, Delete, Truncate, References, Trigger, Maintain,
-    ]
-    .into_iter()
-    .find(|p| p.as_sql().eq_ignore_ascii_case(word.trim()))
-}
-
 fn list(ps: &BTreeSet<Privilege>) -> String {
     ps.iter().map(|p| p.as_sql()).collect::<Vec<_>>().join(", ")
 }
@@ -56,9 +47,16 @@ fn item_privileges(cx: &Cx, g: &GrantItem) -> (BTreeSet<Privilege>, BTreeSet<Pri
     let deny = if g.deny.iter().any(|d| d.eq_ignore_ascii_case("ALL")) {
         all_relation_privileges(cx.snap)
     } else {
-        g.deny.iter().filter_map(|d| privilege_named(d)).collect()
+        g.deny
+            .iter()
+            .filter_map(|d| Privilege::named_on_table(d))
+            .collect()
     };
-    let allow = g.allow.iter().filter_map(|a| privilege_named(a)).collect();
+    let allow = g
+        .allow
+        .iter()
+        .filter_map(|a| Privilege::named_on_table(a))
+        .collect();
     (deny, allow)
 }
 

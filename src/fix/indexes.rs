@@ -40,10 +40,6 @@ fn key(k: &IndexKey) -> Option<(String, Option<String>)> {
     }
 }
 
-fn labels(item: &IndexItem) -> Vec<String> {
-    item.labels()
-}
-
 /// Names of relations and indexes in a schema (they share one namespace).
 pub(crate) fn names_in(cx: &Cx, schema: &str) -> std::rc::Rc<Vec<String>> {
     cx.names_in(schema)
@@ -53,7 +49,7 @@ pub(crate) fn names_in(cx: &Cx, schema: &str) -> std::rc::Rc<Vec<String>> {
 pub(crate) fn item_id(item: &IndexItem, schema: &str, tq: &str) -> String {
     match &item.name {
         Some(n) => format!("index.missing:{}", qualified(schema, n)),
-        None => format!("index.missing:index on {tq} ({})", labels(item).join(", ")),
+        None => format!("index.missing:index on {tq} ({})", item.labels().join(", ")),
     }
 }
 
@@ -91,7 +87,7 @@ pub(crate) fn index_def(
         item.columns.iter().map(key).collect::<Option<_>>()?;
     let name = match &item.name {
         Some(n) => n.to_string(),
-        None => names::unique(names::index_name(table, &labels(item)), taken),
+        None => names::unique(names::index_name(table, &item.labels()), taken),
     };
     if let Some(p) = &item.predicate {
         crate::sql::guard::expression(p, "the index predicate").ok()?;

@@ -47,7 +47,6 @@ use crate::db::catalog::Snapshot;
 use crate::rules::{ItemRule, LintId, Rule};
 
 pub use names::index_name;
-pub use order::parts as object_parts;
 pub use plan::{LockInfo, Plan, Precondition, Step, StepMode};
 
 use cx::Cx;
@@ -247,9 +246,18 @@ pub fn plans_for<'f>(
     checklists: &[Checklist],
 ) -> Vec<Plan> {
     let cx = Cx::new(snap, checklists);
+    let kept = chosen(&cx, findings);
+    order::order(&cx, kept)
+}
+
+/// The plans for these findings, less those another plan already mends (unordered).
+fn chosen<'f>(
+    cx: &Cx,
+    findings: impl IntoIterator<Item = &'f Finding>,
+) -> Vec<(&'f Finding, Plan)> {
     let mut candidates: Vec<(&Finding, Plan)> = findings
         .into_iter()
-        .filter_map(|f| plan_in(&cx, f).map(|p| (f, p)))
+        .filter_map(|f| plan_in(cx, f).map(|p| (f, p)))
         .collect();
     // The plans mending most go first, so the narrower ones they include are left out.
     let mut by_breadth: Vec<usize> = (0..candidates.len()).collect();
@@ -264,19 +272,20 @@ pub fn plans_for<'f>(
         covered.extend(p.fixes().map(str::to_string));
         keep[k] = true;
     }
-    let kept: Vec<(&Finding, Plan)> = candidates
+    candidates
         .drain(..)
         .zip(keep)
         .filter_map(|(c, k)| k.then_some(c))
-        .collect();
-    order::order(&cx, kept)
+        .collect()
 }
 
-/// Sets `Finding::fixable` on every finding of the report: true when a plan mends it.
+/// Sets `Finding::fixable` on every finding of the report: true when a plan mends it (the
+/// plans are chosen as for [`plans`], but not ordered: that needs their SQL lexed).
 pub fn mark_fixable(report: &mut Report, snap: &Snapshot, checklists: &[Checklist]) {
-    let fixed: HashSet<String> = plans(report, snap, checklists)
+    let cx = Cx::new(snap, checklists);
+    let fixed: HashSet<String> = chosen(&cx, report.findings())
         .iter()
-        .flat_map(|p| p.fixes().map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|(_, p)| p.fixes().map(str::to_string).collect::<Vec<_>>())
         .collect();
     for item in &mut report.items {
         for f in &mut item.findings {

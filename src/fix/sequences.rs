@@ -8,7 +8,6 @@ use crate::sql::qualified;
 
 use super::build::{B, locks};
 use super::cx::Cx;
-use super::order::parts;
 use super::plan::Plan;
 
 const TYPES: [&str; 3] = ["smallint", "integer", "bigint"];
@@ -116,12 +115,7 @@ pub(crate) fn alter(cx: &Cx, f: &Finding) -> Option<Plan> {
 pub(crate) fn owned_by(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (schema, name, spec) = item(cx, f)?;
     let q = qualified(&schema, &name);
-    let owner = parts(spec.owned_by.as_deref()?);
-    let (ts, tn, col) = match &owner[..] {
-        [t, c] => (schema.clone(), t.clone(), c.clone()),
-        [s, t, c] => (s.clone(), t.clone(), c.clone()),
-        _ => return None,
-    };
+    let (ts, tn, col) = spec.owner(&schema)?;
     let target = format!("{}.{}", qualified(&ts, &tn), crate::sql::quote_ident(&col));
     let mut b = B::new(&f.id, format!("make {target} own sequence {q}"));
     b.tx(

@@ -248,7 +248,7 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
             format!(
                 "UNIQUE ({}){}",
                 col_list(&u.columns),
-                deferral(u.deferrable, u.initially_deferred)
+                crate::checklist::timing_clause(u.deferrable, u.initially_deferred)
             ),
             &mut lines,
         );
@@ -335,7 +335,7 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
         let body = format!(
             "{}{}",
             guard::trim_statement(&x.definition),
-            deferral(x.deferrable, x.initially_deferred)
+            crate::checklist::timing_clause(x.deferrable, x.initially_deferred)
         );
         match &x.name {
             Some(n) => {
@@ -494,14 +494,6 @@ fn rls(
     }
     for n in not {
         b.hazard(n);
-    }
-}
-
-fn deferral(deferrable: Option<bool>, deferred: Option<bool>) -> &'static str {
-    match (deferrable.unwrap_or(false), deferred.unwrap_or(false)) {
-        (_, true) => " DEFERRABLE INITIALLY DEFERRED",
-        (true, false) => " DEFERRABLE",
-        _ => "",
     }
 }
 

@@ -297,6 +297,25 @@ pub fn name_chains(toks: &[Tok]) -> Vec<Vec<String>> {
     out
 }
 
+/// The identifiers of an object text such as `public."T"."c"` (`[public, T, c]`).
+pub fn object_names(object: &str) -> Vec<String> {
+    // Up to the argument or column list: the first `(` outside double quotes (a quoted name
+    // may hold one: `"s"."(f"(integer)`).
+    let mut quoted = false;
+    let end = object
+        .char_indices()
+        .find(|&(_, c)| {
+            quoted ^= c == '"';
+            c == '(' && !quoted
+        })
+        .map_or(object.len(), |(i, _)| i);
+    let object = &object[..end];
+    match tokens(object) {
+        Ok(t) => name_chains(&t).into_iter().next().unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,11 +116,9 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     );
                 }
                 if let Some(o) = &spec.owned_by {
-                    let parts = crate::fix::object_parts(o);
-                    let owned = x.owned_by.as_ref().is_some_and(|ob| match &parts[..] {
-                        [t, c] => ob.schema == schema && &ob.table == t && &ob.column == c,
-                        [s, t, c] => &ob.schema == s && &ob.table == t && &ob.column == c,
-                        _ => false,
+                    let owned = x.owned_by.as_ref().is_some_and(|ob| {
+                        spec.owner(&schema)
+                            == Some((ob.schema.clone(), ob.table.clone(), ob.column.clone()))
                     });
                     if !owned {
                         fail(
@@ -499,23 +497,6 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             f.id = format!("exclusion.missing:{tq}/{key}");
         }
     }
-    let deferral = |c: &crate::db::catalog::Constraint| {
-        if c.initially_deferred {
-            "DEFERRABLE INITIALLY DEFERRED"
-        } else if c.deferrable {
-            "DEFERRABLE INITIALLY IMMEDIATE"
-        } else {
-            "NOT DEFERRABLE"
-        }
-    };
-    let wanted = |d: Option<bool>, i: Option<bool>| -> Option<&'static str> {
-        match (d, i) {
-            (None, None) => None,
-            (_, Some(true)) => Some("DEFERRABLE INITIALLY DEFERRED"),
-            (Some(true), _) => Some("DEFERRABLE INITIALLY IMMEDIATE"),
-            _ => Some("NOT DEFERRABLE"),
-        }
-    };
     let mut timing = |cols: &[String], kind: ConstraintKind, want: Option<&'static str>| {
         let Some(want) = want else { return };
         let mut sorted = cols.to_vec();
@@ -527,18 +508,18 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         }) else {
             return;
         };
-        if deferral(c) != want {
+        if c.timing() != want {
             let f = item.fail(
                 ItemRule::ConstraintDeferrable,
                 tq.clone(),
                 format!(
                     "constraint {} on {tq} is {}, expected {want}",
                     quote_ident(&c.name),
-                    deferral(c)
+                    c.timing()
                 ),
             );
             f.expected = Some(want.into());
-            f.actual = Some(deferral(c).into());
+            f.actual = Some(c.timing().into());
             f.id = format!("constraint.deferrable:{tq}/{}", c.name);
         }
     };
@@ -547,7 +528,7 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         timing(
             &u.columns,
             ConstraintKind::Unique,
-            wanted(u.deferrable, u.initially_deferred),
+            crate::checklist::stated_timing(u.deferrable, u.initially_deferred),
         );
     }
     for fk in &spec.foreign_keys {
@@ -555,7 +536,7 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         timing(
             &fk.columns,
             ConstraintKind::ForeignKey,
-            wanted(fk.deferrable, fk.initially_deferred),
+            crate::checklist::stated_timing(fk.deferrable, fk.initially_deferred),
         );
     }
 }

@@ -109,15 +109,6 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
     }
 }
 
-fn privilege_named(word: &str) -> Option<Privilege> {
-    use Privilege::*;
-    [
-        Select, Insert, Update, Delete, Truncate, References, Trigger, Maintain,
-    ]
-    .into_iter()
-    .find(|p| p.as_sql().eq_ignore_ascii_case(word.trim()))
-}
-
 pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
     for g in &ctx.cl.file.grants {
         let spec = g.get_ref();
@@ -178,12 +169,12 @@ pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let deny: Vec<Privilege> = spec
             .deny
             .iter()
-            .filter_map(|d| privilege_named(d))
+            .filter_map(|d| Privilege::named_on_table(d))
             .collect();
         let allow: Vec<Privilege> = spec
             .allow
             .iter()
-            .filter_map(|a| privilege_named(a))
+            .filter_map(|a| Privilege::named_on_table(a))
             .collect();
         for t in targets {
             let tq = q(&t.schema, &t.name);

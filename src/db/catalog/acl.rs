@@ -52,6 +52,23 @@ pub enum Privilege {
 }
 
 impl Privilege {
+    /// The privileges a table, view or other relation can be granted.
+    pub const ON_TABLES: [Privilege; 8] = [
+        Privilege::Select,
+        Privilege::Insert,
+        Privilege::Update,
+        Privilege::Delete,
+        Privilege::Truncate,
+        Privilege::References,
+        Privilege::Trigger,
+        Privilege::Maintain,
+    ];
+
+    /// A table privilege by its keyword (`select`, `TRUNCATE`…).
+    pub fn named_on_table(word: &str) -> Option<Privilege> {
+        Privilege::named(word).filter(|p| Privilege::ON_TABLES.contains(p))
+    }
+
     /// The privilege a keyword names (`select`, `USAGE`…).
     pub fn named(word: &str) -> Option<Privilege> {
         use Privilege::*;

@@ -62,6 +62,20 @@ pub struct Counts {
     pub migrations: usize,
 }
 
+impl super::model::Constraint {
+    /// Its timing as SQL spells it: `DEFERRABLE INITIALLY DEFERRED`, `DEFERRABLE INITIALLY
+    /// IMMEDIATE` or `NOT DEFERRABLE`.
+    pub fn timing(&self) -> &'static str {
+        if self.initially_deferred {
+            "DEFERRABLE INITIALLY DEFERRED"
+        } else if self.deferrable {
+            "DEFERRABLE INITIALLY IMMEDIATE"
+        } else {
+            "NOT DEFERRABLE"
+        }
+    }
+}
+
 impl Table {
     /// A relation with only its name and kind: no columns, constraints, ACL or definition.
     pub fn bare(schema: &str, name: &str, kind: RelationKind) -> Table {

@@ -21,8 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::check::Finding;
 use crate::checklist::TableItem;
 use crate::rules::{ItemRule, Rule};
-use crate::sql::lex::{Tok, name_chains, tokens};
-use crate::sql::qualified;
+use crate::sql::lex::{Tok, name_chains, object_names as parts, tokens};
 
 mod sort;
 #[cfg(test)]
@@ -53,25 +52,6 @@ pub(crate) struct Effects {
     /// Objects it changes in a way nothing else waits for (NOT NULL, a default): it still
     /// runs after what creates them, but not after their other alterations.
     pub touches: Vec<Obj>,
-}
-
-/// The identifiers of an object text such as `public."T"."c"` (`[public, T, c]`).
-pub fn parts(object: &str) -> Vec<String> {
-    // Up to the argument or column list: the first `(` outside double quotes (a quoted name
-    // may hold one: `"s"."(f"(integer)`).
-    let mut quoted = false;
-    let end = object
-        .char_indices()
-        .find(|&(_, c)| {
-            quoted ^= c == '"';
-            c == '(' && !quoted
-        })
-        .map_or(object.len(), |(i, _)| i);
-    let object = &object[..end];
-    match tokens(object) {
-        Ok(t) => name_chains(&t).into_iter().next().unwrap_or_default(),
-        Err(_) => Vec::new(),
-    }
 }
 
 fn named(p: &[String]) -> Option<Obj> {
@@ -138,12 +118,7 @@ impl<'a> Specs<'a> {
                     continue;
                 }
                 let (s, n) = cl.qualify(&q.name, q.schema.as_deref());
-                // `table.column` is in the sequence's schema; `schema.table.column` says its own.
-                let owner = match &parts(q.owned_by.as_deref().unwrap_or_default())[..] {
-                    [t, c] => (s.clone(), t.clone(), c.clone()),
-                    [os, t, c] => (os.clone(), t.clone(), c.clone()),
-                    _ => continue,
-                };
+                let Some(owner) = q.owner(&s) else { continue };
                 identity.entry(owner).or_default().push(Obj::Named(s, n));
             }
         }
@@ -465,14 +440,4 @@ pub(crate) fn order(cx: &Cx, items: Vec<(&Finding, Plan)>) -> Vec<Plan> {
         out.push(plan);
     }
     out
-}
-
-/// `schema.name` of an object, quoted (for messages).
-#[allow(dead_code)]
-pub(crate) fn obj_label(o: &Obj) -> String {
-    match o {
-        Obj::Schema(s) | Obj::Extension(s) => s.clone(),
-        Obj::Named(s, n) | Obj::Key(s, n, _) => qualified(s, n),
-        Obj::Column(s, t, c) => format!("{}.{}", qualified(s, t), crate::sql::quote_ident(c)),
-    }
 }
