@@ -9,7 +9,7 @@ use tokio::sync::Notify;
 
 use super::watch::Watcher;
 use super::{ApplyOptions, Blocker, EventKind, StepResult, StepStatus};
-use crate::fix::plan::{Plan, Step, StepMode};
+use crate::fix::plan::{Plan, StepMode};
 
 /// SQLSTATEs worth another attempt: lock_not_available (lock timeout) and deadlock_detected.
 const RETRYABLE: [&str; 2] = ["55P03", "40P01"];
@@ -51,24 +51,6 @@ fn step_error(step: usize, e: &sqlx::Error) -> StepError {
 }
 
 /// Consecutive transactional steps of one group form a unit; each autocommit step is its own.
-fn units(steps: &[Step]) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        let joins = match (out.last(), s.mode) {
-            (Some(last), StepMode::Transactional) => {
-                let prev = &steps[last[0]];
-                prev.mode == StepMode::Transactional && prev.group == s.group
-            }
-            _ => false,
-        };
-        match out.last_mut() {
-            Some(last) if joins => last.push(i),
-            _ => out.push(vec![i]),
-        }
-    }
-    out
-}
-
 pub(super) async fn run_plan(
     conn: &mut PgConnection,
     plan: &Plan,
@@ -106,7 +88,7 @@ pub(super) async fn run_plan(
         watcher,
         emit,
     };
-    for unit in units(&plan.steps) {
+    for unit in plan.units() {
         if !run_unit(conn, plan, &unit, &mut ctx, &mut results).await {
             break;
         }
@@ -325,37 +307,5 @@ async fn drop_invalid_index(conn: &mut PgConnection, index: &str, step: usize, c
             index: index.to_string(),
         }),
         Err(e) => tracing::warn!("cannot drop the invalid index {index}: {e}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn step(mode: StepMode, group: u32) -> Step {
-        Step {
-            description: String::new(),
-            sql: String::new(),
-            mode,
-            group,
-            invalid_index_cleanup: None,
-        }
-    }
-
-    #[test]
-    fn groups_and_autocommit_steps_form_units() {
-        use StepMode::*;
-        let steps = [
-            step(Transactional, 1),
-            step(Transactional, 1),
-            step(Autocommit, 1),
-            step(Autocommit, 1),
-            step(Transactional, 2),
-            step(Transactional, 3),
-        ];
-        assert_eq!(
-            units(&steps),
-            vec![vec![0, 1], vec![2], vec![3], vec![4], vec![5]]
-        );
     }
 }

@@ -117,18 +117,20 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     };
     if args.dry_run {
         let plans = admitted.plans();
-        println!(
-            "-- pgmend fix --dry-run: {} plan(s) for {}; nothing was changed\n-- {}",
-            plans.len(),
-            session.resolved.target,
-            scope.describe()
-        );
-        for r in &refused {
-            println!("-- refused {}: {}", r.plan.finding_id, r.why);
-        }
-        for p in plans {
-            println!("\n{}", p.script().trim_end());
-        }
+        let refused_why: Vec<(String, String)> = refused
+            .iter()
+            .map(|r| (r.plan.finding_id.clone(), r.why.clone()))
+            .collect();
+        let header = crate::fix::script::ScriptHeader {
+            target: &session.resolved.target.to_string(),
+            planned_at: &humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                .to_string(),
+            backup: &scope.describe(),
+            lock_timeout: args.lock_timeout,
+            statement_timeout: plan.options.statement_timeout,
+            refused: &refused_why,
+        };
+        print!("{}", crate::fix::script::render(plans, &header));
         eprintln!(
             "{} plan(s), {} refused; {unfixable} finding(s) have no automatic fix",
             plans.len(),

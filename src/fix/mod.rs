@@ -31,6 +31,7 @@ mod order;
 pub mod plan;
 mod policies;
 pub mod problem;
+pub mod script;
 pub(crate) use policies::recreate as create_policy_sql;
 mod rls;
 mod sequences;

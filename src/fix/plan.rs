@@ -111,6 +111,27 @@ impl Plan {
         !self.undo.is_empty()
     }
 
+    /// The steps as units of work, by position: consecutive transactional steps of one group
+    /// commit together; an autocommit step stands alone.
+    pub fn units(&self) -> Vec<Vec<usize>> {
+        let steps = &self.steps;
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for (i, s) in steps.iter().enumerate() {
+            let joins = match (out.last(), s.mode) {
+                (Some(last), StepMode::Transactional) => {
+                    let prev = &steps[last[0]];
+                    prev.mode == StepMode::Transactional && prev.group == s.group
+                }
+                _ => false,
+            };
+            match out.last_mut() {
+                Some(last) if joins => last.push(i),
+                _ => out.push(vec![i]),
+            }
+        }
+        out
+    }
+
     /// The plan as one SQL script (what `pgmend fix --dry-run` prints and the editor holds).
     pub fn script(&self) -> String {
         let mut out = format!("-- {}\n-- finding: {}\n", self.title, self.finding_id);

@@ -2,6 +2,7 @@
 //! killed sessions, preconditions, invalid indexes, and the journal.
 
 pub mod fix_cli;
+mod dry_run;
 mod journal;
 mod locks;
 mod preconditions;
