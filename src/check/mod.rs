@@ -3,6 +3,7 @@
 
 mod accept;
 pub mod credential;
+pub mod detect;
 pub mod facts;
 pub mod finding;
 mod items;
@@ -79,6 +80,11 @@ pub struct Report {
     pub accepted: Vec<Accepted>,
     /// The lints that ran.
     pub lints_run: Vec<String>,
+    /// The platform the checks assumed: a checklist's `platform`, else detected.
+    pub platform: Option<detect::PlatformGuess>,
+    /// With no checklist: the built-in preset that looks like this database (never applied).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<detect::Suggestion>,
 }
 
 impl Report {
@@ -114,14 +120,26 @@ pub fn run(
     facts: &Facts,
     overrides: &LintOverrides,
 ) -> Report {
+    let platform = detect::platform(snapshot, checklists);
     let mut report = Report {
         checklists: checklists.iter().map(|c| c.source.clone()).collect(),
+        suggestion: checklists
+            .is_empty()
+            .then(|| detect::suggest(snapshot))
+            .flatten(),
         ..Default::default()
     };
     for c in checklists {
         items::check_all(snapshot, c, facts, &mut report.items);
     }
-    run_lints(snapshot, checklists, overrides, &mut report);
+    run_lints(
+        snapshot,
+        checklists,
+        platform.platform,
+        overrides,
+        &mut report,
+    );
+    report.platform = Some(platform);
     accept::overrule(&mut report, snapshot, checklists);
     crate::fix::mark_fixable(&mut report, snapshot, checklists);
     report
@@ -158,6 +176,7 @@ pub fn exposed_schemas(snapshot: &Snapshot, checklists: &[Checklist]) -> Vec<Str
 fn run_lints(
     snapshot: &Snapshot,
     checklists: &[Checklist],
+    platform: crate::checklist::Platform,
     overrides: &LintOverrides,
     report: &mut Report,
 ) {
@@ -165,7 +184,7 @@ fn run_lints(
     let ctx = lints::LintContext {
         snapshot,
         exposed_schemas: &exposed,
-        platform: checklists.iter().find_map(|c| c.file.checklist.platform),
+        platform: Some(platform),
         wants_snake_case_views: checklists
             .iter()
             .any(|c| c.file.views.iter().any(|v| v.get_ref().snake_case)),

@@ -53,6 +53,21 @@ pub enum Platform {
     Knex,
 }
 
+impl Platform {
+    /// As a checklist writes it (`supabase`, `typeorm`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Postgres => "postgres",
+            Platform::Supabase => "supabase",
+            Platform::Postgrest => "postgrest",
+            Platform::Prisma => "prisma",
+            Platform::Typeorm => "typeorm",
+            Platform::Drizzle => "drizzle",
+            Platform::Knex => "knex",
+        }
+    }
+}
+
 /// A whole checklist file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

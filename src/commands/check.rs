@@ -35,6 +35,8 @@ pub struct Summary {
     pub worst: Option<Severity>,
 }
 
+/// The checklists the arguments name: none means the lints alone (with the database's
+/// platform detected, and a built-in preset suggested when one looks like it).
 pub(crate) async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Vec<Checklist>> {
     // Parsing a large file takes a while: on a blocking thread, so that the connection and
     // the catalog read `check` runs at the same time go on.
@@ -89,9 +91,10 @@ pub(crate) async fn checklists(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Ve
                 .context("the checklist captured from --expect-db")?,
         );
     }
-    if out.is_empty() {
+    if out.is_empty() && args.no_lints {
         anyhow::bail!(
-            "nothing to check against: give --preset NAME, --checklist FILE, --expect-sql PATH or --expect-db URL"
+            "nothing to check: --no-lints and no checklist; give --preset NAME, --checklist FILE, \
+             --expect-sql PATH or --expect-db URL, or drop --no-lints to run the lints alone"
         );
     }
     Ok(out)

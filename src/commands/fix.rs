@@ -86,6 +86,12 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         }
     }
     let lists = checklists(cli, &cargs).await?;
+    if lists.is_empty() && !args.lints && args.only.is_empty() {
+        anyhow::bail!(
+            "nothing to fix against: give --preset NAME, --checklist FILE, --expect-sql PATH or \
+             --expect-db URL, or --lints to fix the lints' findings alone"
+        );
+    }
     let mut session = super::connect(cli, &cargs.conn, true, &loaded).await?;
     for w in &session.warnings {
         eprintln!("warning: {w}");

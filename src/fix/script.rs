@@ -78,7 +78,11 @@ pub fn plan_script(p: &Plan) -> String {
         }
         for &i in &unit {
             let s = &p.steps[i];
-            let how = if tx { "in the transaction" } else { "outside a transaction" };
+            let how = if tx {
+                "in the transaction"
+            } else {
+                "outside a transaction"
+            };
             out.push_str(&format!("-- {} ({how})\n", one_line(&s.description)));
             out.push_str(&terminated(&s.sql));
         }
@@ -96,9 +100,8 @@ fn precondition(description: &str, count_sql: &str) -> String {
         "pgmend: precondition failed: {}",
         one_line(description)
     ));
-    let body = format!(
-        "BEGIN\n  IF ({count}) > 0 THEN\n    RAISE EXCEPTION '%', {msg};\n  END IF;\nEND"
-    );
+    let body =
+        format!("BEGIN\n  IF ({count}) > 0 THEN\n    RAISE EXCEPTION '%', {msg};\n  END IF;\nEND");
     let tag = dollar_tag(&body);
     format!(
         "-- precondition: {}\nDO {tag}\n{body}\n{tag};\n",
@@ -225,7 +228,11 @@ mod tests {
 
     #[test]
     fn preconditions_stop_the_script() {
-        let mut p = plan(vec![step("ALTER TABLE t ADD UNIQUE (a)", StepMode::Transactional, 0)]);
+        let mut p = plan(vec![step(
+            "ALTER TABLE t ADD UNIQUE (a)",
+            StepMode::Transactional,
+            0,
+        )]);
         p.preconditions.push(Precondition {
             description: "no duplicate a's $pgmend$".into(),
             sample_sql: String::new(),

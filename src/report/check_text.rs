@@ -10,11 +10,27 @@ use crate::checklist::Severity;
 pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}", st.bold(&format!("pgmend check · {target}")));
-    let _ = writeln!(
-        o,
-        "{}",
-        st.dim(&format!("checklists: {}", r.checklists.join(", ")))
-    );
+    let lists = if r.checklists.is_empty() {
+        "none: the lints alone".to_string()
+    } else {
+        r.checklists.join(", ")
+    };
+    let _ = writeln!(o, "{}", st.dim(&format!("checklists: {lists}")));
+    if let Some(p) = &r.platform {
+        let _ = writeln!(
+            o,
+            "{}",
+            st.dim(&format!(
+                "platform: {} ({}: {})",
+                p.platform.as_str(),
+                p.from,
+                p.evidence
+            ))
+        );
+    }
+    if let Some(s) = &r.suggestion {
+        let _ = writeln!(o, "{}", st.bold(&format!("hint: {}", s.describe())));
+    }
     let failed: Vec<_> = r.items.iter().filter(|i| !i.passed()).collect();
     let unknown = failed.iter().filter(|i| i.unknown()).count();
     for sev in Severity::ALL {

@@ -44,12 +44,16 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     match &s.report {
         Some(r) => {
             let passed = r.items.iter().filter(|i| i.passed()).count();
-            second.push(Span::styled(format!("✔ {passed}"), t.ok));
             let unknown = r.items.iter().filter(|i| i.unknown()).count();
-            second.push(Span::raw(format!(
-                " ✘ {}",
-                r.items.len() - passed - unknown
-            )));
+            if r.checklists.is_empty() {
+                second.push(Span::styled("lints only", t.header_muted));
+            } else {
+                second.push(Span::styled(format!("✔ {passed}"), t.ok));
+                second.push(Span::raw(format!(
+                    " ✘ {}",
+                    r.items.len() - passed - unknown
+                )));
+            }
             if unknown > 0 {
                 // Items that could not be evaluated are neither ✔ nor ✘.
                 second.push(Span::raw(format!(" ? {unknown}")));
@@ -69,6 +73,18 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             second.push(Span::styled("checking…", t.muted))
         }
         None => {}
+    }
+    if let Some(sg) = s.report.as_ref().and_then(|r| r.suggestion.as_ref()) {
+        second.push(Span::styled(
+            format!(
+                "   looks like {} ({}/{} tables): --preset {} ",
+                sg.preset,
+                sg.matched.len(),
+                sg.total,
+                sg.preset
+            ),
+            t.key,
+        ));
     }
     if let Some(snap) = s.snapshot.as_ref().filter(|x| x.partial) {
         second.push(Span::styled(

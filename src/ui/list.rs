@@ -60,6 +60,9 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if s.tab == Tab::Checklist && s.report.is_none() {
         title = " Checklist ".into();
     }
+    if s.tab == Tab::Checklist && s.report.as_ref().is_some_and(|r| r.checklists.is_empty()) {
+        title.push_str("· lints only, no checklist ");
+    }
     let border = if matches!(s.mode, Mode::Filter) {
         t.key
     } else {
@@ -102,7 +105,11 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let msg = match (s.tab, &s.report) {
             (Tab::Checklist, None) => "checking…".to_string(),
             (Tab::Checklist, Some(r)) if r.checklists.is_empty() => {
-                "no checklist: start with --preset or --checklist".into()
+                for text in no_checklist(r) {
+                    lines.push(Line::from(Span::styled(text, t.muted)));
+                }
+                f.render_widget(Paragraph::new(lines), inner);
+                return;
             }
             _ if !l.filter.is_empty() => format!("nothing matches “{}” (esc clears)", l.filter),
             _ if s.snapshot.as_ref().is_some_and(|x| x.partial) => "reading the catalog…".into(),
@@ -111,4 +118,32 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         lines.push(Line::from(Span::styled(msg, t.muted)));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What the Checklist tab says when pgmend runs without one: the lints alone, the platform it
+/// assumed, and the preset that looks like this database (never applied).
+fn no_checklist(r: &crate::check::Report) -> Vec<String> {
+    let mut out = vec![
+        "no checklist: the lints alone (Lints tab)".to_string(),
+        "start with --preset NAME or --checklist FILE".to_string(),
+    ];
+    if let Some(p) = &r.platform {
+        out.push(format!(
+            "platform: {} ({})",
+            p.platform.as_str(),
+            p.evidence
+        ));
+    }
+    if let Some(sg) = &r.suggestion {
+        out.push(String::new());
+        out.push(format!(
+            "this looks like the {} app: {} of its {} tables are here",
+            sg.preset,
+            sg.matched.len(),
+            sg.total
+        ));
+        out.push(format!("  ({})", sg.matched.join(", ")));
+        out.push(format!("restart with --preset {} to check it", sg.preset));
+    }
+    out
 }

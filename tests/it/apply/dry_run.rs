@@ -56,7 +56,15 @@ async fn script_matches_apply(id: &str) {
     );
 
     let out = pgmend(&data)
-        .args(["fix", b.url(), "--preset", id, "--all", "--yes", "--backup-dir"])
+        .args([
+            "fix",
+            b.url(),
+            "--preset",
+            id,
+            "--all",
+            "--yes",
+            "--backup-dir",
+        ])
         .arg(tmp.path().join("backups"))
         .output()
         .unwrap();

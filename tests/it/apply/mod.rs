@@ -1,8 +1,8 @@
 //! The apply engine against the real server, with hand-built plans: locks held elsewhere,
 //! killed sessions, preconditions, invalid indexes, and the journal.
 
-pub mod fix_cli;
 mod dry_run;
+pub mod fix_cli;
 mod journal;
 mod locks;
 mod preconditions;

@@ -1,6 +1,7 @@
 //! The check engine against real databases.
 
 mod credentials;
+mod detect;
 mod items;
 mod migrations;
 mod outputs;

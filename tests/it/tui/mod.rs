@@ -4,6 +4,7 @@
 
 mod fix_flow;
 mod manual;
+mod no_checklist;
 mod screens;
 mod unknown;
 mod update_tests;
