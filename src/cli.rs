@@ -87,6 +87,8 @@ impl Command {
             Command::Backup(_) => "backup",
             Command::Backups(_) => "backups",
             Command::Journal(_) => "journal",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
         }
     }
 }
@@ -133,6 +135,26 @@ pub enum Command {
     Backups(BackupsArgs),
     /// Print the journal of applied fixes.
     Journal(JournalArgs),
+    /// Print a shell completion script: `pgmend completions bash > /etc/bash_completion.d/pgmend`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `pgmend man > /usr/local/share/man/man1/pgmend.1`; with a
+    /// folder, write pgmend.1 and one page per subcommand (pgmend-check.1, …) there.
+    Man(ManArgs),
+}
+
+/// `pgmend man [DIR]`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write the pages into this folder instead of printing pgmend.1.
+    pub dir: Option<std::path::PathBuf>,
+}
+
+/// `pgmend completions SHELL`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// What to check against: built-in presets, checklist files, or an expected schema built from

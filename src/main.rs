@@ -31,6 +31,10 @@ fn main() {
             Some(Command::Backup(args)) => commands::backup::run(&cli, args).await,
             Some(Command::Backups(args)) => commands::backup::run_backups(&cli, args).await,
             Some(Command::Journal(args)) => commands::journal::run(&cli, args).await,
+            Some(Command::Completions(args)) => {
+                commands::docs::completions(args, &mut std::io::stdout())
+            }
+            Some(Command::Man(args)) => commands::docs::man(args, &mut std::io::stdout()),
         };
         result.unwrap_or_else(|e| {
             tracing::error!("{e:#}");

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod check;
 pub mod checklist;
 pub mod demo;
+pub mod docs;
 pub mod fix;
 pub mod fleet;
 pub mod inventory;

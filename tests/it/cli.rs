@@ -210,3 +210,69 @@ fn app_arguments_before_a_command_are_refused_not_ignored() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `pgmend completions SHELL` prints a script the shell accepts, naming every subcommand.
+#[test]
+fn completions_are_generated_for_each_shell() {
+    let commands = ["check", "fix", "inventory", "backups", "journal", "man"];
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = pgmend().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for c in commands {
+            assert!(text.contains(c), "{shell} completion lacks {c}");
+        }
+        if shell == "bash" {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("pgmend.bash");
+            std::fs::write(&file, &text).unwrap();
+            let syntax = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                syntax.status.success(),
+                "{}",
+                String::from_utf8_lossy(&syntax.stderr)
+            );
+            // Sourced, it registers the completion function for pgmend.
+            let sourced = std::process::Command::new("bash")
+                .arg("-c")
+                .arg(format!("source {} && complete -p pgmend", file.display()))
+                .output()
+                .unwrap();
+            assert!(
+                String::from_utf8_lossy(&sourced.stdout).contains("_pgmend"),
+                "{}",
+                String::from_utf8_lossy(&sourced.stderr)
+            );
+        }
+    }
+    let out = pgmend().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "an unknown shell is a usage error");
+}
+
+/// `pgmend man` prints a roff page; with a folder it writes one page per subcommand.
+#[test]
+fn man_pages_are_generated() {
+    let out = pgmend().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH pgmend 1"), "{page}");
+    assert!(page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"), "{page}");
+    assert!(page.contains("pgmend\\-check(1)") || page.contains("check"), "{page}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = pgmend()
+        .arg("man")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for name in ["pgmend", "pgmend-check", "pgmend-fix", "pgmend-completions"] {
+        let text = std::fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
+        assert!(text.contains(&format!(".TH {name} 1")), "{name}: {text}");
+    }
+    let fix = std::fs::read_to_string(dir.path().join("pgmend-fix.1")).unwrap();
+    assert!(fix.contains("dry\\-run"), "the fix page documents its options");
+}
