@@ -217,6 +217,15 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_passed: bool,
 
+    /// Findings already known (a file `--write-baseline` wrote): only new ones count for
+    /// --fail-on, and those that disappeared are reported.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+
+    /// Write this run's findings to FILE as a baseline (the exit code is unchanged).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     pub fleet: FleetArgs,
 }

@@ -12,6 +12,7 @@ pub mod naming;
 pub mod policy_match;
 pub mod privileges;
 pub mod types;
+pub mod waive;
 
 use std::collections::BTreeMap;
 
@@ -85,6 +86,15 @@ pub struct Report {
     /// With no checklist: the built-in preset that looks like this database (never applied).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<detect::Suggestion>,
+    /// Findings a `[[waive]]` sets aside: listed, never counted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waived: Vec<waive::Waived>,
+    /// Waivers past their `until` day: their findings count again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expired_waivers: Vec<waive::WaiverNote>,
+    /// Waivers that match no finding (the finding is gone, or the id is mistyped).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unused_waivers: Vec<waive::WaiverNote>,
 }
 
 impl Report {
@@ -113,6 +123,19 @@ impl Report {
 /// Lint switches from config.toml, applied before the checklists' own `[lints]`.
 pub type LintOverrides = BTreeMap<String, LintSetting>;
 
+/// What a check takes besides the checklists, from config.toml and the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Lint switches, applied before the checklists' own `[lints]`.
+    pub lints: LintOverrides,
+    /// Waivers from config.toml, as `[[waive]]` in a checklist.
+    pub waivers: Vec<crate::checklist::Waiver>,
+    /// Where those waivers are written (the config file's path).
+    pub waivers_from: String,
+    /// `--no-lints`: no lint runs, so none is reported.
+    pub no_lints: bool,
+}
+
 /// Checks `snapshot` against `checklists` and runs the enabled lints.
 pub fn run(
     snapshot: &Snapshot,
@@ -120,6 +143,34 @@ pub fn run(
     facts: &Facts,
     overrides: &LintOverrides,
 ) -> Report {
+    run_with(
+        snapshot,
+        checklists,
+        facts,
+        &Settings {
+            lints: overrides.clone(),
+            ..Settings::default()
+        },
+    )
+}
+
+/// [`run`] with the waivers of config.toml, and `--no-lints`.
+pub fn run_with(
+    snapshot: &Snapshot,
+    checklists: &[Checklist],
+    facts: &Facts,
+    settings: &Settings,
+) -> Report {
+    let mut overrides = settings.lints.clone();
+    if settings.no_lints {
+        for l in lints::ALL {
+            overrides.insert(
+                l.id.as_str().to_string(),
+                crate::checklist::LintSetting::Enabled(false),
+            );
+        }
+    }
+    let overrides = &overrides;
     let platform = detect::platform(snapshot, checklists);
     let mut report = Report {
         checklists: checklists.iter().map(|c| c.source.clone()).collect(),
@@ -141,6 +192,16 @@ pub fn run(
     );
     report.platform = Some(platform);
     accept::overrule(&mut report, snapshot, checklists);
+    if settings.no_lints {
+        report.lint_findings.clear();
+        report.lints_run.clear();
+    }
+    let mut waivers = waive::from_checklists(checklists);
+    waivers.extend(settings.waivers.iter().map(|w| waive::Stated {
+        waiver: w,
+        by: settings.waivers_from.clone(),
+    }));
+    waive::apply(&mut report, &waivers, &waive::today());
     crate::fix::mark_fixable(&mut report, snapshot, checklists);
     report
 }

@@ -175,6 +175,7 @@ fn shift(f: &mut ChecklistFile, by: usize) {
     moved(&mut f.domains, by, none);
     moved(&mut f.types, by, none);
     moved(&mut f.default_privileges, by, none);
+    moved(&mut f.waive, by, none);
 }
 
 /// Appends `part`'s items to `w`'s (its `[checklist]` and `[lints]` are empty).
@@ -200,7 +201,9 @@ fn join(w: &mut ChecklistFile, part: ChecklistFile) {
         domains,
         types,
         default_privileges,
+        waive,
     } = part;
+    w.waive.extend(waive);
     w.sequences.extend(sequences);
     w.domains.extend(domains);
     w.types.extend(types);

@@ -114,6 +114,38 @@ pub struct ChecklistFile {
     pub types: Vec<Spanned<TypeItem>>,
     #[serde(default, rename = "default_privilege")]
     pub default_privileges: Vec<Spanned<DefaultPrivilegeItem>>,
+    /// Findings waived one by one, each with its reason.
+    #[serde(default)]
+    pub waive: Vec<Spanned<Waiver>>,
+}
+
+/// A finding waived on purpose: shown as waived, not counted, carried as a suppression in
+/// SARIF. After `until` it counts again, and says so.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The finding's id, as `check` prints it (`lint.no_primary_key:public.audit_log`).
+    pub id: String,
+    /// Why it is waived: required, shown beside the finding and in SARIF.
+    pub reason: String,
+    /// The last day the waiver holds (`until = 2027-03-01`, a TOML date).
+    pub until: Option<WaiveUntil>,
+}
+
+/// A waiver's last day, `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiveUntil(pub String);
+
+impl<'de> Deserialize<'de> for WaiveUntil {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let dt = toml::value::Datetime::deserialize(d)?;
+        match (dt.date, dt.time, dt.offset) {
+            (Some(date), None, None) => Ok(WaiveUntil(date.to_string())),
+            _ => Err(serde::de::Error::custom(format!(
+                "until must be a date such as 2027-03-01, not {dt}"
+            ))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

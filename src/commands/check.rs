@@ -9,6 +9,7 @@ use crate::checklist::{Checklist, Severity, snapshot};
 use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FailOn};
 use crate::db::catalog::{self, ReadOptions};
 use crate::db::scratch;
+use crate::report::baseline::{Baseline, Compared};
 use crate::report::{check_text, sarif, style::Style};
 
 use super::{exit, open_session};
@@ -23,6 +24,9 @@ pub struct CheckJson<'a> {
     pub summary: Summary,
     #[serde(flatten)]
     pub report: &'a Report,
+    /// With `--baseline`: which findings are new, known, gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<&'a Compared>,
 }
 
 #[derive(Debug, Serialize)]
@@ -156,20 +160,8 @@ async fn evaluate_snapshot(
             );
         }
     }
-    let mut overrides: check::LintOverrides = loaded.config.lints.clone();
-    if args.no_lints {
-        for l in check::lints::ALL {
-            overrides.insert(
-                l.id.as_str().to_string(),
-                crate::checklist::LintSetting::Enabled(false),
-            );
-        }
-    }
-    let mut report = check::run(&snap, lists, &facts, &overrides);
-    if args.no_lints {
-        report.lint_findings.clear();
-        report.lints_run.clear();
-    }
+    let settings = super::check_settings(&loaded, args.no_lints);
+    let report = check::run_with(&snap, lists, &facts, &settings);
     Ok((snap, report))
 }
 
@@ -203,11 +195,28 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
     let (mut session, snap) = read_result?;
     let (_, report) = evaluate_snapshot(cli, args, &lists, &mut session, snap).await?;
     let target = session.resolved.target.to_string();
+    let compared = match &args.baseline {
+        Some(path) => Some(Baseline::read(path)?.compare(&report, &path.display().to_string())),
+        None => None,
+    };
+    if let Some(path) = &args.write_baseline {
+        Baseline::of(&report, &target).write(path)?;
+        eprintln!(
+            "wrote the baseline {} ({} findings)",
+            path.display(),
+            report.findings().count()
+        );
+    }
     match args.format {
-        CheckFormat::Text => print!(
-            "{}",
-            check_text::render(&report, &target, args.show_passed, Style::detect())
-        ),
+        CheckFormat::Text => {
+            print!(
+                "{}",
+                check_text::render(&report, &target, args.show_passed, Style::detect())
+            );
+            if let Some(c) = &compared {
+                print!("{}", check_text::baseline(c, Style::detect()));
+            }
+        }
         CheckFormat::Json => {
             let passed = report.items.iter().filter(|i| i.passed()).count();
             let doc = CheckJson {
@@ -223,13 +232,20 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
                     worst: report.worst(),
                 },
                 report: &report,
+                baseline: compared.as_ref(),
             };
             crate::report::print_json(&doc)?;
         }
-        CheckFormat::Sarif => crate::report::print_json(&sarif::render(&report, &target))?,
+        CheckFormat::Sarif => {
+            crate::report::print_json(&sarif::render_against(&report, &target, compared.as_ref()))?
+        }
     }
     let threshold = threshold(args.fail_on);
-    Ok(if report.worst().is_some_and(|w| w >= threshold) {
+    let worst = match &compared {
+        Some(c) => c.worst_new(&report),
+        None => report.worst(),
+    };
+    Ok(if worst.is_some_and(|w| w >= threshold) {
         exit::FINDINGS
     } else {
         exit::OK

@@ -73,7 +73,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<i32> {
             format!("demo: {} ({:?}), removed on exit", scenario.title, state).to_lowercase(),
         ],
         checklists: vec![Checklist::preset(&id)?],
-        lint_overrides: loaded.config.lints.clone(),
+        check_settings: super::check_settings(&loaded, false),
         theme: super::tui::theme(args.theme.as_deref(), &loaded)?,
         keymap: super::tui::keymap(&loaded)?,
         schemas: Vec::new(),

@@ -28,6 +28,8 @@ fn check_args(args: &FixArgs) -> CheckArgs {
         schemas: args.schemas.clone(),
         no_lints: args.no_lints,
         show_passed: false,
+        baseline: None,
+        write_baseline: None,
         fleet: Default::default(),
     }
 }

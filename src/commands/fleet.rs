@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::check::{self, LintOverrides, Report};
-use crate::checklist::{Checklist, LintSetting, Severity};
+use crate::check::{self, Report};
+use crate::checklist::{Checklist, Severity};
 use crate::cli::{CheckArgs, CheckFormat, Cli, FailOn};
 use crate::config::{self, Pooler};
 use crate::db::{self, ConnParams, Resolved, SessionOptions, Source};
@@ -85,6 +85,11 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
             "give either one connection (CONN or --profile) or a fleet (--profiles, --all-profiles, --urls-from), not both"
         );
     }
+    if args.baseline.is_some() || args.write_baseline.is_some() {
+        anyhow::bail!(
+            "--baseline and --write-baseline describe one database; check each member on its own"
+        );
+    }
     if args.format == CheckFormat::Sarif {
         anyhow::bail!("--format sarif describes one database; fleet mode prints text or json");
     }
@@ -95,15 +100,14 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
     }
     let members = members(args, &loaded)?;
     let lists = Arc::new(super::check::checklists(cli, args).await?);
-    let overrides = Arc::new(overrides(&loaded, args.no_lints));
+    let settings = Arc::new(super::check_settings(&loaded, args.no_lints));
     let jobs = usize::from(args.fleet.jobs).max(1);
     let gate = Arc::new(tokio::sync::Semaphore::new(jobs));
     let mut tasks = tokio::task::JoinSet::new();
     for (i, m) in members.iter().enumerate() {
         let plan = resolve(cli, &loaded, m);
-        let (lists, overrides, gate) = (lists.clone(), overrides.clone(), gate.clone());
-        let (schemas, no_lints, timeout) =
-            (args.schemas.clone(), args.no_lints, args.fleet.db_timeout);
+        let (lists, settings, gate) = (lists.clone(), settings.clone(), gate.clone());
+        let (schemas, timeout) = (args.schemas.clone(), args.fleet.db_timeout);
         let source = label(m);
         tasks.spawn(async move {
             let _permit = gate.acquire_owned().await;
@@ -113,7 +117,7 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
                 Ok((resolved, options)) => {
                     let t = &resolved.target;
                     let database = format!("{}@{}:{}/{}", t.user, t.host_label(), t.port, t.dbname);
-                    let work = check_one(resolved, options, lists, overrides, schemas, no_lints);
+                    let work = check_one(resolved, options, lists, settings, schemas);
                     match tokio::time::timeout(timeout, work).await {
                         Err(_) => failed(
                             database,
@@ -270,24 +274,12 @@ fn resolve(
     Ok((resolved, opts))
 }
 
-/// Lint switches from config.toml; all off with --no-lints.
-fn overrides(loaded: &config::Loaded, no_lints: bool) -> LintOverrides {
-    let mut o = loaded.config.lints.clone();
-    if no_lints {
-        for l in check::lints::ALL {
-            o.insert(l.id.as_str().to_string(), LintSetting::Enabled(false));
-        }
-    }
-    o
-}
-
 async fn check_one(
     resolved: Resolved,
     options: SessionOptions,
     lists: Arc<Vec<Checklist>>,
-    overrides: Arc<LintOverrides>,
+    settings: Arc<check::Settings>,
     schemas: Vec<String>,
-    no_lints: bool,
 ) -> Result<(Report, Vec<String>), String> {
     let mut session = db::connect(&resolved, &options)
         .await
@@ -298,16 +290,10 @@ async fn check_one(
         .map_err(|e| e.to_string())?;
     let facts = check::gather_facts(&mut session.conn, &lists).await;
     let _ = sqlx::Connection::close(session.conn).await;
-    let report = tokio::task::spawn_blocking(move || {
-        let mut r = check::run(&snap, &lists, &facts, &overrides);
-        if no_lints {
-            r.lint_findings.clear();
-            r.lints_run.clear();
-        }
-        r
-    })
-    .await
-    .map_err(|e| format!("the check failed: {e}"))?;
+    let report =
+        tokio::task::spawn_blocking(move || check::run_with(&snap, &lists, &facts, &settings))
+            .await
+            .map_err(|e| format!("the check failed: {e}"))?;
     Ok((report, session.warnings))
 }
 

@@ -123,3 +123,16 @@ pub async fn connect(
     session.warnings = warnings;
     Ok(session)
 }
+
+/// The check settings config.toml and `--no-lints` give: lint switches and waivers.
+pub fn check_settings(loaded: &config::Loaded, no_lints: bool) -> crate::check::Settings {
+    crate::check::Settings {
+        lints: loaded.config.lints.clone(),
+        waivers: loaded.config.waive.clone(),
+        waivers_from: loaded
+            .path
+            .as_ref()
+            .map_or("config".into(), |p| p.display().to_string()),
+        no_lints,
+    }
+}

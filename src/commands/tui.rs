@@ -64,7 +64,7 @@ pub async fn run(cli: &Cli, args: &TuiArgs) -> anyhow::Result<i32> {
         profile: plan.profile,
         warnings: plan.warnings,
         checklists,
-        lint_overrides: loaded.config.lints.clone(),
+        check_settings: super::check_settings(&loaded, false),
         theme: theme(args.theme.as_deref(), &loaded)?,
         keymap: keymap(&loaded)?,
         schemas: args.schemas.clone(),

@@ -29,6 +29,9 @@ pub struct Config {
     /// Lint switches for every check, before the checklists' own `[lints]`.
     #[serde(default)]
     pub lints: BTreeMap<String, crate::checklist::LintSetting>,
+    /// Findings waived for every check, as a checklist's `[[waive]]`.
+    #[serde(default)]
+    pub waive: Vec<crate::checklist::Waiver>,
 }
 
 /// Settings that apply to every connection unless a profile or flag says otherwise.

@@ -68,6 +68,7 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
             );
         }
     }
+    waivers(&mut o, r, st);
     let passed = r.items.iter().filter(|i| i.passed()).count();
     if show_passed && passed > 0 {
         let _ = writeln!(o, "\n{}", st.ok("PASSED"));
@@ -115,7 +116,55 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
             format!(" · {}", by_sev.join(", "))
         }
     );
+    if !r.waived.is_empty() {
+        let _ = writeln!(o, "{} waived (not counted)", r.waived.len());
+    }
     o
+}
+
+/// Waived findings, and waivers that expired or match nothing.
+fn waivers(o: &mut String, r: &Report, st: Style) {
+    if !r.waived.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("WAIVED"));
+        for w in &r.waived {
+            let until = w
+                .until
+                .as_ref()
+                .map(|u| format!(" until {u}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {} {}  {}\n      {}",
+                st.dim("~"),
+                st.bold(&w.finding.object),
+                w.finding.message,
+                st.dim(&format!(
+                    "[{}] waived{until}: {} ({})",
+                    w.finding.id, w.reason, w.by
+                ))
+            );
+        }
+    }
+    for w in &r.expired_waivers {
+        let _ = writeln!(
+            o,
+            "\n{} the waiver of {} expired on {} ({}; {}): the finding counts again",
+            st.severity(Severity::Medium, "⚠"),
+            w.id,
+            w.until.as_deref().unwrap_or("?"),
+            w.reason,
+            w.by
+        );
+    }
+    for w in &r.unused_waivers {
+        let _ = writeln!(
+            o,
+            "\n{} the waiver of {} matches no finding ({}): remove it, or check the id",
+            st.severity(Severity::Low, "⚠"),
+            w.id,
+            w.by
+        );
+    }
 }
 
 fn finding(o: &mut String, f: &Finding, st: Style) {
@@ -160,4 +209,26 @@ fn finding(o: &mut String, f: &Finding, st: Style) {
         .map(|s| format!("{}:{}", s.file, s.line))
         .unwrap_or_default();
     let _ = writeln!(o, "{pad}{}", st.dim(&format!("[{}] {at}", f.id)));
+}
+
+/// The comparison with `--baseline`: what is new (the only findings `--fail-on` counts), how
+/// many are known, and which known ones are gone.
+pub fn baseline(c: &crate::report::baseline::Compared, st: Style) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "\n{} {}: {} new, {} known, {} gone",
+        st.bold("BASELINE"),
+        c.file,
+        c.new.len(),
+        c.known.len(),
+        c.gone.len()
+    );
+    for id in &c.new {
+        let _ = writeln!(o, "  new   {id}");
+    }
+    for id in &c.gone {
+        let _ = writeln!(o, "  {} {id}", st.ok("gone "));
+    }
+    o
 }

@@ -1,5 +1,6 @@
 //! Human-readable and machine-readable output of the headless commands.
 
+pub mod baseline;
 pub mod check_text;
 pub mod inventory;
 pub mod sarif;

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::check::{Finding, Report, lints};
 use crate::checklist::Severity;
+use crate::report::baseline::Compared;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -17,8 +18,32 @@ fn level(s: Severity) -> &'static str {
 }
 
 pub fn render(r: &Report, target: &str) -> Value {
+    render_against(r, target, None)
+}
+
+/// SARIF with each result's `baselineState` (`new` or `unchanged`) when a baseline is given,
+/// and the baseline's findings that are gone as `absent` results.
+pub fn render_against(r: &Report, target: &str, baseline: Option<&Compared>) -> Value {
+    // Waived findings are results too, carried with their suppression.
+    let waived = r.waived.iter().map(|w| {
+        let until = w
+            .until
+            .as_ref()
+            .map(|u| format!(" (until {u})"))
+            .unwrap_or_default();
+        (
+            &w.finding,
+            Some(json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": format!("{}{until}; waived by {}", w.reason, w.by)
+            }])),
+        )
+    });
+    let all: Vec<(&Finding, Option<Value>)> =
+        r.findings().map(|f| (f, None)).chain(waived).collect();
     let mut rules: BTreeMap<String, Value> = BTreeMap::new();
-    for f in r.findings() {
+    for (f, _) in &all {
         rules.entry(f.rule.id()).or_insert_with(|| rule(f));
     }
     let index: BTreeMap<String, usize> = rules
@@ -26,9 +51,9 @@ pub fn render(r: &Report, target: &str) -> Value {
         .enumerate()
         .map(|(i, k)| (k.clone(), i))
         .collect();
-    let results: Vec<Value> = r
-        .findings()
-        .map(|f| {
+    let results: Vec<Value> = all
+        .into_iter()
+        .map(|(f, suppressions)| {
             let mut locations = json!([{
                 "logicalLocations": [{ "fullyQualifiedName": f.object, "kind": "object" }]
             }]);
@@ -42,7 +67,7 @@ pub fn render(r: &Report, target: &str) -> Value {
             if let Some(w) = &f.why {
                 text.push_str(&format!(" Why: {w}"));
             }
-            json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index[&f.rule.id()],
                 "level": level(f.severity),
@@ -50,8 +75,31 @@ pub fn render(r: &Report, target: &str) -> Value {
                 "locations": locations,
                 "partialFingerprints": { "pgmendFindingId/v1": f.id },
                 "properties": { "severity": f.severity.as_str(), "expected": f.expected, "actual": f.actual, "database": target }
-            })
+            });
+            if let Some(s) = suppressions {
+                result["suppressions"] = s;
+            }
+            if let Some(b) = baseline {
+                result["baselineState"] = if b.new.contains(&f.id) {
+                    "new".into()
+                } else {
+                    "unchanged".into()
+                };
+            }
+            result
         })
+        .chain(baseline.into_iter().flat_map(|b| {
+            b.gone.iter().map(|id| {
+                json!({
+                    "ruleId": id.split(':').next().unwrap_or(id),
+                    "level": "none",
+                    "kind": "pass",
+                    "message": { "text": format!("{id}: in the baseline, no longer found") },
+                    "partialFingerprints": { "pgmendFindingId/v1": id },
+                    "baselineState": "absent"
+                })
+            })
+        }))
         .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -36,7 +36,7 @@ pub struct TuiConfig {
     pub profile: Option<(String, bool)>,
     pub warnings: Vec<String>,
     pub checklists: Vec<Checklist>,
-    pub lint_overrides: check::LintOverrides,
+    pub check_settings: check::Settings,
     pub theme: Theme,
     pub keymap: Keymap,
     pub schemas: Vec<String>,
@@ -248,11 +248,11 @@ impl Worker {
                         None => check::Facts::default(),
                     };
                     drop(guard);
-                    let report = Arc::new(check::run(
+                    let report = Arc::new(check::run_with(
                         &snapshot,
                         &cfg.checklists,
                         &facts,
-                        &cfg.lint_overrides,
+                        &cfg.check_settings,
                     ));
                     let _ = tx.send(Action::CheckDone {
                         request,

@@ -250,7 +250,11 @@ fn completions_are_generated_for_each_shell() {
         }
     }
     let out = pgmend().args(["completions", "tcsh"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "an unknown shell is a usage error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
 }
 
 /// `pgmend man` prints a roff page; with a folder it writes one page per subcommand.
@@ -260,19 +264,24 @@ fn man_pages_are_generated() {
     assert_eq!(out.status.code(), Some(0));
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(page.contains(".TH pgmend 1"), "{page}");
-    assert!(page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"), "{page}");
-    assert!(page.contains("pgmend\\-check(1)") || page.contains("check"), "{page}");
+    assert!(
+        page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"),
+        "{page}"
+    );
+    assert!(
+        page.contains("pgmend\\-check(1)") || page.contains("check"),
+        "{page}"
+    );
     let dir = tempfile::tempdir().unwrap();
-    let out = pgmend()
-        .arg("man")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = pgmend().arg("man").arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     for name in ["pgmend", "pgmend-check", "pgmend-fix", "pgmend-completions"] {
         let text = std::fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
         assert!(text.contains(&format!(".TH {name} 1")), "{name}: {text}");
     }
     let fix = std::fs::read_to_string(dir.path().join("pgmend-fix.1")).unwrap();
-    assert!(fix.contains("dry\\-run"), "the fix page documents its options");
+    assert!(
+        fix.contains("dry\\-run"),
+        "the fix page documents its options"
+    );
 }

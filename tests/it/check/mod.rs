@@ -6,6 +6,7 @@ mod items;
 mod migrations;
 mod outputs;
 mod roundtrip;
+mod waivers;
 
 use pgmend::check::{self, Report};
 use pgmend::checklist::Checklist;

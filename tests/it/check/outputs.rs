@@ -107,6 +107,7 @@ async fn sarif_has_the_required_fields() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    super::waivers::assert_valid_sarif(&v);
     // SARIF 2.1.0: sarifLog{version, runs[]}, run{tool{driver{name}}, results[]},
     // result{message{text}, ruleId, level in {none,note,warning,error}}, region.startLine >= 1.
     assert_eq!(v["version"], "2.1.0");
