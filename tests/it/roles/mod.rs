@@ -133,6 +133,26 @@ impl PlatformRole {
     }
 }
 
+impl PlatformRole {
+    /// A Supabase app self-hosted on the RDS-like server: the role ran the app's migrations, so
+    /// it owns their history (`supabase_migrations`), and the auth service's schema, which the
+    /// role does not own, is open to its admin group for what the app's SQL uses (USAGE on
+    /// `auth`, EXECUTE on `auth.uid()` and the other helpers, which the policies call, and
+    /// REFERENCES on `auth.users`, which the profiles' foreign key points at).
+    pub async fn hosts_supabase_app(&self, db: &TestDb) {
+        assert_eq!(self.shape, Shape::RdsLike);
+        let (o, admin) = (&self.name, format!("{}_admin", self.name));
+        db.exec(&format!(
+            r#"GRANT USAGE ON SCHEMA auth TO "{admin}";
+            GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA auth TO "{admin}";
+            GRANT REFERENCES ON auth.users TO "{admin}";
+            {}"#,
+            own_schemas("'supabase_migrations'", o)
+        ))
+        .await;
+    }
+}
+
 /// Supabase's roles, idempotently (roles are cluster-wide, tests run in parallel).
 const SB_ROLES: &str = r#"DO $r$
 BEGIN
