@@ -19,7 +19,28 @@ use scan::{Use, altered_types, created, mentions, names_schema, statements, use_
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
     pub plan: Plan,
+    /// In words: the role and each privilege it lacks, or what the backup would not hold.
     pub why: String,
+    pub lack: Lack,
+}
+
+/// What a refused plan lacked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lack {
+    /// `role` lacks these privileges (each with who holds it).
+    Privileges { role: String, missing: Vec<String> },
+    /// The backup would not hold what the plan changes.
+    Backup,
+}
+
+impl Lack {
+    /// The check that refused the plan: `privileges` or `backup`.
+    pub fn stage(&self) -> &'static str {
+        match self {
+            Lack::Privileges { .. } => "privileges",
+            Lack::Backup => "backup",
+        }
+    }
 }
 
 /// Plans the role has the privileges for (backup not yet checked).
@@ -61,7 +82,11 @@ impl Permitted {
         let (mut ok, mut refused) = (Vec::new(), std::mem::take(&mut self.refused));
         for plan in self.plans {
             match scope.misses(&plan) {
-                Some(why) => refused.push(Refused { plan, why }),
+                Some(why) => refused.push(Refused {
+                    plan,
+                    why,
+                    lack: Lack::Backup,
+                }),
                 None => ok.push(plan),
             }
         }
@@ -101,6 +126,10 @@ pub async fn permitted(
             out.refused.push(Refused {
                 plan,
                 why: format!("{role} {}", missing.join("; ")),
+                lack: Lack::Privileges {
+                    role: role.clone(),
+                    missing,
+                },
             });
         }
     }

@@ -185,6 +185,9 @@ async fn plans_the_role_cannot_apply_are_refused_before_the_backup() {
         "{script}"
     );
 
+    // A preview journals nothing.
+    assert!(!tmp.path().join("journal.jsonl").exists());
+
     // The run: the refused plans never reach the backup or the server; the other one runs.
     let out = pgmend(tmp.path())
         .args(["fix", &url, "--checklist"])
@@ -219,6 +222,37 @@ async fn plans_the_role_cannot_apply_are_refused_before_the_backup() {
         .await
         .unwrap();
     assert_eq!(events, None);
+
+    // The journal holds every plan: the refused ones with why, the check that refused them and
+    // each privilege missing; nothing of them ran.
+    let entries = pgmend::journal::read(&tmp.path().join("journal.jsonl")).unwrap();
+    let refused: Vec<&pgmend::journal::Entry> =
+        entries.iter().filter(|e| e.result == "refused").collect();
+    let by_id = |id: &str| {
+        refused
+            .iter()
+            .find(|e| e.finding_id == id)
+            .unwrap_or_else(|| panic!("{id} not journaled: {entries:#?}"))
+    };
+    for (id, need) in [
+        ("index.missing:public.theirs_note_idx", &theirs),
+        ("table.missing:app_ro.events", &create),
+    ] {
+        let e = by_id(id);
+        let a = e.admission.as_ref().expect("the admission's refusal");
+        assert_eq!(a.stage, "privileges");
+        assert_eq!(a.role.as_deref(), Some(role.name.as_str()));
+        assert_eq!(a.missing, [need.clone()], "{id}");
+        assert_eq!(e.refused, [format!("{} {need}", role.name)], "{id}");
+        assert!(e.steps.is_empty() && e.backup.is_none(), "{e:?}");
+        assert_eq!(e.connection.user, role.name);
+    }
+    assert_eq!(refused.len(), 2, "{entries:#?}");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.result == "fixed" && e.finding_id == "index.missing:public.mine_note_idx")
+    );
 }
 
 #[tokio::test]
@@ -361,4 +395,79 @@ async fn a_backup_of_only_the_changed_tables_when_asked() {
         journal.contains("\"only\":[\"public.mine\",\"public.theirs\"]"),
         "{journal}"
     );
+}
+
+/// A plan changing rows the backup leaves out (a table the role owns whose row-level security
+/// is forced on it, so pg_dump would read only the rows its policies show) is refused before
+/// the backup and journaled with the check that refused it.
+#[tokio::test]
+async fn a_plan_outside_the_backup_is_refused_and_journaled() {
+    let role = PlatformRole::create(Shape::RdsLike).await;
+    let db = TestDb::new().await;
+    let r = &role.name;
+    db.exec(&format!(
+        r#"GRANT ALL ON SCHEMA public TO "{r}";
+        CREATE TABLE public.forced (id int PRIMARY KEY, note text);
+        INSERT INTO public.forced VALUES (1, 'a'), (2, 'b');
+        ALTER TABLE public.forced ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+        ALTER TABLE public.forced OWNER TO "{r}";
+        CREATE TABLE public.mine (id int PRIMARY KEY, note text);
+        ALTER TABLE public.mine OWNER TO "{r}";"#
+    ))
+    .await;
+    let tmp = tempfile::tempdir().unwrap();
+    let cl = tmp.path().join("c.toml");
+    std::fs::write(
+        &cl,
+        r#"[checklist]
+name = "outside"
+
+[[table]]
+name = "forced"
+columns = [{ name = "token", type = "uuid", nullable = false, default = "gen_random_uuid()" }]
+
+[[index]]
+table = "mine"
+name = "mine_note_idx"
+columns = ["note"]
+"#,
+    )
+    .unwrap();
+    let out = pgmend(tmp.path())
+        .args(["fix", &role.url(&db), "--checklist"])
+        .arg(&cl)
+        .args(["--all", "--no-lints", "--yes", "--backup-dir"])
+        .arg(tmp.path().join("backups"))
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    let why = "the rows of public.forced are not in the backup (row-level security applies to \
+               the role) and the plan changes rows";
+    assert!(stdout.contains(why), "{stdout}\n{}", text(&out.stderr));
+    assert!(
+        stdout.contains("fixed    index.missing:public.mine_note_idx"),
+        "{stdout}"
+    );
+    let entries = pgmend::journal::read(&tmp.path().join("journal.jsonl")).unwrap();
+    let e = entries
+        .iter()
+        .find(|e| e.finding_id == "column.missing:public.forced.token")
+        .unwrap_or_else(|| panic!("not journaled: {entries:#?}"));
+    assert_eq!(e.result, "refused");
+    assert_eq!(e.refused, [why]);
+    let a = e.admission.as_ref().unwrap();
+    assert_eq!(
+        (a.stage.as_str(), &a.role, &a.missing),
+        ("backup", &None, &vec![])
+    );
+    assert!(e.steps.is_empty());
+    let mut c = db.connect().await;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.forced'::regclass \
+         AND attname = 'token'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(n, 0, "the refused column was never added");
 }
