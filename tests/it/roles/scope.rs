@@ -471,3 +471,94 @@ columns = ["note"]
     .unwrap();
     assert_eq!(n, 0, "the refused column was never added");
 }
+
+/// Large objects: pg_dump reads them all or none, so as a role that cannot read one another
+/// role owns it fails outright. The backup leaves them out (`-B`) and says so; once the role
+/// may read them all, they are in it again.
+#[tokio::test]
+async fn large_objects_the_role_cannot_read_are_left_out_and_said() {
+    let role = PlatformRole::create(Shape::RdsLike).await;
+    let (db, other) = mixed(&role).await;
+    let r = &role.name;
+    // One large object of another role's, one of the role's own.
+    db.exec(&format!(
+        r#"DO $$ DECLARE o oid; BEGIN
+             o := lo_from_bytea(0, 'theirs'::bytea);
+             EXECUTE format('ALTER LARGE OBJECT %s OWNER TO %I', o, '{other}');
+           END $$;
+        SET ROLE "{r}";
+        SELECT lo_from_bytea(0, 'mine'::bytea);
+        RESET ROLE;"#
+    ))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let resolved = resolved(&role.url(&db));
+
+    // What pgmend has to avoid: pg_dump as the role, told only what else to leave out, fails
+    // on the other role's large object.
+    let mut as_role = sqlx::PgConnection::connect(&role.url(&db)).await.unwrap();
+    let mut scope = BackupScope::read(&mut as_role).await.unwrap();
+    assert_eq!(scope.large_objects, Some(Reason::NoAccess));
+    scope.large_objects = None;
+    let pg_dump = backup::tools::find_pg_dump(None).unwrap();
+    let out = std::process::Command::new(&pg_dump.path)
+        .arg("--format=custom")
+        .arg("--file")
+        .arg(dir.path().join("plain.dump"))
+        .args(scope.pg_dump_args())
+        .arg(role.url(&db))
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("permission denied for large object"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // pgmend's backup leaves them out and says so; it verifies (a full read).
+    let rec = backup::backup(&resolved, dir.path(), &BackupOptions::default(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("the role's backup failed: {e}"));
+    assert_eq!(rec.scope.large_objects, Some(Reason::NoAccess));
+    assert_eq!(
+        rec.scope.describe(),
+        "backup excludes schemas private (no access); tables public.secret (no access); \
+         the rows of public.guarded (row-level security applies to the role); large objects \
+         (no access)"
+    );
+    backup::verify(&rec.path).await.unwrap();
+    let pg_restore = backup::tools::find_pg_restore(None).unwrap();
+    let list = |p: &std::path::Path| {
+        let out = std::process::Command::new(&pg_restore.path)
+            .arg("--list")
+            .arg(p)
+            .output()
+            .unwrap();
+        text(&out.stdout).to_uppercase()
+    };
+    let l = list(&rec.path);
+    assert!(!l.contains("BLOB") && !l.contains("LARGE OBJECT"), "{l}");
+    assert!(l.contains("TABLE DATA PUBLIC MINE"), "{l}");
+    // The scope beside the file says it too.
+    let beside = backup::scope::read_scope(&rec.path).unwrap();
+    assert_eq!(beside.large_objects, Some(Reason::NoAccess));
+
+    // Granted SELECT on the other role's large object, the role reads them all: they are in.
+    db.exec(&format!(
+        r#"DO $$ DECLARE o oid; BEGIN
+             FOR o IN SELECT oid FROM pg_largeobject_metadata LOOP
+               EXECUTE format('GRANT SELECT ON LARGE OBJECT %s TO %I', o, '{r}');
+             END LOOP;
+           END $$;"#
+    ))
+    .await;
+    let rec = backup::backup(&resolved, dir.path(), &BackupOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(rec.scope.large_objects, None);
+    assert!(!rec.scope.describe().contains("large objects"));
+    let l = list(&rec.path);
+    assert!(l.contains("BLOB") || l.contains("LARGE OBJECT"), "{l}");
+}
