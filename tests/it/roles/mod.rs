@@ -9,6 +9,7 @@
 //! The scenario is loaded as superuser (as the platform and the migrations made it), then the
 //! app's objects are handed to the role and the platform's schemas to the platform's roles.
 
+mod exact;
 mod flows;
 mod scope;
 mod visible;
