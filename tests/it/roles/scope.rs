@@ -242,7 +242,7 @@ async fn plans_the_role_cannot_apply_are_refused_before_the_backup() {
         let a = e.admission.as_ref().expect("the admission's refusal");
         assert_eq!(a.stage, "privileges");
         assert_eq!(a.role.as_deref(), Some(role.name.as_str()));
-        assert_eq!(a.missing, [need.clone()], "{id}");
+        assert_eq!(a.missing, std::slice::from_ref(need), "{id}");
         assert_eq!(e.refused, [format!("{} {need}", role.name)], "{id}");
         assert!(e.steps.is_empty() && e.backup.is_none(), "{e:?}");
         assert_eq!(e.connection.user, role.name);
