@@ -85,6 +85,23 @@ pub struct Entry {
     pub backup: Option<BackupRef>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_backup: bool,
+    /// For a plan refused before it reached the server (nothing ran): which check refused it
+    /// and, for the role's privileges, each one it lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admission: Option<Admission>,
+}
+
+/// Why the preview's checks refused a plan (see `apply::admit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Admission {
+    /// `privileges` (the role lacks some) or `backup` (the backup would not hold what the
+    /// plan changes).
+    pub stage: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Each privilege the role lacks, with who holds it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 /// Which backup preceded an apply.
@@ -134,12 +151,7 @@ impl Entry {
         };
         Entry {
             time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
-            connection: Connection {
-                host: target.host_label(),
-                port: target.port,
-                database: target.dbname.clone(),
-                user: target.user.clone(),
-            },
+            connection: connection(target),
             finding_id: plan.finding_id.clone(),
             also_fixes: plan.also_fixes.clone(),
             title: plan.title.clone(),
@@ -149,16 +161,65 @@ impl Entry {
             steps,
             duration_ms: outcome.duration().as_millis() as u64,
             backup: match backup {
-                BackupNote::Taken(b) => Some(BackupRef {
-                    path: b.path.clone(),
-                    sha256: b.sha256.clone(),
-                    excludes: (!b.scope.is_whole()).then(|| b.scope.describe()),
-                    scope: b.scope.clone(),
-                }),
+                BackupNote::Taken(b) => Some(backup_ref(b)),
                 BackupNote::Declined => None,
             },
             no_backup: matches!(backup, BackupNote::Declined),
+            admission: None,
         }
+    }
+
+    /// A plan the preview's checks refused (`apply::admit`): nothing of it ran. `backup`: the
+    /// backup taken before the refusal, when there was one.
+    pub fn refused_before(
+        target: &Target,
+        refused: &crate::apply::admit::Refused,
+        backup: Option<&BackupRecord>,
+    ) -> Entry {
+        let plan = &refused.plan;
+        let (role, missing) = match &refused.lack {
+            crate::apply::admit::Lack::Privileges { role, missing } => {
+                (Some(role.clone()), missing.clone())
+            }
+            crate::apply::admit::Lack::Backup => (None, Vec::new()),
+        };
+        Entry {
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            connection: connection(target),
+            finding_id: plan.finding_id.clone(),
+            also_fixes: plan.also_fixes.clone(),
+            title: plan.title.clone(),
+            result: "refused".into(),
+            error: None,
+            refused: vec![refused.why.clone()],
+            steps: Vec::new(),
+            duration_ms: 0,
+            backup: backup.map(backup_ref),
+            no_backup: false,
+            admission: Some(Admission {
+                stage: refused.lack.stage().into(),
+                role,
+                missing,
+            }),
+        }
+    }
+}
+
+fn connection(target: &Target) -> Connection {
+    Connection {
+        host: target.host_label(),
+        port: target.port,
+        database: target.dbname.clone(),
+        user: target.user.clone(),
+    }
+}
+
+fn backup_ref(b: &BackupRecord) -> BackupRef {
+    BackupRef {
+        path: b.path.clone(),
+        sha256: b.sha256.clone(),
+        excludes: (!b.scope.is_whole()).then(|| b.scope.describe()),
+        scope: b.scope.clone(),
     }
 }
 

@@ -63,7 +63,25 @@ pub struct BackupScope {
     /// With `only`: the relations the plans create, which need no backup.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub created: Vec<String>,
+    /// The large objects are left out (`pg_dump -B`): some belong to other roles and grant
+    /// the role no SELECT, and pg_dump, which reads them all or none, would stop at the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub large_objects: Option<Reason>,
 }
+
+/// Large objects the role cannot read: neither its own (or a role whose privileges it has)
+/// nor granted SELECT (to it, a role it has the privileges of, or PUBLIC), unless the server
+/// turned the checks off (`lo_compat_privileges`). A superuser reads them all.
+const UNREADABLE_LARGE_OBJECTS_SQL: &str = r#"
+SELECT count(*) FROM pg_catalog.pg_largeobject_metadata m
+WHERE NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+  AND NOT pg_catalog.current_setting('lo_compat_privileges')::bool
+  AND NOT pg_catalog.pg_has_role(m.lomowner, 'USAGE')
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_catalog.aclexplode(m.lomacl) a
+      WHERE a.privilege_type = 'SELECT'
+        AND (a.grantee = 0 OR pg_catalog.pg_has_role(a.grantee, 'USAGE')))
+"#;
 
 /// Schemas with whether the role may use them; relations the role cannot read; relations whose
 /// rows row-level security would filter for the role.
@@ -104,8 +122,13 @@ impl BackupScope {
             .persistent(false)
             .fetch_all(&mut *conn)
             .await?;
+        let unreadable: i64 = sqlx::query_scalar(UNREADABLE_LARGE_OBJECTS_SQL)
+            .persistent(false)
+            .fetch_one(&mut *conn)
+            .await?;
         let mut scope = BackupScope {
             role,
+            large_objects: (unreadable > 0).then_some(Reason::NoAccess),
             ..BackupScope::default()
         };
         for (kind, schema, name, no_access, rls) in rows {
@@ -144,6 +167,7 @@ impl BackupScope {
             && self.tables.is_empty()
             && self.table_data.is_empty()
             && self.only.is_empty()
+            && self.large_objects.is_none()
     }
 
     fn schema_excluded(&self, schema: &str) -> Option<&Excluded> {
@@ -167,11 +191,16 @@ impl BackupScope {
         for t in &self.table_data {
             out.push(format!("--exclude-table-data={}", pattern(&t.name)));
         }
+        if self.large_objects.is_some() {
+            // -B: `--no-blobs` before PostgreSQL 16, `--no-large-objects` since.
+            out.push("-B".into());
+        }
         out
     }
 
     /// "backup excludes schemas auth, storage (managed by the platform), vault (no access);
-    /// tables public.audit (no access)", or "backup holds the whole database".
+    /// tables public.audit (no access); large objects (no access)", or "backup holds the
+    /// whole database".
     pub fn describe(&self) -> String {
         if self.is_whole() {
             return "backup holds the whole database".into();
@@ -191,6 +220,9 @@ impl BackupScope {
             if !list.is_empty() {
                 parts.push(format!("{what} {}", grouped(list)));
             }
+        }
+        if let Some(r) = self.large_objects {
+            parts.push(format!("large objects ({})", r.words()));
         }
         match (only, parts.is_empty()) {
             (Some(o), true) => o,

@@ -149,6 +149,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     for r in &refused {
         print!("{}", describe_refused(r));
     }
+    journal_refused(&plan.resolved.target, &refused, None)?;
     if session.pooled {
         anyhow::bail!("{}", db::connect::POOLER_WARNING);
     }
@@ -176,6 +177,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             for r in &late {
                 print!("{}", describe_refused(r));
             }
+            journal_refused(&resolved.target, &late, Some(&rec))?;
             (admitted, Some(rec))
         };
         let plans = admitted.plans();
@@ -300,6 +302,26 @@ fn changed_tables(
         }
     }
     (only, created)
+}
+
+/// Journals the plans refused before anything ran (with why, and each privilege the role
+/// lacks), so the journal holds every plan `fix --yes` was asked for.
+fn journal_refused(
+    target: &db::Target,
+    refused: &[Refused],
+    backup: Option<&BackupRecord>,
+) -> anyhow::Result<()> {
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let path = journal::default_path()
+        .ok_or_else(|| anyhow::anyhow!("no data directory for the journal (HOME unset?)"))?;
+    for r in refused {
+        journal::append(&path, &Entry::refused_before(target, r, backup)).map_err(|e| {
+            anyhow::anyhow!("the journal {} could not be written: {e}", path.display())
+        })?;
+    }
+    Ok(())
 }
 
 /// A plan refused before anything ran: the privilege the role lacks (and who holds it), or

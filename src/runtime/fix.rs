@@ -74,12 +74,11 @@ pub fn summary(r: &BackupRecord) -> BackupSummary {
 }
 
 /// The preview's checks, before the backup, on a session of its own: the plans the role has
-/// the privileges for and the backup will hold; the scope in words and the refused as
-/// `id: why`.
+/// the privileges for and the backup will hold; the scope in words and the refused.
 pub async fn admit_plans(
     resolved: &Resolved,
     plans: Vec<Plan>,
-) -> Result<(Vec<Plan>, String, Vec<String>), String> {
+) -> Result<(Vec<Plan>, String, Vec<admit::Refused>), String> {
     let mut session = crate::db::connect(resolved, &SessionOptions::default())
         .await
         .map_err(|e| e.to_string())?;
@@ -92,22 +91,16 @@ pub async fn admit_plans(
     .map_err(|e| format!("cannot check the role's privileges: {e}"));
     let _ = sqlx::Connection::close(session.conn).await;
     let ((admitted, refused), scope) = checked?;
-    Ok((
-        admitted.plans().to_vec(),
-        scope.describe(),
-        refused
-            .iter()
-            .map(|r| format!("{}: {}", r.plan.finding_id, r.why))
-            .collect(),
-    ))
+    Ok((admitted.plans().to_vec(), scope.describe(), refused))
 }
 
-/// Applies the plans on a new writable session and journals each one; the lines say what
-/// happened to every plan.
+/// Applies the plans on a new writable session and journals each one, and the plans the
+/// preview refused (`refused_before`); the lines say what happened to every plan.
 pub async fn run_apply(
     resolved: Resolved,
     options: SessionOptions,
     plans: Vec<Plan>,
+    refused_before: Vec<admit::Refused>,
     record: Arc<BackupRecord>,
     tx: UnboundedSender<Action>,
 ) -> Result<Vec<String>, String> {
@@ -164,6 +157,16 @@ pub async fn run_apply(
         .iter()
         .map(|r| format!("✘ {}: refused — {}", r.plan.title, r.why))
         .collect();
+    if let Some(path) = &journal_path {
+        let before = refused_before.iter().map(|r| (r, None));
+        let after = refused.iter().map(|r| (r, Some(&*record)));
+        for (r, backup) in before.chain(after) {
+            let entry = journal::Entry::refused_before(&resolved.target, r, backup);
+            if let Err(e) = journal::append(path, &entry) {
+                lines.push(format!("⚠ journal {}: {e}", path.display()));
+            }
+        }
+    }
     for (plan, o) in plans.iter().zip(&outcomes) {
         if let Some(path) = &journal_path {
             let entry = journal::Entry::new(

@@ -90,6 +90,8 @@ struct Worker {
     /// The verified backup the next apply follows.
     backup: Option<Arc<crate::backup::BackupRecord>>,
     pending_backup: Option<Arc<std::sync::Mutex<Option<crate::backup::BackupRecord>>>>,
+    /// The plans the last preview refused, journaled when the engineer applies the others.
+    preview_refused: Arc<std::sync::Mutex<Vec<crate::apply::admit::Refused>>>,
     /// The first read also sends a preview (the relation list) before the full snapshot.
     previewed: bool,
 }
@@ -294,11 +296,20 @@ impl Worker {
                     let _ = self.tx.send(Action::PlansReady(Ok(plans)));
                     return;
                 };
-                let tx = self.tx.clone();
+                let (tx, slot) = (self.tx.clone(), self.preview_refused.clone());
+                slot.lock().expect("not poisoned").clear();
                 self.running.push(tokio::spawn(async move {
                     match fix::admit_plans(&resolved, plans).await {
                         Ok((plans, scope, refused)) => {
-                            let _ = tx.send(Action::PlansScoped { scope, refused });
+                            let lines = refused
+                                .iter()
+                                .map(|r| format!("{}: {}", r.plan.finding_id, r.why))
+                                .collect();
+                            *slot.lock().expect("not poisoned") = refused;
+                            let _ = tx.send(Action::PlansScoped {
+                                scope,
+                                refused: lines,
+                            });
                             let _ = tx.send(Action::PlansReady(Ok(plans)));
                         }
                         Err(e) => {
@@ -347,6 +358,8 @@ impl Worker {
                     return;
                 }
                 let (options, tx) = (self.options.clone(), self.tx.clone());
+                let refused =
+                    std::mem::take(&mut *self.preview_refused.lock().expect("not poisoned"));
                 // The apply engine's futures stay on one thread: it gets a thread and a runtime
                 // of its own, and it is never aborted halfway (Esc does not reach it).
                 std::thread::spawn(move || {
@@ -358,6 +371,7 @@ impl Worker {
                             resolved,
                             options,
                             plans,
+                            refused,
                             Arc::new(record),
                             tx.clone(),
                         )),
@@ -412,6 +426,7 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
         running: Vec::new(),
         backup: None,
         pending_backup: None,
+        preview_refused: Arc::new(std::sync::Mutex::new(Vec::new())),
         previewed: false,
     };
 

@@ -15,6 +15,9 @@ pub(super) enum Use {
     /// Named without a lock and without a statement changing it (the table a new view selects
     /// from): SELECT.
     Read,
+    /// Named only by GRANT or REVOKE statements: each privilege they hand on, WITH GRANT
+    /// OPTION (which an owner has), checked one by one.
+    Grant,
 }
 
 impl Use {
@@ -23,12 +26,28 @@ impl Use {
             Use::Change => "change",
             Use::Reference => "reference",
             Use::Read => "read",
+            Use::Grant => "grant",
         }
     }
 }
 
 /// How `plan` (whose SQL is `sql`) uses the relation `name`.
 pub(super) fn use_of(plan: &Plan, sql: &str, name: &str) -> Use {
+    // Only GRANT / REVOKE statements name it as their object (whatever lock the plan takes).
+    let naming: Vec<&str> = plan
+        .steps
+        .iter()
+        .map(|s| s.sql.as_str())
+        .filter(|s| changes(s, name))
+        .collect();
+    if !naming.is_empty()
+        && naming.iter().all(|s| {
+            let w = s.trim_start().to_ascii_uppercase();
+            w.starts_with("GRANT ") || w.starts_with("REVOKE ")
+        })
+    {
+        return Use::Grant;
+    }
     let locked: Vec<&str> = plan
         .locks
         .iter()
@@ -42,6 +61,16 @@ pub(super) fn use_of(plan: &Plan, sql: &str, name: &str) -> Use {
             Use::Change
         };
     }
+    if changes(sql, name) {
+        Use::Change
+    } else {
+        Use::Read
+    }
+}
+
+/// `sql` names the relation `name` as what it alters, indexes, creates, drops or grants on.
+fn changes(sql: &str, name: &str) -> bool {
+    let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     let changing = [
         "ALTER TABLE ",
         "ALTER TABLE ONLY ",
@@ -56,7 +85,7 @@ pub(super) fn use_of(plan: &Plan, sql: &str, name: &str) -> Use {
         "DROP VIEW ",
     ];
     let upper = sql.to_ascii_uppercase();
-    let changed = changing.iter().any(|w| {
+    changing.iter().any(|w| {
         let needle = format!("{w}{name}").to_ascii_uppercase();
         upper.match_indices(&needle).any(|(i, _)| {
             upper[i + needle.len()..]
@@ -64,8 +93,24 @@ pub(super) fn use_of(plan: &Plan, sql: &str, name: &str) -> Use {
                 .next()
                 .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '"' | '.')))
         })
-    });
-    if changed { Use::Change } else { Use::Read }
+    })
+}
+
+/// The `schema.name` pairs a query names (some are an alias and a column: the catalog tells
+/// them apart).
+pub(super) fn relations_read(sql: &str) -> Vec<(String, String)> {
+    let Ok(toks) = crate::sql::lex::tokens(sql) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for c in crate::sql::lex::name_chains(&toks) {
+        if let [s, n] = c.as_slice()
+            && !out.iter().any(|(a, b)| a == s && b == n)
+        {
+            out.push((s.clone(), n.clone()));
+        }
+    }
+    out
 }
 
 /// The plan's SQL, one string, whitespace runs made single spaces.

@@ -17,7 +17,19 @@ use crate::support::TestDb;
 
 const STANDIN: &str = include_str!("../../../assets/scenarios/supabase-standin.sql");
 
+/// The broken scenario, shaped for the role; a Supabase app on the RDS-like server is
+/// self-hosted there (see [`PlatformRole::hosts_supabase_app`]).
 async fn scenario_db(id: &str, role: &PlatformRole) -> TestDb {
+    let db = closed_scenario_db(id, role).await;
+    let supabase_app = scenarios::get(id).is_some_and(|s| s.needs_supabase_standin);
+    if supabase_app && role.shape == Shape::RdsLike {
+        role.hosts_supabase_app(&db).await;
+    }
+    db
+}
+
+/// The broken scenario, shaped for the role and nothing more.
+async fn closed_scenario_db(id: &str, role: &PlatformRole) -> TestDb {
     let db = TestDb::new().await;
     let mut c = db.connect().await;
     scenarios::load(&mut c, id, State::Broken)
@@ -162,9 +174,10 @@ async fn restore(
         .fetch_one(&mut c)
         .await
         .unwrap();
-    if role.shape == Shape::SupabaseLike && has_auth {
-        // A new project: the platform's schemas, and its auth users (the platform restores
-        // its own schemas; the app's rows point at them).
+    if has_auth {
+        // A new project (or, self-hosted, a new database with the auth service set up): the
+        // platform's schemas, and its auth users (the platform restores its own schemas; the
+        // app's rows point at them).
         fresh.exec(STANDIN).await;
         let users: Option<serde_json::Value> =
             sqlx::query_scalar("SELECT json_agg(u) FROM auth.users u")
@@ -187,6 +200,9 @@ async fn restore(
             fresh.name, role.name, role.name
         ))
         .await;
+    if has_auth && role.shape == Shape::RdsLike {
+        role.hosts_supabase_app(&fresh).await;
+    }
     let pg_restore = pgmend::backup::tools::find_pg_restore(None).unwrap();
     let out = std::process::Command::new(&pg_restore.path)
         .arg("--dbname")
@@ -253,6 +269,16 @@ async fn virtual_audience_as_supabase_owner() {
 }
 
 #[tokio::test]
+async fn mood_journal_as_rds_master() {
+    flow(Shape::RdsLike, "mood-journal", &[]).await;
+}
+
+#[tokio::test]
+async fn lms_as_rds_master() {
+    flow(Shape::RdsLike, "lms", &[]).await;
+}
+
+#[tokio::test]
 async fn chat_system_as_rds_master() {
     flow(Shape::RdsLike, "chat-system", &[]).await;
 }
@@ -274,7 +300,7 @@ async fn virtual_audience_as_rds_master() {
 #[tokio::test]
 async fn a_supabase_app_as_an_rds_role_refuses_what_needs_auth() {
     let role = PlatformRole::create(Shape::RdsLike).await;
-    let db = scenario_db("mood-journal", &role).await;
+    let db = closed_scenario_db("mood-journal", &role).await;
     let tmp = tempfile::tempdir().unwrap();
     let (code, out, err) = fix(tmp.path(), &role.url(&db), "mood-journal");
     assert_eq!(code, Some(1), "{out}\n{err}");

@@ -9,6 +9,7 @@
 //! The scenario is loaded as superuser (as the platform and the migrations made it), then the
 //! app's objects are handed to the role and the platform's schemas to the platform's roles.
 
+mod exact;
 mod flows;
 mod scope;
 mod visible;
@@ -130,6 +131,26 @@ impl PlatformRole {
                 .to_string(),
         });
         db.exec(&sql).await;
+    }
+}
+
+impl PlatformRole {
+    /// A Supabase app self-hosted on the RDS-like server: the role ran the app's migrations, so
+    /// it owns their history (`supabase_migrations`), and the auth service's schema, which the
+    /// role does not own, is open to its admin group for what the app's SQL uses (USAGE on
+    /// `auth`, EXECUTE on `auth.uid()` and the other helpers, which the policies call, and
+    /// REFERENCES on `auth.users`, which the profiles' foreign key points at).
+    pub async fn hosts_supabase_app(&self, db: &TestDb) {
+        assert_eq!(self.shape, Shape::RdsLike);
+        let (o, admin) = (&self.name, format!("{}_admin", self.name));
+        db.exec(&format!(
+            r#"GRANT USAGE ON SCHEMA auth TO "{admin}";
+            GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA auth TO "{admin}";
+            GRANT REFERENCES ON auth.users TO "{admin}";
+            {}"#,
+            own_schemas("'supabase_migrations'", o)
+        ))
+        .await;
     }
 }
 

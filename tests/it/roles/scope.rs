@@ -185,6 +185,9 @@ async fn plans_the_role_cannot_apply_are_refused_before_the_backup() {
         "{script}"
     );
 
+    // A preview journals nothing.
+    assert!(!tmp.path().join("journal.jsonl").exists());
+
     // The run: the refused plans never reach the backup or the server; the other one runs.
     let out = pgmend(tmp.path())
         .args(["fix", &url, "--checklist"])
@@ -219,6 +222,37 @@ async fn plans_the_role_cannot_apply_are_refused_before_the_backup() {
         .await
         .unwrap();
     assert_eq!(events, None);
+
+    // The journal holds every plan: the refused ones with why, the check that refused them and
+    // each privilege missing; nothing of them ran.
+    let entries = pgmend::journal::read(&tmp.path().join("journal.jsonl")).unwrap();
+    let refused: Vec<&pgmend::journal::Entry> =
+        entries.iter().filter(|e| e.result == "refused").collect();
+    let by_id = |id: &str| {
+        refused
+            .iter()
+            .find(|e| e.finding_id == id)
+            .unwrap_or_else(|| panic!("{id} not journaled: {entries:#?}"))
+    };
+    for (id, need) in [
+        ("index.missing:public.theirs_note_idx", &theirs),
+        ("table.missing:app_ro.events", &create),
+    ] {
+        let e = by_id(id);
+        let a = e.admission.as_ref().expect("the admission's refusal");
+        assert_eq!(a.stage, "privileges");
+        assert_eq!(a.role.as_deref(), Some(role.name.as_str()));
+        assert_eq!(a.missing, std::slice::from_ref(need), "{id}");
+        assert_eq!(e.refused, [format!("{} {need}", role.name)], "{id}");
+        assert!(e.steps.is_empty() && e.backup.is_none(), "{e:?}");
+        assert_eq!(e.connection.user, role.name);
+    }
+    assert_eq!(refused.len(), 2, "{entries:#?}");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.result == "fixed" && e.finding_id == "index.missing:public.mine_note_idx")
+    );
 }
 
 #[tokio::test]
@@ -361,4 +395,170 @@ async fn a_backup_of_only_the_changed_tables_when_asked() {
         journal.contains("\"only\":[\"public.mine\",\"public.theirs\"]"),
         "{journal}"
     );
+}
+
+/// A plan changing rows the backup leaves out (a table the role owns whose row-level security
+/// is forced on it, so pg_dump would read only the rows its policies show) is refused before
+/// the backup and journaled with the check that refused it.
+#[tokio::test]
+async fn a_plan_outside_the_backup_is_refused_and_journaled() {
+    let role = PlatformRole::create(Shape::RdsLike).await;
+    let db = TestDb::new().await;
+    let r = &role.name;
+    db.exec(&format!(
+        r#"GRANT ALL ON SCHEMA public TO "{r}";
+        CREATE TABLE public.forced (id int PRIMARY KEY, note text);
+        INSERT INTO public.forced VALUES (1, 'a'), (2, 'b');
+        ALTER TABLE public.forced ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+        ALTER TABLE public.forced OWNER TO "{r}";
+        CREATE TABLE public.mine (id int PRIMARY KEY, note text);
+        ALTER TABLE public.mine OWNER TO "{r}";"#
+    ))
+    .await;
+    let tmp = tempfile::tempdir().unwrap();
+    let cl = tmp.path().join("c.toml");
+    std::fs::write(
+        &cl,
+        r#"[checklist]
+name = "outside"
+
+[[table]]
+name = "forced"
+columns = [{ name = "token", type = "uuid", nullable = false, default = "gen_random_uuid()" }]
+
+[[index]]
+table = "mine"
+name = "mine_note_idx"
+columns = ["note"]
+"#,
+    )
+    .unwrap();
+    let out = pgmend(tmp.path())
+        .args(["fix", &role.url(&db), "--checklist"])
+        .arg(&cl)
+        .args(["--all", "--no-lints", "--yes", "--backup-dir"])
+        .arg(tmp.path().join("backups"))
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    let why = "the rows of public.forced are not in the backup (row-level security applies to \
+               the role) and the plan changes rows";
+    assert!(stdout.contains(why), "{stdout}\n{}", text(&out.stderr));
+    assert!(
+        stdout.contains("fixed    index.missing:public.mine_note_idx"),
+        "{stdout}"
+    );
+    let entries = pgmend::journal::read(&tmp.path().join("journal.jsonl")).unwrap();
+    let e = entries
+        .iter()
+        .find(|e| e.finding_id == "column.missing:public.forced.token")
+        .unwrap_or_else(|| panic!("not journaled: {entries:#?}"));
+    assert_eq!(e.result, "refused");
+    assert_eq!(e.refused, [why]);
+    let a = e.admission.as_ref().unwrap();
+    assert_eq!(
+        (a.stage.as_str(), &a.role, &a.missing),
+        ("backup", &None, &vec![])
+    );
+    assert!(e.steps.is_empty());
+    let mut c = db.connect().await;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.forced'::regclass \
+         AND attname = 'token'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(n, 0, "the refused column was never added");
+}
+
+/// Large objects: pg_dump reads them all or none, so as a role that cannot read one another
+/// role owns it fails outright. The backup leaves them out (`-B`) and says so; once the role
+/// may read them all, they are in it again.
+#[tokio::test]
+async fn large_objects_the_role_cannot_read_are_left_out_and_said() {
+    let role = PlatformRole::create(Shape::RdsLike).await;
+    let (db, other) = mixed(&role).await;
+    let r = &role.name;
+    // One large object of another role's, one of the role's own.
+    db.exec(&format!(
+        r#"DO $$ DECLARE o oid; BEGIN
+             o := lo_from_bytea(0, 'theirs'::bytea);
+             EXECUTE format('ALTER LARGE OBJECT %s OWNER TO %I', o, '{other}');
+           END $$;
+        SET ROLE "{r}";
+        SELECT lo_from_bytea(0, 'mine'::bytea);
+        RESET ROLE;"#
+    ))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let resolved = resolved(&role.url(&db));
+
+    // What pgmend has to avoid: pg_dump as the role, told only what else to leave out, fails
+    // on the other role's large object.
+    let mut as_role = sqlx::PgConnection::connect(&role.url(&db)).await.unwrap();
+    let mut scope = BackupScope::read(&mut as_role).await.unwrap();
+    assert_eq!(scope.large_objects, Some(Reason::NoAccess));
+    scope.large_objects = None;
+    let pg_dump = backup::tools::find_pg_dump(None).unwrap();
+    let out = std::process::Command::new(&pg_dump.path)
+        .arg("--format=custom")
+        .arg("--file")
+        .arg(dir.path().join("plain.dump"))
+        .args(scope.pg_dump_args())
+        .arg(role.url(&db))
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("permission denied for large object"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // pgmend's backup leaves them out and says so; it verifies (a full read).
+    let rec = backup::backup(&resolved, dir.path(), &BackupOptions::default(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("the role's backup failed: {e}"));
+    assert_eq!(rec.scope.large_objects, Some(Reason::NoAccess));
+    assert_eq!(
+        rec.scope.describe(),
+        "backup excludes schemas private (no access); tables public.secret (no access); \
+         the rows of public.guarded (row-level security applies to the role); large objects \
+         (no access)"
+    );
+    backup::verify(&rec.path).await.unwrap();
+    let pg_restore = backup::tools::find_pg_restore(None).unwrap();
+    let list = |p: &std::path::Path| {
+        let out = std::process::Command::new(&pg_restore.path)
+            .arg("--list")
+            .arg(p)
+            .output()
+            .unwrap();
+        text(&out.stdout).to_uppercase()
+    };
+    let l = list(&rec.path);
+    assert!(!l.contains("BLOB") && !l.contains("LARGE OBJECT"), "{l}");
+    assert!(l.contains("TABLE DATA PUBLIC MINE"), "{l}");
+    // The scope beside the file says it too.
+    let beside = backup::scope::read_scope(&rec.path).unwrap();
+    assert_eq!(beside.large_objects, Some(Reason::NoAccess));
+
+    // Granted SELECT on the other role's large object, the role reads them all: they are in.
+    db.exec(&format!(
+        r#"DO $$ DECLARE o oid; BEGIN
+             FOR o IN SELECT oid FROM pg_largeobject_metadata LOOP
+               EXECUTE format('GRANT SELECT ON LARGE OBJECT %s TO %I', o, '{r}');
+             END LOOP;
+           END $$;"#
+    ))
+    .await;
+    let rec = backup::backup(&resolved, dir.path(), &BackupOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(rec.scope.large_objects, None);
+    assert!(!rec.scope.describe().contains("large objects"));
+    let l = list(&rec.path);
+    assert!(l.contains("BLOB") || l.contains("LARGE OBJECT"), "{l}");
 }
