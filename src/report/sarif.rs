@@ -42,6 +42,9 @@ pub fn render(r: &Report, target: &str) -> Value {
             if let Some(w) = &f.why {
                 text.push_str(&format!(" Why: {w}"));
             }
+            if let Some(a) = &f.assumed {
+                text.push_str(&format!(" Assumed (not counted): {a}"));
+            }
             json!({
                 "ruleId": f.rule,
                 "ruleIndex": index[&f.rule.id()],
@@ -49,7 +52,7 @@ pub fn render(r: &Report, target: &str) -> Value {
                 "message": { "text": text },
                 "locations": locations,
                 "partialFingerprints": { "pgmendFindingId/v1": f.id },
-                "properties": { "severity": f.severity.as_str(), "expected": f.expected, "actual": f.actual, "database": target }
+                "properties": { "severity": f.severity.as_str(), "expected": f.expected, "actual": f.actual, "database": target, "assumed": f.assumed }
             })
         })
         .collect();
