@@ -15,7 +15,12 @@ const TAG: &str = "$pgmend_seed$";
 
 pub(crate) fn seed(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (cl, spec) = cx.item(f, |c| &c.data)?;
-    let seed = spec.seed.as_deref()?.trim().trim_end_matches(';').trim_end();
+    let seed = spec
+        .seed
+        .as_deref()?
+        .trim()
+        .trim_end_matches(';')
+        .trim_end();
     let query = spec.query.trim().trim_end_matches(';').trim_end();
     if seed.is_empty() || query.contains(TAG) || seed.contains(TAG) {
         return None;

@@ -151,9 +151,7 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                         f.assume(guessed());
                     }
                 }
-                if spec.exact
-                    && en.labels != values
-                    && values.iter().all(|v| en.labels.contains(v))
+                if spec.exact && en.labels != values && values.iter().all(|v| en.labels.contains(v))
                 {
                     let f = item.fail(
                         ItemRule::EnumOrder,
