@@ -2,6 +2,8 @@
 //! needs from the database is in the snapshot and the [`Facts`] gathered before it.
 
 mod accept;
+#[cfg(test)]
+mod assumed_tests;
 pub mod credential;
 pub mod facts;
 pub mod finding;

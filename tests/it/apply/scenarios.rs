@@ -111,7 +111,10 @@ async fn fix_all(id: &str) {
         .collect();
     for (table, fp) in &before {
         let now = fingerprint_of(&mut c, table, &cols_before[table]).await;
-        if seeds.iter().any(|sql| sql.contains(&format!("INSERT INTO {table} "))) {
+        if seeds
+            .iter()
+            .any(|sql| sql.contains(&format!("INSERT INTO {table} ")))
+        {
             assert!(now.0 > fp.0, "{id}: the seed of {table} inserted nothing");
             continue;
         }

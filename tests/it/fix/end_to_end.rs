@@ -333,3 +333,69 @@ async fn an_assumption_that_does_not_hold_is_a_note_not_a_failure() {
         [migration.to_string()].into_iter().collect::<BTreeSet<_>>()
     );
 }
+
+/// A `[[data]]` seed runs in one transaction with the data check after it: a seed that leaves
+/// the check false fails and changes nothing. When the item is assumed, that failure is
+/// reported but does not fail the run; a stated item's does.
+#[tokio::test]
+async fn a_seed_that_leaves_its_check_false_rolls_back() {
+    let db = TestDb::new().await;
+    let mut c = db.connect().await;
+    sqlx::raw_sql("CREATE TABLE public.flags (name text PRIMARY KEY)")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let item = |assumed: &str| {
+        format!(
+            "[[data]]\nname = \"the beta flag\"\n\
+             query = \"SELECT EXISTS (SELECT 1 FROM public.flags WHERE name = 'beta')\"\n\
+             seed = \"INSERT INTO public.flags (name) VALUES ('alpha') ON CONFLICT DO NOTHING\"\n\
+             severity = \"high\"\n{assumed}"
+        )
+    };
+    let id = "data.false:data: the beta flag";
+    for (assumed, args, code) in [
+        ("", vec!["--all"], 2),
+        (
+            "assumed = \"a flag the source does not name\"\n",
+            vec!["--only", id],
+            0,
+        ),
+    ] {
+        let path = tmp.path().join("flags.toml");
+        std::fs::write(&path, item(assumed)).unwrap();
+        let out = pgmend(tmp.path())
+            .args(["fix", db.url(), "--checklist"])
+            .arg(&path)
+            .args(args)
+            .args(["--yes", "--no-backup", "--no-lints"])
+            .output()
+            .unwrap();
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains(&format!("failed   {id}")), "{stdout}");
+        assert!(
+            stdout.contains("the seed left the data check false"),
+            "{stdout}"
+        );
+        assert_eq!(out.status.code(), Some(code), "{assumed}: {stdout}");
+        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM public.flags")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0, "the failed seed was rolled back");
+    }
+    // A seed that makes the query true is applied, and the check holds afterwards.
+    let path = tmp.path().join("flags.toml");
+    std::fs::write(&path, item("").replace("('alpha')", "('beta')")).unwrap();
+    let out = pgmend(tmp.path())
+        .args(["fix", db.url(), "--checklist"])
+        .arg(&path)
+        .args(["--all", "--yes", "--no-backup", "--no-lints"])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains(&format!("fixed    {id}")), "{stdout}");
+    assert!(stdout.contains("after: no finding remains"), "{stdout}");
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}

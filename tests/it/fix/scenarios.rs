@@ -62,11 +62,18 @@ async fn scenario(id: &str, remaining: &[(&str, &str)], refused: &[(&str, &str)]
         .filter(|p| p.finding_id.starts_with("data.false:"))
         .flat_map(|p| p.steps.iter().map(|s| s.sql.as_str()))
         .collect();
-    let seeded = |t: &str| seeds.iter().any(|sql| sql.contains(&format!("INSERT INTO {t} ")));
+    let seeded = |t: &str| {
+        seeds
+            .iter()
+            .any(|sql| sql.contains(&format!("INSERT INTO {t} ")))
+    };
     let now = checksums(&db, &snap).await;
     for (table, sum) in &sums {
         if seeded(table) {
-            assert!(now[table].0 > sum.0, "{id}: the seed of {table} inserted nothing");
+            assert!(
+                now[table].0 > sum.0,
+                "{id}: the seed of {table} inserted nothing"
+            );
         } else {
             assert_eq!(now.get(table), Some(sum), "{id}: rows of {table} changed");
         }
