@@ -385,7 +385,8 @@ pub struct FixArgs {
     #[arg(long = "only", value_name = "ID", conflicts_with = "all")]
     pub only: Vec<String>,
 
-    /// Fix every fixable finding of the checklists (lint findings too with --lints).
+    /// Fix every fixable finding of the checklists (lint findings too with --lints), except
+    /// those resting on an assumption of the checklist (`assumed`): --only fixes those.
     #[arg(long)]
     pub all: bool,
 

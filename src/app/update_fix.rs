@@ -34,7 +34,8 @@ pub fn findings_to_fix(s: &State) -> Vec<String> {
     }
 }
 
-/// Every fixable finding of failing items as bad as the selected one ("fix all in this group").
+/// Every fixable finding of failing items as bad as the selected one ("fix all in this group"),
+/// less those resting on the checklist's assumptions (they are fixed only one by one).
 fn group_findings(s: &State) -> Vec<String> {
     let Some(r) = s.report.as_deref() else {
         return vec![];
@@ -50,7 +51,7 @@ fn group_findings(s: &State) -> Vec<String> {
         .filter(|it| !it.passed() && it.worst() == sev)
         .flat_map(|it| &it.findings)
         .chain(r.lint_findings.iter().filter(|f| f.severity == sev))
-        .filter(|f| f.fixable)
+        .filter(|f| f.fixable && !f.is_assumed())
         .map(|f| f.id.clone())
         .collect()
 }

@@ -35,6 +35,11 @@ pub struct Finding {
     pub source: Option<SourceRef>,
     /// pgmend can generate a fix for it.
     pub fixable: bool,
+    /// The checklist's source does not state what this finding holds the database to: the
+    /// assumption, in words. Such a finding is capped at `info`, never counts for the exit
+    /// code, and `fix --all` leaves it alone (`checklist::assumed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<String>,
 }
 
 impl Finding {
@@ -58,6 +63,7 @@ impl Finding {
             remedy: None,
             source: None,
             fixable: false,
+            assumed: None,
         }
     }
 
@@ -89,6 +95,21 @@ impl Finding {
     pub fn source(mut self, s: SourceRef) -> Self {
         self.source = Some(s);
         self
+    }
+
+    /// Marks the finding as resting on an assumption (None: leaves it as it is); its severity
+    /// is capped at [`crate::checklist::assumed::CAP`].
+    pub fn assume(&mut self, assumption: Option<String>) -> &mut Self {
+        if let Some(a) = assumption {
+            self.severity = self.severity.min(crate::checklist::assumed::CAP);
+            self.assumed.get_or_insert(a);
+        }
+        self
+    }
+
+    /// The finding rests on an assumption of the checklist.
+    pub fn is_assumed(&self) -> bool {
+        self.assumed.is_some()
     }
 
     /// The item could not be evaluated (rule `<kind>.unknown`).

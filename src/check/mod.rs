@@ -2,6 +2,8 @@
 //! needs from the database is in the snapshot and the [`Facts`] gathered before it.
 
 mod accept;
+#[cfg(test)]
+mod assumed_tests;
 pub mod credential;
 pub mod detect;
 pub mod facts;
@@ -36,6 +38,9 @@ pub struct ItemResult {
     pub source: SourceRef,
     /// Empty when the item holds (✔).
     pub findings: Vec<Finding>,
+    /// The whole item is an assumption of the checklist (`assumed`): the assumption in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<String>,
 }
 
 impl ItemResult {
@@ -46,6 +51,11 @@ impl ItemResult {
     /// Every finding says the item could not be evaluated.
     pub fn unknown(&self) -> bool {
         !self.findings.is_empty() && self.findings.iter().all(Finding::is_unknown)
+    }
+
+    /// Every finding rests on an assumption: the item is a note, not a failure.
+    pub fn only_assumed(&self) -> bool {
+        !self.findings.is_empty() && self.findings.iter().all(Finding::is_assumed)
     }
 
     /// The worst severity among the findings (the item's own when it passed).
@@ -115,8 +125,18 @@ impl Report {
         m
     }
 
+    /// The worst severity among the findings that count: assumed ones never do (they decide no
+    /// exit code).
     pub fn worst(&self) -> Option<Severity> {
-        self.findings().map(|f| f.severity).max()
+        self.findings()
+            .filter(|f| !f.is_assumed())
+            .map(|f| f.severity)
+            .max()
+    }
+
+    /// How many findings rest on an assumption of the checklist.
+    pub fn assumed(&self) -> usize {
+        self.findings().filter(|f| f.is_assumed()).count()
     }
 }
 

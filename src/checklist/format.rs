@@ -1,12 +1,15 @@
 //! The expected-schema checklist as written in TOML. Partial by design: it lists only what
-//! matters, and objects it does not mention are never errors. Every item may carry `severity`
-//! and `why`. Unknown keys are rejected (with the closest valid key suggested).
+//! matters, and objects it does not mention are never errors. Every item may carry `severity`,
+//! `why` and `assumed` (see [`super::assumed`]). Unknown keys are rejected (with the closest valid key suggested).
 
 use std::collections::BTreeMap;
 
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
+
+pub use super::assumed::Assumed;
+pub use super::format_objects::*;
 
 /// How much a failed item matters. Ordered: `Info < Low < Medium < High < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -190,6 +193,10 @@ pub struct SchemaItem {
     pub name: String,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -202,6 +209,10 @@ pub struct ExtensionItem {
     pub version: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -212,11 +223,20 @@ pub struct EnumItem {
     pub schema: Option<String>,
     /// Labels that must exist.
     pub values: Vec<String>,
+    /// Labels the checklist's source does not state: checked (and created with the type) like
+    /// `values`, after them, but a missing one is an assumed finding, and so is `exact`'s
+    /// order once any are listed.
+    #[serde(default)]
+    pub assumed_values: Vec<String>,
     /// The labels must be exactly these, in this order.
     #[serde(default)]
     pub exact: bool,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -254,6 +274,10 @@ pub struct TableItem {
     pub constraint_comments: BTreeMap<String, String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -287,6 +311,15 @@ pub struct ColumnSpec {
     pub grants: Vec<GrantSpec>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// The column is stated, but its type, nullability and default are not: `true` or the
+    /// assumption in words. A column created with its table gets them; an existing column that
+    /// differs is an assumed finding.
+    #[serde(default)]
+    pub type_assumed: Option<Assumed>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -306,6 +339,10 @@ pub struct ForeignKeySpec {
     pub not_valid: Option<bool>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -318,6 +355,10 @@ pub struct UniqueSpec {
     pub initially_deferred: Option<bool>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -331,6 +372,10 @@ pub struct CheckSpec {
     pub not_valid: Option<bool>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 /// An exclusion constraint.
@@ -344,6 +389,21 @@ pub struct ExclusionSpec {
     pub initially_deferred: Option<bool>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
+}
+
+impl EnumItem {
+    /// The labels in the checklist's order: the stated ones, then the assumed ones.
+    pub fn all_values(&self) -> Vec<String> {
+        self.values
+            .iter()
+            .chain(&self.assumed_values)
+            .cloned()
+            .collect()
+    }
 }
 
 impl IndexItem {
@@ -449,6 +509,10 @@ pub struct IndexItem {
     pub method: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -476,6 +540,10 @@ pub struct ViewItem {
     pub comment: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 /// RLS for one table, or a rule over many: every table in `schema` (that has column
@@ -493,6 +561,10 @@ pub struct RlsItem {
     pub except: Vec<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -548,6 +620,10 @@ pub struct PolicyItem {
     pub commands: Option<Vec<Command>>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
     /// `using` / `with_check` are written from the seed's words, not given by it: the fix creates
     /// the policy with them, but an existing policy is not held to them (its expression is the
     /// engineer's choice; the check asks only for its name, command and roles).
@@ -573,6 +649,10 @@ pub struct TriggerItem {
     pub definition: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -596,6 +676,10 @@ pub struct FunctionItem {
     pub comment: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 /// What a role may (`allow`) or must not (`deny`, `["ALL"]` for any) do on tables.
@@ -611,6 +695,10 @@ pub struct GrantItem {
     pub deny: Vec<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 /// A read-only query that must return true (seed rows, invariants).
@@ -619,8 +707,17 @@ pub struct GrantItem {
 pub struct DataItem {
     pub name: String,
     pub query: String,
+    /// Idempotent SQL that makes the query true (`INSERT … ON CONFLICT DO NOTHING` for seed
+    /// rows): the fix of a false query, shown in the preview like any plan, run in one
+    /// transaction with the query checked after it (the transaction rolls back when the
+    /// query is still false).
+    pub seed: Option<String>,
     pub severity: Option<Severity>,
     pub why: Option<String>,
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
+    #[serde(default)]
+    pub assumed: Option<Assumed>,
 }
 
 /// A known default password that must no longer work: the stored hash is read and verified.
@@ -660,132 +757,8 @@ pub struct MigrationItem {
     pub name: String,
     pub severity: Option<Severity>,
     pub why: Option<String>,
-}
-
-/// A sequence (`serial` columns own theirs; identity columns' are implied and never listed).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SequenceItem {
-    pub name: String,
-    pub schema: Option<String>,
-    /// `smallint`, `integer` or `bigint`.
-    #[serde(rename = "type")]
-    pub data_type: Option<String>,
-    pub start: Option<i64>,
-    pub increment: Option<i64>,
-    pub min: Option<i64>,
-    pub max: Option<i64>,
-    pub cache: Option<i64>,
-    pub cycle: Option<bool>,
-    /// The column owning it (`table.column` or `schema.table.column`, written as SQL names).
-    pub owned_by: Option<String>,
-    /// The sequence of an identity column (`owned_by`): it comes with its column, so it is
-    /// never created on its own; its parameters are checked and altered.
+    /// Not stated by the checklist's source: `true`, or the assumption in words (see
+    /// `checklist::assumed`).
     #[serde(default)]
-    pub identity: bool,
-    /// Privileges granted on the sequence (`GRANT USAGE ON SEQUENCE …`).
-    #[serde(default)]
-    pub grants: Vec<GrantSpec>,
-    pub severity: Option<Severity>,
-    pub why: Option<String>,
-}
-
-/// What a role must hold on a column or a sequence.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GrantSpec {
-    /// A role, or `public`.
-    pub role: String,
-    pub allow: Vec<String>,
-}
-
-impl SequenceItem {
-    /// The owning column `(schema, table, column)`: `table.column` is in `schema` (the
-    /// sequence's own), `schema.table.column` says its own.
-    pub fn owner(&self, schema: &str) -> Option<(String, String, String)> {
-        let parts = crate::sql::lex::object_names(self.owned_by.as_deref()?);
-        match &parts[..] {
-            [t, c] => Some((schema.to_string(), t.clone(), c.clone())),
-            [s, t, c] => Some((s.clone(), t.clone(), c.clone())),
-            _ => None,
-        }
-    }
-}
-
-/// A domain over a base type.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DomainItem {
-    pub name: String,
-    pub schema: Option<String>,
-    /// The base type as PostgreSQL prints it.
-    #[serde(rename = "type")]
-    pub data_type: String,
-    #[serde(default)]
-    pub not_null: bool,
-    /// SQL.
-    pub default: Option<String>,
-    /// CHECK conditions (without `CHECK`): SQL; `{ name = "…", expression = "…" }` to name one.
-    #[serde(default)]
-    pub checks: Vec<DomainCheckSpec>,
-    pub severity: Option<Severity>,
-    pub why: Option<String>,
-}
-
-/// A domain's CHECK: its condition, or a named one.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum DomainCheckSpec {
-    Expression(String),
-    Named { name: String, expression: String },
-}
-
-impl DomainCheckSpec {
-    pub fn expression(&self) -> &str {
-        match self {
-            DomainCheckSpec::Expression(e) | DomainCheckSpec::Named { expression: e, .. } => e,
-        }
-    }
-
-    pub fn name(&self) -> Option<&str> {
-        match self {
-            DomainCheckSpec::Named { name, .. } => Some(name),
-            DomainCheckSpec::Expression(_) => None,
-        }
-    }
-}
-
-/// A composite type.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TypeItem {
-    pub name: String,
-    pub schema: Option<String>,
-    pub attributes: Vec<AttributeSpec>,
-    pub severity: Option<Severity>,
-    pub why: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AttributeSpec {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub data_type: String,
-}
-
-/// `ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema] GRANT privileges ON kind TO
-/// grantee`: what objects `role` creates later grant by themselves.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DefaultPrivilegeItem {
-    /// The creating role.
-    pub role: String,
-    pub schema: Option<String>,
-    /// `tables`, `sequences`, `functions`, `types` or `schemas`.
-    pub on: String,
-    pub grantee: String,
-    pub privileges: Vec<String>,
-    pub severity: Option<Severity>,
-    pub why: Option<String>,
+    pub assumed: Option<Assumed>,
 }

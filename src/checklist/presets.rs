@@ -29,3 +29,17 @@ pub fn names() -> Vec<&'static str> {
 pub fn text(name: &str) -> Option<&'static str> {
     PRESETS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_parses() {
+        for name in names() {
+            if let Err(e) = crate::checklist::Checklist::preset(name) {
+                panic!("{name}: {e}");
+            }
+        }
+    }
+}

@@ -33,7 +33,10 @@ pub struct CheckJson<'a> {
 pub struct Summary {
     pub items: usize,
     pub passed: usize,
+    /// Items with a finding that counts (not only assumed ones).
     pub failed: usize,
+    /// Items whose every finding rests on an assumption of the checklist (shown, not counted).
+    pub assumed: usize,
     pub lint_findings: usize,
     pub findings_by_severity: std::collections::BTreeMap<Severity, usize>,
     pub worst: Option<Severity>,
@@ -219,6 +222,7 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
         }
         CheckFormat::Json => {
             let passed = report.items.iter().filter(|i| i.passed()).count();
+            let assumed = report.items.iter().filter(|i| i.only_assumed()).count();
             let doc = CheckJson {
                 format: "pgmend.check",
                 version: 1,
@@ -226,7 +230,8 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
                 summary: Summary {
                     items: report.items.len(),
                     passed,
-                    failed: report.items.len() - passed,
+                    failed: report.items.len() - passed - assumed,
+                    assumed,
                     lint_findings: report.lint_findings.len(),
                     findings_by_severity: report.counts(),
                     worst: report.worst(),

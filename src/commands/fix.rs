@@ -101,8 +101,17 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     let (snap, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
     // `--all` alone plans the checklists' findings only: a lint's plan (which may cover a
     // checklist finding too) never stands in for them.
-    let all = if args.all && !args.lints {
-        crate::fix::plans_for(report.items.iter().flat_map(|i| &i.findings), &snap, &lists)
+    // Findings that rest on the checklist's assumptions are never planned by `--all` (only
+    // by `--only ID`).
+    let all = if args.all {
+        let lints = report.lint_findings.iter().filter(|_| args.lints);
+        let counted = report
+            .items
+            .iter()
+            .flat_map(|i| &i.findings)
+            .chain(lints)
+            .filter(|f| !f.is_assumed());
+        crate::fix::plans_for(counted, &snap, &lists)
     } else {
         crate::fix::plans(&report, &snap, &lists)
     };
@@ -184,8 +193,19 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         let outcomes =
             apply_and_journal(&resolved, &plan.options, args, &admitted, &note_backup).await?;
         for (p, o) in plans.iter().zip(&outcomes) {
+            let assumed = report
+                .findings()
+                .find(|f| f.id == p.finding_id)
+                .and_then(|f| f.assumed.as_deref());
             print!("{}", describe(p, &o.outcome));
-            failed |= matches!(o.outcome, ApplyOutcome::Failed { .. });
+            // A plan for an assumption of the checklist never fails the run.
+            match (&o.outcome, assumed) {
+                (ApplyOutcome::Failed { .. }, Some(a)) => {
+                    println!("  (assumed, so the run goes on: {a})")
+                }
+                (ApplyOutcome::Failed { .. }, None) => failed = true,
+                _ => {}
+            }
         }
     }
     let (snap, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
@@ -388,16 +408,12 @@ fn summary(r: &Report, has_plan: impl Fn(&crate::check::Finding) -> bool) -> Str
         counts.join(", ")
     );
     for f in remaining {
-        s.push_str(&format!(
-            "  {:<8} {}{}\n",
-            f.severity.as_str(),
-            f.id,
-            if has_plan(f) {
-                ""
-            } else {
-                " (no automatic fix)"
-            }
-        ));
+        let note = match (&f.assumed, has_plan(f)) {
+            (Some(a), _) => format!(" (assumed, not counted: {a})"),
+            (None, true) => String::new(),
+            (None, false) => " (no automatic fix)".into(),
+        };
+        s.push_str(&format!("  {:<8} {}{note}\n", f.severity.as_str(), f.id));
     }
     s
 }

@@ -223,6 +223,7 @@ pub(crate) mod locks {
     pub const ACCESS_EXCLUSIVE: &str = "ACCESS EXCLUSIVE";
     pub const SHARE_UPDATE_EXCLUSIVE: &str = "SHARE UPDATE EXCLUSIVE";
     pub const SHARE_ROW_EXCLUSIVE: &str = "SHARE ROW EXCLUSIVE";
+    pub const ROW_EXCLUSIVE: &str = "ROW EXCLUSIVE";
 
     pub fn brief(tq: &str) -> String {
         format!(

@@ -364,6 +364,7 @@ pub(crate) fn unindexed_fk(cx: &Cx, f: &Finding) -> Option<Plan> {
                 method: None,
                 severity: None,
                 why: None,
+                assumed: None,
             };
             (index_def(&item, &t.schema, &t.name, &known, &refs)?, None)
         }

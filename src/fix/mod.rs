@@ -5,7 +5,7 @@
 //! What has a plan (see each module): missing schemas, extensions, enum types and values,
 //! tables (with their keys, indexes, RLS, policies, grants and triggers), columns, NOT NULL,
 //! defaults, primary/unique keys, checks, foreign keys, indexes, views, row-level security,
-//! policies, grants and revokes, triggers, function search paths, and the lints
+//! policies, grants and revokes, triggers, function search paths, data items' seeds, and the lints
 //! `unindexed_foreign_key`, `rls_disabled_in_exposed_schema`,
 //! `api_role_privileges_on_user_data`, `view_without_security_invoker`,
 //! `function_search_path_mutable`, `invalid_index` and `duplicate_index`.
@@ -22,6 +22,7 @@ mod build;
 mod columns;
 mod constraints;
 mod cx;
+mod data;
 mod functions;
 mod grants;
 mod indexes;
@@ -156,10 +157,9 @@ pub(crate) fn answer(rule: Rule) -> Answer {
         R::FunctionReturns | R::FunctionLanguage | R::FunctionSecurity => Build(functions::define),
         R::FunctionSearchPath => Build(functions::search_path),
         R::CommentMismatch => Build(alter::comment),
-        R::DataFalse => Manual {
-            why: "a data check is a query about rows pgmend cannot know how to make true",
-            instead: "run the item's query, find the rows that make it false, and insert or correct them (INSERT … ON CONFLICT DO NOTHING for seed rows)",
-        },
+        // With the item's `seed` (idempotent SQL); without one, the finding's remedy says
+        // what to do.
+        R::DataFalse => Build(data::seed),
         R::DataUnknown => Manual {
             why: "the query could not be evaluated, so nothing is known about the rows",
             instead: "run the item's query by hand (psql) and mend the error it reports: a missing table or column, a privilege",

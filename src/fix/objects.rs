@@ -73,11 +73,12 @@ pub(crate) fn extension(cx: &Cx, f: &Finding) -> Option<Plan> {
 pub(crate) fn create_enum(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (cl, spec) = cx.item(f, |c| &c.enums)?;
     let (schema, name) = cl.qualify(&spec.name, spec.schema.as_deref());
-    if cx.managed(&schema) || spec.values.is_empty() {
+    let values = spec.all_values();
+    if cx.managed(&schema) || values.is_empty() {
         return None;
     }
     let tq = qualified(&schema, &name);
-    let labels: Vec<String> = spec.values.iter().map(|v| quote_literal(v)).collect();
+    let labels: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
     let mut b = B::new(&f.id, format!("create enum type {tq}"));
     b.tx(
         format!("create enum type {tq}"),
@@ -102,12 +103,13 @@ pub(crate) fn add_enum_value(cx: &Cx, f: &Finding) -> Option<Plan> {
     }
     let tq = qualified(&schema, &name);
     let value = f.id.strip_prefix(&format!("enum.value_missing:{tq}/"))?;
-    let at = spec.values.iter().position(|v| v == value)?;
+    let values = spec.all_values();
+    let at = values.iter().position(|v| v == value)?;
     let existing = &cx.snap.enum_(&schema, &name)?.labels;
     let place = if at > 0 {
-        format!(" AFTER {}", quote_literal(&spec.values[at - 1]))
+        format!(" AFTER {}", quote_literal(&values[at - 1]))
     } else {
-        match spec.values[1..].iter().find(|v| existing.contains(v)) {
+        match values[1..].iter().find(|v| existing.contains(v)) {
             Some(next) => format!(" BEFORE {}", quote_literal(next)),
             None => String::new(),
         }

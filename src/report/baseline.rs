@@ -122,12 +122,13 @@ impl Baseline {
 }
 
 impl Compared {
-    /// The worst severity among the new findings.
+    /// The worst severity among the new findings (assumed ones never count, as in
+    /// [`Report::worst`]).
     pub fn worst_new(&self, report: &Report) -> Option<Severity> {
         let new: BTreeSet<&str> = self.new.iter().map(String::as_str).collect();
         report
             .findings()
-            .filter(|f| new.contains(f.id.as_str()))
+            .filter(|f| new.contains(f.id.as_str()) && !f.is_assumed())
             .map(|f| f.severity)
             .max()
     }

@@ -31,19 +31,39 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
     if let Some(s) = &r.suggestion {
         let _ = writeln!(o, "{}", st.bold(&format!("hint: {}", s.describe())));
     }
-    let failed: Vec<_> = r.items.iter().filter(|i| !i.passed()).collect();
+    let failed: Vec<_> = r
+        .items
+        .iter()
+        .filter(|i| !i.passed() && !i.only_assumed())
+        .collect();
     let unknown = failed.iter().filter(|i| i.unknown()).count();
     for sev in Severity::ALL {
         let here: Vec<&Finding> = failed
             .iter()
             .flat_map(|i| &i.findings)
-            .filter(|f| f.severity == sev)
+            .filter(|f| f.severity == sev && !f.is_assumed())
             .collect();
         if here.is_empty() {
             continue;
         }
         let _ = writeln!(o, "\n{}", st.severity(sev, &sev.as_str().to_uppercase()));
         for f in here {
+            finding(&mut o, f, st);
+        }
+    }
+    let assumed: Vec<&Finding> = r
+        .items
+        .iter()
+        .flat_map(|i| &i.findings)
+        .filter(|f| f.is_assumed())
+        .collect();
+    if !assumed.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            st.dim("ASSUMED (the checklist's source does not state these: shown, not counted, left by fix --all)")
+        );
+        for f in &assumed {
             finding(&mut o, f, st);
         }
     }
@@ -76,7 +96,14 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
             let _ = writeln!(o, "  {} {} {}", st.ok("✔"), i.kind, i.object);
         }
     }
-    let counts = r.counts();
+    let mut counts = r.counts();
+    for f in &assumed {
+        if let Some(n) = counts.get_mut(&f.severity) {
+            *n -= 1;
+        }
+    }
+    counts.retain(|_, n| *n > 0);
+    let only_assumed = r.items.iter().filter(|i| i.only_assumed()).count();
     let by_sev: Vec<String> = Severity::ALL
         .iter()
         .filter_map(|s| {
@@ -87,12 +114,17 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
         .collect();
     let _ = writeln!(
         o,
-        "\n{} items: {} passed, {} failed{} · {} lint findings{}{}",
+        "\n{} items: {} passed, {} failed{}{} · {} lint findings{}{}",
         r.items.len(),
         st.ok(&passed.to_string()),
         failed.len() - unknown,
         if unknown > 0 {
             format!(", {unknown} not evaluated")
+        } else {
+            String::new()
+        },
+        if only_assumed > 0 {
+            format!(", {only_assumed} assumed")
         } else {
             String::new()
         },
@@ -176,6 +208,9 @@ fn finding(o: &mut String, f: &Finding, st: Style) {
         f.message
     );
     let pad = "      ";
+    if let Some(a) = &f.assumed {
+        let _ = writeln!(o, "{pad}assumed: {a}");
+    }
     if let Some(w) = &f.why {
         let _ = writeln!(o, "{pad}why: {w}");
     }

@@ -67,6 +67,9 @@ pub fn render_against(r: &Report, target: &str, baseline: Option<&Compared>) -> 
             if let Some(w) = &f.why {
                 text.push_str(&format!(" Why: {w}"));
             }
+            if let Some(a) = &f.assumed {
+                text.push_str(&format!(" Assumed (not counted): {a}"));
+            }
             let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index[&f.rule.id()],
@@ -74,7 +77,7 @@ pub fn render_against(r: &Report, target: &str, baseline: Option<&Compared>) -> 
                 "message": { "text": text },
                 "locations": locations,
                 "partialFingerprints": { "pgmendFindingId/v1": f.id },
-                "properties": { "severity": f.severity.as_str(), "expected": f.expected, "actual": f.actual, "database": target }
+                "properties": { "severity": f.severity.as_str(), "expected": f.expected, "actual": f.actual, "database": target, "assumed": f.assumed }
             });
             if let Some(s) = suppressions {
                 result["suppressions"] = s;

@@ -148,14 +148,18 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 fn finding(o: &mut Out, f: &Finding, said_why: Option<&str>) {
     o.styled(
         format!(
-            "{} {} · {}",
+            "{} {} · {}{}",
             if f.is_unknown() { "?" } else { "✘" },
             f.severity.as_str(),
-            f.rule
+            f.rule,
+            if f.is_assumed() { " · assumed" } else { "" }
         ),
         o.t.severity(f.severity),
     );
     o.text(f.message.clone());
+    if let Some(a) = &f.assumed {
+        o.kv("assumed", format!("{a} (not counted; fix --all leaves it)"));
+    }
     if let Some(e) = &f.expected {
         o.kv("expected", e.clone());
     }
@@ -190,6 +194,9 @@ fn describe(o: &mut Out, row: Row, s: &State, snap: Option<&Snapshot>) {
             };
             o.heading(&format!("{} {}", it.kind, it.object));
             o.kv("severity", it.severity.as_str().into());
+            if let Some(a) = &it.assumed {
+                o.kv("assumed", a.clone());
+            }
             if let Some(w) = &it.why {
                 o.kv("why", w.clone());
             }

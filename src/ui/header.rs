@@ -44,19 +44,28 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     match &s.report {
         Some(r) => {
             let passed = r.items.iter().filter(|i| i.passed()).count();
-            let unknown = r.items.iter().filter(|i| i.unknown()).count();
+            let unknown = r
+                .items
+                .iter()
+                .filter(|i| i.unknown() && !i.only_assumed())
+                .count();
+            let assumed = r.items.iter().filter(|i| i.only_assumed()).count();
             if r.checklists.is_empty() {
                 second.push(Span::styled("lints only", t.header_muted));
             } else {
                 second.push(Span::styled(format!("✔ {passed}"), t.ok));
                 second.push(Span::raw(format!(
                     " ✘ {}",
-                    r.items.len() - passed - unknown
+                    r.items.len() - passed - unknown - assumed
                 )));
             }
             if unknown > 0 {
                 // Items that could not be evaluated are neither ✔ nor ✘.
                 second.push(Span::raw(format!(" ? {unknown}")));
+            }
+            if assumed > 0 {
+                // Items resting on the checklist's assumptions: notes, not failures.
+                second.push(Span::styled(format!(" ~ {assumed} assumed"), t.muted));
             }
             let counts = r.counts();
             for sev in Severity::ALL {

@@ -372,7 +372,14 @@ async fn mood_journal() {
             &["idx_users_roles_user_id"],
             &["select_own", "service_role"],
         ),
-        ("billing_customers", &[], &["select_own", "service_role"]),
+        (
+            "billing_customers",
+            &[
+                "idx_billing_customers_user_id",
+                "idx_billing_customers_stripe_customer_id",
+            ],
+            &["select_own", "service_role"],
+        ),
         (
             "webhook_events",
             &[
@@ -406,9 +413,9 @@ async fn mood_journal() {
         ids.push(format!("grant.table_missing:public.{v}/authenticated"));
     }
     let expected: Vec<&str> = ids.iter().map(String::as_str).collect();
-    // 7 tables × 4, 23 owner policies, 5 tables, 7 indexes, 14 policies, 7 views, and
+    // 7 tables × 4, 23 owner policies, 5 tables, 9 indexes, 14 policies, 7 views, and
     // authenticated's grant items on the 5 new tables and the 7 views.
-    assert_eq!(expected.len(), 7 * 4 + 23 + 5 + 7 + 14 + 7 + 5 + 7);
+    assert_eq!(expected.len(), 7 * 4 + 23 + 5 + 9 + 14 + 7 + 5 + 7);
     let lints = [
         "lint.rls_disabled_in_exposed_schema:public.\"ChatMessage\"",
         "lint.rls_disabled_in_exposed_schema:public.\"JournalEntry\"",

@@ -31,6 +31,7 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let key = (ctx.cl.source.clone(), ctx.cl.line(d.span().start));
         match ctx.facts.data.get(&key) {
             Some(Ok(true)) => {}
@@ -42,6 +43,12 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 );
                 f.expected = Some(format!("true: {}", spec.query.trim()));
                 f.actual = Some("false".into());
+                if spec.seed.is_none() {
+                    f.remedy = Some(
+                        "pgmend cannot know which rows make the query true (the item has no                          `seed`): run the query, find the rows it misses, and insert or correct                          them (INSERT … ON CONFLICT DO NOTHING for seed rows)"
+                            .into(),
+                    );
+                }
             }
             Some(Err(e)) if denied(e) => {
                 let role = &ctx.snap.server.current_user;
@@ -183,6 +190,7 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let found: Vec<_> = ctx
             .snap
             .migrations

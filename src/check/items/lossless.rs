@@ -45,6 +45,7 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let have = ctx
             .snap
             .sequences
@@ -154,6 +155,7 @@ pub(crate) fn domains(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         match ctx.snap.domain(&schema, &name) {
             None => fail(
                 &mut item,
@@ -206,6 +208,7 @@ pub(crate) fn types(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         match ctx.snap.composite(&schema, &name) {
             None => fail(
                 &mut item,
@@ -281,6 +284,7 @@ pub(crate) fn default_privileges(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let kind = acl_object(&spec.on);
         let entry =
             ctx.snap.default_privileges.iter().any(|p| {
@@ -383,12 +387,19 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         let Some(col) = t.columns.iter().find(|x| x.name == c.name) else {
             continue;
         };
+        let mark = item.mark();
         column(item, &tq, c, col);
+        item.assume_since(
+            mark,
+            crate::checklist::assumed::either(&c.type_assumed, &c.assumed),
+        );
+        let mark = item.mark();
         for g in &c.grants {
             let object = format!("{tq}.{}", quote_ident(&c.name));
             let have = crate::check::privileges::column_privileges(ctx.snap, col, &g.role);
             lacking_grant(item, ItemRule::ColumnGrant, &object, g, &have);
         }
+        item.assume_since(mark, crate::checklist::assumed::assumption(&c.assumed));
     }
     comment(item, "table", &tq, &spec.comment, &t.comment);
     for (name, text) in &spec.constraint_comments {
@@ -478,6 +489,7 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
     }
     for x in &spec.exclusions {
         let x = x.get_ref();
+        let mark = item.mark();
         let found = t.constraints.iter().any(|c| {
             c.kind == ConstraintKind::Exclusion
                 && (x.name.as_ref().is_some_and(|n| *n == c.name)
@@ -496,6 +508,7 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             f.actual = Some("absent".into());
             f.id = format!("exclusion.missing:{tq}/{key}");
         }
+        item.assume_since(mark, crate::checklist::assumed::assumption(&x.assumed));
     }
     let mut timing = |cols: &[String], kind: ConstraintKind, want: Option<&'static str>| {
         let Some(want) = want else { return };

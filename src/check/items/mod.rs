@@ -53,6 +53,7 @@ impl Ctx<'_> {
             why: why.clone(),
             source: self.source(offset),
             findings: Vec::new(),
+            assumed: None,
         })
     }
 }
@@ -89,7 +90,36 @@ impl Item {
         self.0.findings.last_mut().expect("just pushed")
     }
 
-    pub fn done(self, out: &mut Vec<ItemResult>) {
+    /// The whole item is an assumption (`assumed` on the item): every finding says so, and
+    /// the item's severity is capped like theirs.
+    pub fn assume(&mut self, assumed: &Option<crate::checklist::Assumed>) -> &mut Self {
+        if let Some(a) = crate::checklist::assumed::assumption(assumed) {
+            self.0.severity = self.0.severity.min(crate::checklist::assumed::CAP);
+            self.0.assumed = Some(a);
+        }
+        self
+    }
+
+    /// How many findings the item has so far (for [`Item::assume_since`]).
+    pub fn mark(&self) -> usize {
+        self.0.findings.len()
+    }
+
+    /// The findings added since `mark` rest on this part's assumption (None: they do not).
+    pub fn assume_since(&mut self, mark: usize, assumption: Option<String>) {
+        if assumption.is_some() {
+            for f in self.0.findings.iter_mut().skip(mark) {
+                f.assume(assumption.clone());
+            }
+        }
+    }
+
+    pub fn done(mut self, out: &mut Vec<ItemResult>) {
+        if let Some(a) = &self.0.assumed {
+            for f in &mut self.0.findings {
+                f.assume(Some(a.clone()));
+            }
+        }
         out.push(self.0);
     }
 }

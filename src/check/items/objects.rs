@@ -22,6 +22,7 @@ pub(crate) fn schemas(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::High,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         if !ctx.snap.schemas.iter().any(|x| x.name == spec.name) {
             item.fail(
                 ItemRule::SchemaMissing,
@@ -46,6 +47,7 @@ pub(crate) fn extensions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::High,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         match ctx.snap.extensions.iter().find(|x| x.name == spec.name) {
             None => {
                 item.fail(
@@ -100,12 +102,25 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::High,
             &spec.why,
         );
-        let want = spec
-            .values
+        item.assume(&spec.assumed);
+        let values = spec.all_values();
+        let want = values
             .iter()
             .map(|v| quote_literal(v))
             .collect::<Vec<_>>()
             .join(", ");
+        let guessed = || {
+            crate::checklist::assumed::assumption(&spec.assumed).or_else(|| {
+                Some(format!(
+                    "the labels {} are not stated by the checklist's source",
+                    spec.assumed_values
+                        .iter()
+                        .map(|v| quote_literal(v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+        };
         match ctx.snap.enum_(&schema, &name) {
             None => {
                 let f = item.fail(
@@ -123,7 +138,7 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     .map(|v| quote_literal(v))
                     .collect::<Vec<_>>()
                     .join(", ");
-                for v in spec.values.iter().filter(|v| !en.labels.contains(v)) {
+                for v in values.iter().filter(|v| !en.labels.contains(v)) {
                     let f = item.fail(
                         ItemRule::EnumValueMissing,
                         object.clone(),
@@ -132,10 +147,11 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     f.id = format!("enum.value_missing:{object}/{v}");
                     f.expected = Some(format!("ENUM ({want})"));
                     f.actual = Some(format!("ENUM ({have})"));
+                    if spec.assumed_values.contains(v) {
+                        f.assume(guessed());
+                    }
                 }
-                if spec.exact
-                    && en.labels != spec.values
-                    && spec.values.iter().all(|v| en.labels.contains(v))
+                if spec.exact && en.labels != values && values.iter().all(|v| en.labels.contains(v))
                 {
                     let f = item.fail(
                         ItemRule::EnumOrder,
@@ -144,6 +160,9 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     );
                     f.expected = Some(format!("ENUM ({want})"));
                     f.actual = Some(format!("ENUM ({have})"));
+                    if !spec.assumed_values.is_empty() {
+                        f.assume(guessed());
+                    }
                 }
             }
         }
@@ -183,6 +202,7 @@ pub(crate) fn indexes(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let expected = format!(
             "{}INDEX ON {tq} ({}){}",
             if spec.unique == Some(true) {
@@ -247,6 +267,7 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::High,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let over: Option<&Table> = spec.over.as_ref().and_then(|o| {
             let (s, n) = ctx.qualify(o, None);
             ctx.snap.table(&s, &n)
@@ -339,6 +360,7 @@ pub(crate) fn triggers(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let func = spec
             .function
             .as_ref()
@@ -429,6 +451,7 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Medium,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let candidates: Vec<_> = ctx
             .snap
             .functions_named(&schema, &name)

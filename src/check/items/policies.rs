@@ -50,6 +50,7 @@ pub(crate) fn policies(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::High,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let Some(t) = find_table(ctx, &schema, &table) else {
             let f = item.fail(
                 ItemRule::PolicyTableMissing,

@@ -80,6 +80,7 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::Critical,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         if spec.table.is_some() && targets.is_empty() {
             let f = item.fail(
                 ItemRule::RlsTableMissing,
@@ -131,6 +132,7 @@ pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             default,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         let mut targets: Vec<&Table> = Vec::new();
         for pattern in &spec.on {
             let (schema, name) = ctx.qualify(pattern, None);

@@ -1,6 +1,7 @@
 //! `[[table]]` items: the table, its columns, keys, constraints and RLS state.
 
 use crate::check::types;
+use crate::checklist::assumed::{assumption, either};
 use crate::checklist::{RlsState, Severity, TableItem, parse_fk_action, parse_reference};
 use crate::db::catalog::{ConstraintKind, RelationKind, Table};
 use crate::rules::ItemRule;
@@ -49,6 +50,7 @@ pub(crate) fn tables(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             Severity::High,
             &spec.why,
         );
+        item.assume(&spec.assumed);
         match find_table(ctx, &schema, &name) {
             None => {
                 let other = ctx.snap.table(&schema, &name);
@@ -92,6 +94,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
     for c in &spec.columns {
         let c = c.get_ref();
         let object = format!("{table}.{}", quote_ident(&c.name));
+        let mark = item.mark();
         let Some(col) = t.columns.iter().find(|x| x.name == c.name) else {
             let ty = c.data_type.clone().unwrap_or_else(|| "any type".into());
             item.fail_with(
@@ -102,6 +105,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 c.why.as_deref(),
             )
             .expected_actual(ty.to_string(), "absent".into());
+            item.assume_since(mark, assumption(&c.assumed));
             continue;
         };
         if let Some(ty) = &c.data_type
@@ -153,6 +157,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 .expected_actual(def.to_string(), shown);
             }
         }
+        item.assume_since(mark, either(&c.type_assumed, &c.assumed));
     }
     if let Some(pk) = &spec.primary_key {
         let actual = t
@@ -183,6 +188,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
     super::lossless::table(ctx, spec, t, item);
     for u in &spec.unique {
         let u = u.get_ref();
+        let mark = item.mark();
         let mut want = u.columns.clone();
         want.sort();
         let has = |cols: &[String]| {
@@ -214,9 +220,11 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             .expected_actual(format!("UNIQUE ({})", u.columns.join(", ")), "none".into())
             .id = format!("unique.missing:{table}({})", u.columns.join(", "));
         }
+        item.assume_since(mark, assumption(&u.assumed));
     }
     for ch in &spec.checks {
         let ch = ch.get_ref();
+        let mark = item.mark();
         let checks = || {
             t.constraints
                 .iter()
@@ -245,6 +253,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             .expected_actual(what.clone(), "absent".into())
             .id = format!("check.missing:{table}/{what}");
         }
+        item.assume_since(mark, assumption(&ch.assumed));
     }
     if let Some(want) = spec.rls {
         let have = rls_state(t);
@@ -271,6 +280,7 @@ fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
     let table = q(&t.schema, &t.name);
     for fk in &spec.foreign_keys {
         let fk = fk.get_ref();
+        let mark = item.mark();
         let Some((ref_schema, ref_table, ref_cols)) = parse_reference(&fk.references) else {
             continue; // rejected when the checklist was loaded
         };
@@ -314,6 +324,7 @@ fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
             )
             .expected_actual(format!("FOREIGN KEY {label}"), "absent".into())
             .id = format!("fk.missing:{table}({})", fk.columns.join(", "));
+            item.assume_since(mark, assumption(&fk.assumed));
             continue;
         };
         for (want, have, what) in [
@@ -341,5 +352,6 @@ fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 );
             }
         }
+        item.assume_since(mark, assumption(&fk.assumed));
     }
 }

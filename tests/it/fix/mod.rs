@@ -3,6 +3,7 @@
 //! bring it back, and no row of any table may change.
 
 mod constraints;
+mod end_to_end;
 mod kinds;
 mod policies;
 mod scenarios;
