@@ -1,0 +1,176 @@
+//! The data checks of the preview, before any backup, so a refusal never costs a pg_dump: each
+//! plan's preconditions are counted (a read-only transaction per plan), the rows a backfill
+//! must fill are counted, and the duplicate groups a new unique key meets are read. The TUI's
+//! worker and the headless `fix` both call [`check_data`]; the apply engine counts the
+//! preconditions again just before each plan runs (the data may change in between).
+//!
+//! What cannot be checked yet is left to the apply: a precondition on a column that an earlier
+//! plan of the same run adds, or whose query fails on objects not created yet.
+
+use std::time::Duration;
+
+use sqlx::{AssertSqlSafe, PgConnection};
+
+use super::Refusal;
+use super::precheck::{count, refusal, sample};
+use crate::fix::decide::{Decision, DuplicateGroup, Duplicates, GROUPS_SHOWN};
+use crate::fix::plan::Plan;
+use crate::fix::problem::Problem;
+
+/// The plans after the preview's data checks.
+#[derive(Debug, Clone, Default)]
+pub struct DataChecked {
+    /// Plans that may go on, their decisions filled in (rows to backfill counted, duplicate
+    /// groups read). One with an open decision ([`Plan::blocked`]) waits for the engineer.
+    pub plans: Vec<Plan>,
+    /// Plans the data refuses: nothing of them runs.
+    pub refused: Vec<(Plan, Vec<Refusal>)>,
+}
+
+/// Runs the data checks of every plan (see the module docs).
+pub async fn check_data(
+    conn: &mut PgConnection,
+    plans: Vec<Plan>,
+    statement_timeout: Duration,
+) -> Result<DataChecked, String> {
+    let mut out = DataChecked::default();
+    for mut plan in plans {
+        if plan.preconditions.is_empty() && plan.decisions.is_empty() {
+            out.plans.push(plan);
+            continue;
+        }
+        sqlx::raw_sql("BEGIN READ ONLY")
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| format!("cannot check the data: {e}"))?;
+        let result = one(conn, &mut plan, statement_timeout).await;
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+        let refusals = result?;
+        if refusals.is_empty() {
+            out.plans.push(plan);
+        } else {
+            out.refused.push((plan, refusals));
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `sql` inside a savepoint: an error (a column a plan before this one adds) leaves the
+/// transaction usable and gives None.
+async fn guarded<T, F>(conn: &mut PgConnection, f: F) -> Result<Option<T>, String>
+where
+    F: AsyncFnOnce(&mut PgConnection) -> Result<T, sqlx::Error>,
+{
+    let sp = |s: &str| sqlx::raw_sql(AssertSqlSafe(s.to_string()));
+    sp("SAVEPOINT pgmend_preview")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    match f(conn).await {
+        Ok(v) => {
+            sp("RELEASE SAVEPOINT pgmend_preview")
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(Some(v))
+        }
+        Err(e) => {
+            tracing::debug!("preview check deferred to the apply: {e}");
+            sp("ROLLBACK TO SAVEPOINT pgmend_preview")
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(None)
+        }
+    }
+}
+
+async fn one(
+    conn: &mut PgConnection,
+    plan: &mut Plan,
+    statement_timeout: Duration,
+) -> Result<Vec<Refusal>, String> {
+    sqlx::raw_sql(AssertSqlSafe(format!(
+        "SET LOCAL statement_timeout = '{}ms'",
+        statement_timeout.as_millis()
+    )))
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let open_duplicates = plan.duplicates().is_some_and(|d| d.chosen.is_none());
+    for p in &plan.preconditions {
+        // A column a plan before this one adds: known only when the plan runs.
+        if matches!(p.problem, Some(Problem::MissingColumn { .. })) {
+            continue;
+        }
+        let Some(n) = guarded(conn, async |c| count(c, &p.count_sql).await).await? else {
+            continue;
+        };
+        if n <= 0 {
+            continue;
+        }
+        // Duplicates the engineer resolves in the preview: shown, not refused.
+        if open_duplicates && matches!(p.problem, Some(Problem::Duplicates { .. })) {
+            continue;
+        }
+        let rows = guarded(conn, async |c| sample(c, &p.sample_sql).await)
+            .await?
+            .unwrap_or_default();
+        out.push(refusal(p, n, rows));
+    }
+    for d in &mut plan.decisions {
+        match d {
+            Decision::Backfill(b) => {
+                b.rows = guarded(conn, async |c| count(c, &b.count_sql).await).await?;
+            }
+            Decision::Duplicates(d) if d.chosen.is_none() => {
+                if let Some((n, groups)) = guarded(conn, async |c| groups(c, d).await).await? {
+                    d.group_count = n;
+                    d.groups = groups;
+                }
+            }
+            Decision::Duplicates(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+/// How many groups of rows share the key, and the largest of them.
+async fn groups(
+    conn: &mut PgConnection,
+    d: &Duplicates,
+) -> Result<(i64, Vec<DuplicateGroup>), sqlx::Error> {
+    let groups = d.groups_sql();
+    let n = count(conn, &format!("SELECT count(*) FROM ({groups}) AS g")).await?;
+    if n == 0 {
+        return Ok((0, Vec::new()));
+    }
+    let values: Vec<String> = d
+        .columns
+        .iter()
+        .map(|c| format!("{}::text", crate::sql::quote_ident(c)))
+        .collect();
+    let cols = d.columns_q();
+    let sql = format!(
+        "SELECT ARRAY[{}]::text[], count(*) FROM {} WHERE {} GROUP BY {cols} \
+         HAVING count(*) > 1 ORDER BY count(*) DESC, {cols} LIMIT {GROUPS_SHOWN}",
+        values.join(", "),
+        d.table_q(),
+        d.columns
+            .iter()
+            .map(|c| format!("{} IS NOT NULL", crate::sql::quote_ident(c)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    );
+    let rows: Vec<(Vec<Option<String>>, i64)> = sqlx::query_as(AssertSqlSafe(sql))
+        .persistent(false)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok((
+        n,
+        rows.into_iter()
+            .map(|(values, rows)| DuplicateGroup { values, rows })
+            .collect(),
+    ))
+}
