@@ -174,3 +174,18 @@ async fn groups(
             .collect(),
     ))
 }
+
+/// Refusals in words: each problem, and a few of the offending rows.
+pub fn describe(refusals: &[Refusal]) -> String {
+    let mut s = Vec::new();
+    for r in refusals {
+        s.push(r.problem.clone());
+        for row in r.sample.iter().take(5) {
+            let row = row.to_string();
+            let cut: String = row.chars().take(160).collect();
+            let more = if cut.len() < row.len() { "…" } else { "" };
+            s.push(format!("  {cut}{more}"));
+        }
+    }
+    s.join("\n")
+}

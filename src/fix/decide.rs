@@ -215,6 +215,66 @@ impl Duplicates {
             .collect()
     }
 
+    /// The groups the preview read, as an aligned table: a header (the key's columns and
+    /// `rows`), a rule, a line per group, and how many more there are.
+    pub fn table(&self) -> Vec<String> {
+        const CUT: usize = 24;
+        let cell = |v: &Option<String>| match v {
+            None => "NULL".to_string(),
+            Some(s) if s.chars().count() > CUT => {
+                format!("{}…", s.chars().take(CUT - 1).collect::<String>())
+            }
+            Some(s) => s.replace(['\n', '\r', '\t'], " "),
+        };
+        let mut rows: Vec<Vec<String>> = vec![
+            self.columns
+                .iter()
+                .cloned()
+                .chain(["rows".to_string()])
+                .collect(),
+        ];
+        for g in &self.groups {
+            rows.push(
+                g.values
+                    .iter()
+                    .map(cell)
+                    .chain([g.rows.to_string()])
+                    .collect(),
+            );
+        }
+        let widths: Vec<usize> = (0..rows[0].len())
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |r: &Vec<String>| {
+            r.iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect::<Vec<_>>()
+                .join(" │ ")
+                .trim_end()
+                .to_string()
+        };
+        let mut out = vec![line(&rows[0])];
+        out.push(
+            widths
+                .iter()
+                .map(|w| "─".repeat(*w))
+                .collect::<Vec<_>>()
+                .join("─┼─"),
+        );
+        out.extend(rows[1..].iter().map(line));
+        let more = self.group_count - self.groups.len() as i64;
+        if more > 0 {
+            out.push(format!("… and {more} more group(s)"));
+        }
+        out
+    }
+
     /// The query listing the groups (what the engineer runs to merge by hand).
     pub fn groups_sql(&self) -> String {
         let cols = self.columns_q();
@@ -292,8 +352,14 @@ impl Duplicates {
 }
 
 impl Plan {
-    /// Why the plan may not run yet: a decision the engineer has not made. None: it may run.
+    /// Why the plan may not run yet: a decision the engineer has not made, with how to make it
+    /// headless (`pgmend fix` flags). None: it may run.
     pub fn blocked(&self) -> Option<String> {
+        self.blocked_in(false)
+    }
+
+    /// [`Plan::blocked`], saying how to decide in the app (`app`) or headless.
+    pub fn blocked_in(&self, app: bool) -> Option<String> {
         let mut why = Vec::new();
         for d in &self.decisions {
             match d {
@@ -306,19 +372,47 @@ impl Plan {
                             quote_ident(&b.column)
                         ),
                     };
-                    why.push(format!("{counted}; {}", b.hint()));
+                    let how = if app {
+                        format!(
+                            "write the value they get in the UPDATE step, in place of {}",
+                            placeholder()
+                        )
+                    } else {
+                        b.hint()
+                    };
+                    why.push(format!("{counted}; {how}"));
                 }
-                Decision::Duplicates(d) if d.open() => why.push(format!(
-                    "{}; choose what becomes of them (keep newest, keep oldest, merge by hand, \
-                     make the key partial), or run `pgmend fix … --duplicates '{}=keep-newest'` \
-                     (or keep-oldest, by-hand, partial)",
-                    d.problem(),
-                    d.name()
-                )),
+                Decision::Duplicates(d) if d.open() => why.push(if app {
+                    format!(
+                        "{}; choose what becomes of them (F5 keep newest, F6 keep oldest, F7 \
+                         merge by hand, F8 make the key partial)",
+                        d.problem()
+                    )
+                } else {
+                    format!(
+                        "{}; choose what becomes of them: `pgmend fix … --duplicates \
+                         '{}=keep-newest'` (or keep-oldest, by-hand, partial)",
+                        d.problem(),
+                        d.name()
+                    )
+                }),
                 _ => {}
             }
         }
         (!why.is_empty()).then(|| why.join("; "))
+    }
+
+    /// The backfill expression as the UPDATE step holds it (edited or not).
+    pub fn backfill_expression(&self) -> Option<String> {
+        let b = self.backfill()?;
+        let c = quote_ident(&b.column);
+        let head = format!("UPDATE {} SET {c} = ", b.table_q());
+        let tail = format!(" WHERE {c} IS NULL");
+        self.steps.iter().find_map(|s| {
+            let sql = s.sql.trim().trim_end_matches(';');
+            let rest = sql.strip_prefix(&head)?;
+            Some(rest.strip_suffix(&tail).unwrap_or(rest).trim().to_string())
+        })
     }
 
     /// A step still holds the backfill placeholder.

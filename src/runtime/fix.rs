@@ -74,13 +74,15 @@ pub fn summary(r: &BackupRecord) -> BackupSummary {
 }
 
 /// The preview's checks, before the backup, on a session of its own: the plans the role has
-/// the privileges for and the backup will hold; the scope in words and the refused as
-/// `id: why`.
+/// the privileges for and the backup will hold, then the data's (offending rows refuse a plan;
+/// rows to backfill and duplicate groups are filled into its decisions); the scope in words and
+/// the refused as `id: why`.
 pub async fn admit_plans(
     resolved: &Resolved,
     plans: Vec<Plan>,
 ) -> Result<(Vec<Plan>, String, Vec<String>), String> {
-    let mut session = crate::db::connect(resolved, &SessionOptions::default())
+    let options = SessionOptions::default();
+    let mut session = crate::db::connect(resolved, &options)
         .await
         .map_err(|e| e.to_string())?;
     let checked = async {
@@ -90,16 +92,33 @@ pub async fn admit_plans(
     }
     .await
     .map_err(|e| format!("cannot check the role's privileges: {e}"));
-    let _ = sqlx::Connection::close(session.conn).await;
-    let ((admitted, refused), scope) = checked?;
-    Ok((
+    let ((admitted, refused), scope) = match checked {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = sqlx::Connection::close(session.conn).await;
+            return Err(e);
+        }
+    };
+    let data = apply::preview::check_data(
+        &mut session.conn,
         admitted.plans().to_vec(),
-        scope.describe(),
-        refused
-            .iter()
-            .map(|r| format!("{}: {}", r.plan.finding_id, r.why))
-            .collect(),
-    ))
+        options.statement_timeout,
+    )
+    .await;
+    let _ = sqlx::Connection::close(session.conn).await;
+    let data = data?;
+    let mut why: Vec<String> = refused
+        .iter()
+        .map(|r| format!("{}: {}", r.plan.finding_id, r.why))
+        .collect();
+    why.extend(data.refused.iter().map(|(p, r)| {
+        format!(
+            "{}: {}",
+            p.finding_id,
+            apply::preview::describe(r).replace('\n', "\n    ")
+        )
+    }));
+    Ok((data.plans, scope.describe(), why))
 }
 
 /// Applies the plans on a new writable session and journals each one; the lines say what

@@ -86,7 +86,10 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
     if !flow.refused.is_empty() {
         head(&mut lines, "refused (nothing of these runs)");
         for r in &flow.refused {
-            lines.push(Line::from(Span::styled(format!("  ✘ {r}"), t.error)));
+            for (i, l) in r.lines().enumerate() {
+                let mark = if i == 0 { "✘ " } else { "  " };
+                lines.push(Line::from(Span::styled(format!("  {mark}{l}"), t.error)));
+            }
         }
     }
     for p in &flow.plans {
@@ -103,6 +106,7 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
         for h in &p.hazards {
             lines.push(Line::from(Span::styled(format!("  ⚠ {h}"), t.warning)));
         }
+        lines.extend(super::decide::lines(p, t));
         for c in &p.preconditions {
             lines.push(Line::from(format!("  checks first: {}", c.description)));
         }

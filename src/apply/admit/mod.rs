@@ -56,6 +56,40 @@ impl Permitted {
         &self.plans
     }
 
+    /// The preview's data checks, before any backup ([`super::preview::check_data`]): a plan
+    /// the data refuses joins `refused` with the problem. `decide` then settles the others'
+    /// decisions (the headless `--backfill` and `--duplicates`); a plan left with an open one,
+    /// or left out by the choice made, joins `refused` with what to do.
+    pub async fn check_data(
+        mut self,
+        conn: &mut PgConnection,
+        statement_timeout: std::time::Duration,
+        mut decide: impl FnMut(&mut Plan),
+    ) -> Result<Permitted, String> {
+        let plans = std::mem::take(&mut self.plans);
+        let checked = super::preview::check_data(conn, plans, statement_timeout).await?;
+        for (plan, refusals) in checked.refused {
+            let why = super::preview::describe(&refusals);
+            self.refused.push(Refused { plan, why });
+        }
+        for mut plan in checked.plans {
+            decide(&mut plan);
+            let why = match (plan.left_out(), plan.blocked()) {
+                (Some(instead), _) => Some(format!("left out as chosen: {instead}")),
+                (None, Some(open)) => Some(match plan.duplicates().filter(|d| d.open()) {
+                    Some(d) => format!("{open}\n{}", d.table().join("\n")),
+                    None => open,
+                }),
+                (None, None) => None,
+            };
+            match why {
+                Some(why) => self.refused.push(Refused { plan, why }),
+                None => self.plans.push(plan),
+            }
+        }
+        Ok(self)
+    }
+
     /// Keeps the plans `scope` covers; the others join `refused`.
     pub fn covered_by(mut self, scope: &BackupScope) -> (Admitted, Vec<Refused>) {
         let (mut ok, mut refused) = (Vec::new(), std::mem::take(&mut self.refused));
