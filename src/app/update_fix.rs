@@ -197,6 +197,8 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
             return vec![Effect::Cancel];
         }
         (FixStep::Preview, Action::EditorKey(k)) => {
+            // What the last ctrl-s said is about the script before this edit.
+            flow.error = None;
             flow.editor.input(k);
         }
         (FixStep::Preview, Action::ChooseDuplicates(c)) => choose(flow, c),

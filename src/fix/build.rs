@@ -145,11 +145,14 @@ impl B {
     }
 
     pub fn lock(&mut self, object: &str, mode: &str, effect: impl Into<String>) -> &mut Self {
-        self.p.locks.push(LockInfo {
+        let l = LockInfo {
             object: object.to_string(),
             mode: mode.to_string(),
             effect: effect.into(),
-        });
+        };
+        if !self.p.locks.contains(&l) {
+            self.p.locks.push(l);
+        }
         self
     }
 

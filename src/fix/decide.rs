@@ -73,7 +73,7 @@ impl Backfill {
     pub fn hint(&self) -> String {
         format!(
             "give the value those rows get: edit the UPDATE step in the preview (pgmend tui), \
-             or run `pgmend fix … --backfill '{}=<SQL expression>'`",
+             or run this `pgmend fix` again with --backfill '{}=<SQL expression>'",
             self.name()
         )
     }
@@ -275,6 +275,17 @@ impl Duplicates {
         out
     }
 
+    /// The choices in words, one a line, as `--duplicates` names them.
+    pub fn choice_lines(&self) -> Vec<String> {
+        self.choices()
+            .into_iter()
+            .map(|(c, what)| match what {
+                Ok(w) => format!("{}: {w}", c.flag()),
+                Err(why) => format!("{}: not possible, {why}", c.flag()),
+            })
+            .collect()
+    }
+
     /// The query listing the groups (what the engineer runs to merge by hand).
     pub fn groups_sql(&self) -> String {
         let cols = self.columns_q();
@@ -390,8 +401,8 @@ impl Plan {
                     )
                 } else {
                     format!(
-                        "{}; choose what becomes of them: `pgmend fix … --duplicates \
-                         '{}=keep-newest'` (or keep-oldest, by-hand, partial)",
+                        "{}; choose what becomes of them: run this `pgmend fix` again with \
+                         --duplicates '{}=keep-newest' (or keep-oldest, by-hand, partial)",
                         d.problem(),
                         d.name()
                     )

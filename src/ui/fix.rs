@@ -92,8 +92,13 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
             }
         }
     }
+    let current = flow.plans_to_apply();
     for p in &flow.plans {
         head(&mut lines, &p.title);
+        // What the plan waits for comes first: it decides whether anything runs (read from
+        // the script as edited: a backfill expression is written there).
+        let now = current.iter().find(|c| c.finding_id == p.finding_id);
+        lines.extend(super::decide::lines(now.unwrap_or(p), t));
         if p.touches_data {
             lines.push(Line::from(Span::styled("  changes rows", t.warning)));
         }
@@ -106,7 +111,6 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
         for h in &p.hazards {
             lines.push(Line::from(Span::styled(format!("  ⚠ {h}"), t.warning)));
         }
-        lines.extend(super::decide::lines(p, t));
         for c in &p.preconditions {
             lines.push(Line::from(format!("  checks first: {}", c.description)));
         }

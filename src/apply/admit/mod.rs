@@ -77,7 +77,11 @@ impl Permitted {
             let why = match (plan.left_out(), plan.blocked()) {
                 (Some(instead), _) => Some(format!("left out as chosen: {instead}")),
                 (None, Some(open)) => Some(match plan.duplicates().filter(|d| d.open()) {
-                    Some(d) => format!("{open}\n{}", d.table().join("\n")),
+                    Some(d) => format!(
+                        "{open}\n{}\n{}",
+                        d.table().join("\n"),
+                        d.choice_lines().join("\n")
+                    ),
                     None => open,
                 }),
                 (None, None) => None,

@@ -46,6 +46,8 @@ async fn refused_at_preview_before_any_backup_then_applied_with_the_decisions() 
         "  ──────────────┼─────",
         "  c@example.com │ 3",
         "  a@example.com │ 2",
+        "  keep-newest: keep the newest row of each group (by created_at)",
+        "  by-hand: merge by hand",
         "nothing to fix",
     ] {
         assert!(all.contains(want), "missing {want:?} in:\n{all}");
