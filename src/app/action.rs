@@ -181,10 +181,22 @@ impl Action {
             Action::ChooseDuplicates(c) => {
                 use crate::fix::decide::DupChoice as D;
                 match c {
-                    D::KeepNewest => ("keep_newest", "duplicates: keep the newest row of each group"),
-                    D::KeepOldest => ("keep_oldest", "duplicates: keep the oldest row of each group"),
-                    D::ByHand => ("merge_by_hand", "duplicates: leave the plan out, merge by hand"),
-                    D::Partial => ("partial_key", "duplicates: leave the plan out, make the key partial"),
+                    D::KeepNewest => (
+                        "keep_newest",
+                        "duplicates: keep the newest row of each group",
+                    ),
+                    D::KeepOldest => (
+                        "keep_oldest",
+                        "duplicates: keep the oldest row of each group",
+                    ),
+                    D::ByHand => (
+                        "merge_by_hand",
+                        "duplicates: leave the plan out, merge by hand",
+                    ),
+                    D::Partial => (
+                        "partial_key",
+                        "duplicates: leave the plan out, make the key partial",
+                    ),
                 }
             }
             _ => return None,

@@ -41,8 +41,7 @@ pub(super) async fn refusals(
     plan: &Plan,
     statement_timeout: Duration,
 ) -> Result<Vec<Refusal>, String> {
-    if plan.preconditions.is_empty() && plan.server_checks.is_empty() && plan.decisions.is_empty()
-    {
+    if plan.preconditions.is_empty() && plan.server_checks.is_empty() && plan.decisions.is_empty() {
         return Ok(Vec::new());
     }
     sqlx::raw_sql("BEGIN READ ONLY")
@@ -93,7 +92,11 @@ async fn run_all(
         if count <= 0 {
             continue;
         }
-        out.push(refusal(p, count, sample(conn, &p.sample_sql).await.map_err(fail)?));
+        out.push(refusal(
+            p,
+            count,
+            sample(conn, &p.sample_sql).await.map_err(fail)?,
+        ));
     }
     // A backfill whose expression was never written, on rows that need it.
     if let Some(b) = plan.backfill().filter(|_| plan.backfill_pending()) {

@@ -160,7 +160,12 @@ impl Duplicates {
 
     /// `schema.table(col, …)` as `--duplicates` names it (unquoted).
     pub fn name(&self) -> String {
-        format!("{}.{}({})", self.schema, self.table, self.columns.join(", "))
+        format!(
+            "{}.{}({})",
+            self.schema,
+            self.table,
+            self.columns.join(", ")
+        )
     }
 
     /// Duplicates were found and nothing is chosen yet.
@@ -343,7 +348,9 @@ impl Duplicates {
         let which = if newest { "newest" } else { "oldest" };
         let steps = vec![
             step(
-                format!("save the rows of {tq} that are not the {which} of their ({cols}) group in {saved}"),
+                format!(
+                    "save the rows of {tq} that are not the {which} of their ({cols}) group in {saved}"
+                ),
                 save,
             ),
             step(format!("delete the saved rows from {tq}"), delete),
@@ -457,7 +464,11 @@ impl Plan {
         if let Some(b) = self.backfill() {
             let check = super::plan::ServerCheck {
                 description: format!("the backfill expression of {}", b.name()),
-                sql: format!("EXPLAIN SELECT ({}) FROM {}", expression.trim(), b.table_q()),
+                sql: format!(
+                    "EXPLAIN SELECT ({}) FROM {}",
+                    expression.trim(),
+                    b.table_q()
+                ),
             };
             self.server_checks.push(check);
         }
@@ -492,9 +503,9 @@ impl Plan {
             }));
             // The precondition the deletion makes true goes: it would refuse the plan first.
             let tq = d.table_q();
-            self.preconditions.retain(|p| {
-                !matches!(&p.problem, Some(Problem::Duplicates { table, .. }) if *table == tq)
-            });
+            self.preconditions.retain(
+                |p| !matches!(&p.problem, Some(Problem::Duplicates { table, .. }) if *table == tq),
+            );
             self.touches_data = true;
             let verb = if choice == DupChoice::KeepNewest {
                 "newest"
@@ -587,7 +598,10 @@ mod tests {
         assert!(parse_backfill("rooms=1").is_err());
         assert!(parse_backfill("rooms.x=").is_err());
         let (t, c) = parse_duplicates("members(email, org)=keep-oldest").unwrap();
-        assert_eq!((t.as_str(), c), ("members(email,org)", DupChoice::KeepOldest));
+        assert_eq!(
+            (t.as_str(), c),
+            ("members(email,org)", DupChoice::KeepOldest)
+        );
         assert!(parse_duplicates("members(email)=newest").is_err());
     }
 }

@@ -109,10 +109,8 @@ pub(crate) fn sequence(
     .lock(
         &tq,
         "ROW EXCLUSIVE",
-        format!(
-            "while backfilling: each row updated stays locked against other writers until the \
-             backfill commits; reads go on"
-        ),
+        "while backfilling: each row updated stays locked against other writers until the \
+             backfill commits; reads go on",
     )
     .lock(
         &tq,
@@ -161,7 +159,10 @@ pub(crate) fn undo_backfill(b: &mut B, t: &Table, column: &str) {
         format!("empty {c} again in the rows the backfill filled"),
         format!("UPDATE {tq} SET {c} = NULL WHERE ({key}) IN (SELECT {key} FROM {saved})"),
     )
-    .undo_tx(format!("drop {saved}"), format!("DROP TABLE IF EXISTS {saved}"))
+    .undo_tx(
+        format!("drop {saved}"),
+        format!("DROP TABLE IF EXISTS {saved}"),
+    )
     .hazard(format!(
         "the keys of the backfilled rows are kept in {saved} (row-level security on, no \
          policy), for undo; drop it when the fix is settled"

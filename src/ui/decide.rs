@@ -30,7 +30,10 @@ pub fn lines(p: &Plan, t: &Theme) -> Vec<Line<'static>> {
                 };
                 let pending = p.backfill_pending() && b.rows != Some(0);
                 let style = if pending { t.warning } else { t.muted };
-                out.push(Line::from(Span::styled(format!("  backfill: {rows}"), style)));
+                out.push(Line::from(Span::styled(
+                    format!("  backfill: {rows}"),
+                    style,
+                )));
                 if pending {
                     out.push(Line::from(Span::styled(
                         format!(

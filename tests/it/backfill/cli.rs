@@ -93,7 +93,12 @@ async fn refused_at_preview_before_any_backup_then_applied_with_the_decisions() 
             .unwrap_or_else(|| panic!("{s:?} missing or out of order in:\n{script}"));
         at += i + s.len();
     }
-    assert!(script.contains("CREATE TABLE public.members_pgmend_duplicates AS SELECT * FROM public.members"), "{script}");
+    assert!(
+        script.contains(
+            "CREATE TABLE public.members_pgmend_duplicates AS SELECT * FROM public.members"
+        ),
+        "{script}"
+    );
 
     // Applied: a verified backup first, then both plans.
     let out = pgmend(tmp.path())
@@ -144,7 +149,11 @@ async fn refused_at_preview_before_any_backup_then_applied_with_the_decisions() 
             .await
             .unwrap()
     };
-    assert_eq!(kept, [2, 3, 4, 7, 8], "the newest of each group, and the NULLs");
+    assert_eq!(
+        kept,
+        [2, 3, 4, 7, 8],
+        "the newest of each group, and the NULLs"
+    );
     let saved: i64 = scalar(&db, "SELECT count(*) FROM members_pgmend_duplicates").await;
     assert_eq!(saved, 3);
 }

@@ -16,10 +16,9 @@ async fn previewed(db: &TestDb) -> Vec<Plan> {
     let (snap, report) = check(db, &cls).await;
     let plans = pgmend::fix::plans(&report, &snap, &cls);
     let mut c = db.connect().await;
-    let checked =
-        apply::preview::check_data(&mut c, plans, std::time::Duration::from_secs(10))
-            .await
-            .unwrap();
+    let checked = apply::preview::check_data(&mut c, plans, std::time::Duration::from_secs(10))
+        .await
+        .unwrap();
     assert!(checked.refused.is_empty(), "{:?}", checked.refused);
     checked.plans
 }
@@ -60,14 +59,20 @@ async fn backfill_and_dedupe_apply_and_undo() {
             .iter()
             .map(|g| (g.values[0].clone().unwrap(), g.rows))
             .collect::<Vec<_>>(),
-        [("c@example.com".to_string(), 3), ("a@example.com".to_string(), 2)]
+        [
+            ("c@example.com".to_string(), 3),
+            ("a@example.com".to_string(), 2)
+        ]
     );
     assert!(unique.blocked().is_some());
     // The engine refuses the unwritten backfill too (nothing runs).
     let ApplyOutcome::Refused { refusals, .. } = run(&db, &add).await else {
         panic!("an unwritten backfill must refuse")
     };
-    assert!(refusals[0].problem.contains("3 rows have no value"), "{refusals:?}");
+    assert!(
+        refusals[0].problem.contains("3 rows have no value"),
+        "{refusals:?}"
+    );
 
     add.set_backfill("coalesce(length(name), 0)").unwrap();
     assert_eq!(add.blocked(), None);
@@ -81,7 +86,10 @@ async fn backfill_and_dedupe_apply_and_undo() {
             .unwrap()
     };
     assert_eq!(owners, [4, 3, 5]);
-    assert_eq!(digest(&db, "SELECT id, name, opened FROM rooms").await, rooms);
+    assert_eq!(
+        digest(&db, "SELECT id, name, opened FROM rooms").await,
+        rooms
+    );
 
     unique.choose(DupChoice::KeepOldest).unwrap();
     assert_eq!(unique.blocked(), None);
@@ -94,13 +102,21 @@ async fn backfill_and_dedupe_apply_and_undo() {
             .await
             .unwrap()
     };
-    assert_eq!(kept, [1, 3, 5, 7, 8], "the oldest of each group, and the NULLs");
+    assert_eq!(
+        kept,
+        [1, 3, 5, 7, 8],
+        "the oldest of each group, and the NULLs"
+    );
 
     // Undo, last plan first: every row back, the helper tables and the column gone.
     let out = run(&db, &undo_of(&unique)).await;
     assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
     assert_eq!(digest(&db, "SELECT * FROM members").await, members);
-    let saved: bool = scalar(&db, "SELECT to_regclass('members_pgmend_duplicates') IS NOT NULL").await;
+    let saved: bool = scalar(
+        &db,
+        "SELECT to_regclass('members_pgmend_duplicates') IS NOT NULL",
+    )
+    .await;
     assert!(!saved);
     let out = run(&db, &undo_of(&add)).await;
     assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
@@ -131,9 +147,17 @@ async fn an_existing_column_backfilled_from_the_default_and_undone() {
     let checked = apply::preview::check_data(&mut c, plans, std::time::Duration::from_secs(10))
         .await
         .unwrap();
-    let p = checked.plans.iter().find(|p| p.backfill().is_some()).unwrap();
+    let p = checked
+        .plans
+        .iter()
+        .find(|p| p.backfill().is_some())
+        .unwrap();
     assert_eq!(p.backfill().unwrap().rows, Some(2));
-    assert_eq!(p.backfill_expression().as_deref(), Some("'open'"), "prefilled from the default");
+    assert_eq!(
+        p.backfill_expression().as_deref(),
+        Some("'open'"),
+        "prefilled from the default"
+    );
     assert_eq!(p.blocked(), None);
     let out = run(&db, p).await;
     assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
@@ -144,7 +168,11 @@ async fn an_existing_column_backfilled_from_the_default_and_undone() {
     assert_eq!(states, ["done", "open", "open"]);
     let out = run(&db, &undo_of(p)).await;
     assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
-    assert_eq!(digest(&db, "SELECT * FROM tasks").await, before, "the NULLs are back");
+    assert_eq!(
+        digest(&db, "SELECT * FROM tasks").await,
+        before,
+        "the NULLs are back"
+    );
     let nn: bool = scalar(
         &db,
         "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'tasks'::regclass AND attname = 'state'",

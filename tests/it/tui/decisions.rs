@@ -24,18 +24,25 @@ async fn previewed() -> (State, Plan, Plan) {
     snapshot.round_trips = 12;
     snapshot.server.version_num = 150018;
     snapshot.server.version = "PostgreSQL 15.18".into();
-    snapshot.roles.retain(|r| r.predefined || r.name == "postgres");
+    snapshot
+        .roles
+        .retain(|r| r.predefined || r.name == "postgres");
     let plans = pgmend::fix::plans(&report, &snapshot, &cls);
     let mut c = db.connect().await;
-    let checked = pgmend::apply::preview::check_data(
-        &mut c,
-        plans,
-        std::time::Duration::from_secs(10),
-    )
-    .await
-    .unwrap();
-    let add = checked.plans.iter().find(|p| p.backfill().is_some()).unwrap();
-    let unique = checked.plans.iter().find(|p| p.duplicates().is_some()).unwrap();
+    let checked =
+        pgmend::apply::preview::check_data(&mut c, plans, std::time::Duration::from_secs(10))
+            .await
+            .unwrap();
+    let add = checked
+        .plans
+        .iter()
+        .find(|p| p.backfill().is_some())
+        .unwrap();
+    let unique = checked
+        .plans
+        .iter()
+        .find(|p| p.duplicates().is_some())
+        .unwrap();
     let s = super::loaded(Arc::new(snapshot), Arc::new(report), 120, 40);
     (s, add.clone(), unique.clone())
 }
@@ -88,7 +95,10 @@ async fn the_backfill_is_written_in_the_editor_before_anything_runs() {
     assert_eq!(plans[0].backfill_expression().as_deref(), Some("id * 10"));
     assert_eq!(plans[0].blocked_in(true), None);
     let effects = update(&mut s, Action::Submit);
-    assert!(matches!(effects.as_slice(), [Effect::RunBackup]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::RunBackup]),
+        "{effects:?}"
+    );
 }
 
 #[tokio::test]
@@ -102,13 +112,22 @@ async fn duplicate_groups_are_a_table_and_the_engineer_chooses() {
     // Nothing is picked for the engineer: no backup until a choice is made.
     assert!(update(&mut s, Action::Submit).is_empty());
     assert!(
-        s.fix.as_ref().unwrap().error.as_deref().unwrap().contains("F5 keep newest"),
+        s.fix
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("F5 keep newest"),
         "{:?}",
         s.fix.as_ref().unwrap().error
     );
     update(&mut s, Action::ChooseDuplicates(DupChoice::KeepNewest));
     let flow = s.fix.as_ref().unwrap();
-    assert!(flow.script().contains("CREATE TABLE public.members_pgmend_duplicates"));
+    assert!(
+        flow.script()
+            .contains("CREATE TABLE public.members_pgmend_duplicates")
+    );
     let plans = flow.plans_to_apply();
     assert_eq!(
         plans[0].duplicates().unwrap().chosen,
@@ -124,7 +143,11 @@ async fn duplicate_groups_are_a_table_and_the_engineer_chooses() {
     update(&mut s, Action::ChooseDuplicates(DupChoice::ByHand));
     let flow = s.fix.as_ref().unwrap();
     assert_eq!(flow.step, FixStep::Done);
-    assert!(flow.refused[0].contains("merge by hand"), "{:?}", flow.refused);
+    assert!(
+        flow.refused[0].contains("merge by hand"),
+        "{:?}",
+        flow.refused
+    );
     // The small screen survives the table.
     let mut s = open(&base, &unique);
     s.width = 80;
