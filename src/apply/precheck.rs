@@ -68,7 +68,11 @@ async fn run_all(
     let mut out = Vec::new();
     // The checklist's SQL, parsed and analysed by the server (EXPLAIN runs nothing). A refusal
     // aborts the read-only transaction, so it is the last thing checked.
-    for c in &plan.server_checks {
+    for c in plan
+        .server_checks
+        .iter()
+        .chain(plan.backfill_check().as_ref())
+    {
         if let Err(e) = sqlx::raw_sql(AssertSqlSafe(c.sql.clone()))
             .execute(&mut *conn)
             .await

@@ -55,9 +55,9 @@ pub async fn check_data(
     Ok(out)
 }
 
-/// Runs `sql` inside a savepoint: an error (a column a plan before this one adds) leaves the
-/// transaction usable and gives None.
-async fn guarded<T, F>(conn: &mut PgConnection, f: F) -> Result<Option<T>, String>
+/// Runs `f` inside a savepoint: an error (a column a plan before this one adds) leaves the
+/// transaction usable and is handed back as the inner error.
+async fn guarded<T, F>(conn: &mut PgConnection, f: F) -> Result<Result<T, sqlx::Error>, String>
 where
     F: AsyncFnOnce(&mut PgConnection) -> Result<T, sqlx::Error>,
 {
@@ -66,23 +66,20 @@ where
         .execute(&mut *conn)
         .await
         .map_err(|e| e.to_string())?;
-    match f(conn).await {
-        Ok(v) => {
-            sp("RELEASE SAVEPOINT pgmend_preview")
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(Some(v))
-        }
-        Err(e) => {
-            tracing::debug!("preview check deferred to the apply: {e}");
-            sp("ROLLBACK TO SAVEPOINT pgmend_preview")
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(None)
-        }
+    let r = f(conn).await;
+    let end = if r.is_ok() {
+        "RELEASE SAVEPOINT pgmend_preview"
+    } else {
+        "ROLLBACK TO SAVEPOINT pgmend_preview"
+    };
+    sp(end)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Err(e) = &r {
+        tracing::debug!("preview check deferred to the apply: {e}");
     }
+    Ok(r)
 }
 
 async fn one(
@@ -104,7 +101,7 @@ async fn one(
         if matches!(p.problem, Some(Problem::MissingColumn { .. })) {
             continue;
         }
-        let Some(n) = guarded(conn, async |c| count(c, &p.count_sql).await).await? else {
+        let Ok(n) = guarded(conn, async |c| count(c, &p.count_sql).await).await? else {
             continue;
         };
         if n <= 0 {
@@ -119,13 +116,34 @@ async fn one(
             .unwrap_or_default();
         out.push(refusal(p, n, rows));
     }
+    // The backfill expression the engineer wrote: the server must accept it.
+    if let Some(check) = plan.backfill_check() {
+        let run = async |c: &mut PgConnection| {
+            sqlx::raw_sql(AssertSqlSafe(check.sql.clone()))
+                .execute(c)
+                .await
+        };
+        if let Err(e) = guarded(conn, run).await? {
+            let why = e
+                .as_database_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_string());
+            out.push(Refusal {
+                description: check.description.clone(),
+                problem: format!("the server does not accept {}: {why}", check.description),
+                count: 1,
+                sample: Vec::new(),
+            });
+        }
+    }
     for d in &mut plan.decisions {
         match d {
             Decision::Backfill(b) => {
-                b.rows = guarded(conn, async |c| count(c, &b.count_sql).await).await?;
+                b.rows = guarded(conn, async |c| count(c, &b.count_sql).await)
+                    .await?
+                    .ok();
             }
             Decision::Duplicates(d) if d.chosen.is_none() => {
-                if let Some((n, groups)) = guarded(conn, async |c| groups(c, d).await).await? {
+                if let Ok((n, groups)) = guarded(conn, async |c| groups(c, d).await).await? {
                     d.group_count = n;
                     d.groups = groups;
                 }

@@ -120,17 +120,20 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     let permitted = admit::permitted(&mut session.conn, plans).await?;
     // The data, before any backup: offending rows refuse a plan here, and the engineer's
     // backfill expressions and duplicate choices settle the decisions.
-    let mut used = (vec![false; backfills.len()], vec![false; choices.len()]);
+    let (mut filled, mut chosen) = (vec![false; backfills.len()], vec![false; choices.len()]);
     let permitted = permitted
-        .check_data(&mut session.conn, plan.options.statement_timeout, |p| {
-            settle(p, &backfills, &choices, &mut used)
-        })
+        .check_data(
+            &mut session.conn,
+            plan.options.statement_timeout,
+            |p| backfill(p, &backfills, &mut filled),
+            |p| choose(p, &choices, &mut chosen),
+        )
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
-    for (a, _) in args.backfill.iter().zip(&used.0).filter(|(_, u)| !**u) {
+    for (a, _) in args.backfill.iter().zip(&filled).filter(|(_, u)| !**u) {
         eprintln!("warning: --backfill {a}: no plan backfills that column");
     }
-    for (a, _) in args.duplicates.iter().zip(&used.1).filter(|(_, u)| !**u) {
+    for (a, _) in args.duplicates.iter().zip(&chosen).filter(|(_, u)| !**u) {
         eprintln!("warning: --duplicates {a}: no plan meets duplicates of that key");
     }
     let mut scope = BackupScope::read(&mut session.conn).await?;
@@ -333,30 +336,32 @@ fn describe_refused(r: &Refused) -> String {
     )
 }
 
-/// Settles a plan's decisions with `--backfill` and `--duplicates` (marking the ones used).
-fn settle(
-    p: &mut Plan,
-    backfills: &[(Vec<String>, String)],
-    choices: &[(String, crate::fix::decide::DupChoice)],
-    used: &mut (Vec<bool>, Vec<bool>),
-) {
-    if let Some(b) = p.backfill().cloned() {
-        for (i, (target, expr)) in backfills.iter().enumerate() {
-            if b.named(target) {
-                used.0[i] = true;
-                if let Err(e) = p.set_backfill(expr) {
-                    eprintln!("warning: --backfill {}: {e}", b.name());
-                }
+/// `--backfill`: the expression written into the plan's backfill (marking the ones used).
+fn backfill(p: &mut Plan, backfills: &[(Vec<String>, String)], used: &mut [bool]) {
+    let Some(b) = p.backfill().cloned() else {
+        return;
+    };
+    for (i, (target, expr)) in backfills.iter().enumerate() {
+        if b.named(target) {
+            used[i] = true;
+            if let Err(e) = p.set_backfill(expr) {
+                eprintln!("warning: --backfill {}: {e}", b.name());
             }
         }
     }
-    if let Some(d) = p.duplicates().filter(|d| d.open()).cloned() {
-        for (i, (target, choice)) in choices.iter().enumerate() {
-            if d.named(target) {
-                used.1[i] = true;
-                if let Err(e) = p.choose(*choice) {
-                    eprintln!("warning: --duplicates {}={}: {e}", d.name(), choice.flag());
-                }
+}
+
+/// `--duplicates`: the choice taken for the duplicates the preview found (marking the ones
+/// used).
+fn choose(p: &mut Plan, choices: &[(String, crate::fix::decide::DupChoice)], used: &mut [bool]) {
+    let Some(d) = p.duplicates().filter(|d| d.open()).cloned() else {
+        return;
+    };
+    for (i, (target, choice)) in choices.iter().enumerate() {
+        if d.named(target) {
+            used[i] = true;
+            if let Err(e) = p.choose(*choice) {
+                eprintln!("warning: --duplicates {}={}: {e}", d.name(), choice.flag());
             }
         }
     }

@@ -57,23 +57,26 @@ impl Permitted {
     }
 
     /// The preview's data checks, before any backup ([`super::preview::check_data`]): a plan
-    /// the data refuses joins `refused` with the problem. `decide` then settles the others'
-    /// decisions (the headless `--backfill` and `--duplicates`); a plan left with an open one,
-    /// or left out by the choice made, joins `refused` with what to do.
+    /// the data refuses joins `refused` with the problem. `before` settles what needs no data
+    /// (the headless `--backfill`: its expression is then checked too), `after` what the data
+    /// shows (`--duplicates`); a plan left with an open decision, or left out by the choice
+    /// made, joins `refused` with what to do.
     pub async fn check_data(
         mut self,
         conn: &mut PgConnection,
         statement_timeout: std::time::Duration,
-        mut decide: impl FnMut(&mut Plan),
+        before: impl FnMut(&mut Plan),
+        mut after: impl FnMut(&mut Plan),
     ) -> Result<Permitted, String> {
-        let plans = std::mem::take(&mut self.plans);
+        let mut plans = std::mem::take(&mut self.plans);
+        plans.iter_mut().for_each(before);
         let checked = super::preview::check_data(conn, plans, statement_timeout).await?;
         for (plan, refusals) in checked.refused {
             let why = super::preview::describe(&refusals);
             self.refused.push(Refused { plan, why });
         }
         for mut plan in checked.plans {
-            decide(&mut plan);
+            after(&mut plan);
             let why = match (plan.left_out(), plan.blocked()) {
                 (Some(instead), _) => Some(format!("left out as chosen: {instead}")),
                 (None, Some(open)) => Some(match plan.duplicates().filter(|d| d.open()) {

@@ -62,6 +62,24 @@ async fn refused_at_preview_before_any_backup_then_applied_with_the_decisions() 
     .await;
     assert_eq!(cols, 0, "nothing changed");
 
+    // An expression the server does not accept is refused at preview too.
+    let out = pgmend(tmp.path())
+        .args(["fix", db.url(), "--checklist"])
+        .arg(&cl)
+        .args(["--all", "--yes", "--no-lints", "--backup-dir"])
+        .arg(&backups)
+        .args(["--backfill", "rooms.ownerId=no_such_column + 1"])
+        .output()
+        .unwrap();
+    let all = format!("{}\n{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        all.contains(
+            "the server does not accept the backfill expression of public.rooms.ownerId: column \"no_such_column\" does not exist"
+        ),
+        "{all}"
+    );
+    assert_eq!(files(&backups), Vec::<String>::new(), "no backup was taken");
+
     // The dry run with the decisions prints the whole sequence.
     let decided = [
         "--backfill",

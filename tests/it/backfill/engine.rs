@@ -14,7 +14,7 @@ use crate::support::TestDb;
 async fn previewed(db: &TestDb) -> Vec<Plan> {
     let cls = [checklist(CHECKLIST)];
     let (snap, report) = check(db, &cls).await;
-    let plans = pgmend::fix::plans(&report, &snap, &cls);
+    let plans = pgmend::fix::plans_for(report.items.iter().flat_map(|i| &i.findings), &snap, &cls);
     let mut c = db.connect().await;
     let checked = apply::preview::check_data(&mut c, plans, std::time::Duration::from_secs(10))
         .await
@@ -142,7 +142,7 @@ async fn an_existing_column_backfilled_from_the_default_and_undone() {
         "[[table]]\nname = \"tasks\"\ncolumns = [{ name = \"state\", nullable = false, default = \"'open'\" }]\n",
     )];
     let (snap, report) = check(&db, &cls).await;
-    let plans = pgmend::fix::plans(&report, &snap, &cls);
+    let plans = pgmend::fix::plans_for(report.items.iter().flat_map(|i| &i.findings), &snap, &cls);
     let mut c = db.connect().await;
     let checked = apply::preview::check_data(&mut c, plans, std::time::Duration::from_secs(10))
         .await
