@@ -200,15 +200,23 @@ impl Plan {
 
     /// The backfill expression as the UPDATE step holds it (edited or not).
     pub fn backfill_expression(&self) -> Option<String> {
+        let (i, head, tail) = self.backfill_step()?;
+        let sql = self.steps[i].sql.trim().trim_end_matches(';');
+        let rest = sql.strip_prefix(&head)?;
+        Some(rest.strip_suffix(&tail).unwrap_or(rest).trim().to_string())
+    }
+
+    /// The backfill step's index, and the text before and after its expression.
+    fn backfill_step(&self) -> Option<(usize, String, String)> {
         let b = self.backfill()?;
         let c = quote_ident(&b.column);
         let head = format!("UPDATE {} SET {c} = ", b.table_q());
         let tail = format!(" WHERE {c} IS NULL");
-        self.steps.iter().find_map(|s| {
-            let sql = s.sql.trim().trim_end_matches(';');
-            let rest = sql.strip_prefix(&head)?;
-            Some(rest.strip_suffix(&tail).unwrap_or(rest).trim().to_string())
-        })
+        let i = self
+            .steps
+            .iter()
+            .position(|s| s.sql.trim_start().starts_with(&head))?;
+        Some((i, head, tail))
     }
 
     /// A step still holds the backfill placeholder.
@@ -231,14 +239,14 @@ impl Plan {
         })
     }
 
-    /// Writes the backfill expression in place of the placeholder.
+    /// Writes the backfill expression (in place of the placeholder, or of the prefilled one).
     pub fn set_backfill(&mut self, expression: &str) -> Result<(), String> {
         crate::sql::guard::expression(expression, "the backfill expression")
             .map_err(|e| e.to_string())?;
-        let p = placeholder();
-        for s in &mut self.steps {
-            s.sql = s.sql.replace(&p, expression.trim());
-        }
+        let (i, head, tail) = self
+            .backfill_step()
+            .ok_or_else(|| format!("{} has no backfill step", self.title))?;
+        self.steps[i].sql = format!("{head}{}{tail}", expression.trim());
         Ok(())
     }
 
@@ -320,5 +328,99 @@ impl Plan {
                 .and_then(|(_, r)| r.ok())
                 .unwrap_or_default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::build::B;
+
+    fn backfilled(expr: &str, rows: Option<i64>) -> Plan {
+        let mut b = B::new("column.missing:public.t.c", "add column c to public.t");
+        b.tx("add", "ALTER TABLE public.t ADD COLUMN c int")
+            .tx(
+                "backfill",
+                format!("UPDATE public.t SET c = {expr} WHERE c IS NULL"),
+            )
+            .decide(Decision::Backfill(Backfill {
+                schema: "public".into(),
+                table: "t".into(),
+                column: "c".into(),
+                new_column: true,
+                count_sql: "SELECT count(*) FROM public.t".into(),
+                rows,
+            }));
+        b.done()
+    }
+
+    #[test]
+    fn a_placeholder_blocks_only_where_rows_need_a_value() {
+        let p = backfilled(&placeholder(), Some(3));
+        let why = p.blocked().unwrap();
+        assert!(
+            why.starts_with("public.t: 3 rows have no value for NOT NULL column c"),
+            "{why}"
+        );
+        assert!(
+            why.contains("--backfill 'public.t.c=<SQL expression>'"),
+            "{why}"
+        );
+        assert!(p.backfill_check().is_none());
+        assert_eq!(backfilled(&placeholder(), Some(0)).blocked(), None);
+        assert!(backfilled(&placeholder(), None).blocked().is_some());
+        let mut p = backfilled("7", Some(3));
+        assert_eq!(p.blocked(), None);
+        p.set_backfill("id * 2").unwrap();
+        assert_eq!(p.backfill_expression().as_deref(), Some("id * 2"));
+        assert_eq!(
+            p.backfill_check().unwrap().sql,
+            "EXPLAIN SELECT (id * 2) FROM public.t"
+        );
+        assert!(p.set_backfill("1; DROP TABLE x").is_err());
+    }
+
+    #[test]
+    fn duplicate_groups_read_as_a_table() {
+        let d = Duplicates {
+            schema: "public".into(),
+            table: "m".into(),
+            columns: vec!["email".into(), "org".into()],
+            order_by: None,
+            key: vec![],
+            groups: vec![
+                DuplicateGroup {
+                    values: vec![Some("a@x".into()), None],
+                    rows: 12,
+                },
+                DuplicateGroup {
+                    values: vec![Some("b@x".into()), Some("acme".into())],
+                    rows: 2,
+                },
+            ],
+            group_count: 5,
+            chosen: None,
+        };
+        assert_eq!(
+            d.table(),
+            [
+                "email │ org  │ rows",
+                "──────┼──────┼─────",
+                "a@x   │ NULL │ 12",
+                "b@x   │ acme │ 2",
+                "… and 3 more group(s)",
+            ]
+        );
+        // Without a key nor a creation time, one row cannot be kept: said, not offered.
+        let keep = &d.choices()[0];
+        assert!(
+            keep.1.as_ref().unwrap_err().contains("no primary key"),
+            "{keep:?}"
+        );
+        let mut p = backfilled("1", Some(0));
+        p.decisions = vec![Decision::Duplicates(d)];
+        assert!(p.choose(DupChoice::KeepNewest).is_err());
+        p.choose(DupChoice::ByHand).unwrap();
+        assert!(p.left_out().unwrap().starts_with("merge by hand"));
     }
 }
