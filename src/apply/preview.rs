@@ -151,6 +151,7 @@ async fn one(
             Decision::Duplicates(_) => {}
         }
     }
+    plan.drop_empty_backfill();
     Ok(out)
 }
 

@@ -30,10 +30,7 @@ fn primary_key(t: &Table) -> Option<&Vec<String>> {
 
 /// Where the keys of the backfilled rows are kept (so undo can empty them again).
 fn saved_q(t: &Table) -> String {
-    qualified(
-        &t.schema,
-        &names::fit(&format!("{}_pgmend_backfilled", t.name)),
-    )
+    super::decide::backfilled_q(&t.schema, &t.name)
 }
 
 /// Steps 2 to 5 (each group its own transaction), the decision the preview counts, locks and

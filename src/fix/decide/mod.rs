@@ -50,6 +50,14 @@ pub struct Backfill {
     pub rows: Option<i64>,
 }
 
+/// Where the keys of the rows a backfill fills are kept, for undo.
+pub(crate) fn backfilled_q(schema: &str, table: &str) -> String {
+    qualified(
+        schema,
+        &super::names::fit(&format!("{table}_pgmend_backfilled")),
+    )
+}
+
 impl Backfill {
     pub fn table_q(&self) -> String {
         qualified(&self.schema, &self.table)
@@ -248,6 +256,36 @@ impl Plan {
             .ok_or_else(|| format!("{} has no backfill step", self.title))?;
         self.steps[i].sql = format!("{head}{}{tail}", expression.trim());
         Ok(())
+    }
+
+    /// The preview found no row to backfill: the backfill (and what remembers its rows for
+    /// undo) leaves the plan, which goes straight from the nullable column to the check.
+    pub fn drop_empty_backfill(&mut self) {
+        let Some(b) = self.backfill().filter(|b| b.rows == Some(0)).cloned() else {
+            return;
+        };
+        let Some((i, _, _)) = self.backfill_step() else {
+            return;
+        };
+        self.steps.remove(i);
+        let saved = backfilled_q(&b.schema, &b.table);
+        let uses = |sql: &str| sql.contains(&saved);
+        self.steps.retain(|s| !uses(&s.sql));
+        self.undo.retain(|s| !uses(&s.sql));
+        self.hazards.retain(|h| {
+            !uses(h)
+                && !h.contains(BACKFILL_MARK)
+                && !h.starts_with("the backfill")
+                && !h.starts_with("rows written with no")
+        });
+        self.locks.retain(|l| l.mode != "ROW EXCLUSIVE");
+        self.hazards.push(format!(
+            "no row of {} needed a value when the preview looked: rows written with no {} \
+             before the check make the validation fail (nothing after it runs; undo drops the \
+             check)",
+            b.table_q(),
+            quote_ident(&b.column)
+        ));
     }
 
     /// The written backfill expression, for the server to analyse (`EXPLAIN`, which runs

@@ -180,3 +180,53 @@ async fn an_existing_column_backfilled_from_the_default_and_undone() {
     .await;
     assert!(!nn);
 }
+
+#[tokio::test]
+async fn nothing_to_backfill_leaves_no_helper_behind() {
+    let db = TestDb::new().await;
+    db.exec(
+        "CREATE TABLE notes (id int PRIMARY KEY, body text);
+         INSERT INTO notes VALUES (1, 'a'), (2, 'b');",
+    )
+    .await;
+    let cls = [checklist(
+        "[[table]]\nname = \"notes\"\ncolumns = [{ name = \"body\", nullable = false }]\n",
+    )];
+    let (snap, report) = check(&db, &cls).await;
+    let findings = report.items.iter().flat_map(|i| &i.findings);
+    let plans = pgmend::fix::plans_for(findings, &snap, &cls);
+    let mut c = db.connect().await;
+    let checked = apply::preview::check_data(&mut c, plans, std::time::Duration::from_secs(10))
+        .await
+        .unwrap();
+    let p = &checked.plans[0];
+    assert_eq!(p.backfill().unwrap().rows, Some(0));
+    assert_eq!(
+        p.blocked(),
+        None,
+        "no row needs a value: no expression needed"
+    );
+    assert!(
+        !p.steps
+            .iter()
+            .any(|s| s.sql.contains("UPDATE") || s.sql.contains("pgmend_backfilled")),
+        "{}",
+        p.script()
+    );
+    let out = run(&db, p).await;
+    assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
+    let helpers: i64 = scalar(
+        &db,
+        "SELECT count(*) FROM pg_class WHERE relname LIKE '%pgmend%' OR (relkind = 'r' AND relname <> 'notes' AND relnamespace = 'public'::regnamespace)",
+    )
+    .await;
+    assert_eq!(helpers, 0);
+    let nn: bool = scalar(
+        &db,
+        "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'notes'::regclass AND attname = 'body'",
+    )
+    .await;
+    assert!(nn);
+    let out = run(&db, &undo_of(p)).await;
+    assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
+}
