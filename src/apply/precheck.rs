@@ -16,10 +16,13 @@ pub(super) async fn gone_tables(
 ) -> Result<Vec<String>, String> {
     let mut gone = Vec::new();
     for t in &plan.tables {
-        let creates = plan
-            .steps
-            .iter()
-            .any(|s| s.sql.trim_start().starts_with(&format!("CREATE TABLE {t}")));
+        // `CREATE TABLE public.t (` creates it; `CREATE TABLE public.t_saved AS …` does not.
+        let creates = plan.steps.iter().any(|s| {
+            s.sql
+                .trim_start()
+                .strip_prefix(&format!("CREATE TABLE {t}"))
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\n', '(']))
+        });
         if creates {
             continue;
         }

@@ -54,8 +54,12 @@ impl Duplicates {
                 quote_ident(o),
                 self.saved_q()
             )),
-            _ => Err(format!(
-                "{} has no primary key and no creation time to tell rows apart",
+            (_, true) => Err(format!(
+                "{} has no primary key to tell the rows of a group apart",
+                self.table_q()
+            )),
+            (None, false) => Err(format!(
+                "{} has no creation time nor integer key to say which row is newest",
                 self.table_q()
             )),
         };
