@@ -156,3 +156,25 @@ async fn duplicate_groups_are_a_table_and_the_engineer_chooses() {
     s.height = 24;
     assert!(render(&s).contains("email"));
 }
+
+#[test]
+fn f5_to_f8_choose_in_the_editor() {
+    use pgmend::app::keymap::{Context, Keymap};
+    let km = Keymap::default();
+    for (n, want) in (5..).zip(DupChoice::ALL) {
+        let a = km.action(
+            Context::Editor,
+            KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE),
+        );
+        assert!(
+            matches!(a, Some(Action::ChooseDuplicates(c)) if c == want),
+            "f{n}: {a:?}"
+        );
+    }
+    // Elsewhere F5 is not a choice.
+    let a = km.action(
+        Context::Normal,
+        KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE),
+    );
+    assert!(!matches!(a, Some(Action::ChooseDuplicates(_))), "{a:?}");
+}
