@@ -399,6 +399,18 @@ pub struct FixArgs {
     #[arg(long, conflicts_with = "yes")]
     pub dry_run: bool,
 
+    /// The value existing rows get in a column made NOT NULL without a known default:
+    /// `[schema.]table.column=SQL expression` (repeatable). Without it such a plan is refused
+    /// on a table with rows, before any backup.
+    #[arg(long = "backfill", value_name = "COLUMN=EXPR")]
+    pub backfill: Vec<String>,
+
+    /// What becomes of rows sharing the values of a new unique key:
+    /// `[schema.]table(col, …)=keep-newest|keep-oldest|by-hand|partial` (repeatable). Without
+    /// it such a plan is refused, with the duplicate groups, before any backup.
+    #[arg(long = "duplicates", value_name = "KEY=CHOICE")]
+    pub duplicates: Vec<String>,
+
     /// Apply the plans (without a prompt: this is the confirmation).
     #[arg(long)]
     pub yes: bool,

@@ -181,7 +181,9 @@ impl Entry {
             crate::apply::admit::Lack::Privileges { role, missing } => {
                 (Some(role.clone()), missing.clone())
             }
-            crate::apply::admit::Lack::Backup => (None, Vec::new()),
+            crate::apply::admit::Lack::Backup | crate::apply::admit::Lack::Data => {
+                (None, Vec::new())
+            }
         };
         Entry {
             time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),

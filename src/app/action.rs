@@ -47,6 +47,8 @@ pub enum Action {
     FixGroup,
     /// Space: mark a failing item for `f`.
     ToggleMark,
+    /// In the fix preview: what becomes of the rows sharing a new unique key.
+    ChooseDuplicates(crate::fix::decide::DupChoice),
     /// A key for the SQL editor of the fix preview.
     EditorKey(crossterm::event::KeyEvent),
     // --- text input (filter, palette) ---
@@ -176,6 +178,27 @@ impl Action {
             ),
             Action::FixGroup => ("fix_group", "fix every fixable finding of this severity"),
             Action::ToggleMark => ("mark", "mark a failing item for fixing"),
+            Action::ChooseDuplicates(c) => {
+                use crate::fix::decide::DupChoice as D;
+                match c {
+                    D::KeepNewest => (
+                        "keep_newest",
+                        "duplicates: keep the newest row of each group",
+                    ),
+                    D::KeepOldest => (
+                        "keep_oldest",
+                        "duplicates: keep the oldest row of each group",
+                    ),
+                    D::ByHand => (
+                        "merge_by_hand",
+                        "duplicates: leave the plan out, merge by hand",
+                    ),
+                    D::Partial => (
+                        "partial_key",
+                        "duplicates: leave the plan out, make the key partial",
+                    ),
+                }
+            }
             _ => return None,
         })
     }

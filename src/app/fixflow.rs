@@ -162,6 +162,7 @@ pub fn read_back(script: &str, originals: &[Plan]) -> Vec<Plan> {
                     also_fixes: vec![],
                     after: vec![],
                     server_checks: vec![],
+                    decisions: vec![],
                 });
             p.steps.clear();
             current = Some(p);
@@ -260,6 +261,7 @@ mod tests {
             also_fixes: vec![],
             after: vec![],
             server_checks: vec![],
+            decisions: vec![],
         }
     }
 

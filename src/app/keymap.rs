@@ -189,6 +189,10 @@ pub fn action_named(name: &str) -> Option<Action> {
         Action::FixGroup,
         Action::ToggleMark,
         Action::Submit,
+        Action::ChooseDuplicates(crate::fix::decide::DupChoice::KeepNewest),
+        Action::ChooseDuplicates(crate::fix::decide::DupChoice::KeepOldest),
+        Action::ChooseDuplicates(crate::fix::decide::DupChoice::ByHand),
+        Action::ChooseDuplicates(crate::fix::decide::DupChoice::Partial),
     ]
     .into_iter()
     .find(|a| {
@@ -277,6 +281,9 @@ impl Default for Keymap {
         bind(Editor, Key::plain(Esc), Action::Back);
         bind(Editor, Key::ctrl('s'), Action::Submit);
         bind(Editor, Key::plain(F(2)), Action::Submit);
+        for (n, c) in (5..).zip(crate::fix::decide::DupChoice::ALL) {
+            bind(Editor, Key::plain(F(n)), Action::ChooseDuplicates(c));
+        }
         bind(Popup, Key::plain(Enter), Action::Submit);
         bind(Input, Key::plain(Esc), Action::Back);
         bind(Input, Key::plain(Enter), Action::Submit);

@@ -198,11 +198,20 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
             return vec![Effect::Cancel];
         }
         (FixStep::Preview, Action::EditorKey(k)) => {
+            // What the last ctrl-s said is about the script before this edit.
+            flow.error = None;
             flow.editor.input(k);
         }
+        (FixStep::Preview, Action::ChooseDuplicates(c)) => choose(flow, c),
         (FixStep::Preview, Action::Submit) => {
-            if flow.plans_to_apply().is_empty() {
+            let plans = flow.plans_to_apply();
+            let open = plans
+                .iter()
+                .find_map(|p| p.blocked_in(true).map(|w| format!("{}: {w}", p.title)));
+            if plans.is_empty() {
                 flow.error = Some("the script has no statement left to run".into());
+            } else if let Some(open) = open {
+                flow.error = Some(format!("not yet (nothing was changed): {open}"));
             } else {
                 flow.error = None;
                 flow.step = FixStep::BackingUp;
@@ -247,4 +256,33 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// The engineer's choice for the first plan whose duplicates wait for one; a plan left out
+/// joins the refused with what to do instead, and the script is made again (edits kept).
+fn choose(flow: &mut FixFlow, c: crate::fix::decide::DupChoice) {
+    let mut plans = flow.plans_to_apply();
+    let Some(i) = plans
+        .iter()
+        .position(|p| p.duplicates().is_some_and(|d| d.open()))
+    else {
+        flow.error = Some("no duplicate rows wait for a choice".into());
+        return;
+    };
+    if let Err(e) = plans[i].choose(c) {
+        flow.error = Some(format!("{}: {e}", c.flag()));
+        return;
+    }
+    flow.error = None;
+    if let Some(instead) = plans[i].left_out() {
+        let p = plans.remove(i);
+        flow.refused
+            .push(format!("{}: left out as chosen: {instead}", p.finding_id));
+    }
+    if plans.is_empty() {
+        flow.step = FixStep::Done;
+        flow.error = Some("every plan was left out, nothing was changed".into());
+    } else {
+        flow.set_plans(plans);
+    }
 }

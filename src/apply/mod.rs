@@ -5,6 +5,7 @@
 
 pub mod admit;
 mod precheck;
+pub mod preview;
 mod run;
 mod types;
 mod watch;

@@ -16,10 +16,13 @@ pub(super) async fn gone_tables(
 ) -> Result<Vec<String>, String> {
     let mut gone = Vec::new();
     for t in &plan.tables {
-        let creates = plan
-            .steps
-            .iter()
-            .any(|s| s.sql.trim_start().starts_with(&format!("CREATE TABLE {t}")));
+        // `CREATE TABLE public.t (` creates it; `CREATE TABLE public.t_saved AS …` does not.
+        let creates = plan.steps.iter().any(|s| {
+            s.sql
+                .trim_start()
+                .strip_prefix(&format!("CREATE TABLE {t}"))
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\n', '(']))
+        });
         if creates {
             continue;
         }
@@ -41,7 +44,7 @@ pub(super) async fn refusals(
     plan: &Plan,
     statement_timeout: Duration,
 ) -> Result<Vec<Refusal>, String> {
-    if plan.preconditions.is_empty() && plan.server_checks.is_empty() {
+    if plan.preconditions.is_empty() && plan.server_checks.is_empty() && plan.decisions.is_empty() {
         return Ok(Vec::new());
     }
     sqlx::raw_sql("BEGIN READ ONLY")
@@ -68,7 +71,11 @@ async fn run_all(
     let mut out = Vec::new();
     // The checklist's SQL, parsed and analysed by the server (EXPLAIN runs nothing). A refusal
     // aborts the read-only transaction, so it is the last thing checked.
-    for c in &plan.server_checks {
+    for c in plan
+        .server_checks
+        .iter()
+        .chain(plan.backfill_check().as_ref())
+    {
         if let Err(e) = sqlx::raw_sql(AssertSqlSafe(c.sql.clone()))
             .execute(&mut *conn)
             .await
@@ -88,32 +95,70 @@ async fn run_all(
     for p in &plan.preconditions {
         let fail =
             |e: sqlx::Error| format!("precondition \"{}\" could not run: {e}", p.description);
-        let count_sql = p.count_sql.trim().trim_end_matches(';');
-        let count: Option<i64> =
-            sqlx::query_scalar(AssertSqlSafe(format!("SELECT ({count_sql}\n)::bigint")))
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(fail)?;
-        let count = count.unwrap_or(0);
+        let count = count(conn, &p.count_sql).await.map_err(fail)?;
         if count <= 0 {
             continue;
         }
-        let inner = p.sample_sql.trim().trim_end_matches(';');
-        let sample: Vec<serde_json::Value> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT to_jsonb(s) FROM ({inner}\n) s"
-        )))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(fail)?;
-        out.push(Refusal {
-            description: p.description.clone(),
-            problem: match &p.problem {
-                Some(pr) => pr.describe(count),
-                None => format!("{count} row(s) break: {}", p.description),
-            },
+        out.push(refusal(
+            p,
             count,
-            sample,
-        });
+            sample(conn, &p.sample_sql).await.map_err(fail)?,
+        ));
+    }
+    // A backfill whose expression was never written, on rows that need it.
+    if let Some(b) = plan.backfill().filter(|_| plan.backfill_pending()) {
+        let n = count(conn, &b.count_sql)
+            .await
+            .map_err(|e| format!("cannot count the rows to backfill: {e}"))?;
+        if n > 0 {
+            out.push(Refusal {
+                description: format!("a value for every row of {}", b.table_q()),
+                problem: format!("{}; {}", b.problem(n), b.hint()),
+                count: n,
+                sample: Vec::new(),
+            });
+        }
     }
     Ok(out)
+}
+
+/// The number a count query returns (NULL: 0).
+pub(super) async fn count(conn: &mut PgConnection, sql: &str) -> Result<i64, sqlx::Error> {
+    let sql = sql.trim().trim_end_matches(';');
+    let n: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!("SELECT ({sql}\n)::bigint")))
+        .persistent(false)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n.unwrap_or(0))
+}
+
+/// The rows a sample query returns, each as a JSON object.
+pub(super) async fn sample(
+    conn: &mut PgConnection,
+    sql: &str,
+) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+    let inner = sql.trim().trim_end_matches(';');
+    sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT to_jsonb(s) FROM ({inner}\n) s"
+    )))
+    .persistent(false)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// A precondition that counted `n` offending rows, stated as the problem.
+pub(super) fn refusal(
+    p: &crate::fix::plan::Precondition,
+    n: i64,
+    sample: Vec<serde_json::Value>,
+) -> Refusal {
+    Refusal {
+        description: p.description.clone(),
+        problem: match &p.problem {
+            Some(pr) => pr.describe(n),
+            None => format!("{n} row(s) break: {}", p.description),
+        },
+        count: n,
+        sample,
+    }
 }

@@ -122,7 +122,37 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         .count();
     // The preview's checks, before any backup: the role's privileges, then what the backup
     // will hold (a plan changing something outside it is refused, the others go on).
+    let backfills = args
+        .backfill
+        .iter()
+        .map(|a| crate::fix::decide::parse_backfill(a))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let choices = args
+        .duplicates
+        .iter()
+        .map(|a| crate::fix::decide::parse_duplicates(a))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!(e))?;
     let permitted = admit::permitted(&mut session.conn, plans).await?;
+    // The data, before any backup: offending rows refuse a plan here, and the engineer's
+    // backfill expressions and duplicate choices settle the decisions.
+    let (mut filled, mut chosen) = (vec![false; backfills.len()], vec![false; choices.len()]);
+    let permitted = permitted
+        .check_data(
+            &mut session.conn,
+            plan.options.statement_timeout,
+            |p| backfill(p, &backfills, &mut filled),
+            |p| choose(p, &choices, &mut chosen),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    for (a, _) in args.backfill.iter().zip(&filled).filter(|(_, u)| !**u) {
+        eprintln!("warning: --backfill {a}: no plan backfills that column");
+    }
+    for (a, _) in args.duplicates.iter().zip(&chosen).filter(|(_, u)| !**u) {
+        eprintln!("warning: --duplicates {a}: no plan meets duplicates of that key");
+    }
     let mut scope = BackupScope::read(&mut session.conn).await?;
     if args.backup_changed_only {
         (scope.only, scope.created) = changed_tables(permitted.plans(), &snap);
@@ -349,8 +379,40 @@ fn journal_refused(
 fn describe_refused(r: &Refused) -> String {
     format!(
         "refused  {}: nothing was run\n  {}\n",
-        r.plan.finding_id, r.why
+        r.plan.finding_id,
+        r.why.replace('\n', "\n  ")
     )
+}
+
+/// `--backfill`: the expression written into the plan's backfill (marking the ones used).
+fn backfill(p: &mut Plan, backfills: &[(Vec<String>, String)], used: &mut [bool]) {
+    let Some(b) = p.backfill().cloned() else {
+        return;
+    };
+    for (i, (target, expr)) in backfills.iter().enumerate() {
+        if b.named(target) {
+            used[i] = true;
+            if let Err(e) = p.set_backfill(expr) {
+                eprintln!("warning: --backfill {}: {e}", b.name());
+            }
+        }
+    }
+}
+
+/// `--duplicates`: the choice taken for the duplicates the preview found (marking the ones
+/// used).
+fn choose(p: &mut Plan, choices: &[(String, crate::fix::decide::DupChoice)], used: &mut [bool]) {
+    let Some(d) = p.duplicates().filter(|d| d.open()).cloned() else {
+        return;
+    };
+    for (i, (target, choice)) in choices.iter().enumerate() {
+        if d.named(target) {
+            used[i] = true;
+            if let Err(e) = p.choose(*choice) {
+                eprintln!("warning: --duplicates {}={}: {e}", d.name(), choice.flag());
+            }
+        }
+    }
 }
 
 /// One plan's outcome, as the engineer reads it.

@@ -42,6 +42,7 @@ impl B {
                 also_fixes: Vec::new(),
                 after: Vec::new(),
                 server_checks: Vec::new(),
+                decisions: Vec::new(),
             },
             group: 1,
             undo_group: 1,
@@ -144,11 +145,14 @@ impl B {
     }
 
     pub fn lock(&mut self, object: &str, mode: &str, effect: impl Into<String>) -> &mut Self {
-        self.p.locks.push(LockInfo {
+        let l = LockInfo {
             object: object.to_string(),
             mode: mode.to_string(),
             effect: effect.into(),
-        });
+        };
+        if !self.p.locks.contains(&l) {
+            self.p.locks.push(l);
+        }
         self
     }
 
@@ -196,6 +200,14 @@ impl B {
     pub fn table(&mut self, tq: &str) -> &mut Self {
         if !self.p.tables.iter().any(|t| t == tq) {
             self.p.tables.push(tq.to_string());
+        }
+        self
+    }
+
+    /// Something the engineer must decide before the plan runs.
+    pub fn decide(&mut self, d: super::decide::Decision) -> &mut Self {
+        if !self.p.decisions.contains(&d) {
+            self.p.decisions.push(d);
         }
         self
     }

@@ -7,7 +7,6 @@ use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
 use super::cx::Cx;
-use super::names;
 use super::plan::Plan;
 use super::sqltype;
 
@@ -31,8 +30,9 @@ pub(crate) fn column_of<'a>(
     Some((cl, t, col))
 }
 
-/// `column.missing`: `ALTER TABLE … ADD COLUMN`. A NOT NULL column without a default can only
-/// go on an empty table: the plan carries that precondition, so it is refused otherwise.
+/// `column.missing`: `ALTER TABLE … ADD COLUMN`. A NOT NULL column without a default is added
+/// nullable, backfilled with the engineer's expression and then made NOT NULL
+/// ([`super::not_null::sequence`]).
 pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (cl, t, col) = column_of(cx, f)?;
     let tq = qualified(&t.schema, &t.name);
@@ -62,9 +62,12 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
         }
         (None, None, None) => {}
     }
-    // An identity or generated column gives every row a value: no refusal for NOT NULL.
+    // An identity or generated column gives every row a value. Without one and without a
+    // default, existing rows have no value: the column is added nullable and made NOT NULL
+    // after a backfill the engineer writes.
     let computed = col.identity.is_some() || col.generated.is_some();
-    if not_null {
+    let backfill = not_null && col.default.is_none() && !computed;
+    if not_null && !backfill {
         sql.push_str(" NOT NULL");
     }
     let mut b = B::new(&f.id, format!("add column {c} to {tq}"));
@@ -80,21 +83,6 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
                 format!("EXPLAIN SELECT ({e}) FROM {tq}"),
             );
         }
-    }
-    if not_null && col.default.is_none() && !computed {
-        b.pre(
-            format!("{tq} is empty: existing rows would have no value for NOT NULL column {c}"),
-            format!("SELECT count(*) FROM {tq}"),
-            format!("SELECT * FROM {tq} LIMIT 5"),
-        )
-        .problem(super::problem::Problem::NoValue {
-            table: tq.clone(),
-            column: c.clone(),
-        })
-        .hazard(format!(
-            "{c} is NOT NULL without a default: refused unless {tq} is empty. Add it nullable, \
-             fill it, then SET NOT NULL, or give the checklist a default"
-        ));
     }
     let rewrite = col
         .default
@@ -114,10 +102,14 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
     } else {
         b.lock(&tq, locks::ACCESS_EXCLUSIVE, locks::brief(&tq));
     }
-    b.tx(format!("add column {c} {ty}"), sql).undo_tx(
-        format!("drop column {c} (and whatever was written to it since)"),
-        format!("ALTER TABLE {tq} DROP COLUMN {c}"),
-    );
+    if backfill {
+        b.tx(format!("add column {c} {ty}, nullable for now"), sql);
+    } else {
+        b.tx(format!("add column {c} {ty}"), sql).undo_tx(
+            format!("drop column {c} (and whatever was written to it since)"),
+            format!("ALTER TABLE {tq} DROP COLUMN {c}"),
+        );
+    }
     // The item's comment goes with the new column (there was no column to compare it with).
     if let Some(comment) = &col.comment {
         let target = format!("{tq}.{c}");
@@ -130,6 +122,17 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
         )
         .covers(format!("comment.mismatch:column {target}"));
     }
+    if backfill {
+        let check = super::not_null::sequence(&mut b, t, &col.name, None, true);
+        b.undo_tx(
+            format!("drop the helper check {check} if a partial run left it"),
+            format!("ALTER TABLE {tq} DROP CONSTRAINT IF EXISTS {check}"),
+        )
+        .undo_tx(
+            format!("drop column {c} (its backfilled values with it)"),
+            format!("ALTER TABLE {tq} DROP COLUMN IF EXISTS {c}"),
+        );
+    }
     Some(b.done())
 }
 
@@ -137,9 +140,8 @@ fn existing<'a>(t: &'a Table, name: &str) -> Option<&'a Column> {
     t.columns.iter().find(|c| c.name == name)
 }
 
-/// `column.nullable`. To NOT NULL without a long lock: a `CHECK (c IS NOT NULL) NOT VALID`,
-/// validated separately (reads and writes go on), lets `SET NOT NULL` skip its scan; the
-/// check is then dropped. Refused while NULLs remain.
+/// `column.nullable`. To NOT NULL without a long lock: the NULLs backfilled (with the default,
+/// else the engineer's expression), then [`super::not_null::sequence`].
 pub(crate) fn nullable(cx: &Cx, f: &Finding) -> Option<Plan> {
     let (_, t, spec) = column_of(cx, f)?;
     let col = existing(t, &spec.name)?;
@@ -176,56 +178,22 @@ pub(crate) fn nullable(cx: &Cx, f: &Finding) -> Option<Plan> {
         ));
         return Some(b.done());
     }
-    let taken: Vec<&str> = t.constraints.iter().map(|k| k.name.as_str()).collect();
-    let check = names::unique(
-        names::derived(&t.name, &[col.name.to_string()], "not_null"),
-        &taken,
-    );
-    let k = quote_ident(&check);
-    b.pre(
-        format!("no row of {tq} has {c} NULL"),
-        format!("SELECT count(*) FROM {tq} WHERE {c} IS NULL"),
-        format!("SELECT * FROM {tq} WHERE {c} IS NULL LIMIT 5"),
-    )
-    .problem(super::problem::Problem::Nulls {
-        table: tq.clone(),
-        columns: c.clone(),
-    })
-    .tx(
-        format!("add CHECK ({c} IS NOT NULL) NOT VALID"),
-        format!("ALTER TABLE {tq} ADD CONSTRAINT {k} CHECK ({c} IS NOT NULL) NOT VALID"),
-    )
-    .next()
-    .tx(
-        format!("validate {k} (reads and writes go on)"),
-        format!("ALTER TABLE {tq} VALIDATE CONSTRAINT {k}"),
-    )
-    .next()
-    .tx(
-        format!("set {c} NOT NULL (the validated check spares the scan)"),
-        format!("ALTER TABLE {tq} ALTER COLUMN {c} SET NOT NULL"),
-    )
-    .tx(
-        format!("drop the helper check {k}"),
-        format!("ALTER TABLE {tq} DROP CONSTRAINT {k}"),
+    // The value rows without one get: the checklist's default, else the column's own.
+    let prefill = spec
+        .default
+        .as_deref()
+        .or(col.default.as_deref())
+        .filter(|d| crate::sql::guard::expression(d, "the default").is_ok());
+    let check = super::not_null::sequence(&mut b, t, &col.name, prefill, false);
+    b.undo_tx(
+        format!("drop the helper check {check} if a partial run left it"),
+        format!("ALTER TABLE {tq} DROP CONSTRAINT IF EXISTS {check}"),
     )
     .undo_tx(
         format!("drop NOT NULL from {c}"),
         format!("ALTER TABLE {tq} ALTER COLUMN {c} DROP NOT NULL"),
-    )
-    .undo_tx(
-        format!("drop the helper check {k} if a partial run left it"),
-        format!("ALTER TABLE {tq} DROP CONSTRAINT IF EXISTS {k}"),
-    )
-    .lock(&tq, locks::ACCESS_EXCLUSIVE, locks::brief(&tq))
-    .lock(
-        &tq,
-        locks::SHARE_UPDATE_EXCLUSIVE,
-        format!("while validating: reads and writes of {tq} go on, other DDL waits"),
-    )
-    .hazard(format!(
-        "inserts and updates writing NULL into {c} fail from the first step on"
-    ));
+    );
+    super::not_null::undo_backfill(&mut b, t, &col.name);
     Some(b.done())
 }
 

@@ -72,7 +72,7 @@ fn key_via_index_timed(
             columns: format!("({})", list(cols)),
         });
     }
-    no_duplicates(b, &tq, cols);
+    no_duplicates(b, t, cols);
     let kind = if primary { "PRIMARY KEY" } else { "UNIQUE" };
     b.build_index(
         format!("build the unique index {iq} without blocking writes"),

@@ -163,8 +163,10 @@ pub(crate) fn columns_exist(b: &mut B, t: &Table, cols: &[String]) {
     }
 }
 
-/// Preconditions that no two rows share a key (rows with a NULL key never clash).
-pub(crate) fn no_duplicates(b: &mut B, tq: &str, cols: &[String]) {
+/// Preconditions that no two rows share a key (rows with a NULL key never clash), and the
+/// decision the engineer makes when some do (the preview shows the groups).
+pub(crate) fn no_duplicates(b: &mut B, t: &Table, cols: &[String]) {
+    let tq = qualified(&t.schema, &t.name);
     let list: Vec<String> = cols.iter().map(|c| quote_ident(c)).collect();
     let list = list.join(", ");
     let not_null: Vec<String> = cols
@@ -181,9 +183,54 @@ pub(crate) fn no_duplicates(b: &mut B, tq: &str, cols: &[String]) {
         format!("SELECT {list}, count(*) AS rows {body} ORDER BY count(*) DESC LIMIT 5"),
     )
     .problem(super::problem::Problem::Duplicates {
-        table: tq.to_string(),
+        table: tq.clone(),
         columns: list.clone(),
-    });
+    })
+    .decide(super::decide::Decision::Duplicates(
+        super::decide::Duplicates {
+            schema: t.schema.clone(),
+            table: t.name.clone(),
+            columns: cols.to_vec(),
+            order_by: newest_by(t),
+            key: t
+                .constraints
+                .iter()
+                .find(|c| c.kind == ConstraintKind::PrimaryKey)
+                .map(|c| c.columns.clone())
+                .unwrap_or_default(),
+            groups: Vec::new(),
+            group_count: 0,
+            chosen: None,
+        },
+    ));
+}
+
+/// The column telling which row is newest: a creation time, else a single-column key that
+/// grows (an integer).
+fn newest_by(t: &Table) -> Option<String> {
+    const CREATED: [&str; 6] = [
+        "created_at",
+        "createdAt",
+        "inserted_at",
+        "created",
+        "creation_date",
+        "created_on",
+    ];
+    if let Some(c) = CREATED
+        .iter()
+        .find_map(|n| t.columns.iter().find(|c| c.name == *n))
+    {
+        return Some(c.name.to_string());
+    }
+    let pk = t
+        .constraints
+        .iter()
+        .find(|c| c.kind == ConstraintKind::PrimaryKey)?;
+    let [k] = pk.columns.as_slice() else {
+        return None;
+    };
+    let col = t.columns.iter().find(|c| c.name == *k)?;
+    matches!(col.data_type.as_str(), "integer" | "bigint" | "smallint").then(|| k.clone())
 }
 
 /// The `lint.unindexed_foreign_key` findings an index mends (its leading keys are exactly the
@@ -229,7 +276,7 @@ fn build_on(b: &mut B, t: &Table, def: &IndexDef) {
     }
     columns_exist(b, t, &def.columns);
     if def.unique {
-        no_duplicates(b, &tq, &def.columns);
+        no_duplicates(b, t, &def.columns);
     }
     b.build_index(
         format!("build index {iq} without blocking writes"),
@@ -418,7 +465,7 @@ pub(crate) fn invalid_index(cx: &Cx, f: &Finding) -> Option<Plan> {
     );
     if i.is_unique && i.columns.iter().all(Option::is_some) && i.predicate.is_none() {
         let cols: Vec<String> = i.columns.iter().flatten().cloned().collect();
-        no_duplicates(&mut b, &tq, &cols);
+        no_duplicates(&mut b, t, &cols);
     }
     b.build_index(format!("build {iq} again"), create, iq.clone())
         .lock(&tq, locks::SHARE_UPDATE_EXCLUSIVE, locks::concurrent(&tq))

@@ -13,9 +13,11 @@
 //! Nothing is ever generated inside a managed schema (`Snapshot::is_managed_schema`).
 //!
 //! Running plans: steps in order, the transactional steps of one group in one transaction,
-//! autocommit steps alone. Preconditions are checked in order just before the plan runs (after
-//! the plans before it, which may add the columns they query); the first that counts rows
-//! refuses the plan. `undo` runs in its own order (it is written last step first).
+//! autocommit steps alone. Preconditions are counted at preview, before any backup
+//! (`crate::apply::preview`), and again just before the plan runs (after the plans before it,
+//! which may add the columns they query); offending rows refuse the plan. What the engineer
+//! must decide first (a backfill expression, what becomes of duplicate rows) is carried by the
+//! plan as [`decide::Decision`]s. `undo` runs in its own order (it is written last step first).
 
 mod alter;
 mod build;
@@ -23,10 +25,12 @@ mod columns;
 mod constraints;
 mod cx;
 mod data;
+pub mod decide;
 mod functions;
 mod grants;
 mod indexes;
 pub mod names;
+mod not_null;
 mod objects;
 mod order;
 pub mod plan;

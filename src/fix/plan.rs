@@ -89,6 +89,10 @@ pub struct Plan {
     /// expression) against the objects as they are then. One refused refuses the plan.
     #[serde(default)]
     pub server_checks: Vec<ServerCheck>,
+    /// What the engineer must decide before the plan runs (a backfill expression, what becomes
+    /// of duplicate rows): see [`super::decide`].
+    #[serde(default)]
+    pub decisions: Vec<super::decide::Decision>,
 }
 
 /// A checklist expression the server parses and analyses (never runs) before the plan does.

@@ -26,27 +26,48 @@ pub struct ScriptHeader<'a> {
     pub refused: &'a [(String, String)],
 }
 
-/// The whole script.
+/// The whole script. A plan that needs a refused one (`Plan::after`) is left out too, as the
+/// apply engine would skip it.
 pub fn render(plans: &[Plan], h: &ScriptHeader<'_>) -> String {
+    let mut out_ids: std::collections::HashSet<&str> =
+        h.refused.iter().map(|(id, _)| id.as_str()).collect();
+    let mut skipped: Vec<(&str, &str)> = Vec::new();
+    let mut kept: Vec<&Plan> = Vec::new();
+    // Plans come in dependency order, so one pass sees each prerequisite first.
+    for p in plans {
+        match p.after.iter().find(|a| out_ids.contains(a.as_str())) {
+            Some(needed) => {
+                skipped.push((p.finding_id.as_str(), needed.as_str()));
+                out_ids.insert(p.finding_id.as_str());
+            }
+            None => kept.push(p),
+        }
+    }
     let mut out = format!(
         "-- pgmend fix --dry-run (pgmend {}): {} plan(s) for {}, planned {}; nothing was changed.\n\
          -- Run it as is with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n\
          -- Nothing here takes a backup ({}): take one first.\n",
         env!("CARGO_PKG_VERSION"),
-        plans.len(),
+        kept.len(),
         h.target,
         h.planned_at,
         h.backup
     );
     for (id, why) in h.refused {
-        out.push_str(&format!("-- refused {id}: {}\n", one_line(why)));
+        out.push_str(&format!("-- refused {id}:\n"));
+        for line in why.lines() {
+            out.push_str(&format!("--   {line}\n"));
+        }
+    }
+    for (id, needed) in &skipped {
+        out.push_str(&format!("-- skipped {id}: it needs {needed}, which is left out\n"));
     }
     out.push_str(&format!(
         "\\set ON_ERROR_STOP on\nSET lock_timeout = '{}ms';\nSET statement_timeout = '{}ms';\n",
         h.lock_timeout.as_millis().max(1),
         h.statement_timeout.as_millis()
     ));
-    for p in plans {
+    for p in kept {
         out.push('\n');
         out.push_str(&plan_script(p));
     }
@@ -263,7 +284,7 @@ mod tests {
         let s = render(&[], &h);
         assert!(s.contains("planned 2026-12-04T21:00:00Z"), "{s}");
         assert!(s.contains("psql -v ON_ERROR_STOP=1 -f"), "{s}");
-        assert!(s.contains("-- refused x: needs ownership\n"), "{s}");
+        assert!(s.contains("-- refused x:\n--   needs\n--   ownership\n"), "{s}");
         assert!(s.contains("SET lock_timeout = '5000ms';"), "{s}");
     }
 }

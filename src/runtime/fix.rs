@@ -74,12 +74,16 @@ pub fn summary(r: &BackupRecord) -> BackupSummary {
 }
 
 /// The preview's checks, before the backup, on a session of its own: the plans the role has
-/// the privileges for and the backup will hold; the scope in words and the refused.
+/// the privileges for and the backup will hold, then the data's (offending rows refuse a plan;
+/// rows to backfill and duplicate groups are filled into its decisions): the plans, the scope
+/// in words, the plans refused for privileges or the backup (journaled when the engineer
+/// applies), and those the data refuses, as `id: why` lines.
 pub async fn admit_plans(
     resolved: &Resolved,
     plans: Vec<Plan>,
-) -> Result<(Vec<Plan>, String, Vec<admit::Refused>), String> {
-    let mut session = crate::db::connect(resolved, &SessionOptions::default())
+) -> Result<(Vec<Plan>, String, Vec<admit::Refused>, Vec<String>), String> {
+    let options = SessionOptions::default();
+    let mut session = crate::db::connect(resolved, &options)
         .await
         .map_err(|e| e.to_string())?;
     let checked = async {
@@ -89,9 +93,33 @@ pub async fn admit_plans(
     }
     .await
     .map_err(|e| format!("cannot check the role's privileges: {e}"));
+    let ((admitted, refused), scope) = match checked {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = sqlx::Connection::close(session.conn).await;
+            return Err(e);
+        }
+    };
+    let data = apply::preview::check_data(
+        &mut session.conn,
+        admitted.plans().to_vec(),
+        options.statement_timeout,
+    )
+    .await;
     let _ = sqlx::Connection::close(session.conn).await;
-    let ((admitted, refused), scope) = checked?;
-    Ok((admitted.plans().to_vec(), scope.describe(), refused))
+    let data = data?;
+    let why: Vec<String> = data
+        .refused
+        .iter()
+        .map(|(p, r)| {
+            format!(
+                "{}: {}",
+                p.finding_id,
+                apply::preview::describe(r).replace('\n', "\n    ")
+            )
+        })
+        .collect();
+    Ok((data.plans, scope.describe(), refused, why))
 }
 
 /// Applies the plans on a new writable session and journals each one, and the plans the

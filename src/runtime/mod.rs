@@ -300,11 +300,12 @@ impl Worker {
                 slot.lock().expect("not poisoned").clear();
                 self.running.push(tokio::spawn(async move {
                     match fix::admit_plans(&resolved, plans).await {
-                        Ok((plans, scope, refused)) => {
-                            let lines = refused
+                        Ok((plans, scope, refused, by_data)) => {
+                            let mut lines: Vec<String> = refused
                                 .iter()
                                 .map(|r| format!("{}: {}", r.plan.finding_id, r.why))
                                 .collect();
+                            lines.extend(by_data);
                             *slot.lock().expect("not poisoned") = refused;
                             let _ = tx.send(Action::PlansScoped {
                                 scope,

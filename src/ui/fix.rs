@@ -86,11 +86,19 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
     if !flow.refused.is_empty() {
         head(&mut lines, "refused (nothing of these runs)");
         for r in &flow.refused {
-            lines.push(Line::from(Span::styled(format!("  ✘ {r}"), t.error)));
+            for (i, l) in r.lines().enumerate() {
+                let mark = if i == 0 { "✘ " } else { "  " };
+                lines.push(Line::from(Span::styled(format!("  {mark}{l}"), t.error)));
+            }
         }
     }
+    let current = flow.plans_to_apply();
     for p in &flow.plans {
         head(&mut lines, &p.title);
+        // What the plan waits for comes first: it decides whether anything runs (read from
+        // the script as edited: a backfill expression is written there).
+        let now = current.iter().find(|c| c.finding_id == p.finding_id);
+        lines.extend(super::decide::lines(now.unwrap_or(p), t));
         if p.touches_data {
             lines.push(Line::from(Span::styled("  changes rows", t.warning)));
         }

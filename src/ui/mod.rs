@@ -1,5 +1,6 @@
 //! Rendering: components that only borrow the state. `draw` paints one frame.
 
+mod decide;
 mod detail;
 mod fix;
 mod header;

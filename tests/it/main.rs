@@ -1,6 +1,7 @@
 //! Integration tests against a real PostgreSQL server (see `support`).
 
 mod apply;
+mod backfill;
 mod backup;
 mod behaviour;
 mod catalog;

@@ -298,3 +298,56 @@ async fn fix_one_item_and_watch_it_turn_green() {
         "{backups:?}"
     );
 }
+
+/// Duplicates under a new unique key, in a real terminal: the groups as a table, nothing runs
+/// until F5 (keep the newest) is pressed, then backup, confirm, apply.
+#[tokio::test]
+async fn duplicates_are_resolved_by_the_engineers_choice() {
+    let db = TestDb::new().await;
+    // In a schema of its own: no API exposes it, so no lint depends on the roles other tests
+    // create alongside.
+    db.exec(&format!(
+        "CREATE SCHEMA app; SET search_path = app; {}",
+        crate::backfill::SETUP
+    ))
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let cl = home.path().join("members.toml");
+    std::fs::write(
+        &cl,
+        "[[table]]\nschema = \"app\"\nname = \"members\"\nunique = [{ columns = [\"email\"] }]\n",
+    )
+    .unwrap();
+    let cmd = format!(
+        "env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --checklist {3}",
+        home.path().display(),
+        bin(),
+        db.url(),
+        cl.display()
+    );
+    let t = Tmux::start(&cmd, 120, 40);
+    t.wait_for("unique", 30);
+    t.send(&["f"]);
+    let s = t.wait_for("c@example.com │ 3", 20);
+    assert!(s.contains("a@example.com │ 2"), "{s}");
+    assert!(s.contains("F5 keep the newest row"), "{s}");
+    t.send(&["C-s"]);
+    let s = t.wait_for("not yet", 10);
+    assert!(!s.contains("about to run"), "{s}");
+    t.send(&["F5"]);
+    t.wait_for("CREATE TABLE app.members_pgmend_duplicates", 10);
+    t.send(&["C-s"]);
+    let s = t.wait_for("about to run", 60);
+    assert!(s.contains("backup verified"), "{s}");
+    t.send(&["Enter"]);
+    let s = t.wait_for("enter closes", 60);
+    assert!(s.contains("✔ unique.missing:app.members(email)"), "{s}");
+    t.send(&["Enter", "q"]);
+    assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
+    let mut c = db.connect().await;
+    let kept: Vec<i32> = sqlx::query_scalar("SELECT id FROM app.members ORDER BY id")
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(kept, [2, 3, 4, 7, 8]);
+}

@@ -32,6 +32,9 @@ pub enum Lack {
     Privileges { role: String, missing: Vec<String> },
     /// The backup would not hold what the plan changes.
     Backup,
+    /// The data refuses it (rows that break the rule), or it waits for the engineer's choice
+    /// (a backfill expression, what to do with duplicates).
+    Data,
 }
 
 impl Lack {
@@ -40,6 +43,7 @@ impl Lack {
         match self {
             Lack::Privileges { .. } => "privileges",
             Lack::Backup => "backup",
+            Lack::Data => "data",
         }
     }
 }
@@ -76,6 +80,55 @@ impl Admitted {
 impl Permitted {
     pub fn plans(&self) -> &[Plan] {
         &self.plans
+    }
+
+    /// The preview's data checks, before any backup ([`super::preview::check_data`]): a plan
+    /// the data refuses joins `refused` with the problem. `before` settles what needs no data
+    /// (the headless `--backfill`: its expression is then checked too), `after` what the data
+    /// shows (`--duplicates`); a plan left with an open decision, or left out by the choice
+    /// made, joins `refused` with what to do.
+    pub async fn check_data(
+        mut self,
+        conn: &mut PgConnection,
+        statement_timeout: std::time::Duration,
+        before: impl FnMut(&mut Plan),
+        mut after: impl FnMut(&mut Plan),
+    ) -> Result<Permitted, String> {
+        let mut plans = std::mem::take(&mut self.plans);
+        plans.iter_mut().for_each(before);
+        let checked = super::preview::check_data(conn, plans, statement_timeout).await?;
+        for (plan, refusals) in checked.refused {
+            let why = super::preview::describe(&refusals);
+            self.refused.push(Refused {
+                plan,
+                why,
+                lack: Lack::Data,
+            });
+        }
+        for mut plan in checked.plans {
+            after(&mut plan);
+            let why = match (plan.left_out(), plan.blocked()) {
+                (Some(instead), _) => Some(format!("left out as chosen: {instead}")),
+                (None, Some(open)) => Some(match plan.duplicates().filter(|d| d.open()) {
+                    Some(d) => format!(
+                        "{open}\n{}\n{}",
+                        d.table().join("\n"),
+                        d.choice_lines().join("\n")
+                    ),
+                    None => open,
+                }),
+                (None, None) => None,
+            };
+            match why {
+                Some(why) => self.refused.push(Refused {
+                    plan,
+                    why,
+                    lack: Lack::Data,
+                }),
+                None => self.plans.push(plan),
+            }
+        }
+        Ok(self)
     }
 
     /// Keeps the plans `scope` covers; the others join `refused`.

@@ -30,6 +30,7 @@ pub fn plan(id: &str, steps: Vec<Step>) -> Plan {
         also_fixes: vec![],
         after: vec![],
         server_checks: vec![],
+        decisions: vec![],
     }
 }
 

@@ -259,16 +259,33 @@ columns = [{{ name = "user", type = "text", nullable = false }}]
     roundtrip(&db, &cls, &format!("column.missing:{t}.{}", qi(UNI))).await;
     let p = roundtrip(&db, &cls, &format!("column.missing:{t}.rnd")).await;
     assert!(p.touches_data && p.hazards.iter().any(|h| h.contains("rewrites")));
-    // NOT NULL without a default: refused on a table with rows, applied on an empty one.
+    // NOT NULL without a default: refused on a table with rows until the backfill expression
+    // is written, applied on an empty one as it is.
     let (snap, r) = check(&db, &cls).await;
     let f = finding(&r, &format!("column.missing:{t}.{}", qi(USER)));
     let p = fix::plan(f, &snap, &cls).unwrap();
     match apply(&db, &p).await {
         Err(NotApplied::Refused {
-            count: 20, sample, ..
-        }) => assert_eq!(sample.len(), 5),
+            count: 20,
+            description,
+            ..
+        }) => assert!(
+            description.ends_with("20 rows have no value for NOT NULL column \"user\" (the checklist gives no default)"),
+            "{description}"
+        ),
         other => panic!("{other:?}"),
     }
+    let p = super::roundtrip_edited(
+        &db,
+        &cls,
+        &format!("column.missing:{t}.{}", qi(USER)),
+        |p| p.set_backfill("'user ' || id").unwrap(),
+    )
+    .await;
+    assert_eq!(
+        p.steps.iter().map(|s| s.group).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 5]
+    );
     roundtrip(
         &db,
         &cls,
@@ -302,7 +319,7 @@ async fn column_nullable_both_ways_and_refused_with_nulls() {
     let p = roundtrip(&db, &cls, &format!("column.nullable:{t}.{}", qi(USER))).await;
     assert_eq!(
         p.steps.iter().map(|s| s.group).collect::<Vec<_>>(),
-        [1, 2, 3, 3]
+        [1, 2, 3, 4, 4]
     );
     roundtrip(&db, &cls, &format!("column.nullable:{t}.{}", qi(UNI))).await;
     let (snap, r) = check(&db, &cls).await;
@@ -312,12 +329,31 @@ async fn column_nullable_both_ways_and_refused_with_nulls() {
     );
     match apply(&db, &fix::plan(f, &snap, &cls).unwrap()).await {
         Err(NotApplied::Refused {
-            count: 2, sample, ..
-        }) => {
-            assert_eq!(sample, ["{\"user\": null}", "{\"user\": null}"])
-        }
+            count: 2,
+            description,
+            ..
+        }) => assert!(
+            description.ends_with("2 rows have NULL in \"user\", which must be NOT NULL"),
+            "{description}"
+        ),
         other => panic!("{other:?}"),
     }
+    // With the value they get written, the NULLs are backfilled and the column made NOT NULL.
+    let mut p = fix::plan(f, &snap, &cls).unwrap();
+    p.set_backfill("'nobody'").unwrap();
+    apply(&db, &p).await.unwrap();
+    let mut c = db.connect().await;
+    let users: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM {} ORDER BY 1",
+        qi(USER),
+        q(S, SELECT)
+    )))
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(users, ["a", "nobody", "nobody"]);
+    let (_, after) = check(&db, &cls).await;
+    assert!(!after.findings().any(|x| x.id == f.id), "{}", f.id);
 }
 
 #[tokio::test]

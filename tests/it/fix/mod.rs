@@ -178,6 +178,20 @@ pub async fn apply(db: &TestDb, plan: &Plan) -> Result<(), NotApplied> {
             });
         }
     }
+    // A backfill whose expression was never written refuses the plan on rows that need one.
+    if let Some(b) = plan.backfill().filter(|_| plan.backfill_pending()) {
+        let count: i64 = sqlx::query_scalar(AssertSqlSafe(b.count_sql.clone()))
+            .fetch_one(&mut c)
+            .await
+            .map_err(|e| NotApplied::Failed(format!("backfill count: {e}")))?;
+        if count > 0 {
+            return Err(NotApplied::Refused {
+                description: b.problem(count),
+                count,
+                sample: Vec::new(),
+            });
+        }
+    }
     run_steps(db, &plan.steps).await.map_err(NotApplied::Failed)
 }
 
@@ -209,10 +223,21 @@ pub async fn checksums(db: &TestDb, snap: &Snapshot) -> BTreeMap<String, (i64, S
 /// The full round trip for one finding: plan, apply (finding and everything the plan says it
 /// mends gone), undo (finding back), with every row unchanged throughout. Returns the plan.
 pub async fn roundtrip(db: &TestDb, cls: &[Checklist], id: &str) -> Plan {
+    roundtrip_edited(db, cls, id, |_| {}).await
+}
+
+/// [`roundtrip`], with the plan edited first as the engineer would (a backfill expression…).
+pub async fn roundtrip_edited(
+    db: &TestDb,
+    cls: &[Checklist],
+    id: &str,
+    edit: impl FnOnce(&mut Plan),
+) -> Plan {
     let (snap, report) = check(db, cls).await;
     let f = finding(&report, id);
     assert!(f.fixable, "{id} is not marked fixable");
-    let plan = fix::plan(f, &snap, cls).unwrap_or_else(|| panic!("no plan for {id}"));
+    let mut plan = fix::plan(f, &snap, cls).unwrap_or_else(|| panic!("no plan for {id}"));
+    edit(&mut plan);
     let sums = checksums(db, &snap).await;
     if let Err(e) = apply(db, &plan).await {
         panic!("{id}: {e:?}\n{}", plan.script());

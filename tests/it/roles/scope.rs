@@ -278,6 +278,7 @@ async fn a_plan_changing_what_the_backup_leaves_out_is_refused() {
         also_fixes: vec![],
         after: vec![],
         server_checks: vec![],
+        decisions: vec![],
     };
     // With only public.mine chosen, a plan changing public.guarded is refused.
     let mut only = scope.clone();

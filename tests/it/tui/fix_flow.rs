@@ -33,6 +33,7 @@ fn a_plan(id: &str) -> Plan {
         also_fixes: vec![],
         after: vec![],
         server_checks: vec![],
+        decisions: vec![],
     }
 }
 

@@ -3,6 +3,7 @@
 //! mood-journal scenario loaded into the test server, read and checked.
 
 mod assumed;
+mod decisions;
 mod fix_flow;
 mod manual;
 mod no_checklist;
