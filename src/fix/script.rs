@@ -199,6 +199,7 @@ mod tests {
             also_fixes: vec![],
             after: vec![],
             server_checks: vec![],
+            decisions: vec![],
         }
     }
 
@@ -268,7 +269,8 @@ mod tests {
         );
         assert!(s.contains("DO $pgmend1$\n"), "{s}");
         let at = |needle: &str| s.find(needle).unwrap();
-        assert!(at("DO $pgmend1$") < at("BEGIN;\nALTER TABLE"), "{s}");
+        assert!(at("DO $pgmend1$") < at("BEGIN;"), "{s}");
+        assert!(at("BEGIN;") < at("ALTER TABLE t ADD UNIQUE (a);"), "{s}");
     }
 
     #[test]
