@@ -81,6 +81,17 @@ fn detect(s: &Snapshot) -> (Platform, String) {
             "schema auth and roles anon, authenticated".into(),
         );
     }
+    // PostgREST's anonymous role holds privileges in this database (a role of that name in the
+    // cluster alone says nothing: roles are cluster-wide).
+    for anon in ["anon", "web_anon"] {
+        let named = crate::db::catalog::Grantee::Role(anon.to_string());
+        if role(anon) && s.privileges.iter().any(|g| g.grantee == named) {
+            return (
+                Platform::Postgrest,
+                format!("role {anon} holds privileges in this database"),
+            );
+        }
+    }
     let tool = |m: MigrationSource| -> Option<Platform> {
         match m {
             MigrationSource::Prisma => Some(Platform::Prisma),

@@ -228,8 +228,9 @@ pub fn run_with(
 
 /// The schemas an API exposes to clients, where one does: those the checklists list
 /// (`exposed_schemas`), else `public` on a Supabase or PostgREST database (said by a
-/// checklist's `platform`, or Supabase's `anon` role in the database). A plain PostgreSQL
-/// database exposes none, so the exposed-schema lints (RLS, API role grants) stay quiet.
+/// checklist's `platform`, or detected: [`detect::platform`]). A plain PostgreSQL database
+/// exposes none, so the exposed-schema lints (RLS, API role grants) stay quiet, even where an
+/// `anon` role exists in the cluster but holds nothing in this database.
 pub fn exposed_schemas(snapshot: &Snapshot, checklists: &[Checklist]) -> Vec<String> {
     use crate::checklist::Platform;
     let said: Vec<&Vec<String>> = checklists
@@ -241,7 +242,10 @@ pub fn exposed_schemas(snapshot: &Snapshot, checklists: &[Checklist]) -> Vec<Str
             c.file.checklist.platform,
             Some(Platform::Supabase | Platform::Postgrest)
         )
-    }) || snapshot.roles.iter().any(|r| r.name == "anon");
+    }) || matches!(
+        detect::platform(snapshot, &[]).platform,
+        Platform::Supabase | Platform::Postgrest
+    );
     let mut exposed: Vec<String> = if !said.is_empty() {
         said.into_iter().flatten().cloned().collect()
     } else if api {

@@ -299,6 +299,11 @@ pub struct ColumnSpec {
     pub nullable: Option<bool>,
     /// The default expression (compared after normalising casts and case): SQL.
     pub default: Option<CompactString>,
+    /// The value the existing rows get when the column is added (or made) NOT NULL without a
+    /// default: an SQL expression over the row (`(SELECT a."v" FROM apps a WHERE a.id =
+    /// rooms."appId")`). It prefills the backfill step, which the preview still lets the
+    /// engineer edit. Never compared with the database.
+    pub backfill: Option<String>,
     /// An identity column: `always` or `by default`.
     pub identity: Option<String>,
     /// A stored generated column's expression, as PostgreSQL prints it: SQL.

@@ -123,7 +123,12 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
         .covers(format!("comment.mismatch:column {target}"));
     }
     if backfill {
-        let check = super::not_null::sequence(&mut b, t, &col.name, None, true);
+        // The checklist's backfill, when it gives one, prefills the step (still editable).
+        let prefill = col
+            .backfill
+            .as_deref()
+            .filter(|e| crate::sql::guard::expression(e, "the backfill").is_ok());
+        let check = super::not_null::sequence(&mut b, t, &col.name, prefill, true);
         b.undo_tx(
             format!("drop the helper check {check} if a partial run left it"),
             format!("ALTER TABLE {tq} DROP CONSTRAINT IF EXISTS {check}"),
@@ -178,10 +183,12 @@ pub(crate) fn nullable(cx: &Cx, f: &Finding) -> Option<Plan> {
         ));
         return Some(b.done());
     }
-    // The value rows without one get: the checklist's default, else the column's own.
+    // The value rows without one get: the checklist's backfill, else its default, else the
+    // column's own.
     let prefill = spec
-        .default
+        .backfill
         .as_deref()
+        .or(spec.default.as_deref())
         .or(col.default.as_deref())
         .filter(|d| crate::sql::guard::expression(d, "the default").is_ok());
     let check = super::not_null::sequence(&mut b, t, &col.name, prefill, false);

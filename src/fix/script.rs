@@ -46,7 +46,8 @@ pub fn render(plans: &[Plan], h: &ScriptHeader<'_>) -> String {
     let mut out = format!(
         "-- pgmend fix --dry-run (pgmend {}): {} plan(s) for {}, planned {}; nothing was changed.\n\
          -- Run it as is with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n\
-         -- Nothing here takes a backup ({}): take one first.\n",
+         -- {}\n\
+         -- This script takes no backup: take one first (pgmend backup).\n",
         env!("CARGO_PKG_VERSION"),
         kept.len(),
         h.target,
@@ -54,13 +55,19 @@ pub fn render(plans: &[Plan], h: &ScriptHeader<'_>) -> String {
         h.backup
     );
     for (id, why) in h.refused {
-        out.push_str(&format!("-- refused {id}:\n"));
-        for line in why.lines() {
+        let mut lines = why.lines();
+        out.push_str(&format!(
+            "-- refused {id}: {}\n",
+            lines.next().unwrap_or("")
+        ));
+        for line in lines {
             out.push_str(&format!("--   {line}\n"));
         }
     }
     for (id, needed) in &skipped {
-        out.push_str(&format!("-- skipped {id}: it needs {needed}, which is left out\n"));
+        out.push_str(&format!(
+            "-- skipped {id}: it needs {needed}, which is left out\n"
+        ));
     }
     out.push_str(&format!(
         "\\set ON_ERROR_STOP on\nSET lock_timeout = '{}ms';\nSET statement_timeout = '{}ms';\n",
@@ -286,7 +293,7 @@ mod tests {
         let s = render(&[], &h);
         assert!(s.contains("planned 2026-12-04T21:00:00Z"), "{s}");
         assert!(s.contains("psql -v ON_ERROR_STOP=1 -f"), "{s}");
-        assert!(s.contains("-- refused x:\n--   needs\n--   ownership\n"), "{s}");
+        assert!(s.contains("-- refused x: needs\n--   ownership\n"), "{s}");
         assert!(s.contains("SET lock_timeout = '5000ms';"), "{s}");
     }
 }
