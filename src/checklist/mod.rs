@@ -1,6 +1,7 @@
 //! Expected-schema checklists: the TOML format, loading (files and built-in presets), and
 //! capturing a database as a checklist.
 
+pub mod adapt;
 mod chunks;
 pub mod format;
 pub mod presets;

@@ -57,11 +57,39 @@ fn ident_char(c: char) -> bool {
 
 /// The tokens of `text`, comments included.
 pub fn tokens(text: &str) -> Result<Vec<Tok>, LexError> {
+    Ok(spanned(text)?.into_iter().map(|(t, _)| t).collect())
+}
+
+/// The tokens of `text` with the byte range each covers (for rewriting the text in place).
+pub fn spanned(text: &str) -> Result<Vec<(Tok, std::ops::Range<usize>)>, LexError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
+    // Byte offset of each char index (and of the end).
+    let bytes: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let mut out: Vec<Tok> = Vec::new();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut i = 0;
     let n = chars.len();
     while i < n {
+        let start = i;
+        let before = out.len();
+        lex_one(&chars, &mut i, &mut out)?;
+        if out.len() > before {
+            spans.push(bytes[start]..bytes[i.min(n)]);
+        }
+    }
+    Ok(out.into_iter().zip(spans).collect())
+}
+
+/// Lexes what starts at `chars[*i_ref]`: skips whitespace or pushes one token, moving `*i_ref`
+/// past it.
+fn lex_one(chars: &[char], i_ref: &mut usize, out: &mut Vec<Tok>) -> Result<(), LexError> {
+    let n = chars.len();
+    let mut i = *i_ref;
+    {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         if c.is_whitespace() {
@@ -176,7 +204,8 @@ pub fn tokens(text: &str) -> Result<Vec<Tok>, LexError> {
             });
         }
     }
-    Ok(out)
+    *i_ref = i;
+    Ok(())
 }
 
 /// A `q`-quoted run starting at `chars[start] == q`, with `qq` standing for `q`.

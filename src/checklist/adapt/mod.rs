@@ -1,0 +1,69 @@
+//! Checklists that adapt to the database they meet (`adapt = true` in `[checklist]`, as the
+//! built-in presets say): a preset is written from a write-up, in one naming convention and
+//! with one type of id, while the database it checks may use another. Before checking, an
+//! adapted copy of each such checklist is made:
+//!
+//! - every name it states resolves to the database's own spelling: the exact name when it
+//!   exists, else the existing object spelled so under another convention (`organization_id`
+//!   is `"organizationId"`, `chat_members` is `"ChatMembers"`), else, for an object still to be
+//!   created, the name in the convention the database's own tables follow ([`detect`]);
+//! - its SQL (`[[data]]` queries, policy expressions, CHECKs, index expressions, view, trigger
+//!   and function definitions) is rewritten to those names ([`rewrite`]);
+//! - a foreign-key column takes the type of the key it references ([`fk_types`]).
+//!
+//! Each change is an [`Adaptation`], shown with the check. Checklists without `adapt` (hand
+//! written, snapshots) are used exactly as written.
+
+pub mod detect;
+mod fk_types;
+mod items;
+mod names;
+mod rewrite;
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
+use super::Checklist;
+use crate::db::catalog::Snapshot;
+
+/// One change made to a checklist so it fits the database, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Adaptation {
+    /// The checklist changed (`preset:NAME` or its path).
+    pub checklist: String,
+    /// What the checklist states: `column chat_members.user_id`.
+    pub object: String,
+    /// What it became: `the database names it "userId"`.
+    pub change: String,
+}
+
+impl std::fmt::Display for Adaptation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.object, self.change)
+    }
+}
+
+/// The checklists as they apply to `snapshot`: adapted copies of those that ask for it, the
+/// others unchanged; and every change made. Pure: the same snapshot gives the same result, so
+/// the check and the fixes planned from it always agree.
+pub fn adapt(checklists: &[Checklist], snapshot: &Snapshot) -> (Vec<Checklist>, Vec<Adaptation>) {
+    let conv = detect::conventions(snapshot);
+    let mut notes = Vec::new();
+    let out = checklists
+        .iter()
+        .map(|c| {
+            if !c.file.checklist.adapt || snapshot.partial {
+                return c.clone();
+            }
+            let mut adapted = c.clone();
+            let mut names = names::Names::new(snapshot, conv);
+            names.source = c.source.clone();
+            items::adapt_names(&mut adapted, &mut names);
+            notes.append(&mut names.notes);
+            notes.extend(fk_types::type_foreign_keys(&mut adapted, snapshot));
+            adapted
+        })
+        .collect();
+    (out, notes)
+}
