@@ -79,6 +79,9 @@ pub struct Report {
     pub accepted: Vec<Accepted>,
     /// The lints that ran.
     pub lints_run: Vec<String>,
+    /// What the checklists that adapt (`adapt = true`) changed to fit this database.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adaptations: Vec<crate::checklist::adapt::Adaptation>,
 }
 
 impl Report {
@@ -106,6 +109,26 @@ impl Report {
 
 /// Lint switches from config.toml, applied before the checklists' own `[lints]`.
 pub type LintOverrides = BTreeMap<String, LintSetting>;
+
+/// The one way every path checks (`check`, `fix`, `check --fleet`, the app): the checklists
+/// adapted to `snapshot` ([`crate::checklist::adapt`]), their facts gathered on `conn` (none
+/// without a connection), then [`run`]. Returns the adapted checklists, which the fixes must be
+/// planned from, and the report with the adaptations.
+pub async fn check_adapted(
+    conn: Option<&mut sqlx::PgConnection>,
+    snapshot: &Snapshot,
+    checklists: &[Checklist],
+    overrides: &LintOverrides,
+) -> (Vec<Checklist>, Report) {
+    let (lists, adaptations) = crate::checklist::adapt::adapt(checklists, snapshot);
+    let facts = match conn {
+        Some(c) => gather_facts(c, &lists).await,
+        None => Facts::default(),
+    };
+    let mut report = run(snapshot, &lists, &facts, overrides);
+    report.adaptations = adaptations;
+    (lists, report)
+}
 
 /// Checks `snapshot` against `checklists` and runs the enabled lints.
 pub fn run(

@@ -29,7 +29,11 @@ pub fn snake_case(name: &str) -> String {
 /// the first capitalised.
 pub fn camel_case(name: &str) -> String {
     let mut out = String::new();
-    for (i, word) in snake_case(name).split('_').filter(|w| !w.is_empty()).enumerate() {
+    for (i, word) in snake_case(name)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
         if i == 0 {
             out.push_str(word);
         } else {

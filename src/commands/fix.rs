@@ -90,18 +90,22 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     for w in &session.warnings {
         eprintln!("warning: {w}");
     }
-    let (snap, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let (snap, adapted, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
     // `--all` alone plans the checklists' findings only: a lint's plan (which may cover a
     // checklist finding too) never stands in for them.
     let all = if args.all && !args.lints {
-        crate::fix::plans_for(report.items.iter().flat_map(|i| &i.findings), &snap, &lists)
+        crate::fix::plans_for(
+            report.items.iter().flat_map(|i| &i.findings),
+            &snap,
+            &adapted,
+        )
     } else {
-        crate::fix::plans(&report, &snap, &lists)
+        crate::fix::plans(&report, &snap, &adapted)
     };
     let plans = select(all, args, &report)?;
     let unfixable = report
         .findings()
-        .filter(|f| crate::fix::plan(f, &snap, &lists).is_none())
+        .filter(|f| crate::fix::plan(f, &snap, &adapted).is_none())
         .count();
     // The preview's checks, before any backup: the role's privileges, then what the backup
     // will hold (a plan changing something outside it is refused, the others go on).
@@ -176,10 +180,10 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             failed |= matches!(o.outcome, ApplyOutcome::Failed { .. });
         }
     }
-    let (snap, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let (snap, adapted, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
     print!(
         "{}",
-        summary(&after, |f| crate::fix::plan(f, &snap, &lists).is_some())
+        summary(&after, |f| crate::fix::plan(f, &snap, &adapted).is_some())
     );
     let t = threshold(args.fail_on);
     Ok(if failed {

@@ -296,18 +296,13 @@ async fn check_one(
     let snap = crate::db::catalog::read_snapshot(&mut session.conn, &opts)
         .await
         .map_err(|e| e.to_string())?;
-    let facts = check::gather_facts(&mut session.conn, &lists).await;
+    let (_, mut report) =
+        check::check_adapted(Some(&mut session.conn), &snap, &lists, &overrides).await;
     let _ = sqlx::Connection::close(session.conn).await;
-    let report = tokio::task::spawn_blocking(move || {
-        let mut r = check::run(&snap, &lists, &facts, &overrides);
-        if no_lints {
-            r.lint_findings.clear();
-            r.lints_run.clear();
-        }
-        r
-    })
-    .await
-    .map_err(|e| format!("the check failed: {e}"))?;
+    if no_lints {
+        report.lint_findings.clear();
+        report.lints_run.clear();
+    }
     Ok((report, session.warnings))
 }
 

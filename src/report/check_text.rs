@@ -7,6 +7,23 @@ use super::style::Style;
 use crate::check::{Finding, Report};
 use crate::checklist::Severity;
 
+/// What adapting checklists changed, per checklist: names as the database spells them, foreign
+/// key types (`checklist::adapt`).
+fn adaptations(o: &mut String, r: &Report, st: Style) {
+    let mut sources: Vec<&str> = r.adaptations.iter().map(|a| a.checklist.as_str()).collect();
+    sources.dedup();
+    for source in sources {
+        let _ = writeln!(
+            o,
+            "{}",
+            st.dim(&format!("{source} adapted to this database:"))
+        );
+        for a in r.adaptations.iter().filter(|a| a.checklist == source) {
+            let _ = writeln!(o, "  {}", st.dim(&format!("· {a}")));
+        }
+    }
+}
+
 pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}", st.bold(&format!("pgmend check · {target}")));
@@ -15,6 +32,7 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
         "{}",
         st.dim(&format!("checklists: {}", r.checklists.join(", ")))
     );
+    adaptations(&mut o, r, st);
     let failed: Vec<_> = r.items.iter().filter(|i| !i.passed()).collect();
     let unknown = failed.iter().filter(|i| i.unknown()).count();
     for sev in Severity::ALL {

@@ -93,10 +93,7 @@ pub fn user_tables(snap: &Snapshot) -> impl Iterator<Item = &Table> {
             && t.extension.is_none()
             && t.partition_of.is_none()
             && !is_tool_table(&t.name)
-            && !snap
-                .schemas
-                .iter()
-                .any(|s| s.name == t.schema && s.managed)
+            && !snap.schemas.iter().any(|s| s.name == t.schema && s.managed)
             && !t.schema.starts_with("pg_")
             && t.schema != "information_schema"
     })

@@ -77,7 +77,11 @@ fn changes(c: &Checklist, snap: &Snapshot) -> Vec<Change> {
             };
             let rs = rs.unwrap_or_else(|| ds.to_string());
             for (k, col) in fk.columns.iter().enumerate() {
-                let Some(spec) = t.columns.iter().map(|s| s.get_ref()).find(|s| s.name == col)
+                let Some(spec) = t
+                    .columns
+                    .iter()
+                    .map(|s| s.get_ref())
+                    .find(|s| s.name == col)
                 else {
                     continue;
                 };

@@ -21,7 +21,13 @@ pub(super) fn part(name: &str) -> String {
 }
 
 /// `written` (a relation's name as the item writes it) respelled with the actual name.
-fn respell(written: &str, separate_schema: bool, schema: &str, stated: &str, actual: &str) -> String {
+fn respell(
+    written: &str,
+    separate_schema: bool,
+    schema: &str,
+    stated: &str,
+    actual: &str,
+) -> String {
     if stated == actual {
         written.to_string()
     } else if !separate_schema && split_path(written).len() == 2 {
@@ -35,7 +41,12 @@ fn respell(written: &str, separate_schema: bool, schema: &str, stated: &str, act
 
 /// Resolves a relation name as an item writes it (`name` with an optional separate schema):
 /// (schema, actual name, the name respelled).
-fn relation(c: &Checklist, names: &mut Names, written: &str, schema: Option<&str>) -> (String, String, String) {
+fn relation(
+    c: &Checklist,
+    names: &mut Names,
+    written: &str,
+    schema: Option<&str>,
+) -> (String, String, String) {
     let (s, n) = c.qualify(written, schema);
     let actual = names.table(&s, &n);
     let spelled = respell(written, schema.is_some(), &s, &n, &actual);
@@ -69,7 +80,9 @@ impl Walk<'_, '_, '_> {
         let Some((rs, rt, rcols)) = parse_reference(written) else {
             return written.to_string();
         };
-        let schema = rs.clone().unwrap_or_else(|| self.c.default_schema().to_string());
+        let schema = rs
+            .clone()
+            .unwrap_or_else(|| self.c.default_schema().to_string());
         let actual = self.names.table(&schema, &rt);
         let cols: Vec<String> = rcols
             .iter()
@@ -214,7 +227,11 @@ pub(super) fn adapt_names(c: &mut Checklist, names: &mut Names) {
             let actual = w.names.table(&s, &t);
             let col = w.column(&s, &actual, &t, &col);
             let tc = format!("{}.{}", quote_ident(&actual), quote_ident(&col));
-            q.owned_by = Some(if s == own { tc } else { format!("{}.{tc}", quote_ident(&s)) });
+            q.owned_by = Some(if s == own {
+                tc
+            } else {
+                format!("{}.{tc}", quote_ident(&s))
+            });
         }
     }
     let local = std::mem::take(&mut w.local);

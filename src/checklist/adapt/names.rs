@@ -111,7 +111,10 @@ impl<'a> Names<'a> {
                 Some((c, spelled)) if spelled != name => {
                     self.note(
                         format!("table {name}"),
-                        format!("created as {} ({c} tables in this database)", quoted(&spelled)),
+                        format!(
+                            "created as {} ({c} tables in this database)",
+                            quoted(&spelled)
+                        ),
                     );
                     spelled
                 }
@@ -149,7 +152,10 @@ impl<'a> Names<'a> {
             Some((c, spelled)) if spelled != name => {
                 self.note(
                     format!("column {label}.{name}"),
-                    format!("created as {} ({c} columns in this database)", quoted(&spelled)),
+                    format!(
+                        "created as {} ({c} columns in this database)",
+                        quoted(&spelled)
+                    ),
                 );
                 self.remember(name, spelled)
             }

@@ -33,7 +33,11 @@ impl Maps<'_, '_> {
     }
 
     fn table(&self, schema: &str, name: &str) -> Option<String> {
-        if let Some(a) = self.names.tables.get(&(schema.to_string(), name.to_string())) {
+        if let Some(a) = self
+            .names
+            .tables
+            .get(&(schema.to_string(), name.to_string()))
+        {
             return (a != name).then(|| a.clone());
         }
         if self.names.fixed_schema(schema) {
@@ -96,18 +100,17 @@ impl Maps<'_, '_> {
         edits: &mut Vec<(Range<usize>, String)>,
     ) -> usize {
         let mut at = vec![i];
-        while let (Some((Tok::Dot, _)), Some((Tok::Ident { .. }, _))) =
-            (toks.get(at[at.len() - 1] + 1), toks.get(at[at.len() - 1] + 2))
-        {
+        while let (Some((Tok::Dot, _)), Some((Tok::Ident { .. }, _))) = (
+            toks.get(at[at.len() - 1] + 1),
+            toks.get(at[at.len() - 1] + 2),
+        ) {
             at.push(at[at.len() - 1] + 2);
         }
         let end = at[at.len() - 1] + 1;
         // A function's name, a name after a dot or after `AS` (an alias) is left alone.
         let prev = i.checked_sub(1).map(|p| &toks[p].0);
         let alias = matches!(prev, Some(Tok::Ident { name, quoted: false }) if name == "as");
-        if matches!(toks.get(end), Some((Tok::Open, _)))
-            || matches!(prev, Some(Tok::Dot))
-            || alias
+        if matches!(toks.get(end), Some((Tok::Open, _))) || matches!(prev, Some(Tok::Dot)) || alias
         {
             return end;
         }
