@@ -27,3 +27,4 @@ mod support;
 mod tls;
 mod tmux;
 mod tui;
+mod variants;

@@ -109,6 +109,10 @@ pub(super) fn adapt_names(c: &mut Checklist, names: &mut Names) {
         local: Local::new(),
     };
     let ds = read.default_schema().to_string();
+    for v in &read.file.views {
+        let v = v.get_ref();
+        w.names.views.insert(read.qualify(&v.name, v.schema.as_deref()));
+    }
     for e in &mut c.file.enums {
         let e = e.get_mut();
         let (s, n) = read.qualify(&e.name, e.schema.as_deref());

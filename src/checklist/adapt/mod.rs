@@ -48,7 +48,7 @@ impl std::fmt::Display for Adaptation {
 /// others unchanged; and every change made. Pure: the same snapshot gives the same result, so
 /// the check and the fixes planned from it always agree.
 pub fn adapt(checklists: &[Checklist], snapshot: &Snapshot) -> (Vec<Checklist>, Vec<Adaptation>) {
-    let conv = detect::conventions(snapshot);
+    let db = detect::conventions(snapshot);
     let mut notes = Vec::new();
     let out = checklists
         .iter()
@@ -57,6 +57,11 @@ pub fn adapt(checklists: &[Checklist], snapshot: &Snapshot) -> (Vec<Checklist>, 
                 return c.clone();
             }
             let mut adapted = c.clone();
+            let own = own_conventions(c);
+            let conv = detect::Conventions {
+                tables: own.tables.and(db.tables),
+                columns: own.columns.and(db.columns),
+            };
             let mut names = names::Names::new(snapshot, conv);
             names.source = c.source.clone();
             items::adapt_names(&mut adapted, &mut names);
@@ -66,4 +71,25 @@ pub fn adapt(checklists: &[Checklist], snapshot: &Snapshot) -> (Vec<Checklist>, 
         })
         .collect();
     (out, notes)
+}
+
+/// The conventions a checklist's own names follow: its tables' and views' names, its columns'.
+fn own_conventions(c: &Checklist) -> detect::Conventions {
+    let relations = c
+        .file
+        .tables
+        .iter()
+        .map(|t| c.qualify(&t.get_ref().name, None).1)
+        .chain(c.file.views.iter().map(|v| c.qualify(&v.get_ref().name, None).1))
+        .collect::<Vec<_>>();
+    let columns = c
+        .file
+        .tables
+        .iter()
+        .flat_map(|t| t.get_ref().columns.iter().map(|col| col.get_ref().name.to_string()))
+        .collect::<Vec<_>>();
+    detect::Conventions {
+        tables: detect::majority(relations.iter().map(String::as_str)),
+        columns: detect::majority(columns.iter().map(String::as_str)),
+    }
 }

@@ -8,12 +8,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Adaptation;
 use super::detect::{self, Conventions};
 use crate::check::naming::normalized;
-use crate::db::catalog::{Snapshot, Table};
+use crate::db::catalog::{RelationKind, Snapshot, Table};
 
 /// The names resolved so far, and what was changed, in words.
 pub(super) struct Names<'a> {
     pub snap: &'a Snapshot,
+    /// The conventions a missing name is converted to: the database's, where the checklist's
+    /// own names follow one too (a checklist that mixes them states each name on purpose).
     pub conv: Conventions,
+    /// Relations the checklist states as views: found among views only, the others among
+    /// tables only (a view `daily_mood` is not the table `"DailyMood"` it reads).
+    pub views: BTreeSet<(String, String)>,
     /// (schema, stated name) → actual name of relations (tables and views).
     pub tables: BTreeMap<(String, String), String>,
     /// Stated column name → the actual names it resolved to (per table).
@@ -41,6 +46,7 @@ impl<'a> Names<'a> {
         Names {
             snap,
             conv,
+            views: BTreeSet::new(),
             tables: BTreeMap::new(),
             columns: BTreeMap::new(),
             enums: BTreeMap::new(),
@@ -79,11 +85,12 @@ impl<'a> Names<'a> {
             return Some(t);
         }
         let n = normalized(name);
-        let mut found = self
-            .snap
-            .tables
-            .iter()
-            .filter(|t| t.schema == schema && normalized(&t.name) == n);
+        let view = self.views.contains(&(schema.to_string(), name.to_string()));
+        let mut found = self.snap.tables.iter().filter(|t| {
+            t.schema == schema
+                && normalized(&t.name) == n
+                && view == matches!(t.kind, RelationKind::View | RelationKind::MaterializedView)
+        });
         match (found.next(), found.next()) {
             (Some(t), None) => Some(t),
             _ => None,
@@ -146,7 +153,9 @@ impl<'a> Names<'a> {
                 );
                 return self.remember(name, c.name.to_string());
             }
-            conv = detect::table_columns(t).or(conv);
+            if conv.is_some() {
+                conv = detect::table_columns(t).or(conv);
+            }
         }
         match conv.map(|c| (c, c.spell(name))) {
             Some((c, spelled)) if spelled != name => {
