@@ -60,12 +60,86 @@ fn referenced_type(
     Some((name, stored_type(ty)))
 }
 
-/// One change: table index, column name, the new type, and the note.
-type Change = (usize, String, String, Adaptation);
+/// One change: table index, column name, the new type, whether its stated default goes (it
+/// belongs to the stated type), and the note.
+type Change = (usize, String, String, bool, Adaptation);
+
+/// The checklist's table item `schema.table`, by index.
+fn item_index(c: &Checklist, schema: &str, table: &str) -> Option<usize> {
+    c.file.tables.iter().position(|t| {
+        let t = t.get_ref();
+        c.qualify(&t.name, t.schema.as_deref()) == (schema.to_string(), table.to_string())
+    })
+}
+
+/// A key that exists keeps the database's type (ids are integer, bigint or uuid as the
+/// database made them, and no fix can turn one into another): the checklist's spec of an
+/// existing primary key or referenced column is written as the database has it, and a default
+/// stated with the other type goes with it.
+fn existing_keys(c: &Checklist, snap: &Snapshot, out: &mut Vec<Change>) {
+    let ds = c.default_schema();
+    let mut keys: Vec<(String, String, Vec<String>)> = Vec::new();
+    for t in &c.file.tables {
+        let (s, n) = c.qualify(&t.get_ref().name, t.get_ref().schema.as_deref());
+        keys.push((s, n, Vec::new()));
+        for fk in &t.get_ref().foreign_keys {
+            if let Some((rs, rt, rcols)) = parse_reference(&fk.get_ref().references) {
+                keys.push((rs.unwrap_or_else(|| ds.to_string()), rt, rcols));
+            }
+        }
+    }
+    for (rs, rt, rcols) in keys {
+        {
+            let (Some(table), Some(ti)) = (snap.table(&rs, &rt), item_index(c, &rs, &rt)) else {
+                continue;
+            };
+            let keys: Vec<String> = if rcols.is_empty() {
+                table
+                    .constraints
+                    .iter()
+                    .find(|x| x.kind == ConstraintKind::PrimaryKey)
+                    .map(|x| x.columns.clone())
+                    .unwrap_or_default()
+            } else {
+                rcols
+            };
+            for key in keys {
+                let Some(actual) = table.columns.iter().find(|x| x.name == key) else {
+                    continue;
+                };
+                let item = c.file.tables[ti].get_ref();
+                let Some(spec) = item.columns.iter().map(|s| s.get_ref()).find(|s| s.name == key)
+                else {
+                    continue;
+                };
+                let Some(stated) = spec.data_type.as_deref() else {
+                    continue;
+                };
+                let stated_stored = stored_type(stated);
+                if types::matches(&stated_stored, &actual.data_type, ds)
+                    || out.iter().any(|ch| ch.0 == ti && ch.1 == key)
+                {
+                    continue;
+                }
+                let note = Adaptation {
+                    checklist: c.source.clone(),
+                    object: format!("column {rt}.{key}"),
+                    change: format!(
+                        "{}, as the database has it: a key keeps its type (the checklist says {stated})",
+                        actual.data_type
+                    ),
+                };
+                let clear = spec.default.is_some() || spec.identity.is_some();
+                out.push((ti, key, actual.data_type.to_string(), clear, note));
+            }
+        }
+    }
+}
 
 fn changes(c: &Checklist, snap: &Snapshot) -> Vec<Change> {
     let ds = c.default_schema();
     let mut out = Vec::new();
+    existing_keys(c, snap, &mut out);
     for (ti, t) in c.file.tables.iter().enumerate() {
         let t = t.get_ref();
         let (schema, name) = c.qualify(&t.name, t.schema.as_deref());
@@ -114,7 +188,7 @@ fn changes(c: &Checklist, snap: &Snapshot) -> Vec<Change> {
                         "{new}, the type of the referenced key {rt}.{rcol} (the checklist says {stated})"
                     ),
                 };
-                out.push((ti, col.clone(), new, note));
+                out.push((ti, col.clone(), new, false, note));
             }
         }
     }
@@ -130,10 +204,15 @@ pub(super) fn type_foreign_keys(c: &mut Checklist, snap: &Snapshot) -> Vec<Adapt
         if found.is_empty() {
             break;
         }
-        for (ti, col, new, note) in found {
+        for (ti, col, new, clear, note) in found {
             let t = c.file.tables[ti].get_mut();
             if let Some(spec) = t.columns.iter_mut().find(|s| s.get_ref().name == col) {
-                spec.get_mut().data_type = Some(new.into());
+                let spec = spec.get_mut();
+                spec.data_type = Some(new.into());
+                if clear {
+                    spec.default = None;
+                    spec.identity = None;
+                }
             }
             notes.retain(|n| n.object != note.object);
             notes.push(note);
