@@ -22,9 +22,14 @@ BEGIN
         WHERE con.connamespace = 'public'::regnamespace AND con.contype = 'p'
           AND cardinality(con.conkey) = 1
           AND a.atttypid IN ('uuid'::regtype, 'text'::regtype, 'varchar'::regtype)
-          AND con.conrelid::regclass::text NOT IN ('migrations', '_prisma_migrations', 'session');
+          AND con.conrelid::regclass::text NOT IN ('migrations', '_prisma_migrations', 'session')
+          -- A key that is another schema's (Supabase's auth.users ids) keeps its type.
+          AND NOT EXISTS (
+              SELECT 1 FROM pg_constraint f
+              WHERE f.conrelid = con.conrelid AND f.contype = 'f' AND f.conkey = con.conkey
+                AND f.confrelid NOT IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace));
     CREATE TEMP TABLE fk_cols AS
-        SELECT con.conrelid AS rel, a.attname
+        SELECT con.conrelid AS rel, a.attnum, a.attname
         FROM pg_constraint con
         JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
         JOIN pk_cols p ON p.rel = con.confrelid AND p.attnum = con.confkey[1]
@@ -36,6 +41,24 @@ BEGIN
     LOOP
         fks := fks || format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.t, r.conname, r.def);
         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
+    END LOOP;
+    -- Policies over those columns are made again after them (their expressions compare keys
+    -- with keys, which change type together).
+    FOR r IN
+        SELECT DISTINCT p.policyname, p.tablename, p.permissive, p.cmd, p.qual, p.with_check,
+               (SELECT string_agg(quote_ident(x), ', ') FROM unnest(p.roles) x) AS roles
+        FROM pg_policies p
+        JOIN pg_policy pol ON pol.polname = p.policyname
+            AND pol.polrelid = format('%I.%I', p.schemaname, p.tablename)::regclass
+        JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = pol.oid
+        WHERE p.schemaname = 'public'
+          AND (d.refobjid, d.refobjsubid) IN (SELECT rel, attnum FROM pk_cols UNION SELECT rel, attnum FROM fk_cols)
+    LOOP
+        fks := fks || format('CREATE POLICY %I ON public.%I AS %s FOR %s TO %s%s%s',
+            r.policyname, r.tablename, r.permissive, r.cmd, r.roles,
+            coalesce(' USING (' || r.qual || ')', ''),
+            coalesce(' WITH CHECK (' || r.with_check || ')', ''));
+        EXECUTE format('DROP POLICY %I ON public.%I', r.policyname, r.tablename);
     END LOOP;
     FOR r IN SELECT rel::regclass AS t, attname FROM pk_cols UNION SELECT rel::regclass, attname FROM fk_cols LOOP
         EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.t, r.attname);

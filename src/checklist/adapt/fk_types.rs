@@ -108,7 +108,11 @@ fn existing_keys(c: &Checklist, snap: &Snapshot, out: &mut Vec<Change>) {
                     continue;
                 };
                 let item = c.file.tables[ti].get_ref();
-                let Some(spec) = item.columns.iter().map(|s| s.get_ref()).find(|s| s.name == key)
+                let Some(spec) = item
+                    .columns
+                    .iter()
+                    .map(|s| s.get_ref())
+                    .find(|s| s.name == key)
                 else {
                     continue;
                 };

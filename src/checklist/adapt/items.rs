@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::names::Names;
+use super::names::{Names, quoted};
 use super::rewrite::Maps;
 use crate::checklist::{Checklist, IndexKey, parse_reference, split_path};
+use crate::db::catalog::RelationKind;
 use crate::sql::quote_ident;
 
 /// The columns resolved per table: (schema, actual table) → stated → actual.
@@ -111,7 +112,9 @@ pub(super) fn adapt_names(c: &mut Checklist, names: &mut Names) {
     let ds = read.default_schema().to_string();
     for v in &read.file.views {
         let v = v.get_ref();
-        w.names.views.insert(read.qualify(&v.name, v.schema.as_deref()));
+        w.names
+            .views
+            .insert(read.qualify(&v.name, v.schema.as_deref()));
     }
     for e in &mut c.file.enums {
         let e = e.get_mut();
@@ -173,19 +176,41 @@ pub(super) fn adapt_names(c: &mut Checklist, names: &mut Names) {
             w.columns(&s, &actual, &label, inc);
         }
     }
-    for v in &mut c.file.views {
+    let mut served = Vec::new();
+    for (k, v) in c.file.views.iter_mut().enumerate() {
         let v = v.get_mut();
         let (_, label) = read.qualify(&v.name, v.schema.as_deref());
         let (s, actual, spelled) = relation(&read, w.names, &v.name, v.schema.as_deref());
         v.name = spelled;
         if let Some(over) = v.over.as_mut() {
-            *over = relation(&read, w.names, over, v.schema.as_deref()).2;
+            let (os, oa, spelled) = relation(&read, w.names, over, v.schema.as_deref());
+            *over = spelled;
+            // The table the view renames already has the view's name (`"DailyMood"` is
+            // `daily_mood` in this database): nothing is left for the view to do.
+            let table = w.names.snap.table(&os, &oa);
+            if (&os, &oa) == (&s, &actual)
+                && table.is_some_and(|t| {
+                    !matches!(t.kind, RelationKind::View | RelationKind::MaterializedView)
+                })
+            {
+                served.push(k);
+                w.names.note(
+                    format!("view {label}"),
+                    format!(
+                        "left out: the table it reads is named {} itself",
+                        quoted(&oa)
+                    ),
+                );
+            }
         }
         if !v.snake_case
             && let Some(cols) = v.columns.as_mut()
         {
             w.columns(&s, &actual, &label, cols);
         }
+    }
+    for k in served.into_iter().rev() {
+        c.file.views.remove(k);
     }
     for r in &mut c.file.rls {
         let r = r.get_mut();

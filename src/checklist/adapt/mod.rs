@@ -80,13 +80,23 @@ fn own_conventions(c: &Checklist) -> detect::Conventions {
         .tables
         .iter()
         .map(|t| c.qualify(&t.get_ref().name, None).1)
-        .chain(c.file.views.iter().map(|v| c.qualify(&v.get_ref().name, None).1))
+        .chain(
+            c.file
+                .views
+                .iter()
+                .map(|v| c.qualify(&v.get_ref().name, None).1),
+        )
         .collect::<Vec<_>>();
     let columns = c
         .file
         .tables
         .iter()
-        .flat_map(|t| t.get_ref().columns.iter().map(|col| col.get_ref().name.to_string()))
+        .flat_map(|t| {
+            t.get_ref()
+                .columns
+                .iter()
+                .map(|col| col.get_ref().name.to_string())
+        })
         .collect::<Vec<_>>();
     detect::Conventions {
         tables: detect::majority(relations.iter().map(String::as_str)),

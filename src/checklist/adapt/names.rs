@@ -56,7 +56,7 @@ impl<'a> Names<'a> {
         }
     }
 
-    fn note(&mut self, object: String, change: String) {
+    pub fn note(&mut self, object: String, change: String) {
         let a = Adaptation {
             checklist: self.source.clone(),
             object,

@@ -404,9 +404,15 @@ foreign_keys = [{ columns = ["user_id"], references = "users" }]
     let (c, notes) = adapted(text, &typeorm());
     let users = c.file.tables[0].get_ref().columns[0].get_ref();
     assert_eq!(users.data_type.as_deref(), Some("bigint"));
-    assert_eq!(users.default, None, "a uuid default does not fit a bigint key");
+    assert_eq!(
+        users.default, None,
+        "a uuid default does not fit a bigint key"
+    );
     // The key named by the primary key (no column list) is found in the database.
-    assert_eq!(columns(&c, "user_notes")[1], ("userId".into(), Some("bigint".into())));
+    assert_eq!(
+        columns(&c, "user_notes")[1],
+        ("userId".into(), Some("bigint".into()))
+    );
     let said: Vec<String> = notes.iter().map(ToString::to_string).collect();
     assert!(
         said.contains(&"column users.id: bigint, as the database has it: a key keeps its type (the checklist says uuid)".to_string()),

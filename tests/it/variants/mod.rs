@@ -57,13 +57,29 @@ async fn fixed(preset: &str, steps: &[Step]) -> (Vec<String>, String) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let out = pgmend(&data)
-        .args(["fix", db.url(), "--preset", preset, "--all", "--yes", "--backup-dir"])
+        .args([
+            "fix",
+            db.url(),
+            "--preset",
+            preset,
+            "--all",
+            "--yes",
+            "--backup-dir",
+        ])
         .arg(tmp.path().join("backups"))
         .output()
         .unwrap();
     let fix_log = format!("{}\n{}", text(&out.stdout), text(&out.stderr));
     let out = pgmend(&data)
-        .args(["check", db.url(), "--preset", preset, "--no-lints", "--format", "json"])
+        .args([
+            "check",
+            db.url(),
+            "--preset",
+            preset,
+            "--no-lints",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
@@ -94,6 +110,9 @@ async fn fixed(preset: &str, steps: &[Step]) -> (Vec<String>, String) {
 /// each a stated assumption the seed does not make).
 async fn variant(preset: &str, steps: &[Step], allowed: &[&str]) {
     let (left, log) = fixed(preset, steps).await;
+    if std::env::var_os("PGMEND_PRINT_VARIANTS").is_some() {
+        eprintln!("{preset} {steps:?}:\n{log}");
+    }
     let unexpected: Vec<&String> = left
         .iter()
         .filter(|l| !allowed.iter().any(|a| l.starts_with(a)))
@@ -122,22 +141,49 @@ async fn chat_system_integer_ids_camel_case() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn event_platform_snake_case_columns() {
-    variant("event-platform", &[Step::SnakeColumns, Step::ExtraSnake], &[]).await;
+    // rooms has rows, and the new NOT NULL column has no default: its fix is refused (the
+    // backfill path is issue 13's item 3), and the indexes over it wait for it.
+    let refused = [
+        "column.missing:public.rooms.app_manifest_version",
+        "index.missing:public.\"rooms_appManifestVersion_idx\"",
+        "index.missing:public.\"rooms_appId_appManifestVersion_idx\"",
+    ];
+    variant(
+        "event-platform",
+        &[Step::SnakeColumns, Step::ExtraSnake],
+        &refused,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn event_platform_integer_ids() {
-    variant("event-platform", &[Step::Ids("integer"), Step::ExtraCamel], &[]).await;
+    variant(
+        "event-platform",
+        &[Step::Ids("integer"), Step::ExtraCamel],
+        &[],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn virtual_audience_camel_case_columns() {
-    variant("virtual-audience", &[Step::CamelColumns, Step::ExtraCamel], &[]).await;
+    variant(
+        "virtual-audience",
+        &[Step::CamelColumns, Step::ExtraCamel],
+        &[],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn virtual_audience_bigint_ids() {
-    variant("virtual-audience", &[Step::Ids("bigint"), Step::ExtraSnake], &[]).await;
+    variant(
+        "virtual-audience",
+        &[Step::Ids("bigint"), Step::ExtraSnake],
+        &[],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,5 +204,10 @@ async fn mood_journal_snake_case_tables_and_columns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mood_journal_integer_ids() {
-    variant("mood-journal", &[Step::Ids("integer"), Step::ExtraSnake], &[]).await;
+    variant(
+        "mood-journal",
+        &[Step::Ids("integer"), Step::ExtraSnake],
+        &[],
+    )
+    .await;
 }

@@ -18,7 +18,9 @@ async fn presets_adapt_nothing_on_their_own_scenarios() {
             scenarios::load(&mut c, &id, state)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
-            let snap = read_snapshot(&mut c, &ReadOptions::default()).await.unwrap();
+            let snap = read_snapshot(&mut c, &ReadOptions::default())
+                .await
+                .unwrap();
             let preset = Checklist::preset(&id).unwrap();
             assert!(preset.file.checklist.adapt, "{id}: the preset adapts");
             let (_, notes) = adapt(&[preset], &snap);
