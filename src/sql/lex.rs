@@ -383,6 +383,17 @@ mod tests {
     }
 
     #[test]
+    fn spans_cover_each_token_in_bytes() {
+        let text = "é.\"Ü x\" -- c\n$f$ b $f$";
+        let spans: Vec<&str> = spanned(text)
+            .unwrap()
+            .into_iter()
+            .map(|(_, r)| &text[r])
+            .collect();
+        assert_eq!(spans, ["é", ".", "\"Ü x\"", "-- c", "$f$ b $f$"]);
+    }
+
+    #[test]
     fn chains_include_regclass_literals() {
         let t = tokens(r#"nextval('public.bug_id_seq'::regclass) + "s"."T".c"#).unwrap();
         let chains = name_chains(&t);

@@ -89,53 +89,51 @@ fn existing_keys(c: &Checklist, snap: &Snapshot, out: &mut Vec<Change>) {
         }
     }
     for (rs, rt, rcols) in keys {
-        {
-            let (Some(table), Some(ti)) = (snap.table(&rs, &rt), item_index(c, &rs, &rt)) else {
+        let (Some(table), Some(ti)) = (snap.table(&rs, &rt), item_index(c, &rs, &rt)) else {
+            continue;
+        };
+        let keys: Vec<String> = if rcols.is_empty() {
+            table
+                .constraints
+                .iter()
+                .find(|x| x.kind == ConstraintKind::PrimaryKey)
+                .map(|x| x.columns.clone())
+                .unwrap_or_default()
+        } else {
+            rcols
+        };
+        for key in keys {
+            let Some(actual) = table.columns.iter().find(|x| x.name == key) else {
                 continue;
             };
-            let keys: Vec<String> = if rcols.is_empty() {
-                table
-                    .constraints
-                    .iter()
-                    .find(|x| x.kind == ConstraintKind::PrimaryKey)
-                    .map(|x| x.columns.clone())
-                    .unwrap_or_default()
-            } else {
-                rcols
+            let item = c.file.tables[ti].get_ref();
+            let Some(spec) = item
+                .columns
+                .iter()
+                .map(|s| s.get_ref())
+                .find(|s| s.name == key)
+            else {
+                continue;
             };
-            for key in keys {
-                let Some(actual) = table.columns.iter().find(|x| x.name == key) else {
-                    continue;
-                };
-                let item = c.file.tables[ti].get_ref();
-                let Some(spec) = item
-                    .columns
-                    .iter()
-                    .map(|s| s.get_ref())
-                    .find(|s| s.name == key)
-                else {
-                    continue;
-                };
-                let Some(stated) = spec.data_type.as_deref() else {
-                    continue;
-                };
-                let stated_stored = stored_type(stated);
-                if types::matches(&stated_stored, &actual.data_type, ds)
-                    || out.iter().any(|ch| ch.0 == ti && ch.1 == key)
-                {
-                    continue;
-                }
-                let note = Adaptation {
-                    checklist: c.source.clone(),
-                    object: format!("column {rt}.{key}"),
-                    change: format!(
-                        "{}, as the database has it: a key keeps its type (the checklist says {stated})",
-                        actual.data_type
-                    ),
-                };
-                let clear = spec.default.is_some() || spec.identity.is_some();
-                out.push((ti, key, actual.data_type.to_string(), clear, note));
+            let Some(stated) = spec.data_type.as_deref() else {
+                continue;
+            };
+            let stated_stored = stored_type(stated);
+            if types::matches(&stated_stored, &actual.data_type, ds)
+                || out.iter().any(|ch| ch.0 == ti && ch.1 == key)
+            {
+                continue;
             }
+            let note = Adaptation {
+                checklist: c.source.clone(),
+                object: format!("column {rt}.{key}"),
+                change: format!(
+                    "{}, as the database has it: a key keeps its type (the checklist says {stated})",
+                    actual.data_type
+                ),
+            };
+            let clear = spec.default.is_some() || spec.identity.is_some();
+            out.push((ti, key, actual.data_type.to_string(), clear, note));
         }
     }
 }

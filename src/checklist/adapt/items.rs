@@ -1,7 +1,8 @@
 //! Walking a checklist's items: every name they state is resolved ([`Names`]) and written back
 //! as the database spells it, then every SQL text is rewritten with what was resolved.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::names::{Names, quoted};
 use super::rewrite::Maps;
@@ -264,11 +265,24 @@ pub(super) fn adapt_names(c: &mut Checklist, names: &mut Names) {
         }
     }
     let local = std::mem::take(&mut w.local);
-    rewrite_sql(c, &read, w.names, &local);
+    let found = RefCell::new(BTreeSet::new());
+    rewrite_sql(c, &read, w.names, &local, &found);
+    for (object, actual) in found.into_inner() {
+        w.names.note(
+            format!("{object} (in SQL)"),
+            format!("the database names it {}", quoted(&actual)),
+        );
+    }
 }
 
 /// Pass 2: the SQL texts.
-fn rewrite_sql(c: &mut Checklist, read: &Checklist, names: &Names, local: &Local) {
+fn rewrite_sql(
+    c: &mut Checklist,
+    read: &Checklist,
+    names: &Names,
+    local: &Local,
+    found: &RefCell<BTreeSet<(String, String)>>,
+) {
     let columns = names.column_map();
     let ds = read.default_schema();
     let maps = |table: Option<(&str, Option<&str>)>| {
@@ -278,6 +292,7 @@ fn rewrite_sql(c: &mut Checklist, read: &Checklist, names: &Names, local: &Local
             default_schema: ds,
             columns: &columns,
             local,
+            found,
         }
     };
     let fix = |m: &Maps, text: &mut Option<String>| {

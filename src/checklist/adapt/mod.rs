@@ -38,6 +38,25 @@ pub struct Adaptation {
     pub change: String,
 }
 
+impl Adaptation {
+    /// Whether this change concerns the check item of checklist `source` about `object` (as a
+    /// report quotes it, `public."ChatMembers"`): the relation it changed is the item's, under
+    /// any spelling.
+    pub fn concerns(&self, source: &str, object: &str) -> bool {
+        use crate::check::naming::normalized;
+        if self.checklist != source {
+            return false;
+        }
+        let named = self.object.split_once(' ').map_or("", |(_, n)| n);
+        let named = named.split(" (").next().unwrap_or_default();
+        let relation = normalized(named.split('.').next().unwrap_or_default());
+        !relation.is_empty()
+            && crate::sql::lex::object_names(object)
+                .iter()
+                .any(|p| normalized(p) == relation)
+    }
+}
+
 impl std::fmt::Display for Adaptation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.object, self.change)

@@ -3,7 +3,8 @@
 //! identifier tokens found by the lexer are replaced, string literals and comments never;
 //! dollar-quoted bodies are rewritten in turn.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::names::Names;
@@ -18,6 +19,9 @@ pub(super) struct Maps<'a, 'n> {
     pub columns: &'a BTreeMap<String, String>,
     /// The columns of the table the text belongs to (a policy's, a CHECK's), first.
     pub local: Option<&'a BTreeMap<String, String>>,
+    /// Names no item states that the text spells otherwise than the database ("column x",
+    /// actual), found in the database: told as adaptations.
+    pub found: &'a RefCell<BTreeSet<(String, String)>>,
 }
 
 /// Words before a name that make it a relation (`FROM x`, `JOIN x`, `ON x` in a trigger).
@@ -29,7 +33,13 @@ impl Maps<'_, '_> {
             .and_then(|l| l.get(name))
             .or_else(|| self.columns.get(name))
             .cloned()
-            .or_else(|| self.names.db_column(name))
+            .or_else(|| {
+                let a = self.names.db_column(name)?;
+                self.found
+                    .borrow_mut()
+                    .insert((format!("column {name}"), a.clone()));
+                Some(a)
+            })
     }
 
     fn table(&self, schema: &str, name: &str) -> Option<String> {
@@ -43,10 +53,15 @@ impl Maps<'_, '_> {
         if self.names.fixed_schema(schema) {
             return None;
         }
-        self.names
+        let a = self
+            .names
             .existing(schema, name)
             .map(|t| t.name.clone())
-            .filter(|a| a != name)
+            .filter(|a| a != name)?;
+        self.found
+            .borrow_mut()
+            .insert((format!("table {name}"), a.clone()));
+        Some(a)
     }
 
     fn enum_type(&self, schema: &str, name: &str) -> Option<String> {

@@ -371,7 +371,12 @@ foreign_keys = [{ columns = ["userId"], references = "users(id)" }]
 name = "q"
 query = "SELECT count(*) = 0 FROM sessions WHERE \"refreshToken\" IS NULL AND \"providerId\" = 'x'"
 "#;
-    let (c, _) = adapted(text, &snap);
+    let (c, notes) = adapted(text, &snap);
+    assert!(
+        notes.iter().any(|n| n.to_string()
+            == "column providerId (in SQL): the database names it \"provider_id\""),
+        "{notes:#?}"
+    );
     assert_eq!(
         columns(&c, "sessions"),
         [
@@ -418,4 +423,17 @@ foreign_keys = [{ columns = ["user_id"], references = "users" }]
         said.contains(&"column users.id: bigint, as the database has it: a key keeps its type (the checklist says uuid)".to_string()),
         "{said:#?}"
     );
+}
+
+#[test]
+fn adaptations_concern_the_items_of_their_relation() {
+    let a = Adaptation {
+        checklist: "preset:t".into(),
+        object: "column chat_members.user_id".into(),
+        change: "the database names it \"userId\"".into(),
+    };
+    assert!(a.concerns("preset:t", "public.\"ChatMembers\""));
+    assert!(a.concerns("preset:t", "public.chat_members.\"userId\""));
+    assert!(!a.concerns("preset:t", "public.chats"));
+    assert!(!a.concerns("preset:other", "public.chat_members"));
 }
