@@ -89,120 +89,117 @@ pub fn spanned(text: &str) -> Result<Vec<(Tok, std::ops::Range<usize>)>, LexErro
 fn lex_one(chars: &[char], i_ref: &mut usize, out: &mut Vec<Tok>) -> Result<(), LexError> {
     let n = chars.len();
     let mut i = *i_ref;
-    {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        if c.is_whitespace() {
+    let c = chars[i];
+    let next = chars.get(i + 1).copied();
+    if c.is_whitespace() {
+        i += 1;
+    } else if c == '-' && next == Some('-') {
+        while i < n && chars[i] != '\n' {
             i += 1;
-        } else if c == '-' && next == Some('-') {
-            while i < n && chars[i] != '\n' {
-                i += 1;
+        }
+        out.push(Tok::Comment);
+    } else if c == '/' && next == Some('*') {
+        let mut depth = 0;
+        loop {
+            if i >= n {
+                return Err(LexError("unterminated /* comment".into()));
             }
-            out.push(Tok::Comment);
-        } else if c == '/' && next == Some('*') {
-            let mut depth = 0;
-            loop {
-                if i >= n {
-                    return Err(LexError("unterminated /* comment".into()));
-                }
-                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            out.push(Tok::Comment);
-        } else if c == '"'
-            || ((c == 'u' || c == 'U') && next == Some('&') && chars.get(i + 2) == Some(&'"'))
-        {
-            if c != '"' {
+            if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                depth += 1;
                 i += 2;
-            }
-            let (name, end) = quoted(&chars, i, '"')?;
-            if name.is_empty() {
-                return Err(LexError("zero-length quoted identifier".into()));
-            }
-            out.push(Tok::Ident { name, quoted: true });
-            i = end;
-        } else if c == '\'' {
-            let (s, end) = quoted(&chars, i, '\'')?;
-            out.push(Tok::Str(s));
-            i = end;
-        } else if (c == 'e' || c == 'E') && next == Some('\'') {
-            let (s, end) = escaped(&chars, i + 1)?;
-            out.push(Tok::Str(s));
-            i = end;
-        } else if matches!(c, 'b' | 'B' | 'x' | 'X' | 'n' | 'N') && next == Some('\'') {
-            let (s, end) = quoted(&chars, i + 1, '\'')?;
-            out.push(Tok::Str(s));
-            i = end;
-        } else if c == '$' && next.is_some_and(|d| d.is_ascii_digit()) {
-            i += 1;
-            while i < n && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            out.push(Tok::Param);
-        } else if c == '$' {
-            let (s, end) = dollar(&chars, i)?;
-            out.push(Tok::Str(s));
-            i = end;
-        } else if ident_start(c) {
-            let start = i;
-            while i < n && ident_char(chars[i]) {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            out.push(Tok::Ident {
-                name: word.to_lowercase(),
-                quoted: false,
-            });
-        } else if c.is_ascii_digit() || (c == '.' && next.is_some_and(|d| d.is_ascii_digit())) {
-            while i < n && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_')
-            {
-                // `1..2` never occurs in SQL; `1.e5`, `0x1F`, `1_000` do.
-                if chars[i] == '.' && chars.get(i + 1) == Some(&'.') {
+            } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
                     break;
                 }
+            } else {
                 i += 1;
             }
-            out.push(Tok::Number);
-        } else {
-            i += 1;
-            out.push(match c {
-                '.' => Tok::Dot,
-                ',' => Tok::Comma,
-                '(' => Tok::Open,
-                ')' => Tok::Close,
-                '[' => Tok::OpenBracket,
-                ']' => Tok::CloseBracket,
-                ';' => Tok::Semicolon,
-                ':' if next == Some(':') => {
-                    i += 1;
-                    Tok::Cast
-                }
-                _ => {
-                    let mut op = c.to_string();
-                    while i < n && "+-*/<>=~!@#%^&|`?".contains(chars[i]) {
-                        // An operator never swallows the start of a comment.
-                        if (chars[i] == '-' && chars.get(i + 1) == Some(&'-'))
-                            || (chars[i] == '/' && chars.get(i + 1) == Some(&'*'))
-                        {
-                            break;
-                        }
-                        op.push(chars[i]);
-                        i += 1;
-                    }
-                    Tok::Op(op)
-                }
-            });
         }
+        out.push(Tok::Comment);
+    } else if c == '"'
+        || ((c == 'u' || c == 'U') && next == Some('&') && chars.get(i + 2) == Some(&'"'))
+    {
+        if c != '"' {
+            i += 2;
+        }
+        let (name, end) = quoted(chars, i, '"')?;
+        if name.is_empty() {
+            return Err(LexError("zero-length quoted identifier".into()));
+        }
+        out.push(Tok::Ident { name, quoted: true });
+        i = end;
+    } else if c == '\'' {
+        let (s, end) = quoted(chars, i, '\'')?;
+        out.push(Tok::Str(s));
+        i = end;
+    } else if (c == 'e' || c == 'E') && next == Some('\'') {
+        let (s, end) = escaped(chars, i + 1)?;
+        out.push(Tok::Str(s));
+        i = end;
+    } else if matches!(c, 'b' | 'B' | 'x' | 'X' | 'n' | 'N') && next == Some('\'') {
+        let (s, end) = quoted(chars, i + 1, '\'')?;
+        out.push(Tok::Str(s));
+        i = end;
+    } else if c == '$' && next.is_some_and(|d| d.is_ascii_digit()) {
+        i += 1;
+        while i < n && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        out.push(Tok::Param);
+    } else if c == '$' {
+        let (s, end) = dollar(chars, i)?;
+        out.push(Tok::Str(s));
+        i = end;
+    } else if ident_start(c) {
+        let start = i;
+        while i < n && ident_char(chars[i]) {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        out.push(Tok::Ident {
+            name: word.to_lowercase(),
+            quoted: false,
+        });
+    } else if c.is_ascii_digit() || (c == '.' && next.is_some_and(|d| d.is_ascii_digit())) {
+        while i < n && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_') {
+            // `1..2` never occurs in SQL; `1.e5`, `0x1F`, `1_000` do.
+            if chars[i] == '.' && chars.get(i + 1) == Some(&'.') {
+                break;
+            }
+            i += 1;
+        }
+        out.push(Tok::Number);
+    } else {
+        i += 1;
+        out.push(match c {
+            '.' => Tok::Dot,
+            ',' => Tok::Comma,
+            '(' => Tok::Open,
+            ')' => Tok::Close,
+            '[' => Tok::OpenBracket,
+            ']' => Tok::CloseBracket,
+            ';' => Tok::Semicolon,
+            ':' if next == Some(':') => {
+                i += 1;
+                Tok::Cast
+            }
+            _ => {
+                let mut op = c.to_string();
+                while i < n && "+-*/<>=~!@#%^&|`?".contains(chars[i]) {
+                    // An operator never swallows the start of a comment.
+                    if (chars[i] == '-' && chars.get(i + 1) == Some(&'-'))
+                        || (chars[i] == '/' && chars.get(i + 1) == Some(&'*'))
+                    {
+                        break;
+                    }
+                    op.push(chars[i]);
+                    i += 1;
+                }
+                Tok::Op(op)
+            }
+        });
     }
     *i_ref = i;
     Ok(())
