@@ -113,21 +113,27 @@ pub type LintOverrides = BTreeMap<String, LintSetting>;
 /// The one way every path checks (`check`, `fix`, `check --fleet`, the app): the checklists
 /// adapted to `snapshot` ([`crate::checklist::adapt`]), their facts gathered on `conn` (none
 /// without a connection), then [`run`]. Returns the adapted checklists, which the fixes must be
-/// planned from, and the report with the adaptations.
+/// planned from (None when no checklist adapts: plan from the ones given), and the report with
+/// the adaptations.
 pub async fn check_adapted(
     conn: Option<&mut sqlx::PgConnection>,
     snapshot: &Snapshot,
     checklists: &[Checklist],
     overrides: &LintOverrides,
-) -> (Vec<Checklist>, Report) {
-    let (lists, adaptations) = crate::checklist::adapt::adapt(checklists, snapshot);
+) -> (Option<Vec<Checklist>>, Report) {
+    let (adapted, adaptations) = match crate::checklist::adapt::adapt_if_asked(checklists, snapshot)
+    {
+        Some((lists, notes)) => (Some(lists), notes),
+        None => (None, Vec::new()),
+    };
+    let lists = adapted.as_deref().unwrap_or(checklists);
     let facts = match conn {
-        Some(c) => gather_facts(c, &lists).await,
+        Some(c) => gather_facts(c, lists).await,
         None => Facts::default(),
     };
-    let mut report = run(snapshot, &lists, &facts, overrides);
+    let mut report = run(snapshot, lists, &facts, overrides);
     report.adaptations = adaptations;
-    (lists, report)
+    (adapted, report)
 }
 
 /// Checks `snapshot` against `checklists` and runs the enabled lints.

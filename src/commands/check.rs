@@ -109,13 +109,14 @@ pub(crate) fn read_options(session: &crate::db::Session, schemas: &[String]) -> 
 
 /// Reads the snapshot and checks it against `lists` with the lints (config switches and
 /// `--no-lints` applied): what `check` prints, and what `fix` plans from and re-checks with.
-/// The checklists returned are `lists` adapted to the snapshot: plans are made from them.
+/// The checklists returned are `lists` adapted to the snapshot, when one adapts (None: `lists`
+/// as they are): plans are made from them.
 pub(crate) async fn evaluate(
     cli: &Cli,
     args: &CheckArgs,
     lists: &[Checklist],
     session: &mut crate::db::Session,
-) -> anyhow::Result<(catalog::Snapshot, Vec<Checklist>, Report)> {
+) -> anyhow::Result<(catalog::Snapshot, Option<Vec<Checklist>>, Report)> {
     let snap = read(args, session).await?;
     evaluate_snapshot(cli, args, lists, session, snap).await
 }
@@ -136,7 +137,7 @@ async fn evaluate_snapshot(
     lists: &[Checklist],
     session: &mut crate::db::Session,
     snap: catalog::Snapshot,
-) -> anyhow::Result<(catalog::Snapshot, Vec<Checklist>, Report)> {
+) -> anyhow::Result<(catalog::Snapshot, Option<Vec<Checklist>>, Report)> {
     let loaded = crate::config::load(cli.config.as_deref())?;
     let ids: Vec<&str> = check::lints::ALL.iter().map(|l| l.id.as_str()).collect();
     for id in loaded.config.lints.keys() {

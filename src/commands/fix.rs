@@ -91,21 +91,22 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         eprintln!("warning: {w}");
     }
     let (snap, adapted, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let adapted = adapted.as_deref().unwrap_or(&lists);
     // `--all` alone plans the checklists' findings only: a lint's plan (which may cover a
     // checklist finding too) never stands in for them.
     let all = if args.all && !args.lints {
         crate::fix::plans_for(
             report.items.iter().flat_map(|i| &i.findings),
             &snap,
-            &adapted,
+            adapted,
         )
     } else {
-        crate::fix::plans(&report, &snap, &adapted)
+        crate::fix::plans(&report, &snap, adapted)
     };
     let plans = select(all, args, &report)?;
     let unfixable = report
         .findings()
-        .filter(|f| crate::fix::plan(f, &snap, &adapted).is_none())
+        .filter(|f| crate::fix::plan(f, &snap, adapted).is_none())
         .count();
     // The preview's checks, before any backup: the role's privileges, then what the backup
     // will hold (a plan changing something outside it is refused, the others go on).
@@ -181,9 +182,10 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         }
     }
     let (snap, adapted, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let adapted = adapted.as_deref().unwrap_or(&lists);
     print!(
         "{}",
-        summary(&after, |f| crate::fix::plan(f, &snap, &adapted).is_some())
+        summary(&after, |f| crate::fix::plan(f, &snap, adapted).is_some())
     );
     let t = threshold(args.fail_on);
     Ok(if failed {

@@ -286,8 +286,12 @@ impl Worker {
             } => {
                 // The checklists as the check used them: adapting is pure, so the same
                 // snapshot gives the same adapted copies.
-                let (lists, _) = crate::checklist::adapt::adapt(&self.cfg.checklists, &snapshot);
-                let plans = fix::plans(&finding_ids, &snapshot, &report, &lists);
+                let adapted =
+                    crate::checklist::adapt::adapt_if_asked(&self.cfg.checklists, &snapshot);
+                let lists = adapted
+                    .as_ref()
+                    .map_or(&self.cfg.checklists[..], |a| &a.0[..]);
+                let plans = fix::plans(&finding_ids, &snapshot, &report, lists);
                 let Some(resolved) = self.resolved.clone() else {
                     let _ = self.tx.send(Action::PlansReady(Ok(plans)));
                     return;

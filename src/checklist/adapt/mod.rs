@@ -63,6 +63,18 @@ impl std::fmt::Display for Adaptation {
     }
 }
 
+/// [`adapt`], when a checklist asks for it: None when none does (a snapshot checklist of tens of
+/// thousands of items is then used as it is, never copied).
+pub fn adapt_if_asked(
+    checklists: &[Checklist],
+    snapshot: &Snapshot,
+) -> Option<(Vec<Checklist>, Vec<Adaptation>)> {
+    checklists
+        .iter()
+        .any(|c| c.file.checklist.adapt)
+        .then(|| adapt(checklists, snapshot))
+}
+
 /// The checklists as they apply to `snapshot`: adapted copies of those that ask for it, the
 /// others unchanged; and every change made. Pure: the same snapshot gives the same result, so
 /// the check and the fixes planned from it always agree.
