@@ -2,7 +2,7 @@
 //! referenced table exists, else the checklist's own spec of the referenced column (a chain of
 //! new tables), with `serial` and `bigserial` read as the integers they are.
 
-use super::Adaptation;
+use super::{Adaptation, AdaptationKind};
 use crate::check::types;
 use crate::checklist::{Checklist, parse_reference};
 use crate::db::catalog::{ConstraintKind, Snapshot};
@@ -131,6 +131,7 @@ fn existing_keys(c: &Checklist, snap: &Snapshot, out: &mut Vec<Change>) {
                     "{}, as the database has it: a key keeps its type (the checklist says {stated})",
                     actual.data_type
                 ),
+                kind: AdaptationKind::KeyType,
             };
             let clear = spec.default.is_some() || spec.identity.is_some();
             out.push((ti, key, actual.data_type.to_string(), clear, note));
@@ -189,6 +190,7 @@ fn changes(c: &Checklist, snap: &Snapshot) -> Vec<Change> {
                     change: format!(
                         "{new}, the type of the referenced key {rt}.{rcol} (the checklist says {stated})"
                     ),
+                    kind: AdaptationKind::ForeignKeyType,
                 };
                 out.push((ti, col.clone(), new, false, note));
             }

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::AdaptationKind;
 use super::names::{Names, quoted};
 use super::rewrite::Maps;
 use crate::checklist::{Checklist, IndexKey, parse_reference, split_path};
@@ -196,6 +197,7 @@ pub(super) fn adapt_names(c: &mut Checklist, names: &mut Names) {
             {
                 served.push(k);
                 w.names.note(
+                    AdaptationKind::LeftOut,
                     format!("view {label}"),
                     format!(
                         "left out: the table it reads is named {} itself",
@@ -269,6 +271,7 @@ pub(super) fn adapt_names(c: &mut Checklist, names: &mut Names) {
     rewrite_sql(c, &read, w.names, &local, &found);
     for (object, actual) in found.into_inner() {
         w.names.note(
+            AdaptationKind::Name,
             format!("{object} (in SQL)"),
             format!("the database names it {}", quoted(&actual)),
         );

@@ -36,6 +36,34 @@ pub struct Adaptation {
     pub object: String,
     /// What it became: `the database names it "userId"`.
     pub change: String,
+    pub kind: AdaptationKind,
+}
+
+/// What kind of change an [`Adaptation`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdaptationKind {
+    /// A name as the database spells it, or in its convention.
+    Name,
+    /// An existing key keeps the database's type.
+    KeyType,
+    /// A foreign-key column takes its referenced key's type.
+    ForeignKeyType,
+    /// An item left out (a view the table itself serves).
+    LeftOut,
+}
+
+impl AdaptationKind {
+    /// How a count of them is said: `46 names`.
+    pub fn counted(self, n: usize) -> String {
+        let (one, many) = match self {
+            AdaptationKind::Name => ("name", "names"),
+            AdaptationKind::KeyType => ("key type", "key types"),
+            AdaptationKind::ForeignKeyType => ("foreign-key type", "foreign-key types"),
+            AdaptationKind::LeftOut => ("item left out", "items left out"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
 }
 
 impl Adaptation {

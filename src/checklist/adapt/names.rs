@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Adaptation;
 use super::detect::{self, Conventions};
+use super::{Adaptation, AdaptationKind};
 use crate::check::naming::normalized;
 use crate::db::catalog::{RelationKind, Snapshot, Table};
 
@@ -56,11 +56,12 @@ impl<'a> Names<'a> {
         }
     }
 
-    pub fn note(&mut self, object: String, change: String) {
+    pub fn note(&mut self, kind: AdaptationKind, object: String, change: String) {
         let a = Adaptation {
             checklist: self.source.clone(),
             object,
             change,
+            kind,
         };
         if !self.notes.contains(&a) {
             self.notes.push(a);
@@ -108,6 +109,7 @@ impl<'a> Names<'a> {
         } else if let Some(t) = self.existing(schema, name) {
             if t.name != name {
                 self.note(
+                    AdaptationKind::Name,
                     format!("table {name}"),
                     format!("the database names it {}", quoted(&t.name)),
                 );
@@ -117,6 +119,7 @@ impl<'a> Names<'a> {
             match self.conv.tables.map(|c| (c, c.spell(name))) {
                 Some((c, spelled)) if spelled != name => {
                     self.note(
+                        AdaptationKind::Name,
                         format!("table {name}"),
                         format!(
                             "created as {} ({c} tables in this database)",
@@ -148,6 +151,7 @@ impl<'a> Names<'a> {
             let mut found = t.columns.iter().filter(|c| normalized(&c.name) == n);
             if let (Some(c), None) = (found.next(), found.next()) {
                 self.note(
+                    AdaptationKind::Name,
                     format!("column {label}.{name}"),
                     format!("the database names it {}", quoted(&c.name)),
                 );
@@ -160,6 +164,7 @@ impl<'a> Names<'a> {
         match conv.map(|c| (c, c.spell(name))) {
             Some((c, spelled)) if spelled != name => {
                 self.note(
+                    AdaptationKind::Name,
                     format!("column {label}.{name}"),
                     format!(
                         "created as {} ({c} columns in this database)",
@@ -197,6 +202,7 @@ impl<'a> Names<'a> {
                 (Some(e), None) => {
                     let actual = e.name.clone();
                     self.note(
+                        AdaptationKind::Name,
                         format!("enum {name}"),
                         format!("the database names it {}", quoted(&actual)),
                     );

@@ -431,6 +431,7 @@ fn adaptations_concern_the_items_of_their_relation() {
         checklist: "preset:t".into(),
         object: "column chat_members.user_id".into(),
         change: "the database names it \"userId\"".into(),
+        kind: AdaptationKind::Name,
     };
     assert!(a.concerns("preset:t", "public.\"ChatMembers\""));
     assert!(a.concerns("preset:t", "public.chat_members.\"userId\""));

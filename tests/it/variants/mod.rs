@@ -110,6 +110,9 @@ async fn fixed(preset: &str, steps: &[Step]) -> (Vec<String>, String) {
         .output()
         .unwrap();
     let printed = text(&out.stdout);
+    if std::env::var_os("PGMEND_PRINT_VARIANTS").is_some() {
+        eprintln!("{printed}");
+    }
     assert!(
         printed.contains(&format!("preset:{preset} adapted to this database:")),
         "{printed}"
