@@ -43,8 +43,8 @@ fn sql(step: Step) -> String {
 const MANUAL: &[&str] = &["migration", "credential", "data"];
 
 /// The preset's scenario, broken, transformed by `steps`; fixed with the binary; checked
-/// again. Returns the findings left outside [`MANUAL`] and `allowed` (their ids with `prefix`),
-/// and what `check` printed.
+/// again (JSON and text, both must say how the preset adapted). Returns the findings left
+/// outside [`MANUAL`] (`id: message`), and the fix's output.
 async fn fixed(preset: &str, steps: &[Step]) -> (Vec<String>, String) {
     let db = TestDb::new().await;
     let mut c = db.connect().await;
