@@ -27,6 +27,13 @@ pub(super) struct Maps<'a, 'n> {
 /// Words before a name that make it a relation (`FROM x`, `JOIN x`, `ON x` in a trigger).
 const RELATION_BEFORE: &[&str] = &["from", "join", "update", "into", "table", "on", "only"];
 
+/// Whether the string at `toks[i]` follows `AS` or `DO`.
+fn body_follows(toks: &[(Tok, Range<usize>)], i: usize) -> bool {
+    i.checked_sub(1).is_some_and(|p| {
+        matches!(&toks[p].0, Tok::Ident { name, quoted: false } if name == "as" || name == "do")
+    })
+}
+
 impl Maps<'_, '_> {
     fn column(&self, name: &str) -> Option<String> {
         self.local
@@ -86,7 +93,9 @@ impl Maps<'_, '_> {
         while i < toks.len() {
             let (tok, span) = &toks[i];
             match tok {
-                Tok::Str(body) if sql[span.clone()].starts_with('$') => {
+                // A function's or a DO block's body (`AS $$…$$`, `DO $$…$$`) is SQL in turn;
+                // any other dollar-quoted string is a literal.
+                Tok::Str(body) if sql[span.clone()].starts_with('$') && body_follows(&toks, i) => {
                     let text = &sql[span.clone()];
                     let tag_len = text[1..].find('$').map_or(1, |p| p + 2);
                     let inner = self.rewrite(body);

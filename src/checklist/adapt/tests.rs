@@ -438,3 +438,33 @@ fn adaptations_concern_the_items_of_their_relation() {
     assert!(!a.concerns("preset:t", "public.chats"));
     assert!(!a.concerns("preset:other", "public.chat_members"));
 }
+
+#[test]
+fn sql_leaves_functions_aliases_and_other_schemas_alone() {
+    let mut snap = typeorm();
+    snap.schemas.push(crate::db::catalog::Schema {
+        name: "auth".into(),
+        owner: "postgres".into(),
+        comment: None,
+        managed: true,
+        acl: Vec::new(),
+        acl_is_default: true,
+    });
+    let text = r#"
+[checklist]
+adapt = true
+
+[[table]]
+name = "chats"
+columns = [{ name = "organization_id", type = "integer" }, { name = "last_message_at", type = "timestamp" }]
+
+[[data]]
+name = "q"
+query = "SELECT last_message_at AS last_message_at, organization_id(1), auth.organization_id, reporting.chats.last_message_at, \"organization_id\" FROM chats WHERE $$organization_id$$ <> E'organization_id'"
+"#;
+    let (c, _) = adapted(text, &snap);
+    assert_eq!(
+        c.file.data[0].get_ref().query,
+        "SELECT \"lastMessageAt\" AS last_message_at, organization_id(1), auth.organization_id, reporting.chats.last_message_at, \"organizationId\" FROM chats WHERE $$organization_id$$ <> E'organization_id'"
+    );
+}
