@@ -1,7 +1,7 @@
 //! The presets on variants of their scenarios, as independent copies of the platforms differ
 //! from ours: integer or bigint ids where the scenario has uuid or text, camelCase columns where
 //! it has snake_case (and the reverse), snake_case tables where it has PascalCase, tables the
-//! write-up never mentions. Each variant is the scenario's broken database transformed by the
+//! write-up never mentions, another migration history. Each variant is the scenario's broken database transformed by the
 //! SQL in tests/variants/. `pgmend fix --preset P --all --yes` (the real binary) must then
 //! create every object the preset asks for: checking again leaves only the findings no fix may
 //! automate (default credentials, migration history, seed rows).
@@ -24,6 +24,7 @@ enum Step {
     Ids(&'static str),
     ExtraSnake,
     ExtraCamel,
+    History,
 }
 
 fn sql(step: Step) -> String {
@@ -36,6 +37,7 @@ fn sql(step: Step) -> String {
         Step::Ids(ty) => read("integer_ids.sql").replace("__ID_TYPE__", ty),
         Step::ExtraSnake => read("extra_snake.sql"),
         Step::ExtraCamel => read("extra_camel.sql"),
+        Step::History => read("history.sql"),
     }
 }
 
@@ -144,7 +146,8 @@ async fn chat_system_camel_case_columns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chat_system_bigint_ids() {
-    variant("chat-system", &[Step::Ids("bigint"), Step::ExtraSnake], &[]).await;
+    let steps = [Step::Ids("bigint"), Step::ExtraSnake, Step::History];
+    variant("chat-system", &steps, &[]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -207,7 +210,12 @@ async fn lms_camel_case_columns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lms_bigint_ids() {
-    variant("lms", &[Step::Ids("bigint"), Step::ExtraSnake], &[]).await;
+    variant(
+        "lms",
+        &[Step::Ids("bigint"), Step::ExtraSnake, Step::History],
+        &[],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
