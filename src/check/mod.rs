@@ -105,6 +105,9 @@ pub struct Report {
     /// Waivers that match no finding (the finding is gone, or the id is mistyped).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unused_waivers: Vec<waive::WaiverNote>,
+    /// What the checklists that adapt (`adapt = true`) changed to fit this database.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adaptations: Vec<crate::checklist::adapt::Adaptation>,
 }
 
 impl Report {
@@ -154,6 +157,32 @@ pub struct Settings {
     pub waivers_from: String,
     /// `--no-lints`: no lint runs, so none is reported.
     pub no_lints: bool,
+}
+
+/// The one way every path checks (`check`, `fix`, `check --fleet`, the app): the checklists
+/// adapted to `snapshot` ([`crate::checklist::adapt`]), their facts gathered on `conn` (none
+/// without a connection), then [`run`]. Returns the adapted checklists, which the fixes must be
+/// planned from (None when no checklist adapts: plan from the ones given), and the report with
+/// the adaptations.
+pub async fn check_adapted(
+    conn: Option<&mut sqlx::PgConnection>,
+    snapshot: &Snapshot,
+    checklists: &[Checklist],
+    settings: &Settings,
+) -> (Option<Vec<Checklist>>, Report) {
+    let (adapted, adaptations) = match crate::checklist::adapt::adapt_if_asked(checklists, snapshot)
+    {
+        Some((lists, notes)) => (Some(lists), notes),
+        None => (None, Vec::new()),
+    };
+    let lists = adapted.as_deref().unwrap_or(checklists);
+    let facts = match conn {
+        Some(c) => gather_facts(c, lists).await,
+        None => Facts::default(),
+    };
+    let mut report = run_with(snapshot, lists, &facts, settings);
+    report.adaptations = adaptations;
+    (adapted, report)
 }
 
 /// Checks `snapshot` against `checklists` and runs the enabled lints.

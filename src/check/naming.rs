@@ -25,6 +25,50 @@ pub fn snake_case(name: &str) -> String {
     out
 }
 
+/// `user_id` → `userId`, `ChatMessage` → `chatMessage`: the snake_case words joined, each after
+/// the first capitalised.
+pub fn camel_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in snake_case(name)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        if i == 0 {
+            out.push_str(word);
+        } else {
+            out.push_str(&capitalised(word));
+        }
+    }
+    out
+}
+
+/// `chat_messages` → `ChatMessages`, `userId` → `UserId`.
+pub fn pascal_case(name: &str) -> String {
+    snake_case(name)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(capitalised)
+        .collect()
+}
+
+fn capitalised(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// A name with case and underscores left out, so the spellings of one name under different
+/// conventions meet: `organization_id`, `organizationId` and `OrganizationId` all give
+/// `organizationid`.
+pub fn normalized(name: &str) -> String {
+    name.chars()
+        .filter(|&c| c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Lower case without spaces, for "contains" comparisons of SQL text.
 pub fn squash(s: &str) -> String {
     s.chars()
@@ -64,6 +108,25 @@ pub fn mentions_owner(expr: Option<&str>, column: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn camel_and_pascal_forms() {
+        for (a, camel, pascal) in [
+            ("user_id", "userId", "UserId"),
+            ("organization_id", "organizationId", "OrganizationId"),
+            ("chat_members", "chatMembers", "ChatMembers"),
+            ("id", "id", "Id"),
+            ("userId", "userId", "UserId"),
+            ("ChatMessage", "chatMessage", "ChatMessage"),
+            ("time_range_start", "timeRangeStart", "TimeRangeStart"),
+        ] {
+            assert_eq!(camel_case(a), camel, "{a}");
+            assert_eq!(pascal_case(a), pascal, "{a}");
+            assert_eq!(normalized(a), normalized(camel));
+            assert_eq!(normalized(a), normalized(pascal));
+        }
+        assert_ne!(normalized("user_id"), normalized("users_id"));
+    }
 
     #[test]
     fn snake_case_forms() {

@@ -166,6 +166,11 @@ pub struct Meta {
     /// lint findings about the objects it records are accepted.
     #[serde(default)]
     pub snapshot: bool,
+    /// Adapt the items to the database they meet before checking (the built-in presets say
+    /// so): names follow the database's naming convention, foreign-key columns take the type of
+    /// the key they reference. See `checklist::adapt`.
+    #[serde(default)]
+    pub adapt: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

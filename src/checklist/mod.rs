@@ -2,6 +2,7 @@
 //! capturing a database as a checklist.
 
 pub mod assumed;
+pub mod adapt;
 mod chunks;
 pub mod format;
 mod format_objects;

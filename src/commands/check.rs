@@ -119,12 +119,14 @@ pub(crate) fn read_options(session: &crate::db::Session, schemas: &[String]) -> 
 
 /// Reads the snapshot and checks it against `lists` with the lints (config switches and
 /// `--no-lints` applied): what `check` prints, and what `fix` plans from and re-checks with.
+/// The checklists returned are `lists` adapted to the snapshot, when one adapts (None: `lists`
+/// as they are): plans are made from them.
 pub(crate) async fn evaluate(
     cli: &Cli,
     args: &CheckArgs,
     lists: &[Checklist],
     session: &mut crate::db::Session,
-) -> anyhow::Result<(catalog::Snapshot, Report)> {
+) -> anyhow::Result<(catalog::Snapshot, Option<Vec<Checklist>>, Report)> {
     let snap = read(args, session).await?;
     evaluate_snapshot(cli, args, lists, session, snap).await
 }
@@ -145,8 +147,7 @@ async fn evaluate_snapshot(
     lists: &[Checklist],
     session: &mut crate::db::Session,
     snap: catalog::Snapshot,
-) -> anyhow::Result<(catalog::Snapshot, Report)> {
-    let facts = check::gather_facts(&mut session.conn, lists).await;
+) -> anyhow::Result<(catalog::Snapshot, Option<Vec<Checklist>>, Report)> {
     let loaded = crate::config::load(cli.config.as_deref())?;
     let ids: Vec<&str> = check::lints::ALL.iter().map(|l| l.id.as_str()).collect();
     for id in loaded.config.lints.keys() {
@@ -164,8 +165,9 @@ async fn evaluate_snapshot(
         }
     }
     let settings = super::check_settings(&loaded, args.no_lints);
-    let report = check::run_with(&snap, lists, &facts, &settings);
-    Ok((snap, report))
+    let (lists, report) =
+        check::check_adapted(Some(&mut session.conn), &snap, lists, &settings).await;
+    Ok((snap, lists, report))
 }
 
 /// The severity `--fail-on` names.
@@ -196,7 +198,7 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
         r = &mut reading => (lists.await?, r),
     };
     let (mut session, snap) = read_result?;
-    let (_, report) = evaluate_snapshot(cli, args, &lists, &mut session, snap).await?;
+    let (_, _, report) = evaluate_snapshot(cli, args, &lists, &mut session, snap).await?;
     let target = session.resolved.target.to_string();
     let compared = match &args.baseline {
         Some(path) => Some(Baseline::read(path)?.compare(&report, &path.display().to_string())),

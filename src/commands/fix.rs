@@ -98,7 +98,8 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     for w in &session.warnings {
         eprintln!("warning: {w}");
     }
-    let (snap, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let (snap, adapted, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let adapted = adapted.as_deref().unwrap_or(&lists);
     // `--all` alone plans the checklists' findings only: a lint's plan (which may cover a
     // checklist finding too) never stands in for them.
     // Findings that rest on the checklist's assumptions are never planned by `--all` (only
@@ -111,14 +112,14 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             .flat_map(|i| &i.findings)
             .chain(lints)
             .filter(|f| !f.is_assumed());
-        crate::fix::plans_for(counted, &snap, &lists)
+        crate::fix::plans_for(counted, &snap, adapted)
     } else {
-        crate::fix::plans(&report, &snap, &lists)
+        crate::fix::plans(&report, &snap, adapted)
     };
     let plans = select(all, args, &report)?;
     let unfixable = report
         .findings()
-        .filter(|f| crate::fix::plan(f, &snap, &lists).is_none())
+        .filter(|f| crate::fix::plan(f, &snap, adapted).is_none())
         .count();
     // The preview's checks, before any backup: the role's privileges, then what the backup
     // will hold (a plan changing something outside it is refused, the others go on).
@@ -238,10 +239,11 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    let (snap, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let (snap, adapted, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
+    let adapted = adapted.as_deref().unwrap_or(&lists);
     print!(
         "{}",
-        summary(&after, |f| crate::fix::plan(f, &snap, &lists).is_some())
+        summary(&after, |f| crate::fix::plan(f, &snap, adapted).is_some())
     );
     let t = threshold(args.fail_on);
     Ok(if failed {

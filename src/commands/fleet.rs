@@ -288,12 +288,9 @@ async fn check_one(
     let snap = crate::db::catalog::read_snapshot(&mut session.conn, &opts)
         .await
         .map_err(|e| e.to_string())?;
-    let facts = check::gather_facts(&mut session.conn, &lists).await;
+    let (_, report) =
+        check::check_adapted(Some(&mut session.conn), &snap, &lists, &settings).await;
     let _ = sqlx::Connection::close(session.conn).await;
-    let report =
-        tokio::task::spawn_blocking(move || check::run_with(&snap, &lists, &facts, &settings))
-            .await
-            .map_err(|e| format!("the check failed: {e}"))?;
     Ok((report, session.warnings))
 }
 

@@ -7,6 +7,49 @@ use super::style::Style;
 use crate::check::{Finding, Report};
 use crate::checklist::Severity;
 
+/// Changes shown per checklist; `--format json` lists them all.
+const ADAPTATIONS_SHOWN: usize = 8;
+
+/// What adapting checklists changed, per checklist: how many of each kind, and the first few
+/// (`checklist::adapt`).
+fn adaptations(o: &mut String, r: &Report, st: Style) {
+    use crate::checklist::adapt::AdaptationKind as K;
+    let mut sources: Vec<&str> = r.adaptations.iter().map(|a| a.checklist.as_str()).collect();
+    sources.dedup();
+    for source in sources {
+        let mine: Vec<_> = r
+            .adaptations
+            .iter()
+            .filter(|a| a.checklist == source)
+            .collect();
+        let counts: Vec<String> = [K::Name, K::KeyType, K::ForeignKeyType, K::LeftOut]
+            .into_iter()
+            .map(|k| (k, mine.iter().filter(|a| a.kind == k).count()))
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| k.counted(n))
+            .collect();
+        let _ = writeln!(
+            o,
+            "{}",
+            st.dim(&format!(
+                "{source} adapted to this database: {}",
+                counts.join(", ")
+            ))
+        );
+        for a in mine.iter().take(ADAPTATIONS_SHOWN) {
+            let _ = writeln!(o, "  {}", st.dim(&format!("· {a}")));
+        }
+        if mine.len() > ADAPTATIONS_SHOWN {
+            let more = mine.len() - ADAPTATIONS_SHOWN;
+            let _ = writeln!(
+                o,
+                "  {}",
+                st.dim(&format!("· … {more} more (--format json lists every one)"))
+            );
+        }
+    }
+}
+
 pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}", st.bold(&format!("pgmend check · {target}")));
@@ -31,6 +74,7 @@ pub fn render(r: &Report, target: &str, show_passed: bool, st: Style) -> String 
     if let Some(s) = &r.suggestion {
         let _ = writeln!(o, "{}", st.bold(&format!("hint: {}", s.describe())));
     }
+    adaptations(&mut o, r, st);
     let failed: Vec<_> = r
         .items
         .iter()

@@ -245,17 +245,12 @@ impl Worker {
                 let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
                 self.running.push(tokio::spawn(async move {
                     let mut guard = session.lock().await;
-                    let facts = match guard.as_mut() {
-                        Some(s) => check::gather_facts(&mut s.conn, &cfg.checklists).await,
-                        None => check::Facts::default(),
-                    };
+                    let conn = guard.as_mut().map(|s| &mut s.conn);
+                    let (_, report) =
+                        check::check_adapted(conn, &snapshot, &cfg.checklists, &cfg.check_settings)
+                            .await;
                     drop(guard);
-                    let report = Arc::new(check::run_with(
-                        &snapshot,
-                        &cfg.checklists,
-                        &facts,
-                        &cfg.check_settings,
-                    ));
+                    let report = Arc::new(report);
                     let _ = tx.send(Action::CheckDone {
                         request,
                         result: Ok(report.clone()),
@@ -291,7 +286,14 @@ impl Worker {
                 snapshot,
                 report,
             } => {
-                let plans = fix::plans(&finding_ids, &snapshot, &report, &self.cfg.checklists);
+                // The checklists as the check used them: adapting is pure, so the same
+                // snapshot gives the same adapted copies.
+                let adapted =
+                    crate::checklist::adapt::adapt_if_asked(&self.cfg.checklists, &snapshot);
+                let lists = adapted
+                    .as_ref()
+                    .map_or(&self.cfg.checklists[..], |a| &a.0[..]);
+                let plans = fix::plans(&finding_ids, &snapshot, &report, lists);
                 let Some(resolved) = self.resolved.clone() else {
                     let _ = self.tx.send(Action::PlansReady(Ok(plans)));
                     return;

@@ -57,126 +57,152 @@ fn ident_char(c: char) -> bool {
 
 /// The tokens of `text`, comments included.
 pub fn tokens(text: &str) -> Result<Vec<Tok>, LexError> {
+    Ok(spanned(text)?.into_iter().map(|(t, _)| t).collect())
+}
+
+/// The tokens of `text` with the byte range each covers (for rewriting the text in place).
+pub fn spanned(text: &str) -> Result<Vec<(Tok, std::ops::Range<usize>)>, LexError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
+    // Byte offset of each char index (and of the end).
+    let bytes: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let mut out: Vec<Tok> = Vec::new();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut i = 0;
     let n = chars.len();
     while i < n {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '-' && next == Some('-') {
-            while i < n && chars[i] != '\n' {
-                i += 1;
-            }
-            out.push(Tok::Comment);
-        } else if c == '/' && next == Some('*') {
-            let mut depth = 0;
-            loop {
-                if i >= n {
-                    return Err(LexError("unterminated /* comment".into()));
-                }
-                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            out.push(Tok::Comment);
-        } else if c == '"'
-            || ((c == 'u' || c == 'U') && next == Some('&') && chars.get(i + 2) == Some(&'"'))
-        {
-            if c != '"' {
-                i += 2;
-            }
-            let (name, end) = quoted(&chars, i, '"')?;
-            if name.is_empty() {
-                return Err(LexError("zero-length quoted identifier".into()));
-            }
-            out.push(Tok::Ident { name, quoted: true });
-            i = end;
-        } else if c == '\'' {
-            let (s, end) = quoted(&chars, i, '\'')?;
-            out.push(Tok::Str(s));
-            i = end;
-        } else if (c == 'e' || c == 'E') && next == Some('\'') {
-            let (s, end) = escaped(&chars, i + 1)?;
-            out.push(Tok::Str(s));
-            i = end;
-        } else if matches!(c, 'b' | 'B' | 'x' | 'X' | 'n' | 'N') && next == Some('\'') {
-            let (s, end) = quoted(&chars, i + 1, '\'')?;
-            out.push(Tok::Str(s));
-            i = end;
-        } else if c == '$' && next.is_some_and(|d| d.is_ascii_digit()) {
-            i += 1;
-            while i < n && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            out.push(Tok::Param);
-        } else if c == '$' {
-            let (s, end) = dollar(&chars, i)?;
-            out.push(Tok::Str(s));
-            i = end;
-        } else if ident_start(c) {
-            let start = i;
-            while i < n && ident_char(chars[i]) {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            out.push(Tok::Ident {
-                name: word.to_lowercase(),
-                quoted: false,
-            });
-        } else if c.is_ascii_digit() || (c == '.' && next.is_some_and(|d| d.is_ascii_digit())) {
-            while i < n && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_')
-            {
-                // `1..2` never occurs in SQL; `1.e5`, `0x1F`, `1_000` do.
-                if chars[i] == '.' && chars.get(i + 1) == Some(&'.') {
-                    break;
-                }
-                i += 1;
-            }
-            out.push(Tok::Number);
-        } else {
-            i += 1;
-            out.push(match c {
-                '.' => Tok::Dot,
-                ',' => Tok::Comma,
-                '(' => Tok::Open,
-                ')' => Tok::Close,
-                '[' => Tok::OpenBracket,
-                ']' => Tok::CloseBracket,
-                ';' => Tok::Semicolon,
-                ':' if next == Some(':') => {
-                    i += 1;
-                    Tok::Cast
-                }
-                _ => {
-                    let mut op = c.to_string();
-                    while i < n && "+-*/<>=~!@#%^&|`?".contains(chars[i]) {
-                        // An operator never swallows the start of a comment.
-                        if (chars[i] == '-' && chars.get(i + 1) == Some(&'-'))
-                            || (chars[i] == '/' && chars.get(i + 1) == Some(&'*'))
-                        {
-                            break;
-                        }
-                        op.push(chars[i]);
-                        i += 1;
-                    }
-                    Tok::Op(op)
-                }
-            });
+        let start = i;
+        let before = out.len();
+        lex_one(&chars, &mut i, &mut out)?;
+        if out.len() > before {
+            spans.push(bytes[start]..bytes[i.min(n)]);
         }
     }
-    Ok(out)
+    Ok(out.into_iter().zip(spans).collect())
+}
+
+/// Lexes what starts at `chars[*i_ref]`: skips whitespace or pushes one token, moving `*i_ref`
+/// past it.
+fn lex_one(chars: &[char], i_ref: &mut usize, out: &mut Vec<Tok>) -> Result<(), LexError> {
+    let n = chars.len();
+    let mut i = *i_ref;
+    let c = chars[i];
+    let next = chars.get(i + 1).copied();
+    if c.is_whitespace() {
+        i += 1;
+    } else if c == '-' && next == Some('-') {
+        while i < n && chars[i] != '\n' {
+            i += 1;
+        }
+        out.push(Tok::Comment);
+    } else if c == '/' && next == Some('*') {
+        let mut depth = 0;
+        loop {
+            if i >= n {
+                return Err(LexError("unterminated /* comment".into()));
+            }
+            if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                depth += 1;
+                i += 2;
+            } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    break;
+                }
+            } else {
+                i += 1;
+            }
+        }
+        out.push(Tok::Comment);
+    } else if c == '"'
+        || ((c == 'u' || c == 'U') && next == Some('&') && chars.get(i + 2) == Some(&'"'))
+    {
+        if c != '"' {
+            i += 2;
+        }
+        let (name, end) = quoted(chars, i, '"')?;
+        if name.is_empty() {
+            return Err(LexError("zero-length quoted identifier".into()));
+        }
+        out.push(Tok::Ident { name, quoted: true });
+        i = end;
+    } else if c == '\'' {
+        let (s, end) = quoted(chars, i, '\'')?;
+        out.push(Tok::Str(s));
+        i = end;
+    } else if (c == 'e' || c == 'E') && next == Some('\'') {
+        let (s, end) = escaped(chars, i + 1)?;
+        out.push(Tok::Str(s));
+        i = end;
+    } else if matches!(c, 'b' | 'B' | 'x' | 'X' | 'n' | 'N') && next == Some('\'') {
+        let (s, end) = quoted(chars, i + 1, '\'')?;
+        out.push(Tok::Str(s));
+        i = end;
+    } else if c == '$' && next.is_some_and(|d| d.is_ascii_digit()) {
+        i += 1;
+        while i < n && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        out.push(Tok::Param);
+    } else if c == '$' {
+        let (s, end) = dollar(chars, i)?;
+        out.push(Tok::Str(s));
+        i = end;
+    } else if ident_start(c) {
+        let start = i;
+        while i < n && ident_char(chars[i]) {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        out.push(Tok::Ident {
+            name: word.to_lowercase(),
+            quoted: false,
+        });
+    } else if c.is_ascii_digit() || (c == '.' && next.is_some_and(|d| d.is_ascii_digit())) {
+        while i < n && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_') {
+            // `1..2` never occurs in SQL; `1.e5`, `0x1F`, `1_000` do.
+            if chars[i] == '.' && chars.get(i + 1) == Some(&'.') {
+                break;
+            }
+            i += 1;
+        }
+        out.push(Tok::Number);
+    } else {
+        i += 1;
+        out.push(match c {
+            '.' => Tok::Dot,
+            ',' => Tok::Comma,
+            '(' => Tok::Open,
+            ')' => Tok::Close,
+            '[' => Tok::OpenBracket,
+            ']' => Tok::CloseBracket,
+            ';' => Tok::Semicolon,
+            ':' if next == Some(':') => {
+                i += 1;
+                Tok::Cast
+            }
+            _ => {
+                let mut op = c.to_string();
+                while i < n && "+-*/<>=~!@#%^&|`?".contains(chars[i]) {
+                    // An operator never swallows the start of a comment.
+                    if (chars[i] == '-' && chars.get(i + 1) == Some(&'-'))
+                        || (chars[i] == '/' && chars.get(i + 1) == Some(&'*'))
+                    {
+                        break;
+                    }
+                    op.push(chars[i]);
+                    i += 1;
+                }
+                Tok::Op(op)
+            }
+        });
+    }
+    *i_ref = i;
+    Ok(())
 }
 
 /// A `q`-quoted run starting at `chars[start] == q`, with `qq` standing for `q`.
@@ -351,6 +377,17 @@ mod tests {
         for bad in ["'abc", "\"abc", "$a$ x", "/* x", "E'x\\'"] {
             assert!(tokens(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn spans_cover_each_token_in_bytes() {
+        let text = "é.\"Ü x\" -- c\n$f$ b $f$";
+        let spans: Vec<&str> = spanned(text)
+            .unwrap()
+            .into_iter()
+            .map(|(_, r)| &text[r])
+            .collect();
+        assert_eq!(spans, ["é", ".", "\"Ü x\"", "-- c", "$f$ b $f$"]);
     }
 
     #[test]

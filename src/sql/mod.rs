@@ -196,6 +196,11 @@ pub fn quote_ident(name: &str) -> String {
     }
 }
 
+/// A keyword that needs quoting as an identifier (`select`, `user`, `check`).
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.binary_search(&word).is_ok()
+}
+
 /// `schema.name`, each part quoted.
 pub fn qualified(schema: &str, name: &str) -> String {
     format!("{}.{}", quote_ident(schema), quote_ident(name))

@@ -201,6 +201,10 @@ fn describe(o: &mut Out, row: Row, s: &State, snap: Option<&Snapshot>) {
                 o.kv("why", w.clone());
             }
             o.kv("from", format!("{}:{}", it.source.file, it.source.line));
+            let adapted = report.into_iter().flat_map(|r| &r.adaptations);
+            for a in adapted.filter(|a| a.concerns(&it.source.file, &it.object)) {
+                o.kv("adapted", a.to_string());
+            }
             o.blank();
             if it.passed() {
                 o.styled("✔ holds".into(), o.t.ok);

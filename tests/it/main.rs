@@ -28,3 +28,4 @@ mod support;
 mod tls;
 mod tmux;
 mod tui;
+mod variants;
