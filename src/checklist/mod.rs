@@ -1,8 +1,8 @@
 //! Expected-schema checklists: the TOML format, loading (files and built-in presets), and
 //! capturing a database as a checklist.
 
-pub mod assumed;
 pub mod adapt;
+pub mod assumed;
 mod chunks;
 pub mod format;
 mod format_objects;

@@ -54,7 +54,12 @@ async fn refused_at_preview_before_any_backup_then_applied_with_the_decisions() 
     }
     assert!(!all.contains("{\"email\""), "no raw JSON line: {all}");
     assert_eq!(files(&backups), Vec::<String>::new(), "no backup was taken");
-    assert!(!tmp.path().join("journal.jsonl").exists());
+    // The journal records the refusals, and nothing applied.
+    let journal = std::fs::read_to_string(tmp.path().join("journal.jsonl")).unwrap_or_default();
+    for line in journal.lines() {
+        let e: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(e["result"], "refused", "{line}");
+    }
     let cols: i64 = scalar(
         &db,
         "SELECT count(*) FROM information_schema.columns WHERE table_name = 'rooms' AND column_name = 'ownerId'",
@@ -97,7 +102,7 @@ async fn refused_at_preview_before_any_backup_then_applied_with_the_decisions() 
     let script = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let steps = [
-        "ALTER TABLE public.rooms ADD COLUMN \"ownerId\" integer\n",
+        "ALTER TABLE public.rooms ADD COLUMN \"ownerId\" integer;\n",
         "UPDATE public.rooms SET \"ownerId\" = id * 10 WHERE \"ownerId\" IS NULL",
         "ADD CONSTRAINT \"rooms_ownerId_not_null\" CHECK (\"ownerId\" IS NOT NULL) NOT VALID",
         "VALIDATE CONSTRAINT \"rooms_ownerId_not_null\"",

@@ -24,14 +24,6 @@ async fn unique_named(c: &mut PgConnection, table: &str, cols: &[&str]) -> Strin
     .unwrap_or_else(|e| panic!("no unique constraint on {table} {cols:?}: {e}"))
 }
 
-/// `fix`'s closing summary lists `id` as left with no automatic fix.
-fn stdout_has_no_fix(stdout: &str, id: &str) -> bool {
-    stdout.lines().any(|l| {
-        l.trim_start()
-            .ends_with(&format!("{id} (no automatic fix)"))
-    })
-}
-
 async fn scalar(c: &mut PgConnection, sql: &str) -> String {
     sqlx::query_scalar::<_, Option<String>>(AssertSqlSafe(sql.to_string()))
         .fetch_one(c)
@@ -54,25 +46,12 @@ async fn chat_system_after_fix_takes_chat_features_and_calls() {
     .await;
     let participant_key =
         unique_named(&mut c, "call_participants", &["call_session_id", "user_id"]).await;
-    // pgmend reports the seed row but does not write it ([[data]] items have no fix): the
-    // engineer's step, the seed's row as the write-up gives it, needs the enum value.
+    // The seed's Chat System row is written by the fix (the preset's [[data]] seed), and it
+    // needs the enum value the same run added.
     assert!(
-        stdout_has_no_fix(
-            &c_stdout,
-            "data.false:data: Chat System package feature is seeded"
-        ),
+        c_stdout.contains("fixed    data.false:data: Chat System package feature is seeded"),
         "{c_stdout}"
     );
-    let mut tx = c.begin().await.unwrap();
-    let seeded = attempt(
-        &mut tx,
-        "INSERT INTO package_features (id, package_id, name, slug, type, price) \
-         SELECT md5('package-feature:chat-system')::uuid, p.id, 'Chat System', 'chat-system', 'chat', 49.99 \
-         FROM packages p WHERE p.slug = 'basic'",
-    )
-    .await;
-    assert_eq!(seeded, Ok(1), "the seed's Chat System row");
-    tx.commit().await.unwrap();
     assert_eq!(
         scalar(
             &mut c,

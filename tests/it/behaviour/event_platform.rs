@@ -11,39 +11,15 @@ use super::{attempt, fix_all, indexes_used, scenario, violates};
 #[tokio::test]
 async fn event_platform_after_fix_holds_its_keys_and_roles() {
     let db = scenario("event-platform").await;
-    // The new NOT NULL column on 240 rooms has no default to give them: refused (with the
-    // count), and the indexes over it wait for it. The rest is mended.
+    // The new NOT NULL column on 240 rooms: the preset's backfill (each room locks to its app's
+    // manifestVersion, "rooms lock to appManifestVersion at creation time") goes through the
+    // safe sequence; the indexes over it follow. Nothing is refused.
     let first = fix_all(&db, "event-platform");
-    let refused: Vec<&str> = first
-        .lines()
-        .filter(|l| l.starts_with("refused "))
-        .collect();
-    assert_eq!(
-        refused,
-        [r#"refused  column.missing:public.rooms."appManifestVersion": nothing was run"#],
-        "{first}"
-    );
     assert!(
-        first.contains(r#"240 rows have no value for NOT NULL column "appManifestVersion""#),
+        !first.contains("refused ")
+            && first.contains(r#"fixed    column.missing:public.rooms."appManifestVersion""#)
+            && first.contains(r#"fixed    index.missing:public."rooms_appManifestVersion_idx""#),
         "{first}"
-    );
-    // The engineer's step, the write-up's meaning ("rooms lock to appManifestVersion at
-    // creation time"): existing rooms take their app's current manifest version, the standard
-    // sequence (nullable, backfill, validated check, SET NOT NULL). Then fix again.
-    db.exec(
-        r#"ALTER TABLE rooms ADD COLUMN "appManifestVersion" text;
-        UPDATE rooms r SET "appManifestVersion" = a."manifestVersion" FROM apps a WHERE a.id = r."appId";
-        ALTER TABLE rooms ADD CONSTRAINT rooms_amv_nn CHECK ("appManifestVersion" IS NOT NULL) NOT VALID;
-        ALTER TABLE rooms VALIDATE CONSTRAINT rooms_amv_nn;
-        ALTER TABLE rooms ALTER COLUMN "appManifestVersion" SET NOT NULL;
-        ALTER TABLE rooms DROP CONSTRAINT rooms_amv_nn;"#,
-    )
-    .await;
-    let second = fix_all(&db, "event-platform");
-    assert!(
-        !second.contains("refused ")
-            && second.contains(r#"fixed    index.missing:public."rooms_appManifestVersion_idx""#),
-        "{second}"
     );
     let mut c = db.connect().await;
     // A participant (user, room), another room the user is not in, another user.

@@ -178,22 +178,18 @@ async fn mood_journal_fix_all_leaves_nothing_counted() {
 async fn event_platform_fix_all_leaves_the_migration_records() {
     // The write-up names no migration, so the history's records are assumptions; the failed
     // row is still a counted lint finding (its manual step: `prisma migrate resolve`). The NOT
-    // NULL column on a table with rows is refused (no default is known), and its two indexes
-    // with it: the safe backfill path (issue 13, item 3) is not built yet.
-    let column = "column.missing:public.rooms.\"appManifestVersion\"";
+    // NULL column on a table with rows takes the preset's backfill (each room locks to its app's
+    // manifestVersion) through the safe path, and its two indexes follow: nothing is refused.
     mended(
         "event-platform",
         &[
-            column,
-            "index.missing:public.\"rooms_appManifestVersion_idx\"",
-            "index.missing:public.\"rooms_appId_appManifestVersion_idx\"",
             "lint.failed_migrations:migration '20251227091500_manifest_versioning' in public._prisma_migrations",
         ],
         &[
             "migration.failed:Prisma migration 20251227091500_manifest_versioning",
             "migration.missing:Prisma migration 20251228100000_viewer_role_and_fk_indexes",
         ],
-        &[column],
+        &[],
     )
     .await;
 }
