@@ -61,13 +61,7 @@ async fn run_all(
     plan: &Plan,
     statement_timeout: Duration,
 ) -> Result<Vec<Refusal>, String> {
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "SET LOCAL statement_timeout = '{}ms'",
-        statement_timeout.as_millis()
-    )))
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| e.to_string())?;
+    local_statement_timeout(conn, statement_timeout).await?;
     let mut out = Vec::new();
     // The checklist's SQL, parsed and analysed by the server (EXPLAIN runs nothing). A refusal
     // aborts the read-only transaction, so it is the last thing checked.
@@ -161,4 +155,20 @@ pub(super) fn refusal(
         count: n,
         sample,
     }
+}
+
+/// `SET LOCAL statement_timeout` for the data checks of one plan (the preview's and the
+/// apply's), inside the transaction they run in.
+pub(super) async fn local_statement_timeout(
+    conn: &mut PgConnection,
+    statement_timeout: Duration,
+) -> Result<(), String> {
+    sqlx::raw_sql(AssertSqlSafe(format!(
+        "SET LOCAL statement_timeout = '{}ms'",
+        statement_timeout.as_millis()
+    )))
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+    .map_err(|e| e.to_string())
 }

@@ -87,13 +87,7 @@ async fn one(
     plan: &mut Plan,
     statement_timeout: Duration,
 ) -> Result<Vec<Refusal>, String> {
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "SET LOCAL statement_timeout = '{}ms'",
-        statement_timeout.as_millis()
-    )))
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| e.to_string())?;
+    super::precheck::local_statement_timeout(conn, statement_timeout).await?;
     let mut out = Vec::new();
     let open_duplicates = plan.duplicates().is_some_and(|d| d.chosen.is_none());
     for p in &plan.preconditions {
