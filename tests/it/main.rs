@@ -18,6 +18,7 @@ mod majors;
 mod pane;
 mod perf;
 mod pooler;
+mod portable;
 mod presets;
 mod props;
 mod quoting;
