@@ -5,8 +5,9 @@
 //!
 //! Phases: `read` = `pgmend inventory`; `check` = `check --checklist <its snapshot>
 //! --no-lints`; `lints` = `check` with no checklist items (lints alone); `full` = `check
-//! --checklist <its snapshot>` with the lints. On the lint-heavy shape every run also gets a
-//! checklist naming the exposed schemas, so the exposed-schema lints fire.
+//! --checklist <its snapshot>` with the lints. Every `check` also gets a checklist without
+//! items, which on the lint-heavy shape names the exposed schemas, so the exposed-schema
+//! lints fire.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -76,9 +77,7 @@ async fn step(args: &Args, env: &Env, db: &Db, shape: Shape) -> anyhow::Result<S
     let with = |extra: &[&str]| -> Vec<String> {
         let mut v: Vec<String> = vec!["check".into(), db.url.clone()];
         v.extend(extra.iter().map(|s| s.to_string()));
-        if let Some(e) = &exposure {
-            v.extend(["--checklist".into(), e.display().to_string()]);
-        }
+        v.extend(["--checklist".into(), exposure.display().to_string()]);
         v
     };
     let runs: [Vec<String>; 4] = [
@@ -137,14 +136,16 @@ fn show(what: &str, o: &Outcome, base: f64) {
     );
 }
 
-/// On the lint-heavy shape: a checklist naming the generated schemas as exposed.
-fn exposure_file(dir: &Path, shape: Shape, schemas: usize) -> anyhow::Result<Option<PathBuf>> {
-    if shape != Shape::LintHeavy {
-        return Ok(None);
-    }
+/// A checklist with no items (`check` needs one to run the lints alone); on the lint-heavy
+/// shape it names the generated schemas as exposed.
+fn exposure_file(dir: &Path, shape: Shape, schemas: usize) -> anyhow::Result<PathBuf> {
     let p = dir.join("exposure.toml");
-    std::fs::write(&p, pgmend::bench::lint_heavy::exposure_toml(schemas))?;
-    Ok(Some(p))
+    let text = match shape {
+        Shape::LintHeavy => pgmend::bench::lint_heavy::exposure_toml(schemas),
+        Shape::Plain => "[checklist]\nname = \"no items\"\n".to_string(),
+    };
+    std::fs::write(&p, text)?;
+    Ok(p)
 }
 
 /// The growth exponent of every phase between consecutive steps and from first to last.

@@ -76,7 +76,11 @@ impl Args {
         }
         all.into_iter()
             .filter(|s| {
-                let word = if *s == setup::Shape::Plain { "plain" } else { "lint" };
+                let word = if *s == setup::Shape::Plain {
+                    "plain"
+                } else {
+                    "lint"
+                };
                 self.shapes.iter().any(|w| w == word)
             })
             .collect()

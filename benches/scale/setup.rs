@@ -189,8 +189,8 @@ const COMPLETE: &str = "pgmend bench: complete";
 /// `pgmend` with a clean environment (no user config, no PG* variables). `PGMEND_BENCH_BIN`
 /// names another build to measure (an older commit's, for a before/after in one run).
 pub fn pgmend() -> Command {
-    let bin = std::env::var_os("PGMEND_BENCH_BIN")
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_pgmend").into());
+    let bin =
+        std::env::var_os("PGMEND_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_pgmend").into());
     let mut c = Command::new(bin);
     c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-bench")
         .env(

@@ -5,7 +5,8 @@
 //! with 8 columns, an identity primary key and two foreign keys that no index covers (to the
 //! previous sibling and to the schema's first table). Odd tables have row-level security off
 //! and every fourth is granted to PUBLIC; even tables have it on with two permissive SELECT
-//! policies; every fifth table heads a chain of three dependent views; every tenth has a
+//! policies; every fifth table heads a chain of three dependent views (granted to PUBLIC,
+//! owner's rights); every tenth has a
 //! SECURITY DEFINER function without a search_path. With `[checklist] exposed_schemas` naming
 //! the schemas ([`exposure_toml`]), every lint of those kinds has findings on every table.
 
@@ -122,6 +123,8 @@ BEGIN
                      s, 'vb' || n, s, 'va' || n);
       EXECUTE format('CREATE VIEW %I.%I AS SELECT id FROM %I.%I',
                      s, 'vc' || n, s, 'vb' || n);
+      EXECUTE format('GRANT SELECT ON %I.%I, %I.%I, %I.%I TO PUBLIC',
+                     s, 'va' || n, s, 'vb' || n, s, 'vc' || n);
     END IF;
     IF i % 10 = 0 THEN
       EXECUTE format('CREATE FUNCTION %I.%I() RETURNS bigint LANGUAGE sql SECURITY DEFINER
@@ -150,6 +153,9 @@ mod tests {
     #[test]
     fn exposure_names_every_schema() {
         let t = exposure_toml(3);
-        assert!(t.contains(r#"exposed_schemas = ["l001", "l002", "l003"]"#), "{t}");
+        assert!(
+            t.contains(r#"exposed_schemas = ["l001", "l002", "l003"]"#),
+            "{t}"
+        );
     }
 }

@@ -8,9 +8,13 @@ use std::rc::Rc;
 use toml::Spanned;
 
 use crate::check::Finding;
-use crate::checklist::{Checklist, ChecklistFile, RlsState, TableItem};
+use crate::checklist::{
+    Checklist, ChecklistFile, GrantItem, IndexItem, PolicyItem, RlsState, TableItem, TriggerItem,
+};
 use crate::db::catalog::{Constraint, Index, RelationKind, Snapshot, Table};
 use crate::sql::{qualified, quote_ident};
+
+use super::items_on::ItemsOn;
 
 pub(crate) struct Cx<'a> {
     pub snap: &'a Snapshot,
@@ -22,6 +26,8 @@ pub(crate) struct Cx<'a> {
     names: RefCell<HashMap<String, Rc<Vec<String>>>>,
     /// `[[table]]` items by (schema, name): the first checklist's wins.
     table_specs: OnceCell<HashMap<(String, String), Spec<'a>>>,
+    /// The other items by the table they are about.
+    on: ItemsOn<'a>,
 }
 
 /// A `[[table]]` item and the checklist it is in.
@@ -37,6 +43,7 @@ impl<'a> Cx<'a> {
             indexes: OnceCell::new(),
             names: RefCell::new(HashMap::new()),
             table_specs: OnceCell::new(),
+            on: ItemsOn::default(),
         }
     }
 
@@ -192,29 +199,47 @@ impl<'a> Cx<'a> {
         {
             raise(s);
         }
-        for cl in self.checklists {
-            for r in cl.file.rls.iter().map(|r| r.get_ref()) {
-                let state = r.state.unwrap_or(RlsState::Enabled);
-                let reaches = match &r.table {
-                    Some(t) => {
-                        cl.qualify(t, r.schema.as_deref()) == (schema.to_string(), name.to_string())
-                    }
-                    None => {
-                        r.schema.as_deref().unwrap_or(cl.default_schema()) == schema
-                            && r.having_column
-                                .as_ref()
-                                .is_none_or(|c| columns.contains(&c.as_str()))
-                            && !r
-                                .except
-                                .iter()
-                                .any(|e| e == name || *e == format!("{schema}.{name}"))
-                    }
-                };
-                if reaches {
-                    raise(state);
-                }
+        // The rules naming this table, then its schema's schema-wide ones.
+        for (_, r) in self.on.rls(self.checklists, schema, name) {
+            let state = r.state.unwrap_or(RlsState::Enabled);
+            let reaches = r.table.is_some()
+                || (r
+                    .having_column
+                    .as_ref()
+                    .is_none_or(|c| columns.contains(&c.as_str()))
+                    && !r
+                        .except
+                        .iter()
+                        .any(|e| e == name || *e == format!("{schema}.{name}")));
+            if reaches {
+                raise(state);
             }
         }
         want
+    }
+
+    /// The `[[policy]]` items on `schema.name`, from every checklist, in their order.
+    pub fn policies_on(&self, schema: &str, name: &str) -> &[(&'a Checklist, &'a PolicyItem)] {
+        self.on.policies(self.checklists, schema, name)
+    }
+
+    /// The `[[index]]` items on `schema.name`.
+    pub fn indexes_on(&self, schema: &str, name: &str) -> &[(&'a Checklist, &'a IndexItem)] {
+        self.on.indexes(self.checklists, schema, name)
+    }
+
+    /// The `[[trigger]]` items on `schema.name`.
+    pub fn triggers_on(&self, schema: &str, name: &str) -> &[(&'a Checklist, &'a TriggerItem)] {
+        self.on.triggers(self.checklists, schema, name)
+    }
+
+    /// The `[[grant]]` items reaching some relation of `schema` (by name or `schema.*`).
+    pub fn grants_in(&self, schema: &str) -> &[(&'a Checklist, &'a GrantItem)] {
+        self.on.grants_in(self.checklists, schema)
+    }
+
+    /// A checklist describes the enum type `schema.name`.
+    pub fn checklist_enum(&self, schema: &str, name: &str) -> bool {
+        self.on.has_enum(self.checklists, schema, name)
     }
 }

@@ -38,13 +38,7 @@ pub(crate) fn triggers_on<'a>(
     schema: &str,
     table: &str,
 ) -> Vec<(&'a Checklist, &'a TriggerItem)> {
-    cx.checklists
-        .iter()
-        .flat_map(|cl| cl.file.triggers.iter().map(move |t| (cl, t.get_ref())))
-        .filter(|(cl, t)| {
-            cl.qualify(&t.table, t.schema.as_deref()) == (schema.to_string(), table.to_string())
-        })
-        .collect()
+    cx.triggers_on(schema, table).to_vec()
 }
 
 pub(crate) struct TriggerDef {

@@ -312,10 +312,10 @@ fn checklist_index<'a>(
     t: &Table,
     cols: &[String],
 ) -> Option<(&'a Checklist, &'a IndexItem)> {
-    cx.checklists.iter().find_map(|cl| {
-        cl.file.indexes.iter().map(|i| i.get_ref()).find_map(|i| {
-            (cl.qualify(&i.table, i.schema.as_deref()) == (t.schema.clone(), t.name.clone())
-                && i.columns.len() == cols.len()
+    cx.indexes_on(&t.schema, &t.name)
+        .iter()
+        .find_map(|&(cl, i)| {
+            (i.columns.len() == cols.len()
                 && i.columns
                     .iter()
                     .zip(cols)
@@ -327,7 +327,6 @@ fn checklist_index<'a>(
                     .is_none_or(|m| m.eq_ignore_ascii_case("btree")))
             .then_some((cl, i))
         })
-    })
 }
 
 /// `lint.unindexed_foreign_key`: an index on the key's columns (named as the checklist names

@@ -440,13 +440,9 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
 }
 
 fn cl_indexes<'a>(cx: &Cx<'a>, schema: &str, name: &str) -> Vec<&'a crate::checklist::IndexItem> {
-    cx.checklists
+    cx.indexes_on(schema, name)
         .iter()
-        .flat_map(|cl| cl.file.indexes.iter().map(move |i| (cl, i.get_ref())))
-        .filter(|(cl, i)| {
-            cl.qualify(&i.table, i.schema.as_deref()) == (schema.to_string(), name.to_string())
-        })
-        .map(|(_, i)| i)
+        .map(|(_, i)| *i)
         .collect()
 }
 

@@ -58,19 +58,14 @@ fn explain_query(b: &mut B, spec: &ViewItem, vq: &str) {
 
 /// Indexes the checklist asks for on a materialized view created by this plan.
 fn matview_indexes(cx: &Cx, b: &mut B, schema: &str, name: &str) {
-    for cl in cx.checklists {
-        for it in cl.file.indexes.iter().map(|i| i.get_ref()) {
-            let (s, t) = cl.qualify(&it.table, it.schema.as_deref());
-            if s != schema || t != name {
-                continue;
-            }
-            let Some(def) = crate::fix::indexes::index_def(it, &s, &t, &[], &[]) else {
-                continue;
-            };
-            let tq = qualified(&s, &t);
-            b.tx(format!("create index {}", def.name), def.sql(false))
-                .covers(crate::fix::indexes::item_id(it, &s, &tq));
-        }
+    for &(cl, it) in cx.indexes_on(schema, name) {
+        let (s, t) = cl.qualify(&it.table, it.schema.as_deref());
+        let Some(def) = crate::fix::indexes::index_def(it, &s, &t, &[], &[]) else {
+            continue;
+        };
+        let tq = qualified(&s, &t);
+        b.tx(format!("create index {}", def.name), def.sql(false))
+            .covers(crate::fix::indexes::item_id(it, &s, &tq));
     }
 }
 
