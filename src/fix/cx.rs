@@ -28,6 +28,8 @@ pub(crate) struct Cx<'a> {
     table_specs: OnceCell<HashMap<(String, String), Spec<'a>>>,
     /// The other items by the table they are about.
     on: ItemsOn<'a>,
+    /// Views by the relations they name ([`super::views::readers`]).
+    readers: OnceCell<HashMap<(String, String), Vec<usize>>>,
 }
 
 /// A `[[table]]` item and the checklist it is in.
@@ -44,6 +46,7 @@ impl<'a> Cx<'a> {
             names: RefCell::new(HashMap::new()),
             table_specs: OnceCell::new(),
             on: ItemsOn::default(),
+            readers: OnceCell::new(),
         }
     }
 
@@ -236,6 +239,15 @@ impl<'a> Cx<'a> {
     /// The `[[grant]]` items reaching some relation of `schema` (by name or `schema.*`).
     pub fn grants_in(&self, schema: &str) -> &[(&'a Checklist, &'a GrantItem)] {
         self.on.grants_in(self.checklists, schema)
+    }
+
+    /// Positions in `snap.tables` of the views whose definitions may name `schema.name`, in
+    /// order.
+    pub fn views_naming(&self, schema: &str, name: &str) -> &[usize] {
+        self.readers
+            .get_or_init(|| super::views::readers(self.snap))
+            .get(&(schema.to_string(), name.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// A checklist describes the enum type `schema.name`.
