@@ -2,7 +2,7 @@
 //! finding to the checklist item it came from.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use toml::Spanned;
@@ -23,7 +23,7 @@ pub(crate) struct Cx<'a> {
     by_object: OnceCell<HashMap<String, &'a Table>>,
     constraints: OnceCell<HashMap<String, (&'a Table, &'a Constraint)>>,
     indexes: OnceCell<HashMap<String, (&'a Table, &'a Index)>>,
-    names: RefCell<HashMap<String, Rc<Vec<String>>>>,
+    names: RefCell<HashMap<String, Rc<HashSet<String>>>>,
     /// `[[table]]` items by (schema, name): the first checklist's wins.
     table_specs: OnceCell<HashMap<(String, String), Spec<'a>>>,
     /// The other items by the table they are about.
@@ -86,12 +86,13 @@ impl<'a> Cx<'a> {
             .copied()
     }
 
-    /// Names of the relations, indexes and sequences of a schema (they share one namespace).
-    pub fn names_in(&self, schema: &str) -> Rc<Vec<String>> {
+    /// Names of the relations, indexes and sequences of a schema (they share one namespace),
+    /// as a set: a plan asks whether a name is free, once per finding.
+    pub fn names_in(&self, schema: &str) -> Rc<HashSet<String>> {
         if let Some(n) = self.names.borrow().get(schema) {
             return n.clone();
         }
-        let names: Vec<String> = self
+        let names: HashSet<String> = self
             .snap
             .tables
             .iter()

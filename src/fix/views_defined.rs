@@ -62,7 +62,7 @@ fn explain_query(b: &mut B, spec: &ViewItem, vq: &str) {
 fn matview_indexes(cx: &Cx, b: &mut B, schema: &str, name: &str) {
     for &(cl, it) in cx.indexes_on(schema, name) {
         let (s, t) = cl.qualify(&it.table, it.schema.as_deref());
-        let Some(def) = crate::fix::indexes::index_def(it, &s, &t, &[], &[]) else {
+        let Some(def) = crate::fix::indexes::index_def(it, &s, &t, &[], &|_| false) else {
             continue;
         };
         let tq = qualified(&s, &t);
