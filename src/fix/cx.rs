@@ -11,7 +11,7 @@ use crate::check::Finding;
 use crate::checklist::{
     Checklist, ChecklistFile, GrantItem, IndexItem, PolicyItem, RlsState, TableItem, TriggerItem,
 };
-use crate::db::catalog::{Constraint, Index, RelationKind, Snapshot, Table};
+use crate::db::catalog::{Constraint, Function, Index, RelationKind, Snapshot, Table};
 use crate::sql::{qualified, quote_ident};
 
 use super::items_on::ItemsOn;
@@ -23,6 +23,7 @@ pub(crate) struct Cx<'a> {
     by_object: OnceCell<HashMap<String, &'a Table>>,
     constraints: OnceCell<HashMap<String, (&'a Table, &'a Constraint)>>,
     indexes: OnceCell<HashMap<String, (&'a Table, &'a Index)>>,
+    functions: OnceCell<HashMap<String, &'a Function>>,
     names: RefCell<HashMap<String, Rc<HashSet<String>>>>,
     /// `[[table]]` items by (schema, name): the first checklist's wins.
     table_specs: OnceCell<HashMap<(String, String), Spec<'a>>>,
@@ -43,6 +44,7 @@ impl<'a> Cx<'a> {
             by_object: OnceCell::new(),
             constraints: OnceCell::new(),
             indexes: OnceCell::new(),
+            functions: OnceCell::new(),
             names: RefCell::new(HashMap::new()),
             table_specs: OnceCell::new(),
             on: ItemsOn::default(),
@@ -79,6 +81,26 @@ impl<'a> Cx<'a> {
                     for i in &t.indexes {
                         m.insert(qualified(&t.schema, &i.name), (t, i));
                     }
+                }
+                m
+            })
+            .get(object)
+            .copied()
+    }
+
+    /// A function by the object the lints name it with (`schema.f(integer, text)`); the first
+    /// of the snapshot's order when two print alike.
+    pub fn function_by_object(&self, object: &str) -> Option<&'a Function> {
+        self.functions
+            .get_or_init(|| {
+                let mut m = HashMap::new();
+                for x in &self.snap.functions {
+                    m.entry(format!(
+                        "{}({})",
+                        qualified(&x.schema, &x.name),
+                        x.identity_arguments
+                    ))
+                    .or_insert(x);
                 }
                 m
             })
