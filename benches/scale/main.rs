@@ -6,12 +6,14 @@
 //! cargo bench --bench scale -- --schemas 2 --tables 50 # a quick run
 //! cargo bench --bench scale -- --only trips,render     # some sections
 //! cargo bench --bench scale -- --only roundtrip        # snapshot, check, fix against it
+//! cargo bench --bench scale -- --only ladder --ladder 1000,10000 --shapes lint
 //! ```
 //!
 //! Targets are printed next to the figures; nothing here fails when one is missed.
 
 mod cli_runs;
 mod fleet;
+mod ladder;
 mod phases;
 mod render;
 mod roundtrip;
@@ -46,7 +48,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
     /// Sections to run (comma-separated): cli, roundtrip, phases, trips, wan, render,
-    /// tui, fleet. Default: all.
+    /// tui, fleet, ladder. Default: all.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Databases in the fleet section.
@@ -55,12 +57,35 @@ pub struct Args {
     /// One-way delay of the simulated WAN link, in milliseconds.
     #[arg(long, default_value_t = 25)]
     pub delay_ms: u64,
+    /// Sizes of the ladder section, in tables (split over --schemas schemas).
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000, 10_000, 30_000])]
+    pub ladder: Vec<usize>,
+    /// Shapes of the ladder section: plain, lint (the lint-heavy one). Default: both.
+    #[arg(long, value_delimiter = ',')]
+    pub shapes: Vec<String>,
     /// `cargo bench` passes this; ignored.
     #[arg(long, hide = true)]
     pub bench: bool,
 }
 
 impl Args {
+    pub fn shapes(&self) -> Vec<setup::Shape> {
+        let all = [setup::Shape::Plain, setup::Shape::LintHeavy];
+        if self.shapes.is_empty() {
+            return all.to_vec();
+        }
+        all.into_iter()
+            .filter(|s| {
+                let word = if *s == setup::Shape::Plain {
+                    "plain"
+                } else {
+                    "lint"
+                };
+                self.shapes.iter().any(|w| w == word)
+            })
+            .collect()
+    }
+
     fn wants(&self, section: &str) -> bool {
         self.only.is_empty() || self.only.iter().any(|s| s == section)
     }
@@ -104,6 +129,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         setup::today()
     );
     let env = setup::Env::start(&args).await?;
+    if args.only.len() == 1 && args.wants("ladder") {
+        return ladder::run(&args, &env).await;
+    }
     let large = env.database(&args, args.schemas, args.tables).await?;
     if args.wants("cli") {
         cli_runs::run(&args, &env, &large).await?;
@@ -129,6 +157,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.wants("fleet") {
         fleet::run(&args, &env).await?;
+    }
+    if args.wants("ladder") {
+        ladder::run(&args, &env).await?;
     }
     Ok(())
 }

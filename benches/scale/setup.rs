@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use pgmend::bench::{Expected, generate};
+use pgmend::bench::{Expected, generate, lint_heavy};
 use pgmend::pgserver::{BinDir, Cluster};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 
@@ -25,7 +25,28 @@ pub struct Env {
 pub struct Db {
     pub name: String,
     pub url: String,
+    /// What the plain shape builds (zero for the lint-heavy one).
     pub expected: Expected,
+    pub schemas: usize,
+    pub tables: usize,
+}
+
+/// The schema shapes the generators build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `pgmend::bench::generate`: few lint findings.
+    Plain,
+    /// `pgmend::bench::lint_heavy`: lint findings on every table.
+    LintHeavy,
+}
+
+impl Shape {
+    pub fn label(self) -> &'static str {
+        match self {
+            Shape::Plain => "plain",
+            Shape::LintHeavy => "lint-heavy",
+        }
+    }
 }
 
 impl Env {
@@ -99,46 +120,78 @@ impl Env {
         Ok(())
     }
 
-    /// The `schemas` × `tables` database, generated unless --reuse finds it.
+    /// The `schemas` × `tables` database of the plain shape, generated unless --reuse finds it.
     pub async fn database(&self, args: &Args, schemas: usize, tables: usize) -> anyhow::Result<Db> {
-        let name = format!("pgmend_bench_{schemas}x{tables}");
+        self.database_shaped(args, Shape::Plain, schemas, tables)
+            .await
+    }
+
+    /// The `schemas` × `tables` database of `shape`, generated unless --reuse finds it.
+    pub async fn database_shaped(
+        &self,
+        args: &Args,
+        shape: Shape,
+        schemas: usize,
+        tables: usize,
+    ) -> anyhow::Result<Db> {
+        let name = match shape {
+            Shape::Plain => format!("pgmend_bench_{schemas}x{tables}"),
+            Shape::LintHeavy => format!("pgmend_bench_lint_{schemas}x{tables}"),
+        };
         let url = self.url(&name);
-        let expected = pgmend::bench::expected(schemas, tables);
+        let expected = match shape {
+            Shape::Plain => pgmend::bench::expected(schemas, tables),
+            Shape::LintHeavy => Expected::default(),
+        };
         if self.fresh(&name, args.reuse).await? {
             println!("database {name}: reused");
         } else {
             let started = Instant::now();
             let mut c = PgConnection::connect(&url).await?;
-            generate(&mut c, schemas, tables).await?;
+            let what = match shape {
+                Shape::Plain => {
+                    let e = generate(&mut c, schemas, tables).await?;
+                    format!(
+                        "{} tables, {} views, {} columns, {} indexes, {} policies, {} triggers, \
+                         {} enums",
+                        e.tables, e.views, e.columns, e.indexes, e.policies, e.triggers, e.enums
+                    )
+                }
+                Shape::LintHeavy => {
+                    let e = lint_heavy::generate(&mut c, schemas, tables).await?;
+                    format!(
+                        "{} tables, {} views in chains of 3, {} unindexed foreign keys, \
+                         {} policies, {} SECURITY DEFINER functions, {} enums",
+                        e.tables, e.views, e.foreign_keys, e.policies, e.functions, e.enums
+                    )
+                }
+            };
             c.execute("ANALYZE").await?;
             c.close().await?;
             self.mark_complete(&name).await?;
             println!(
-                "database {name}: generated in {} ({} tables, {} views, {} columns, {} indexes, \
-                 {} policies, {} triggers, {} enums)",
-                crate::secs(started.elapsed()),
-                expected.tables,
-                expected.views,
-                expected.columns,
-                expected.indexes,
-                expected.policies,
-                expected.triggers,
-                expected.enums
+                "database {name}: generated in {} ({what})",
+                crate::secs(started.elapsed())
             );
         }
         Ok(Db {
             name,
             url,
             expected,
+            schemas,
+            tables: schemas * tables,
         })
     }
 }
 
 const COMPLETE: &str = "pgmend bench: complete";
 
-/// `pgmend` with a clean environment (no user config, no PG* variables).
+/// `pgmend` with a clean environment (no user config, no PG* variables). `PGMEND_BENCH_BIN`
+/// names another build to measure (an older commit's, for a before/after in one run).
 pub fn pgmend() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_pgmend"));
+    let bin =
+        std::env::var_os("PGMEND_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_pgmend").into());
+    let mut c = Command::new(bin);
     c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-bench")
         .env(
             "XDG_STATE_HOME",

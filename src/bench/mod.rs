@@ -1,9 +1,10 @@
-//! The benchmark kit (issue 7): a generator of large schemas, a TCP proxy that counts round
-//! trips and simulates a slow link, and child-process measurement. Used by `benches/scale`
-//! and by the tests.
+//! The benchmark kit (issue 7): generators of large schemas (a plain shape and a lint-heavy
+//! one), a TCP proxy that counts round trips and simulates a slow link, and child-process
+//! measurement. Used by `benches/scale` and by the tests.
 
 pub mod child;
 pub mod generate;
+pub mod lint_heavy;
 pub mod proxy;
 
 pub use generate::{Expected, expected, generate};

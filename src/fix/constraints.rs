@@ -116,8 +116,9 @@ pub(crate) fn primary_key(cx: &Cx, f: &Finding) -> Option<Plan> {
         return None;
     }
     let taken = names_in(cx, &t.schema);
-    let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
-    let name = names::unique(names::fit(&format!("{}_pkey", t.name)), &refs);
+    let name = names::unique_by(names::fit(&format!("{}_pkey", t.name)), &|n| {
+        taken.contains(n)
+    });
     let tq = qualified(&t.schema, &t.name);
     let mut b = B::new(&f.id, format!("add primary key ({}) to {tq}", list(pk)));
     key_via_index(&mut b, t, pk, &name, true);
@@ -138,11 +139,11 @@ pub(crate) fn unique(cx: &Cx, f: &Finding) -> Option<Plan> {
         .map(|u| u.get_ref())
         .find(|u| f.id == format!("unique.missing:{tq}({})", u.columns.join(", ")))?;
     let taken = names_in(cx, &t.schema);
-    let mut refs: Vec<&str> = taken.iter().map(String::as_str).collect();
-    refs.extend(constraint_names(t));
+    let own = constraint_names(t);
+    let used = |n: &str| taken.contains(n) || own.contains(&n);
     let name = match &u.name {
-        Some(n) if !refs.contains(&n.as_str()) => n.clone(),
-        _ => names::unique(names::derived(&t.name, &u.columns, "key"), &refs),
+        Some(n) if !used(n) => n.clone(),
+        _ => names::unique_by(names::derived(&t.name, &u.columns, "key"), &used),
     };
     let timing = crate::checklist::timing_clause(u.deferrable, u.initially_deferred);
     let mut b = B::new(&f.id, format!("add UNIQUE ({}) to {tq}", list(&u.columns)));

@@ -2,15 +2,19 @@
 //! finding to the checklist item it came from.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use toml::Spanned;
 
 use crate::check::Finding;
-use crate::checklist::{Checklist, ChecklistFile, RlsState, TableItem};
-use crate::db::catalog::{Constraint, Index, RelationKind, Snapshot, Table};
+use crate::checklist::{
+    Checklist, ChecklistFile, GrantItem, IndexItem, PolicyItem, RlsState, TableItem, TriggerItem,
+};
+use crate::db::catalog::{Constraint, Function, Index, RelationKind, Snapshot, Table};
 use crate::sql::{qualified, quote_ident};
+
+use super::items_on::ItemsOn;
 
 pub(crate) struct Cx<'a> {
     pub snap: &'a Snapshot,
@@ -19,9 +23,14 @@ pub(crate) struct Cx<'a> {
     by_object: OnceCell<HashMap<String, &'a Table>>,
     constraints: OnceCell<HashMap<String, (&'a Table, &'a Constraint)>>,
     indexes: OnceCell<HashMap<String, (&'a Table, &'a Index)>>,
-    names: RefCell<HashMap<String, Rc<Vec<String>>>>,
+    functions: OnceCell<HashMap<String, &'a Function>>,
+    names: RefCell<HashMap<String, Rc<HashSet<String>>>>,
     /// `[[table]]` items by (schema, name): the first checklist's wins.
     table_specs: OnceCell<HashMap<(String, String), Spec<'a>>>,
+    /// The other items by the table they are about.
+    on: ItemsOn<'a>,
+    /// Views by the relations they name ([`super::views::readers`]).
+    readers: OnceCell<HashMap<(String, String), Vec<usize>>>,
 }
 
 /// A `[[table]]` item and the checklist it is in.
@@ -35,8 +44,11 @@ impl<'a> Cx<'a> {
             by_object: OnceCell::new(),
             constraints: OnceCell::new(),
             indexes: OnceCell::new(),
+            functions: OnceCell::new(),
             names: RefCell::new(HashMap::new()),
             table_specs: OnceCell::new(),
+            on: ItemsOn::default(),
+            readers: OnceCell::new(),
         }
     }
 
@@ -76,12 +88,33 @@ impl<'a> Cx<'a> {
             .copied()
     }
 
-    /// Names of the relations, indexes and sequences of a schema (they share one namespace).
-    pub fn names_in(&self, schema: &str) -> Rc<Vec<String>> {
+    /// A function by the object the lints name it with (`schema.f(integer, text)`); the first
+    /// of the snapshot's order when two print alike.
+    pub fn function_by_object(&self, object: &str) -> Option<&'a Function> {
+        self.functions
+            .get_or_init(|| {
+                let mut m = HashMap::new();
+                for x in &self.snap.functions {
+                    m.entry(format!(
+                        "{}({})",
+                        qualified(&x.schema, &x.name),
+                        x.identity_arguments
+                    ))
+                    .or_insert(x);
+                }
+                m
+            })
+            .get(object)
+            .copied()
+    }
+
+    /// Names of the relations, indexes and sequences of a schema (they share one namespace),
+    /// as a set: a plan asks whether a name is free, once per finding.
+    pub fn names_in(&self, schema: &str) -> Rc<HashSet<String>> {
         if let Some(n) = self.names.borrow().get(schema) {
             return n.clone();
         }
-        let names: Vec<String> = self
+        let names: HashSet<String> = self
             .snap
             .tables
             .iter()
@@ -192,29 +225,56 @@ impl<'a> Cx<'a> {
         {
             raise(s);
         }
-        for cl in self.checklists {
-            for r in cl.file.rls.iter().map(|r| r.get_ref()) {
-                let state = r.state.unwrap_or(RlsState::Enabled);
-                let reaches = match &r.table {
-                    Some(t) => {
-                        cl.qualify(t, r.schema.as_deref()) == (schema.to_string(), name.to_string())
-                    }
-                    None => {
-                        r.schema.as_deref().unwrap_or(cl.default_schema()) == schema
-                            && r.having_column
-                                .as_ref()
-                                .is_none_or(|c| columns.contains(&c.as_str()))
-                            && !r
-                                .except
-                                .iter()
-                                .any(|e| e == name || *e == format!("{schema}.{name}"))
-                    }
-                };
-                if reaches {
-                    raise(state);
-                }
+        // The rules naming this table, then its schema's schema-wide ones.
+        for (_, r) in self.on.rls(self.checklists, schema, name) {
+            let state = r.state.unwrap_or(RlsState::Enabled);
+            let reaches = r.table.is_some()
+                || (r
+                    .having_column
+                    .as_ref()
+                    .is_none_or(|c| columns.contains(&c.as_str()))
+                    && !r
+                        .except
+                        .iter()
+                        .any(|e| e == name || *e == format!("{schema}.{name}")));
+            if reaches {
+                raise(state);
             }
         }
         want
+    }
+
+    /// The `[[policy]]` items on `schema.name`, from every checklist, in their order.
+    pub fn policies_on(&self, schema: &str, name: &str) -> &[(&'a Checklist, &'a PolicyItem)] {
+        self.on.policies(self.checklists, schema, name)
+    }
+
+    /// The `[[index]]` items on `schema.name`.
+    pub fn indexes_on(&self, schema: &str, name: &str) -> &[(&'a Checklist, &'a IndexItem)] {
+        self.on.indexes(self.checklists, schema, name)
+    }
+
+    /// The `[[trigger]]` items on `schema.name`.
+    pub fn triggers_on(&self, schema: &str, name: &str) -> &[(&'a Checklist, &'a TriggerItem)] {
+        self.on.triggers(self.checklists, schema, name)
+    }
+
+    /// The `[[grant]]` items reaching some relation of `schema` (by name or `schema.*`).
+    pub fn grants_in(&self, schema: &str) -> &[(&'a Checklist, &'a GrantItem)] {
+        self.on.grants_in(self.checklists, schema)
+    }
+
+    /// Positions in `snap.tables` of the views whose definitions may name `schema.name`, in
+    /// order.
+    pub fn views_naming(&self, schema: &str, name: &str) -> &[usize] {
+        self.readers
+            .get_or_init(|| super::views::readers(self.snap))
+            .get(&(schema.to_string(), name.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// A checklist describes the enum type `schema.name`.
+    pub fn checklist_enum(&self, schema: &str, name: &str) -> bool {
+        self.on.has_enum(self.checklists, schema, name)
     }
 }

@@ -38,13 +38,7 @@ pub(crate) fn triggers_on<'a>(
     schema: &str,
     table: &str,
 ) -> Vec<(&'a Checklist, &'a TriggerItem)> {
-    cx.checklists
-        .iter()
-        .flat_map(|cl| cl.file.triggers.iter().map(move |t| (cl, t.get_ref())))
-        .filter(|(cl, t)| {
-            cl.qualify(&t.table, t.schema.as_deref()) == (schema.to_string(), table.to_string())
-        })
-        .collect()
+    cx.triggers_on(schema, table).to_vec()
 }
 
 pub(crate) struct TriggerDef {
@@ -239,14 +233,8 @@ pub(crate) fn search_path(cx: &Cx, f: &Finding) -> Option<Plan> {
         })?;
         (func, item.search_path_set?)
     } else {
-        let func = cx.snap.functions.iter().find(|x| {
-            format!(
-                "{}({})",
-                qualified(&x.schema, &x.name),
-                x.identity_arguments
-            ) == f.object
-        })?;
-        (func, true)
+        // By a map built once (a scan formatting every function per finding was quadratic).
+        (cx.function_by_object(&f.object)?, true)
     };
     if cx.managed(&func.schema) || matches!(func.language.as_str(), "c" | "internal") {
         return None;

@@ -230,9 +230,8 @@ pub(crate) fn lint_api_roles(cx: &Cx, f: &Finding) -> Option<Plan> {
     }
     let tq = qualified(&t.schema, &t.name);
     let allowed_anon: BTreeSet<Privilege> = cx
-        .checklists
+        .grants_in(&t.schema)
         .iter()
-        .flat_map(|cl| cl.file.grants.iter().map(move |g| (cl, g.get_ref())))
         .filter(|(cl, g)| g.role == "anon" && covers(cl, g, &t.schema, &t.name))
         .flat_map(|(_, g)| item_privileges(cx, g).1)
         .collect();
@@ -284,42 +283,40 @@ pub(crate) fn covers(cl: &Checklist, g: &GrantItem, schema: &str, name: &str) ->
 /// it must.
 pub(crate) fn for_new_relation(cx: &Cx, b: &mut B, schema: &str, name: &str) {
     let tq = qualified(schema, name);
-    for cl in cx.checklists {
-        for g in cl.file.grants.iter().map(|g| g.get_ref()) {
-            if !covers(cl, g, schema, name) {
-                continue;
-            }
-            let role = quote_ident(&g.role);
-            if !cx.role_exists(&g.role) {
-                b.hazard(format!(
-                    "role {role} does not exist: its grants on {tq} are left out"
-                ));
-                continue;
-            }
-            let (deny, allow) = item_privileges(cx, g);
-            if !deny.is_empty() {
-                let what = if deny == all_relation_privileges(cx.snap) {
-                    "ALL".to_string()
-                } else {
-                    list(&deny)
-                };
-                b.tx(
-                    format!("revoke {what} on {tq} from {role}"),
-                    format!("REVOKE {what} ON TABLE {tq} FROM {role}"),
-                );
-            }
-            if !allow.is_empty() {
-                b.tx(
-                    format!("grant {} on {tq} to {role}", list(&allow)),
-                    format!("GRANT {} ON TABLE {tq} TO {role}", list(&allow)),
-                );
-            }
-            if g.on
-                .iter()
-                .any(|p| cl.qualify(p, None) == (schema.into(), name.into()))
-            {
-                b.covers(format!("grant.table_missing:{tq}/{}", g.role));
-            }
+    for &(cl, g) in cx.grants_in(schema) {
+        if !covers(cl, g, schema, name) {
+            continue;
+        }
+        let role = quote_ident(&g.role);
+        if !cx.role_exists(&g.role) {
+            b.hazard(format!(
+                "role {role} does not exist: its grants on {tq} are left out"
+            ));
+            continue;
+        }
+        let (deny, allow) = item_privileges(cx, g);
+        if !deny.is_empty() {
+            let what = if deny == all_relation_privileges(cx.snap) {
+                "ALL".to_string()
+            } else {
+                list(&deny)
+            };
+            b.tx(
+                format!("revoke {what} on {tq} from {role}"),
+                format!("REVOKE {what} ON TABLE {tq} FROM {role}"),
+            );
+        }
+        if !allow.is_empty() {
+            b.tx(
+                format!("grant {} on {tq} to {role}", list(&allow)),
+                format!("GRANT {} ON TABLE {tq} TO {role}", list(&allow)),
+            );
+        }
+        if g.on
+            .iter()
+            .any(|p| cl.qualify(p, None) == (schema.into(), name.into()))
+        {
+            b.covers(format!("grant.table_missing:{tq}/{}", g.role));
         }
     }
 }

@@ -41,7 +41,7 @@ fn key(k: &IndexKey) -> Option<(String, Option<String>)> {
 }
 
 /// Names of relations and indexes in a schema (they share one namespace).
-pub(crate) fn names_in(cx: &Cx, schema: &str) -> std::rc::Rc<Vec<String>> {
+pub(crate) fn names_in(cx: &Cx, schema: &str) -> std::rc::Rc<std::collections::HashSet<String>> {
     cx.names_in(schema)
 }
 
@@ -80,14 +80,14 @@ pub(crate) fn index_def(
     schema: &str,
     table: &str,
     _known: &[&str],
-    taken: &[&str],
+    taken: &dyn Fn(&str) -> bool,
 ) -> Option<IndexDef> {
     let tq = qualified(schema, table);
     let keys: Vec<(String, Option<String>)> =
         item.columns.iter().map(key).collect::<Option<_>>()?;
     let name = match &item.name {
         Some(n) => n.to_string(),
-        None => names::unique(names::index_name(table, &item.labels()), taken),
+        None => names::unique_by(names::index_name(table, &item.labels()), taken),
     };
     if let Some(p) = &item.predicate {
         crate::sql::guard::expression(p, "the index predicate").ok()?;
@@ -308,19 +308,13 @@ pub(crate) fn index_missing(cx: &Cx, f: &Finding) -> Option<Plan> {
         return None;
     }
     if item.name.as_ref().is_some_and(|n| {
-        t.indexes.iter().any(|i| i.name == *n && i.is_valid)
-            || cx
-                .snap
-                .tables
-                .iter()
-                .any(|r| r.schema == schema && r.name == *n)
+        t.indexes.iter().any(|i| i.name == *n && i.is_valid) || cx.snap.table(&schema, n).is_some()
     }) {
         return None; // the name is taken by something else
     }
     let taken = names_in(cx, &schema);
-    let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
     let known: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
-    let def = index_def(item, &schema, &table, &known, &refs)?;
+    let def = index_def(item, &schema, &table, &known, &|n| taken.contains(n))?;
     let mut b = B::new(
         &f.id,
         format!("create index {}", qualified(&schema, &def.name)),
@@ -359,10 +353,10 @@ fn checklist_index<'a>(
     t: &Table,
     cols: &[String],
 ) -> Option<(&'a Checklist, &'a IndexItem)> {
-    cx.checklists.iter().find_map(|cl| {
-        cl.file.indexes.iter().map(|i| i.get_ref()).find_map(|i| {
-            (cl.qualify(&i.table, i.schema.as_deref()) == (t.schema.clone(), t.name.clone())
-                && i.columns.len() == cols.len()
+    cx.indexes_on(&t.schema, &t.name)
+        .iter()
+        .find_map(|&(cl, i)| {
+            (i.columns.len() == cols.len()
                 && i.columns
                     .iter()
                     .zip(cols)
@@ -374,7 +368,6 @@ fn checklist_index<'a>(
                     .is_none_or(|m| m.eq_ignore_ascii_case("btree")))
             .then_some((cl, i))
         })
-    })
 }
 
 /// `lint.unindexed_foreign_key`: an index on the key's columns (named as the checklist names
@@ -385,17 +378,17 @@ pub(crate) fn unindexed_fk(cx: &Cx, f: &Finding) -> Option<Plan> {
         return None;
     }
     let taken = names_in(cx, &t.schema);
-    let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
+    let free = |n: &str| taken.contains(n);
     let known: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
     let (def, id) = match checklist_index(cx, t, &c.columns) {
         Some((_, item))
             if item
                 .name
                 .as_ref()
-                .is_none_or(|n| !refs.contains(&n.as_str())) =>
+                .is_none_or(|n| !taken.contains(n.as_str())) =>
         {
             (
-                index_def(item, &t.schema, &t.name, &known, &refs)?,
+                index_def(item, &t.schema, &t.name, &known, &free)?,
                 Some(item_id(item, &t.schema, &qualified(&t.schema, &t.name))),
             )
         }
@@ -413,7 +406,7 @@ pub(crate) fn unindexed_fk(cx: &Cx, f: &Finding) -> Option<Plan> {
                 why: None,
                 assumed: None,
             };
-            (index_def(&item, &t.schema, &t.name, &known, &refs)?, None)
+            (index_def(&item, &t.schema, &t.name, &known, &free)?, None)
         }
     };
     let mut b = B::new(

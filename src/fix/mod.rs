@@ -29,6 +29,7 @@ pub mod decide;
 mod functions;
 mod grants;
 mod indexes;
+mod items_on;
 pub mod names;
 mod not_null;
 mod objects;
@@ -260,44 +261,64 @@ fn chosen<'f>(
     cx: &Cx,
     findings: impl IntoIterator<Item = &'f Finding>,
 ) -> Vec<(&'f Finding, Plan)> {
-    let mut candidates: Vec<(&Finding, Plan)> = findings
+    let candidates: Vec<(&Finding, Plan)> = findings
         .into_iter()
         .filter_map(|f| plan_in(cx, f).map(|p| (f, p)))
         .collect();
-    // The plans mending most go first, so the narrower ones they include are left out.
-    let mut by_breadth: Vec<usize> = (0..candidates.len()).collect();
-    by_breadth.sort_by_key(|&k| std::cmp::Reverse(candidates[k].1.also_fixes.len()));
-    let mut covered: HashSet<String> = HashSet::new();
-    let mut keep = vec![false; candidates.len()];
-    for k in by_breadth {
-        let p = &candidates[k].1;
-        if covered.contains(&p.finding_id) {
-            continue;
-        }
-        covered.extend(p.fixes().map(str::to_string));
-        keep[k] = true;
-    }
+    let keep = kept(candidates.iter().map(|(_, p)| p.fixes()));
     candidates
-        .drain(..)
+        .into_iter()
         .zip(keep)
         .filter_map(|(c, k)| k.then_some(c))
         .collect()
 }
 
+/// Which plans to keep, given what each mends (its own finding first, then `also_fixes`): the
+/// plans mending most go first, so the narrower ones they include are left out.
+fn kept<'p, I: Iterator<Item = &'p str>>(fixes: impl Iterator<Item = I>) -> Vec<bool> {
+    let fixes: Vec<Vec<&str>> = fixes.map(Iterator::collect).collect();
+    let mut by_breadth: Vec<usize> = (0..fixes.len()).collect();
+    by_breadth.sort_by_key(|&k| std::cmp::Reverse(fixes[k].len()));
+    let mut covered: HashSet<&str> = HashSet::new();
+    let mut keep = vec![false; fixes.len()];
+    for k in by_breadth {
+        if covered.contains(fixes[k][0]) {
+            continue;
+        }
+        covered.extend(fixes[k].iter().copied());
+        keep[k] = true;
+    }
+    keep
+}
+
 /// Sets `Finding::fixable` on every finding of the report: true when a plan mends it (the
-/// plans are chosen as for [`plans`], but not ordered: that needs their SQL lexed).
+/// plans are chosen as for [`plans`], but not ordered: that needs their SQL lexed). Each plan
+/// is dropped as soon as it is built; only the ids of what it mends are kept, so the memory
+/// this takes does not hold every plan's SQL at once (issue 15: 37,500 lint findings).
 pub fn mark_fixable(report: &mut Report, snap: &Snapshot, checklists: &[Checklist]) {
     let cx = Cx::new(snap, checklists);
-    let fixed: HashSet<String> = chosen(&cx, report.findings())
+    let mends: Vec<Vec<String>> = report
+        .findings()
+        .filter_map(|f| plan_in(&cx, f))
+        .map(|p| {
+            let mut ids = vec![p.finding_id];
+            ids.extend(p.also_fixes);
+            ids
+        })
+        .collect();
+    let keep = kept(mends.iter().map(|m| m.iter().map(String::as_str)));
+    let fixed: HashSet<&str> = mends
         .iter()
-        .flat_map(|(_, p)| p.fixes().map(str::to_string).collect::<Vec<_>>())
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .flat_map(|(m, _)| m.iter().map(String::as_str))
         .collect();
     for item in &mut report.items {
         for f in &mut item.findings {
-            f.fixable = fixed.contains(&f.id);
+            f.fixable = fixed.contains(f.id.as_str());
         }
     }
     for f in &mut report.lint_findings {
-        f.fixable = fixed.contains(&f.id);
+        f.fixable = fixed.contains(f.id.as_str());
     }
 }

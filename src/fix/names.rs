@@ -59,12 +59,17 @@ pub fn index_name(table: &str, columns: &[String]) -> String {
 
 /// A name not in `taken`: `name`, else `name_2`, `name_3`, … (each fitted to 63 bytes).
 pub fn unique(name: String, taken: &[&str]) -> String {
-    if !taken.contains(&name.as_str()) {
+    unique_by(name, &|n| taken.contains(&n))
+}
+
+/// [`unique`], with `taken` saying whether a name is in use (a set's lookup).
+pub fn unique_by(name: String, taken: &dyn Fn(&str) -> bool) -> String {
+    if !taken(&name) {
         return name;
     }
     (2..)
         .map(|n| fit(&format!("{name}_{n}")))
-        .find(|c| !taken.contains(&c.as_str()))
+        .find(|c| !taken(c))
         .expect("an unused name")
 }
 

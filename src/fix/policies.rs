@@ -79,13 +79,7 @@ pub(crate) fn items_on<'a>(
     schema: &str,
     name: &str,
 ) -> Vec<(&'a Checklist, &'a PolicyItem)> {
-    cx.checklists
-        .iter()
-        .flat_map(|cl| cl.file.policies.iter().map(move |p| (cl, p.get_ref())))
-        .filter(|(cl, p)| {
-            cl.qualify(&p.table, p.schema.as_deref()) == (schema.to_string(), name.to_string())
-        })
-        .collect()
+    cx.policies_on(schema, name).to_vec()
 }
 
 /// `CREATE POLICY …`.

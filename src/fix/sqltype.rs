@@ -28,13 +28,7 @@ pub(crate) fn render(cx: &Cx, cl: &Checklist, written: &str) -> String {
                 cx.snap.enum_(schema, n).is_some()
                     || cx.snap.domain(schema, n).is_some()
                     || cx.snap.composite(schema, n).is_some()
-                    || cx.checklists.iter().any(|c| {
-                        c.file.enums.iter().any(|e| {
-                            let e = e.get_ref();
-                            c.qualify(&e.name, e.schema.as_deref())
-                                == (schema.to_string(), n.clone())
-                        })
-                    })
+                    || cx.checklist_enum(schema, n)
             };
             if user(ds) || base.starts_with('"') {
                 format!("{}{arrays}", qualified(ds, n))

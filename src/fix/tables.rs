@@ -377,23 +377,20 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
     }
     comments(&mut b, spec, &tq);
     let known: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-    let mut taken = names_in(cx, &schema).as_ref().clone();
-    taken.push(name.clone());
+    // The schema's names, and those this plan has given so far.
+    let schema_names = names_in(cx, &schema);
+    let mut taken: Vec<String> = vec![name.clone()];
     taken.extend(cnames.iter().cloned());
     for item in cl_indexes(cx, &schema, &name) {
-        let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
-        if item
-            .name
-            .as_ref()
-            .is_some_and(|n| refs.contains(&n.as_str()))
-        {
+        let used = |n: &str| schema_names.contains(n) || taken.iter().any(|t| t == n);
+        if item.name.as_ref().is_some_and(|n| used(n)) {
             b.hazard(format!(
                 "index {} is not created: the name is taken",
                 quote_ident(item.name.as_deref().unwrap_or_default())
             ));
             continue;
         }
-        let Some(def) = index_def(item, &schema, &name, &known, &refs) else {
+        let Some(def) = index_def(item, &schema, &name, &known, &used) else {
             b.hazard(format!(
                 "an index on {} is not created: a key or predicate is not valid SQL",
                 quote_ident(&name)
@@ -440,13 +437,9 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
 }
 
 fn cl_indexes<'a>(cx: &Cx<'a>, schema: &str, name: &str) -> Vec<&'a crate::checklist::IndexItem> {
-    cx.checklists
+    cx.indexes_on(schema, name)
         .iter()
-        .flat_map(|cl| cl.file.indexes.iter().map(move |i| (cl, i.get_ref())))
-        .filter(|(cl, i)| {
-            cl.qualify(&i.table, i.schema.as_deref()) == (schema.to_string(), name.to_string())
-        })
-        .map(|(_, i)| i)
+        .map(|(_, i)| *i)
         .collect()
 }
 

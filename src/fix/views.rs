@@ -18,7 +18,7 @@ pub(crate) const INVOKER_VERSION: i32 = 150000;
 
 #[path = "views_defined.rs"]
 mod defined;
-pub(crate) use defined::replace;
+pub(crate) use defined::{readers, replace};
 
 /// The view's select list, without two columns of one name.
 #[derive(Default)]

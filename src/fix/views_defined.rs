@@ -4,6 +4,8 @@
 //! with every view over it, in one transaction. A materialized view is always dropped and
 //! created again, with its indexes.
 
+use std::collections::HashMap;
+
 use crate::check::Finding;
 use crate::checklist::ViewItem;
 use crate::db::catalog::{RelationKind, Table};
@@ -58,19 +60,14 @@ fn explain_query(b: &mut B, spec: &ViewItem, vq: &str) {
 
 /// Indexes the checklist asks for on a materialized view created by this plan.
 fn matview_indexes(cx: &Cx, b: &mut B, schema: &str, name: &str) {
-    for cl in cx.checklists {
-        for it in cl.file.indexes.iter().map(|i| i.get_ref()) {
-            let (s, t) = cl.qualify(&it.table, it.schema.as_deref());
-            if s != schema || t != name {
-                continue;
-            }
-            let Some(def) = crate::fix::indexes::index_def(it, &s, &t, &[], &[]) else {
-                continue;
-            };
-            let tq = qualified(&s, &t);
-            b.tx(format!("create index {}", def.name), def.sql(false))
-                .covers(crate::fix::indexes::item_id(it, &s, &tq));
-        }
+    for &(cl, it) in cx.indexes_on(schema, name) {
+        let (s, t) = cl.qualify(&it.table, it.schema.as_deref());
+        let Some(def) = crate::fix::indexes::index_def(it, &s, &t, &[], &|_| false) else {
+            continue;
+        };
+        let tq = qualified(&s, &t);
+        b.tx(format!("create index {}", def.name), def.sql(false))
+            .covers(crate::fix::indexes::item_id(it, &s, &tq));
     }
 }
 
@@ -121,27 +118,51 @@ pub(crate) fn create(
 /// Views (and materialized views) whose definitions mention `v`, and those over them, in the
 /// order they can be created again.
 fn dependents<'a>(cx: &Cx<'a>, v: &Table) -> Vec<&'a Table> {
-    let mut out: Vec<&'a Table> = Vec::new();
+    let mut out: Vec<usize> = Vec::new();
     let mut frontier = vec![(v.schema.clone(), v.name.clone())];
     while let Some((s, n)) = frontier.pop() {
-        for t in cx.snap.tables.iter().filter(|t| {
-            matches!(t.kind, RelationKind::View | RelationKind::MaterializedView)
-                && !(t.schema == v.schema && t.name == v.name)
-        }) {
-            let Some(def) = &t.definition else { continue };
-            let Ok(toks) = tokens(def) else { continue };
-            let mentions = name_chains(&toks).iter().any(|c| match &c[..] {
-                [a, b, ..] if *a == s && *b == n => true,
-                [a, ..] => *a == n && s == "public",
-                _ => false,
-            });
-            if mentions && !out.iter().any(|o| o.schema == t.schema && o.name == t.name) {
-                out.push(t);
-                frontier.push((t.schema.clone(), t.name.clone()));
+        for &k in cx.views_naming(&s, &n) {
+            let t = &cx.snap.tables[k];
+            if (t.schema == v.schema && t.name == v.name) || out.contains(&k) {
+                continue;
+            }
+            out.push(k);
+            frontier.push((t.schema.clone(), t.name.clone()));
+        }
+    }
+    out.into_iter().map(|k| &cx.snap.tables[k]).collect()
+}
+
+/// The views and materialized views of the snapshot by the relations their definitions may
+/// name (`schema.name` in a chain, or a bare `name` read as `public.name`), each lexed once
+/// (issue 15: a scan lexing every view per replaced view was quadratic).
+pub(crate) fn readers(
+    snap: &crate::db::catalog::Snapshot,
+) -> HashMap<(String, String), Vec<usize>> {
+    let mut m: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (k, t) in snap.tables.iter().enumerate() {
+        if !matches!(t.kind, RelationKind::View | RelationKind::MaterializedView) {
+            continue;
+        }
+        let Some(def) = &t.definition else { continue };
+        let Ok(toks) = tokens(def) else { continue };
+        for c in name_chains(&toks) {
+            let mut keys = Vec::new();
+            if let [a, b, ..] = &c[..] {
+                keys.push((a.clone(), b.clone()));
+            }
+            if let Some(a) = c.first() {
+                keys.push(("public".to_string(), a.clone()));
+            }
+            for key in keys {
+                let at = m.entry(key).or_default();
+                if at.last() != Some(&k) {
+                    at.push(k);
+                }
             }
         }
     }
-    out
+    m
 }
 
 /// The current statement creating `t` again (from the server's own definition).

@@ -127,7 +127,9 @@ fn rule(f: &Finding) -> Value {
         Some(l) => (l.title.to_string(), l.remedy.to_string()),
         None => (
             format!("checklist rule {}", f.rule),
-            f.why.clone().unwrap_or_else(|| f.message.clone()),
+            f.why
+                .as_deref()
+                .map_or_else(|| f.message.clone(), str::to_string),
         ),
     };
     json!({

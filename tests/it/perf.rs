@@ -397,3 +397,52 @@ mod app {
         assert!(!s.snapshot.as_ref().unwrap().partial);
     }
 }
+
+/// The lint-heavy shape (issue 15) fires each lint it is built for, on the tables it says, and
+/// the unindexed foreign keys all get a plan (found through the per-table lookups).
+#[tokio::test]
+async fn the_lint_heavy_shape_fires_its_lints_where_it_says() {
+    use pgmend::bench::lint_heavy;
+    use pgmend::check::{self, Facts};
+    use pgmend::checklist::Checklist;
+    use pgmend::rules::{LintId, Rule};
+
+    let db = TestDb::new().await;
+    let mut c = db.connect().await;
+    let built = lint_heavy::generate(&mut c, 1, 10).await.unwrap();
+    c.close().await.unwrap();
+    let s = snapshot_of(db.url()).await;
+    let counts = s.counts();
+    assert_eq!(counts.tables, built.tables);
+    assert_eq!(counts.views, built.views);
+    assert_eq!(counts.enums, built.enums);
+    assert_eq!(counts.policies, built.policies);
+    let exposure = Checklist::parse(&lint_heavy::exposure_toml(1), "exposure.toml").unwrap();
+    let report = check::run(&s, &[exposure], &Facts::default(), &Default::default());
+    let of = |l: LintId| {
+        report
+            .lint_findings
+            .iter()
+            .filter(|f| f.rule == Rule::Lint(l))
+            .collect::<Vec<_>>()
+    };
+    // Two foreign keys per table, no index on either.
+    let fks = of(LintId::UnindexedForeignKey);
+    assert_eq!(fks.len(), built.foreign_keys);
+    assert!(fks.iter().all(|f| f.fixable), "{fks:#?}");
+    // Odd tables: RLS off; of those, t00001, t00005 and t00009 granted to PUBLIC.
+    assert_eq!(of(LintId::RlsDisabledInExposedSchema).len(), 5);
+    assert_eq!(of(LintId::ApiRolePrivilegesOnUserData).len(), 3);
+    // Even tables: two permissive SELECT policies for PUBLIC.
+    assert_eq!(of(LintId::MultiplePermissivePolicies).len(), 5);
+    // t00010's function.
+    assert_eq!(of(LintId::SecurityDefinerExposed).len(), built.functions);
+    assert_eq!(of(LintId::FunctionSearchPathMutable).len(), built.functions);
+    // The chain over t00010 (RLS on) bypasses it at every step, read through the views
+    // beneath; the chain over t00005 (RLS off) does not.
+    let views: Vec<&str> = of(LintId::ViewWithoutSecurityInvoker)
+        .iter()
+        .map(|f| f.object.as_str())
+        .collect();
+    assert_eq!(views, ["l001.va00010", "l001.vb00010", "l001.vc00010"]);
+}

@@ -46,11 +46,8 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             &spec.why,
         );
         item.assume(&spec.assumed);
-        let have = ctx
-            .snap
-            .sequences
-            .iter()
-            .find(|x| x.schema == schema && x.name == name);
+        // A binary search: a snapshot of 30,000 tables states 30,000 identity sequences.
+        let have = ctx.snap.sequence(&schema, &name);
         match have {
             // An identity column's sequence comes with its column (whose own finding says so);
             // its parameters are set once it exists.

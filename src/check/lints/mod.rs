@@ -78,11 +78,17 @@ impl LintContext<'_> {
         &'s self,
         kinds: &'s [RelationKind],
     ) -> impl Iterator<Item = &'s Table> + 's {
-        self.snapshot.tables.iter().filter(move |t| {
-            kinds.contains(&t.kind)
-                && t.extension.is_none()
-                && !self.snapshot.is_managed_schema(&t.schema)
-        })
+        self.snapshot
+            .tables
+            .iter()
+            .filter(move |t| self.is_app_relation(t, kinds))
+    }
+
+    /// `t` is one of [`Self::app_relations`]`(kinds)`.
+    pub fn is_app_relation(&self, t: &Table, kinds: &[RelationKind]) -> bool {
+        kinds.contains(&t.kind)
+            && t.extension.is_none()
+            && !self.snapshot.is_managed_schema(&t.schema)
     }
 
     /// Application tables (plain and partitioned, partitions included).
@@ -196,7 +202,7 @@ impl Lint {
     /// A finding of this lint on `object`.
     pub fn finding(&self, object: String, message: String) -> Finding {
         Finding::new(self.id, self.severity, object, message)
-            .why(Some(self.why))
+            .why_static(self.why)
             .remedy(self.remedy)
     }
 

@@ -1,17 +1,21 @@
 //! A view the API roles can read that runs with its owner's rights over tables with row level
 //! security: it hands every row to anyone who may select from it.
 //!
-//! Which tables a view reads is read from its definition (`sql_text::mentions_relation`): a
-//! relation is matched qualified, or unqualified when the server may have written it so (it is
-//! in `public` or the reading user's schema, the default search path, or its name is unique). A view over row-level-secured tables is reported; a view whose definition names no
+//! Which tables a view reads is read from its definition (`sql_text::name_chains`, as
+//! `sql_text::mentions_relation` reads it): a relation is matched qualified, or unqualified when
+//! the server may have written it so (it is in `public` or the reading user's schema, the
+//! default search path, or its name is unique). A view over row-level-secured tables is
+//! reported; a view whose definition names no
 //! relation of the snapshot at all (tables outside the schemas read, set-returning functions)
 //! is reported too, lower, since it might.
 
-use super::sql_text::mentions_relation;
+use std::collections::{HashMap, HashSet};
+
+use super::sql_text::name_chains;
 use super::{Lint, LintContext, exposure_text, table_object};
 use crate::check::Finding;
 use crate::check::finding::Severity;
-use crate::db::catalog::{RelationKind, Table};
+use crate::db::catalog::{RelationKind, Snapshot, Table};
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::ViewWithoutSecurityInvoker,
@@ -24,42 +28,108 @@ pub static LINT: Lint = Lint {
     run,
 };
 
-/// Whether the server may have written `t` without its schema: it is in `public` or the
-/// reading user's schema (the default search path), or no other relation has its name.
-fn may_be_unqualified(ctx: &LintContext<'_>, t: &Table) -> bool {
-    let s = ctx.snapshot;
-    t.schema == "public"
-        || t.schema == s.server.current_user
-        || s.tables.iter().filter(|o| o.name == t.name).count() == 1
+/// The snapshot's relations by the names a deparsed definition may write them with, built
+/// once per run (a scan of every relation per view, each lexing the view again, made this lint
+/// cubic in the size of the database; issue 15).
+struct Relations<'a> {
+    /// By (schema, name): `schema.name` anywhere in a chain. The index orders the findings'
+    /// text as the snapshot orders relations.
+    qualified: HashMap<(&'a str, &'a str), Vec<(usize, &'a Table)>>,
+    /// By name, those the server may have written without their schema: in `public` or the
+    /// reading user's schema (the default search path), or no other relation has the name.
+    bare: HashMap<&'a str, Vec<(usize, &'a Table)>>,
+    /// The relations each view's definition names, by the view's position.
+    direct: HashMap<usize, Vec<usize>>,
+}
+
+impl<'a> Relations<'a> {
+    fn new(snap: &'a Snapshot) -> Relations<'a> {
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for t in &snap.tables {
+            *count.entry(t.name.as_str()).or_default() += 1;
+        }
+        let mut qualified: HashMap<(&str, &str), Vec<(usize, &Table)>> = HashMap::new();
+        let mut bare: HashMap<&str, Vec<(usize, &Table)>> = HashMap::new();
+        for (k, t) in snap.tables.iter().enumerate() {
+            qualified
+                .entry((t.schema.as_str(), t.name.as_str()))
+                .or_default()
+                .push((k, t));
+            if t.schema == "public"
+                || t.schema == snap.server.current_user
+                || count[t.name.as_str()] == 1
+            {
+                bare.entry(t.name.as_str()).or_default().push((k, t));
+            }
+        }
+        Relations {
+            qualified,
+            bare,
+            direct: HashMap::new(),
+        }
+    }
+
+    /// Positions of the relations the definition of the view at `at` names, in order.
+    fn named_by(&mut self, at: usize, view: &Table) -> &[usize] {
+        let (qualified, bare) = (&self.qualified, &self.bare);
+        self.direct.entry(at).or_insert_with(|| {
+            let def = view.definition.as_deref().unwrap_or_default();
+            let mut found: Vec<usize> = Vec::new();
+            for chain in name_chains(def) {
+                for w in chain.windows(2) {
+                    for &(k, t) in qualified
+                        .get(&(w[0].name.as_str(), w[1].name.as_str()))
+                        .into_iter()
+                        .flatten()
+                    {
+                        if w[0].is(&t.schema) && w[1].is(&t.name) {
+                            found.push(k);
+                        }
+                    }
+                }
+                for &(k, t) in bare.get(chain[0].name.as_str()).into_iter().flatten() {
+                    if chain[0].is(&t.name) {
+                        found.push(k);
+                    }
+                }
+            }
+            found.sort_unstable();
+            found.dedup();
+            found
+        })
+    }
 }
 
 /// Relations of the snapshot the view's definition names, and through the views among them,
 /// the relations those read (a view over a view over a table reads the table).
-fn reads<'a>(ctx: &'a LintContext<'_>, view: &'a Table) -> Vec<&'a Table> {
-    let mut seen: Vec<&Table> = vec![view];
-    let mut todo = vec![view];
+fn reads<'a>(rels: &mut Relations<'a>, snap: &'a Snapshot, at: usize) -> Vec<&'a Table> {
+    let mut seen: HashSet<usize> = HashSet::from([at]);
+    let mut out: Vec<&Table> = Vec::new();
+    let mut todo = vec![at];
     while let Some(v) = todo.pop() {
-        let def = v.definition.as_deref().unwrap_or_default();
-        for t in &ctx.snapshot.tables {
-            if seen.iter().any(|s| std::ptr::eq(*s, t))
-                || !mentions_relation(def, &t.schema, &t.name, may_be_unqualified(ctx, t))
-            {
+        for &k in rels.named_by(v, &snap.tables[v]).to_vec().iter() {
+            if !seen.insert(k) {
                 continue;
             }
-            seen.push(t);
+            let t = &snap.tables[k];
+            out.push(t);
             if t.kind == RelationKind::View {
-                todo.push(t);
+                todo.push(k);
             }
         }
     }
-    seen.remove(0);
-    seen
+    out
 }
 
 fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
     let pre15 = ctx.snapshot.server.version_num < 150000;
     let mut out = Vec::new();
-    for v in ctx.app_relations(&[RelationKind::View]) {
+    let snap = ctx.snapshot;
+    let mut rels = Relations::new(snap);
+    for (at, v) in snap.tables.iter().enumerate() {
+        if !ctx.is_app_relation(v, &[RelationKind::View]) {
+            continue;
+        }
         if !ctx.is_exposed(&v.schema) || v.security_invoker == Some(true) {
             continue;
         }
@@ -67,7 +137,7 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
         if exposure.is_empty() {
             continue;
         }
-        let read = reads(ctx, v);
+        let read = reads(&mut rels, snap, at);
         let rls: Vec<String> = read
             .iter()
             .filter(|t| t.rls_enabled)

@@ -34,6 +34,12 @@ pub use acl::{AclParseError, parse_aclitem};
 pub use model::*;
 pub use preview::read_relation_list;
 pub use read::read_snapshot;
+
+/// The catalog queries `read_snapshot` sends in its first round trip (every schema), for
+/// measuring the server's own share of a read: the benchmark's floor.
+pub fn snapshot_batch_sql(version_num: Option<i32>) -> String {
+    sql::batch(version_num, &[])
+}
 pub use snapshot::{Counts, is_managed_schema};
 
 /// What to read.

@@ -178,10 +178,20 @@ impl Snapshot {
             .find(|c| c.schema == schema && c.name == name)
     }
 
+    /// A sequence by schema and name: a binary search (the read sorts them; a linear look when
+    /// a snapshot built otherwise misses).
     pub fn sequence(&self, schema: &str, name: &str) -> Option<&Sequence> {
-        self.sequences
-            .iter()
-            .find(|s| s.schema == schema && s.name == name)
+        let key = (schema, name);
+        match self
+            .sequences
+            .binary_search_by(|s| (s.schema.as_str(), s.name.as_str()).cmp(&key))
+        {
+            Ok(i) => Some(&self.sequences[i]),
+            Err(_) => self
+                .sequences
+                .iter()
+                .find(|s| s.schema == schema && s.name == name),
+        }
     }
 
     /// Every overload of `schema.name`.

@@ -125,7 +125,7 @@ pub fn relations() -> String {
 SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name,
   c.relkind::text AS kind, pg_get_userbyid(c.relowner)::text AS owner,
   c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
-  c.reltuples::float8 AS reltuples,
+  c.reltuples::float8 AS reltuples, c.relnatts::int4 AS natts,
   c.relpages::int8 * current_setting('block_size')::int8 AS size_bytes,
   ds.description AS comment,
   c.relacl::text[] AS acl, c.reloptions::text[] AS options,
