@@ -36,7 +36,8 @@ async fn the_bastion_binary_needs_glibc_2_17_and_reads_a_database() {
         format!("pgmend {}", env!("CARGO_PKG_VERSION"))
     );
     let db = TestDb::new().await;
-    db.exec("CREATE TABLE bastion_probe (id int PRIMARY KEY)").await;
+    db.exec("CREATE TABLE bastion_probe (id int PRIMARY KEY)")
+        .await;
     let mut inv = Command::new(&bin);
     for v in crate::support::USER_ENV {
         inv.env_remove(v);
@@ -46,7 +47,11 @@ async fn the_bastion_binary_needs_glibc_2_17_and_reads_a_database() {
         .args(["inventory", db.url(), "--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc.to_string().contains("bastion_probe"), "{doc}");
 }
