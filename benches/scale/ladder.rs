@@ -143,7 +143,9 @@ async fn floor(url: &str) -> anyhow::Result<std::time::Duration> {
         pgmend::db::catalog::snapshot_batch_sql(v)
     );
     let started = std::time::Instant::now();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut c).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&mut c)
+        .await?;
     let took = started.elapsed();
     c.close().await?;
     Ok(took)
