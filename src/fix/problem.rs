@@ -41,8 +41,7 @@ impl Problem {
     pub fn describe(&self, n: i64) -> String {
         match self {
             Problem::NoValue { table, column } => format!(
-                "{table}: {} no value for NOT NULL column {column} (the checklist gives no \
-                 default)",
+                "{table}: {} no value for NOT NULL column {column} (the column has no default)",
                 rows(n, "has", "have")
             ),
             Problem::Nulls { table, columns } => format!(

@@ -43,7 +43,7 @@ async fn refusals_state_the_problem_in_the_data() {
     let stdout = text(&out.stdout);
     let all = format!("{stdout}\n{}", text(&out.stderr));
     for want in [
-        "public.rooms: 3 rows have no value for NOT NULL column \"ownerId\" (the checklist gives no default)",
+        "public.rooms: 3 rows have no value for NOT NULL column \"ownerId\" (the column has no default)",
         "public.members: 1 row has NULL in age, which must be NOT NULL",
         "public.members: 2 rows violate CHECK (age >= 0)",
         "public.members: 2 values of (email) appear in more than one row",

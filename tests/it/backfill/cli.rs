@@ -38,7 +38,7 @@ async fn refused_at_preview_before_any_backup_then_applied_with_the_decisions() 
     let stdout = text(&out.stdout);
     let all = format!("{stdout}\n{}", text(&out.stderr));
     for want in [
-        "public.rooms: 3 rows have no value for NOT NULL column \"ownerId\" (the checklist gives no default)",
+        "public.rooms: 3 rows have no value for NOT NULL column \"ownerId\" (the column has no default)",
         "--backfill 'public.rooms.ownerId=<SQL expression>'",
         "public.members: 2 values of (email) appear in more than one row",
         "--duplicates 'public.members(email)=keep-newest'",

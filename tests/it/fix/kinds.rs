@@ -270,7 +270,9 @@ columns = [{{ name = "user", type = "text", nullable = false }}]
             description,
             ..
         }) => assert!(
-            description.ends_with("20 rows have no value for NOT NULL column \"user\" (the checklist gives no default)"),
+            description.ends_with(
+                "20 rows have no value for NOT NULL column \"user\" (the column has no default)"
+            ),
             "{description}"
         ),
         other => panic!("{other:?}"),
