@@ -211,7 +211,7 @@ async fn server_restarted_under_the_app_then_r_reconnects() {
 /// After the app exits, the pane is back in the normal screen (no alternate screen, the
 /// cursor shown).
 fn terminal_restored(pane: &Pane) {
-    let out = Command::new("tmux")
+    let out = crate::tools::tmux_command()
         .args(["-L", pane.socket(), "display-message", "-p", "-t", "t"])
         .arg("#{alternate_on} #{cursor_flag}")
         .output()

@@ -28,5 +28,6 @@ mod secrets;
 mod support;
 mod tls;
 mod tmux;
+mod tools;
 mod tui;
 mod variants;

@@ -1,7 +1,6 @@
 //! A terminal for the fault and secret tests: a tmux server of its own runs one command with
 //! an environment of the test's choosing; send-keys types, capture-pane reads the screen.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub struct Pane {
@@ -21,7 +20,7 @@ impl Pane {
             .iter()
             .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
             .collect();
-        let mut c = Command::new("tmux");
+        let mut c = crate::tools::tmux_command();
         c.args([
             "-L",
             &socket,
@@ -63,7 +62,7 @@ impl Pane {
     }
 
     pub fn send(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
+        let status = crate::tools::tmux_command()
             .args(["-L", &self.socket, "send-keys", "-t", "t"])
             .args(keys)
             .status()
@@ -72,7 +71,7 @@ impl Pane {
     }
 
     pub fn screen(&self) -> String {
-        let out = Command::new("tmux")
+        let out = crate::tools::tmux_command()
             .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
             .output()
             .unwrap();
@@ -97,7 +96,7 @@ impl Pane {
 
     /// The pid of the process running in the pane (the shell; pgmend is its child).
     pub fn shell_pid(&self) -> u32 {
-        let out = Command::new("tmux")
+        let out = crate::tools::tmux_command()
             .args([
                 "-L",
                 &self.socket,
@@ -115,7 +114,7 @@ impl Pane {
 
 impl Drop for Pane {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
+        let _ = crate::tools::tmux_command()
             .args(["-L", &self.socket, "kill-server"])
             .status();
     }

@@ -2,7 +2,6 @@
 //! pgmend detects it when the pooler refuses the startup options, switches to one-shot
 //! statements, warns, and still reads the whole catalog.
 
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,98 +19,6 @@ impl Drop for Bouncer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// A pgbouncer binary, and the folder of the libraries it needs when they are not the system's.
-struct Tool {
-    bin: PathBuf,
-    libs: Option<String>,
-}
-
-/// The system's pgbouncer; else one this test brings itself, so that `cargo test` passes on a
-/// machine with only Rust and PostgreSQL's server package: Debian's packages of pgbouncer and
-/// the two libraries it needs beyond PostgreSQL's (`apt-get download`, no install, so no
-/// service is enabled), unpacked under the target folder and kept for the next run.
-/// `PGMEND_TEST_FETCH_PGBOUNCER=1` takes that path even when pgbouncer is installed.
-fn bouncer_bin() -> Tool {
-    static FETCHED: std::sync::OnceLock<Result<Tool, String>> = std::sync::OnceLock::new();
-    if std::env::var_os("PGMEND_TEST_FETCH_PGBOUNCER").is_none()
-        && let Some(bin) = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"]
-            .into_iter()
-            .map(PathBuf::from)
-            .find(|p| p.exists())
-    {
-        return Tool { bin, libs: None };
-    }
-    let fetched = FETCHED.get_or_init(fetch_bouncer);
-    match fetched {
-        Ok(t) => Tool {
-            bin: t.bin.clone(),
-            libs: t.libs.clone(),
-        },
-        Err(e) => panic!(
-            "pgbouncer is not installed and could not be fetched ({e}); install it with \
-             `apt-get install pgbouncer` (.ci/run does)"
-        ),
-    }
-}
-
-fn fetch_bouncer() -> Result<Tool, String> {
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pgbouncer");
-    let bin = root.join("usr/sbin/pgbouncer");
-    let libs = root.join("usr/lib/x86_64-linux-gnu");
-    let tool = || Tool {
-        bin: bin.clone(),
-        libs: Some(libs.display().to_string()),
-    };
-    if bin.exists() {
-        return Ok(tool());
-    }
-    let debs = root.join("debs");
-    std::fs::create_dir_all(&debs).map_err(|e| e.to_string())?;
-    let download = || {
-        Command::new("apt-get")
-            .args([
-                "download",
-                "-q",
-                "pgbouncer",
-                "libc-ares2",
-                "libevent-2.1-7",
-            ])
-            .current_dir(&debs)
-            .output()
-    };
-    let mut out = download().map_err(|e| format!("apt-get: {e}"))?;
-    if !out.status.success() && unsafe { libc::geteuid() } == 0 {
-        // A fresh machine may have no package lists yet.
-        let _ = Command::new("apt-get").args(["update", "-q"]).output();
-        out = download().map_err(|e| format!("apt-get: {e}"))?;
-    }
-    if !out.status.success() {
-        return Err(format!(
-            "apt-get download: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    for deb in std::fs::read_dir(&debs)
-        .map_err(|e| e.to_string())?
-        .flatten()
-    {
-        let ok = Command::new("dpkg-deb")
-            .arg("-x")
-            .arg(deb.path())
-            .arg(&root)
-            .status()
-            .map_err(|e| format!("dpkg-deb: {e}"))?;
-        if !ok.success() {
-            return Err(format!("dpkg-deb -x {}", deb.path().display()));
-        }
-    }
-    if bin.exists() {
-        Ok(tool())
-    } else {
-        Err(format!("no {} in the packages", bin.display()))
     }
 }
 
@@ -138,7 +45,7 @@ fn start_bouncer(db: &TestDb) -> Bouncer {
         ),
     )
     .unwrap();
-    let tool = bouncer_bin();
+    let tool = crate::tools::pgbouncer();
     let bin = tool.bin.to_str().unwrap();
     let libs = format!("LD_LIBRARY_PATH={}", tool.libs.as_deref().unwrap_or(""));
     // pgbouncer refuses to run as root, like initdb.

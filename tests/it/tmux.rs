@@ -1,7 +1,6 @@
 //! The real binary in a real terminal: tmux runs it, send-keys types, capture-pane reads the
 //! screen.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::support::TestDb;
@@ -19,7 +18,7 @@ impl Tmux {
             crate::support::next_id()
         );
         let t = Tmux { socket };
-        let status = Command::new("tmux")
+        let status = crate::tools::tmux_command()
             .args([
                 "-L",
                 &t.socket,
@@ -45,7 +44,7 @@ impl Tmux {
     }
 
     fn send(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
+        let status = crate::tools::tmux_command()
             .args(["-L", &self.socket, "send-keys", "-t", "t"])
             .args(keys)
             .status()
@@ -54,7 +53,7 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux")
+        let out = crate::tools::tmux_command()
             .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
             .output()
             .unwrap();
@@ -78,7 +77,7 @@ impl Tmux {
     }
 
     fn resize(&self, w: u16, h: u16) {
-        let status = Command::new("tmux")
+        let status = crate::tools::tmux_command()
             .args([
                 "-L",
                 &self.socket,
@@ -98,7 +97,7 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
+        let _ = crate::tools::tmux_command()
             .args(["-L", &self.socket, "kill-server"])
             .status();
     }
