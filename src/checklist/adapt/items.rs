@@ -354,6 +354,7 @@ fn rewrite_sql(
     for d in &mut c.file.data {
         let d = d.get_mut();
         d.query = global.rewrite(&d.query);
+        fix(&global, &mut d.seed);
     }
     for r in &mut c.file.rls {
         let r = r.get_mut();
