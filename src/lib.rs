@@ -15,6 +15,7 @@ pub mod journal;
 pub mod logging;
 pub mod pgserver;
 pub mod process;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod runtime;

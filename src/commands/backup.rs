@@ -1,6 +1,5 @@
 //! `pgmend backup` (a verified pg_dump of the database) and `pgmend backups [list|verify FILE]`.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::backup::{self, BackupOptions, BackupPhase, BackupProgress, BackupRecord};
@@ -40,21 +39,15 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Progress on stderr when it is a terminal (nothing in CI logs).
-fn progress_printer() -> impl Fn(BackupProgress) + Send {
-    let tty = std::io::stderr().is_terminal();
-    move |p: BackupProgress| {
-        if tty {
-            let what = match p.phase {
-                BackupPhase::Dumping => "dumping",
-                BackupPhase::Verifying => "verifying",
-            };
-            eprint!(
-                "\r\x1b[K  {what}: {} in {:.1}s",
-                human_size(p.bytes),
-                p.elapsed.as_secs_f64()
-            );
-        }
+/// Progress on stderr when it is a terminal (nothing in CI logs): the bytes pg_dump has
+/// written, then the bytes verify has read.
+fn progress_printer(p: &crate::progress::Progress) -> impl Fn(BackupProgress) + Send + '_ {
+    move |b: BackupProgress| {
+        p.set_message(match b.phase {
+            BackupPhase::Dumping => "dumping",
+            BackupPhase::Verifying => "verifying",
+        });
+        p.set_position(b.bytes);
     }
 }
 
@@ -65,10 +58,9 @@ pub async fn take(
     opts: &BackupOptions,
 ) -> anyhow::Result<BackupRecord> {
     eprintln!("backing up {} into {}", resolved.target, dir.display());
-    let result = backup::backup(resolved, dir, opts, progress_printer()).await;
-    if std::io::stderr().is_terminal() {
-        eprint!("\r\x1b[K");
-    }
+    let progress = crate::progress::Progress::bytes("dumping");
+    let result = backup::backup(resolved, dir, opts, progress_printer(&progress)).await;
+    progress.finish();
     let rec = result?;
     eprintln!(
         "backup verified: {} ({}, sha256 {}, {:.1}s)",

@@ -137,7 +137,13 @@ async fn read(
     session: &mut crate::db::Session,
 ) -> anyhow::Result<catalog::Snapshot> {
     let opts = read_options(session, &args.schemas);
-    Ok(catalog::read_snapshot(&mut session.conn, &opts).await?)
+    let progress = crate::progress::Progress::spinner(format!(
+        "reading the catalog of {}",
+        session.resolved.target
+    ));
+    let snap = catalog::read_snapshot(&mut session.conn, &opts).await;
+    progress.finish();
+    Ok(snap?)
 }
 
 /// [`evaluate`] on a snapshot already read.

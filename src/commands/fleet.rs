@@ -137,10 +137,13 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
         });
     }
     let mut rows: Vec<Option<Row>> = vec![None; members.len()];
+    let progress = crate::progress::Progress::count("checked databases", members.len() as u64);
     while let Some(done) = tasks.join_next().await {
         let (i, row) = done.context("a fleet task panicked")?;
         rows[i] = Some(row);
+        progress.inc();
     }
+    progress.finish();
     let rows: Vec<Row> = rows.into_iter().flatten().collect();
     let summary = Summary {
         databases: rows.len(),

@@ -107,7 +107,11 @@ pub async fn connect(
 ) -> anyhow::Result<Session> {
     let p = plan(cli, conn, read_only, loaded)?;
     tracing::info!(target = %p.resolved.target, source = %p.resolved.source, "connecting");
-    let mut session = match db::connect(&p.resolved, &p.options).await {
+    let progress =
+        crate::progress::Progress::spinner(format!("connecting to {}", p.resolved.target));
+    let connected = db::connect(&p.resolved, &p.options).await;
+    progress.finish();
+    let mut session = match connected {
         Ok(s) => s,
         Err(e) => {
             // The warnings explain failures too (a pgpass others can read is ignored, as

@@ -20,6 +20,7 @@ mod perf;
 mod pooler;
 mod portable;
 mod presets;
+mod progress;
 mod props;
 mod quoting;
 mod roles;
