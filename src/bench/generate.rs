@@ -70,8 +70,30 @@ pub async fn generate(
     schemas: usize,
     tables_per_schema: usize,
 ) -> Result<Expected, sqlx::Error> {
+    build(
+        conn,
+        schemas,
+        tables_per_schema,
+        schema_name,
+        schema_sql,
+        tables_sql,
+    )
+    .await?;
+    Ok(expected(schemas, tables_per_schema))
+}
+
+/// Builds a shape schema by schema: each schema's own SQL, then its tables `CHUNK` at a time
+/// (see [`CHUNK`]). Both shapes, plain and lint-heavy, use it.
+pub(super) async fn build(
+    conn: &mut PgConnection,
+    schemas: usize,
+    tables_per_schema: usize,
+    name: fn(usize) -> String,
+    schema_sql: fn(&str) -> String,
+    tables_sql: fn(&str, usize, usize) -> String,
+) -> Result<(), sqlx::Error> {
     for i in 1..=schemas {
-        let s = schema_name(i);
+        let s = name(i);
         run(conn, schema_sql(&s)).await?;
         let mut from = 1;
         while from <= tables_per_schema {
@@ -80,7 +102,7 @@ pub async fn generate(
             from = to + 1;
         }
     }
-    Ok(expected(schemas, tables_per_schema))
+    Ok(())
 }
 
 async fn run(conn: &mut PgConnection, sql: String) -> Result<(), sqlx::Error> {

@@ -10,7 +10,7 @@
 //! SECURITY DEFINER function without a search_path. With `[checklist] exposed_schemas` naming
 //! the schemas ([`exposure_toml`]), every lint of those kinds has findings on every table.
 
-use sqlx::{AssertSqlSafe, PgConnection};
+use sqlx::PgConnection;
 
 /// The name of schema number `i` (1-based).
 pub fn schema_name(i: usize) -> String {
@@ -51,31 +51,22 @@ pub fn exposure_toml(schemas: usize) -> String {
     )
 }
 
-/// Tables per DO block (one transaction each: its locks must fit the lock table).
-const CHUNK: usize = 50;
-
 /// Builds the shape in the database `conn` is connected to.
 pub async fn generate(
     conn: &mut PgConnection,
     schemas: usize,
     tables_per_schema: usize,
 ) -> Result<Counts, sqlx::Error> {
-    for i in 1..=schemas {
-        let s = schema_name(i);
-        run(conn, schema_sql(&s)).await?;
-        let mut from = 1;
-        while from <= tables_per_schema {
-            let to = (from + CHUNK - 1).min(tables_per_schema);
-            run(conn, tables_sql(&s, from, to)).await?;
-            from = to + 1;
-        }
-    }
+    super::generate::build(
+        conn,
+        schemas,
+        tables_per_schema,
+        schema_name,
+        schema_sql,
+        tables_sql,
+    )
+    .await?;
     Ok(counts(schemas, tables_per_schema))
-}
-
-async fn run(conn: &mut PgConnection, sql: String) -> Result<(), sqlx::Error> {
-    sqlx::raw_sql(AssertSqlSafe(sql)).execute(conn).await?;
-    Ok(())
 }
 
 fn schema_sql(s: &str) -> String {

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::check::naming::normalized;
 use crate::checklist::{Checklist, Platform, presets};
 use crate::db::catalog::{MigrationSource, RelationKind, Snapshot, Table};
 
@@ -130,14 +131,6 @@ fn detect(s: &Snapshot) -> (Platform, String) {
     )
 }
 
-/// Lower case without underscores: `chat_members`, `ChatMembers` and `chatMembers` meet.
-fn fold(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// The built-in preset whose tables are here, each with one of the columns the preset states
 /// for it besides `id` (a generic `users (id)` table alone is no evidence): chosen when at least
 /// two of them match and either three do or they are at least 40% of the preset's tables. The
@@ -146,7 +139,7 @@ pub fn suggest(snapshot: &Snapshot) -> Option<Suggestion> {
     let here: HashMap<(&str, String), &Table> = snapshot
         .tables
         .iter()
-        .map(|t| ((t.schema.as_str(), fold(&t.name)), t))
+        .map(|t| ((t.schema.as_str(), normalized(&t.name)), t))
         .collect();
     let mut best: Option<Suggestion> = None;
     for name in presets::names() {
@@ -159,9 +152,10 @@ pub fn suggest(snapshot: &Snapshot) -> Option<Suggestion> {
             .filter_map(|t| {
                 let t = t.get_ref();
                 let schema = t.schema.as_deref().unwrap_or("public");
-                let found = here.get(&(schema, fold(&t.name)))?;
-                let cols: HashSet<String> = found.columns.iter().map(|c| fold(&c.name)).collect();
-                let mut stated = t.columns.iter().map(|c| fold(&c.get_ref().name));
+                let found = here.get(&(schema, normalized(&t.name)))?;
+                let cols: HashSet<String> =
+                    found.columns.iter().map(|c| normalized(&c.name)).collect();
+                let mut stated = t.columns.iter().map(|c| normalized(&c.get_ref().name));
                 let mut stated = stated.by_ref().filter(|c| c != "id").peekable();
                 let evidence = stated.peek().is_none() || stated.any(|c| cols.contains(&c));
                 evidence.then(|| found.name.clone())
