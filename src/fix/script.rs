@@ -192,22 +192,11 @@ mod tests {
         }
     }
 
+    /// An empty plan from the plan builder, with these steps.
     fn plan(steps: Vec<Step>) -> Plan {
-        Plan {
-            finding_id: "table.missing:public.t".into(),
-            title: "create\ntable t".into(),
-            steps,
-            undo: vec![],
-            locks: vec![],
-            hazards: vec![],
-            touches_data: false,
-            preconditions: vec![],
-            tables: vec![],
-            also_fixes: vec![],
-            after: vec![],
-            server_checks: vec![],
-            decisions: vec![],
-        }
+        let mut p = crate::fix::build::B::new("table.missing:public.t", "create\ntable t").done();
+        p.steps = steps;
+        p
     }
 
     #[test]
