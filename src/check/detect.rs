@@ -93,37 +93,33 @@ fn detect(s: &Snapshot) -> (Platform, String) {
             );
         }
     }
-    let tool = |m: MigrationSource| -> Option<Platform> {
-        match m {
-            MigrationSource::Prisma => Some(Platform::Prisma),
-            MigrationSource::TypeOrm => Some(Platform::Typeorm),
-            MigrationSource::Drizzle => Some(Platform::Drizzle),
-            MigrationSource::Knex => Some(Platform::Knex),
-            MigrationSource::Supabase => Some(Platform::Supabase),
-        }
+    let tool = |m: MigrationSource| match m {
+        MigrationSource::Prisma => Platform::Prisma,
+        MigrationSource::TypeOrm => Platform::Typeorm,
+        MigrationSource::Drizzle => Platform::Drizzle,
+        MigrationSource::Knex => Platform::Knex,
+        MigrationSource::Supabase => Platform::Supabase,
     };
     let recorded = s
         .migrations
         .iter()
         .map(|m| (m.source, format!("{}.{}", m.table.schema, m.table.name)))
         .chain(s.unreadable_migrations.iter().cloned());
-    if let Some((source, table)) = recorded.into_iter().next()
-        && let Some(p) = tool(source)
-    {
-        return (p, format!("migration table {table}"));
+    if let Some((source, table)) = recorded.into_iter().next() {
+        return (tool(source), format!("migration table {table}"));
     }
-    // An empty history table: its name alone (TypeORM's `migrations` by its columns).
+    // An empty history table: its name alone, as the catalog reader recognises it (Supabase's
+    // is not enough without its schema and roles, above), or TypeORM's metadata table.
     for t in s.tables.iter().filter(|t| t.kind == RelationKind::Table) {
         let has = |c: &str| t.columns.iter().any(|x| x.name == c);
-        let p = match t.name.as_str() {
-            "_prisma_migrations" => Platform::Prisma,
-            "migrations" if has("timestamp") && has("name") => Platform::Typeorm,
-            "typeorm_metadata" => Platform::Typeorm,
-            "__drizzle_migrations" => Platform::Drizzle,
-            "knex_migrations" => Platform::Knex,
-            _ => continue,
+        let p = match crate::db::catalog::history_table(&t.schema, &t.name, has) {
+            Some(MigrationSource::Supabase) => None,
+            Some(m) => Some(tool(m)),
+            None => (t.name == "typeorm_metadata").then_some(Platform::Typeorm),
         };
-        return (p, format!("table {}.{}", t.schema, t.name));
+        if let Some(p) = p {
+            return (p, format!("table {}.{}", t.schema, t.name));
+        }
     }
     (
         Platform::Postgres,

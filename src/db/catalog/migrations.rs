@@ -15,6 +15,23 @@ pub(super) struct Source {
     pub source: MigrationSource,
 }
 
+/// The migration tool whose history table this is, by its name and, where the name is
+/// generic, its columns (`has`). Also what platform detection reads an empty table by.
+pub fn history_table(
+    schema: &str,
+    name: &str,
+    has: impl Fn(&str) -> bool,
+) -> Option<MigrationSource> {
+    Some(match name {
+        "_prisma_migrations" => MigrationSource::Prisma,
+        "migrations" if has("timestamp") && has("name") => MigrationSource::TypeOrm,
+        "schema_migrations" if schema == "supabase_migrations" => MigrationSource::Supabase,
+        "__drizzle_migrations" => MigrationSource::Drizzle,
+        "knex_migrations" => MigrationSource::Knex,
+        _ => return None,
+    })
+}
+
 /// Recognises each tool's table by name and, where the name is generic, by columns:
 /// Prisma `_prisma_migrations`, TypeORM `migrations` (with `timestamp` and `name` columns),
 /// Supabase `supabase_migrations.schema_migrations`, Drizzle `__drizzle_migrations`,
@@ -27,15 +44,8 @@ pub(super) fn classify(
     let mut out = Vec::new();
     for table in tables {
         let has = |c: &str| table.columns.iter().any(|x| x == c);
-        let source = match table.name.as_str() {
-            "_prisma_migrations" => MigrationSource::Prisma,
-            "migrations" if has("timestamp") && has("name") => MigrationSource::TypeOrm,
-            "schema_migrations" if table.schema == "supabase_migrations" => {
-                MigrationSource::Supabase
-            }
-            "__drizzle_migrations" => MigrationSource::Drizzle,
-            "knex_migrations" => MigrationSource::Knex,
-            _ => continue,
+        let Some(source) = history_table(&table.schema, &table.name, has) else {
+            continue;
         };
         if !table.readable {
             warnings.push(format!(

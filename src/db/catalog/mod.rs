@@ -31,6 +31,7 @@ mod sql;
 mod text;
 
 pub use acl::{AclParseError, parse_aclitem};
+pub use migrations::history_table;
 pub use model::*;
 pub use preview::read_relation_list;
 pub use read::read_snapshot;
