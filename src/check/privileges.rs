@@ -43,14 +43,7 @@ pub fn effective_roles(s: &Snapshot, role: &str) -> BTreeSet<String> {
 /// Every privilege a relation (table, view, materialized view, foreign table) can carry on
 /// this server (`MAINTAIN` from PostgreSQL 17 on).
 pub fn all_relation_privileges(s: &Snapshot) -> BTreeSet<Privilege> {
-    use Privilege::*;
-    let mut all = BTreeSet::from([
-        Select, Insert, Update, Delete, Truncate, References, Trigger,
-    ]);
-    if s.server.version_num >= 170000 {
-        all.insert(Maintain);
-    }
-    all
+    Privilege::on_tables(s.server.version_num).collect()
 }
 
 /// What `role` may do on a table, view or other relation.

@@ -17,34 +17,6 @@ pub(super) struct Handed {
     pub column: Option<String>,
 }
 
-/// The privileges of a table (what `ALL [PRIVILEGES]` stands for), by server version.
-pub(super) fn table_privileges(server_version: i32) -> &'static [&'static str] {
-    const BASE: &[&str] = &[
-        "SELECT",
-        "INSERT",
-        "UPDATE",
-        "DELETE",
-        "TRUNCATE",
-        "REFERENCES",
-        "TRIGGER",
-    ];
-    const WITH_MAINTAIN: &[&str] = &[
-        "SELECT",
-        "INSERT",
-        "UPDATE",
-        "DELETE",
-        "TRUNCATE",
-        "REFERENCES",
-        "TRIGGER",
-        "MAINTAIN",
-    ];
-    if server_version >= 170000 {
-        WITH_MAINTAIN
-    } else {
-        BASE
-    }
-}
-
 fn word(t: Option<&Tok>) -> Option<&str> {
     match t {
         Some(Tok::Ident {
@@ -149,7 +121,9 @@ pub(super) fn handed(sql: &str, server_version: i32) -> Option<Vec<Handed>> {
     let mut out = Vec::new();
     for (p, cols) in privs {
         let names: Vec<&str> = if p == "ALL" {
-            table_privileges(server_version).to_vec()
+            crate::db::catalog::Privilege::on_tables(server_version)
+                .map(|p| p.as_sql())
+                .collect()
         } else {
             vec![p.as_str()]
         };

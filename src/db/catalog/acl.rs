@@ -64,6 +64,14 @@ impl Privilege {
         Privilege::Maintain,
     ];
 
+    /// The privileges a relation can carry on a server of this version (`MAINTAIN` from
+    /// PostgreSQL 17 on): what `ALL [PRIVILEGES]` on a table stands for.
+    pub fn on_tables(version_num: i32) -> impl Iterator<Item = Privilege> {
+        Privilege::ON_TABLES
+            .into_iter()
+            .filter(move |p| *p != Privilege::Maintain || version_num >= 170000)
+    }
+
     /// A table privilege by its keyword (`select`, `TRUNCATE`…).
     pub fn named_on_table(word: &str) -> Option<Privilege> {
         Privilege::named(word).filter(|p| Privilege::ON_TABLES.contains(p))
