@@ -13,17 +13,9 @@ use crate::apply::{ApplyOutcome, StepStatus};
 use crate::backup::BackupRecord;
 use crate::db::Target;
 
-/// pgmend's data directory: `PGMEND_DATA_DIR`, else `$XDG_DATA_HOME/pgmend`.
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("PGMEND_DATA_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("", "", "pgmend").map(|d| d.data_dir().to_path_buf())
-}
-
 /// The default journal file.
 pub fn default_path() -> Option<PathBuf> {
-    data_dir().map(|d| d.join("journal.jsonl"))
+    crate::dirs::data_dir().map(|d| d.join("journal.jsonl"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,6 +259,12 @@ pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
         .iter()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect())
+}
+
+/// The sha256 the default journal recorded for the backup at `backup` (what
+/// `backup::verify_with` checks a backup without a sidecar against).
+pub fn recorded_sha256(backup: &Path) -> Option<String> {
+    backup_sha256(&default_path()?, backup)
 }
 
 /// The sha256 the journal recorded for the backup at `backup`, the latest entry naming it.

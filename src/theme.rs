@@ -9,7 +9,7 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
 use crate::checklist::Severity;
-use crate::config::{TomlError, from_toml};
+use crate::toml_error::{TomlError, from_toml, line_col};
 
 pub const SHIPPED: &[(&str, &str)] = &[
     ("dark", include_str!("../themes/dark.toml")),
@@ -122,7 +122,7 @@ fn locate_color(text: &str, file: &str, role: &str, color: &str) -> ThemeError {
             .find(|v| v.get_ref().as_str() == Some(color))
             .map(|v| v.span().start)
     });
-    let (line, column) = crate::config::line_col(text, at.unwrap_or(0));
+    let (line, column) = line_col(text, at.unwrap_or(0));
     ThemeError::Toml(TomlError {
         file: file.to_string(),
         line,

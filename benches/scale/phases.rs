@@ -61,7 +61,8 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
         items.items.len()
     );
     let t = Instant::now();
-    let report = check::run(&snap, &lists, &Facts::default(), &Default::default());
+    let mut report = check::run(&snap, &lists, &Facts::default(), &Default::default());
+    pgmend::fix::mark_fixable(&mut report, &snap, &lists);
     println!(
         "  check items + lints          {:>10}   ({} lint findings)",
         ms(t.elapsed()),

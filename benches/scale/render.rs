@@ -35,12 +35,10 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
     c.close().await?;
     let list = Checklist::parse(&snapshot::to_toml(&snap, "bench"), "bench")?;
     let facts = pgmend::check::Facts::default();
-    let report = Arc::new(pgmend::check::run(
-        &snap,
-        &[list],
-        &facts,
-        &Default::default(),
-    ));
+    let list = [list];
+    let mut report = pgmend::check::run(&snap, &list, &facts, &Default::default());
+    pgmend::fix::mark_fixable(&mut report, &snap, &list);
+    let report = Arc::new(report);
     let theme = Theme::load("dark", None, true)?;
     let mut term = Terminal::new(TestBackend::new(120, 40))?;
     let mut s = State::new("bench".into(), 120, 40);

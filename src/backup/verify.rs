@@ -137,14 +137,10 @@ pub(super) async fn read_whole(pg_restore: &Tool, path: &Path) -> Result<(), Bac
     })
 }
 
-/// Verifies a backup against its sidecar or, when it has none, the default journal.
-pub async fn verify(path: &Path) -> Result<Verified, BackupError> {
-    verify_with(path, crate::journal::default_path().as_deref()).await
-}
-
 /// Verifies a backup: pg_restore reads it whole, and its sha256 matches the one recorded in the
-/// sidecar or (without one) in the journal at `journal`.
-pub async fn verify_with(path: &Path, journal: Option<&Path>) -> Result<Verified, BackupError> {
+/// sidecar or (without one) `journal`'s, the sha256 the journal recorded when it was taken
+/// (`journal::recorded_sha256`, `journal::backup_sha256`).
+pub async fn verify_with(path: &Path, journal: Option<String>) -> Result<Verified, BackupError> {
     if !path.is_file() {
         return Err(BackupError::Unreadable {
             path: path.to_path_buf(),
@@ -159,7 +155,7 @@ pub async fn verify_with(path: &Path, journal: Option<&Path>) -> Result<Verified
 pub async fn verify_using(
     pg_restore: &Tool,
     path: &Path,
-    journal: Option<&Path>,
+    journal: Option<String>,
 ) -> Result<Verified, BackupError> {
     if !path.is_file() {
         return Err(BackupError::Unreadable {
@@ -171,9 +167,7 @@ pub async fn verify_using(
     let (size, sha256) = sha256_file(path)?;
     let recorded = match read_sidecar(path) {
         Some(s) => Some((s, ChecksumCheck::Sidecar, "sidecar".to_string())),
-        None => journal
-            .and_then(|j| crate::journal::backup_sha256(j, path))
-            .map(|s| (s, ChecksumCheck::Journal, "journal".to_string())),
+        None => journal.map(|s| (s, ChecksumCheck::Journal, "journal".to_string())),
     };
     let checksum = match recorded {
         Some((expected, _, label)) if expected != sha256 => {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::check::naming::normalized;
+use crate::checklist::naming::normalized;
 use crate::checklist::{Checklist, Platform, presets};
 use crate::db::catalog::{MigrationSource, RelationKind, Snapshot, Table};
 

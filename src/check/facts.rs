@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use super::credential::{Scheme, Verdict};
+use super::credential::Verdict;
+use crate::checklist::scheme::Scheme;
 use crate::checklist::Checklist;
 use crate::sql::qualified;
 

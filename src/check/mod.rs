@@ -2,18 +2,13 @@
 //! needs from the database is in the snapshot and the [`Facts`] gathered before it.
 
 mod accept;
-#[cfg(test)]
-mod assumed_tests;
 pub mod credential;
 pub mod detect;
 pub mod facts;
 pub mod finding;
 mod items;
 pub mod lints;
-pub mod naming;
 pub mod policy_match;
-pub mod privileges;
-pub mod types;
 pub mod waive;
 
 use std::collections::BTreeMap;
@@ -163,7 +158,8 @@ pub struct Settings {
 /// adapted to `snapshot` ([`crate::checklist::adapt`]), their facts gathered on `conn` (none
 /// without a connection), then [`run`]. Returns the adapted checklists, which the fixes must be
 /// planned from (None when no checklist adapts: plan from the ones given), and the report with
-/// the adaptations.
+/// the adaptations. Which findings pgmend can mend is the caller's to mark, on the checklists
+/// returned (`fix::mark_fixable`): the checker knows nothing of the fixer.
 pub async fn check_adapted(
     conn: Option<&mut sqlx::PgConnection>,
     snapshot: &Snapshot,
@@ -251,7 +247,6 @@ pub fn run_with(
         by: settings.waivers_from.clone(),
     }));
     waive::apply(&mut report, &waivers, &waive::today());
-    crate::fix::mark_fixable(&mut report, snapshot, checklists);
     report
 }
 

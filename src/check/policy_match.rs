@@ -4,8 +4,8 @@
 use crate::checklist::PolicyItem;
 use crate::db::catalog::{Policy, PolicyCommand};
 
-use super::naming::mentions_owner;
-use super::types::expr_key;
+use crate::checklist::naming::mentions_owner;
+use crate::sql::types::expr_key;
 
 /// The policy applies to `cmd` (an ALL policy applies to every command).
 pub fn covers(p: &Policy, cmd: PolicyCommand) -> bool {

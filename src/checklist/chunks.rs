@@ -14,7 +14,7 @@ use toml_parser::Source;
 use toml_parser::lexer::TokenKind;
 
 use super::format::ChecklistFile;
-use crate::config::{TomlError, from_toml};
+use crate::toml_error::{TomlError, from_toml};
 
 /// Files smaller than this are parsed whole.
 pub const WHOLE_BELOW: usize = 1 << 20;

@@ -6,7 +6,9 @@ pub mod assumed;
 mod chunks;
 pub mod format;
 mod format_objects;
+pub mod naming;
 pub mod presets;
+pub mod scheme;
 pub mod snapshot;
 mod snapshot_more;
 
@@ -14,7 +16,7 @@ use std::path::Path;
 
 pub use format::*;
 
-use crate::config::{TomlError, line_col};
+use crate::toml_error::{TomlError, line_col};
 
 /// A loaded checklist: its items and where they were written.
 #[derive(Debug, Clone)]
@@ -69,7 +71,7 @@ impl Checklist {
             Some(text) => Self::parse(text, &format!("preset:{name}")),
             None => Err(ChecklistError::UnknownPreset {
                 name: name.to_string(),
-                hint: crate::config::suggest(name, &presets::names())
+                hint: crate::toml_error::suggest(name, &presets::names())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default(),
             }),
@@ -124,13 +126,13 @@ impl Checklist {
 
     /// Checks what the TOML types cannot: lint ids, references, templates, names.
     fn validate(&self, text: &str) -> Result<(), ChecklistError> {
-        let lint_ids: Vec<&str> = crate::check::lints::ALL
+        let lint_ids: Vec<&str> = crate::rules::LintId::ALL
             .iter()
-            .map(|l| l.id.as_str())
+            .map(|l| l.as_str())
             .collect();
         for (id, setting) in &self.file.lints {
             if !lint_ids.contains(&id.as_str()) {
-                let hint = crate::config::suggest(id, &lint_ids)
+                let hint = crate::toml_error::suggest(id, &lint_ids)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 return Err(self.error_at(
@@ -200,7 +202,7 @@ impl Checklist {
         self.check_name_lengths(text)?;
         for c in &self.file.credentials {
             let algorithm = c.get_ref().algorithm.as_deref().unwrap_or("auto");
-            if let Err(e) = crate::check::credential::Scheme::parse(algorithm) {
+            if let Err(e) = scheme::Scheme::parse(algorithm) {
                 return Err(self.error_at(text, c.span().start, e));
             }
         }
@@ -476,7 +478,7 @@ mod tests {
             assert_eq!(c.line(offset), line, "offset {offset}");
             assert_eq!(
                 c.line(offset),
-                crate::config::line_col(text, offset).0,
+                line_col(text, offset).0,
                 "offset {offset}"
             );
         }

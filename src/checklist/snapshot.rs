@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use crate::check::privileges::table_privileges;
+use crate::db::privileges::table_privileges;
 use crate::db::catalog::{
     ConstraintKind, FkAction, Grantee, MigrationSource, PolicyCommand, Privilege, RelationKind,
     Snapshot, Table, TriggerEvent, TriggerTiming,

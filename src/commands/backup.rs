@@ -117,7 +117,7 @@ pub async fn run_backups(cli: &Cli, args: &BackupsArgs) -> anyhow::Result<i32> {
             }
             Ok(exit::OK)
         }
-        Some(BackupsCommand::Verify { file }) => match backup::verify(file).await {
+        Some(BackupsCommand::Verify { file }) => match backup::verify_with(file, crate::journal::recorded_sha256(file)).await {
             Ok(v) => {
                 let how = match v.checksum {
                     backup::ChecksumCheck::Sidecar => "matches its .sha256 sidecar",

@@ -155,7 +155,7 @@ async fn evaluate_snapshot(
     snap: catalog::Snapshot,
 ) -> anyhow::Result<(catalog::Snapshot, Option<Vec<Checklist>>, Report)> {
     let loaded = crate::config::load(cli.config.as_deref())?;
-    let ids: Vec<&str> = check::lints::ALL.iter().map(|l| l.id.as_str()).collect();
+    let ids: Vec<&str> = crate::rules::LintId::ALL.iter().map(|l| l.as_str()).collect();
     for id in loaded.config.lints.keys() {
         if !ids.contains(&id.as_str()) {
             anyhow::bail!(
@@ -164,16 +164,17 @@ async fn evaluate_snapshot(
                     .path
                     .as_ref()
                     .map_or("config".into(), |p| p.display().to_string()),
-                crate::config::suggest(id, &ids)
+                crate::toml_error::suggest(id, &ids)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default()
             );
         }
     }
     let settings = super::check_settings(&loaded, args.no_lints);
-    let (lists, report) =
+    let (adapted, mut report) =
         check::check_adapted(Some(&mut session.conn), &snap, lists, &settings).await;
-    Ok((snap, lists, report))
+    crate::fix::mark_fixable(&mut report, &snap, adapted.as_deref().unwrap_or(lists));
+    Ok((snap, adapted, report))
 }
 
 /// The severity `--fail-on` names.

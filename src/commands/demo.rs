@@ -38,7 +38,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<i32> {
         let names: Vec<&str> = ids.iter().map(String::as_str).collect();
         format!(
             "unknown scenario `{id}`{}; `pgmend demo --list` shows them",
-            crate::config::suggest(&id, &names)
+            crate::toml_error::suggest(&id, &names)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default()
         )

@@ -291,7 +291,9 @@ async fn check_one(
     let snap = crate::db::catalog::read_snapshot(&mut session.conn, &opts)
         .await
         .map_err(|e| e.to_string())?;
-    let (_, report) = check::check_adapted(Some(&mut session.conn), &snap, &lists, &settings).await;
+    let (adapted, mut report) =
+        check::check_adapted(Some(&mut session.conn), &snap, &lists, &settings).await;
+    crate::fix::mark_fixable(&mut report, &snap, adapted.as_deref().unwrap_or(&lists));
     let _ = sqlx::Connection::close(session.conn).await;
     Ok((report, session.warnings))
 }

@@ -4,7 +4,8 @@
 
 use crate::app::keymap::{Context, Key, Keymap, action_name, action_named};
 
-use super::{Loaded, TomlError, line_col, suggest};
+use super::Loaded;
+use crate::toml_error::{TomlError, line_col, suggest};
 
 const CONTEXTS: &[(&str, Context)] = &[
     ("normal", Context::Normal),
@@ -126,7 +127,7 @@ mod tests {
 
     fn loaded(text: &str) -> Loaded {
         Loaded {
-            config: super::super::from_toml(text, std::path::Path::new("c.toml")).unwrap(),
+            config: crate::toml_error::from_toml(text, std::path::Path::new("c.toml")).unwrap(),
             path: Some("c.toml".into()),
             warnings: vec![],
             text: text.to_string(),

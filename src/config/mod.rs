@@ -2,7 +2,6 @@
 //! (`~/.config/pgmend/config.toml`) unless `--config PATH` names another file.
 
 pub mod keys;
-mod toml_error;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
@@ -11,9 +10,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-pub use toml_error::{TomlError, from_toml, line_col, suggest};
 
 use crate::db::params::{ConnParams, ParamError};
+use crate::toml_error::{TomlError, from_toml, suggest};
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -287,9 +286,9 @@ mod tests {
             text.contains("\n[lints]\n") && !c.lints.is_empty(),
             "config.example.toml documents [lints]"
         );
-        let ids: Vec<&str> = crate::check::lints::ALL
+        let ids: Vec<&str> = crate::rules::LintId::ALL
             .iter()
-            .map(|l| l.id.as_str())
+            .map(|l| l.as_str())
             .collect();
         for id in c.lints.keys() {
             assert!(

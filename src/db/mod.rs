@@ -5,6 +5,7 @@ pub mod connect;
 pub mod error;
 pub mod params;
 pub mod passfile;
+pub mod privileges;
 pub mod resolve;
 pub mod scratch;
 

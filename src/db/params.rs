@@ -127,7 +127,7 @@ impl ConnParams {
             _ => {
                 return Err(ParamError::UnknownKey {
                     key: key.to_string(),
-                    hint: crate::config::suggest(key, KEYS)
+                    hint: crate::toml_error::suggest(key, KEYS)
                         .map(|k| format!(" (did you mean `{k}`?)"))
                         .unwrap_or_default(),
                 });

@@ -123,7 +123,7 @@ async fn apply(conn: &mut PgConnection, sql: &str, label: &str) -> anyhow::Resul
             .and_then(|d| d.try_downcast_ref::<PgDatabaseError>())
             .and_then(|d| match d.position() {
                 Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(
-                    crate::config::line_col(sql, char_to_byte(sql, p.saturating_sub(1))),
+                    crate::toml_error::line_col(sql, char_to_byte(sql, p.saturating_sub(1))),
                 ),
                 _ => None,
             });

@@ -22,7 +22,7 @@ use super::build::{B, locks};
 use super::cx::Cx;
 use super::names;
 use super::plan::Plan;
-use crate::check::naming::squash;
+use crate::checklist::naming::squash;
 
 /// `trigger "x" on public.t` / `trigger on public.t`, as the check names the item.
 pub(crate) fn trigger_object(item: &TriggerItem, tq: &str) -> String {

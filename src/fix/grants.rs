@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::check::Finding;
-use crate::check::privileges::{all_relation_privileges, effective_roles, table_privileges};
+use crate::db::privileges::{all_relation_privileges, effective_roles, table_privileges};
 use crate::checklist::{Checklist, GrantItem};
 use crate::db::catalog::{Grantee, Privilege, Table};
 use crate::sql::{qualified, quote_ident};

@@ -241,7 +241,7 @@ pub(crate) fn build_item(
                 .clone()
                 .unwrap_or_else(|| vec!["authenticated".into()]);
             roles_exist(cx, &roles)?;
-            let (_, commands) = crate::check::naming::owner_template(item);
+            let (_, commands) = crate::checklist::naming::owner_template(item);
             let mut out = Vec::new();
             for c in commands {
                 let cmd = PolicyCommand::from(c);

@@ -240,7 +240,7 @@ pub(crate) fn reshape(cx: &Cx, f: &Finding) -> Option<Plan> {
     let roles = item.roles.clone().unwrap_or_else(|| old.roles.clone());
     let keep = |have: &Option<String>, want: &Option<String>| match (have, want) {
         (Some(h), Some(w))
-            if crate::check::types::expr_key(h).contains(&crate::check::types::expr_key(w)) =>
+            if crate::sql::types::expr_key(h).contains(&crate::sql::types::expr_key(w)) =>
         {
             Some(h.clone())
         }

@@ -12,7 +12,7 @@ use super::build::{B, locks};
 use super::cx::Cx;
 use super::grants;
 use super::plan::Plan;
-use crate::check::naming::snake_case;
+use crate::checklist::naming::snake_case;
 
 pub(crate) const INVOKER_VERSION: i32 = 150000;
 

@@ -1,5 +1,7 @@
 //! Human-readable and machine-readable output of the headless commands.
 
+#[cfg(test)]
+mod assumed_tests;
 pub mod baseline;
 pub mod check_text;
 pub mod inventory;

@@ -246,10 +246,12 @@ impl Worker {
                 self.running.push(tokio::spawn(async move {
                     let mut guard = session.lock().await;
                     let conn = guard.as_mut().map(|s| &mut s.conn);
-                    let (_, report) =
+                    let (adapted, mut report) =
                         check::check_adapted(conn, &snapshot, &cfg.checklists, &cfg.check_settings)
                             .await;
                     drop(guard);
+                    let lists = adapted.as_deref().unwrap_or(&cfg.checklists);
+                    crate::fix::mark_fixable(&mut report, &snapshot, lists);
                     let report = Arc::new(report);
                     let _ = tx.send(Action::CheckDone {
                         request,

@@ -336,7 +336,7 @@ fn role(o: &mut Out, snap: &Snapshot, i: usize) {
             );
             break;
         }
-        let have = crate::check::privileges::table_privileges(snap, t, &r.name);
+        let have = crate::db::privileges::table_privileges(snap, t, &r.name);
         let cells: String = cols
             .iter()
             .map(|(p, c)| if have.contains(p) { *c } else { '·' })

@@ -418,7 +418,9 @@ async fn the_lint_heavy_shape_fires_its_lints_where_it_says() {
     assert_eq!(counts.enums, built.enums);
     assert_eq!(counts.policies, built.policies);
     let exposure = Checklist::parse(&lint_heavy::exposure_toml(1), "exposure.toml").unwrap();
-    let report = check::run(&s, &[exposure], &Facts::default(), &Default::default());
+    let exposure = [exposure];
+    let mut report = check::run(&s, &exposure, &Facts::default(), &Default::default());
+    pgmend::fix::mark_fixable(&mut report, &s, &exposure);
     let of = |l: LintId| {
         report
             .lint_findings

@@ -35,7 +35,10 @@ async fn check(db: &TestDb, preset: &str) -> Report {
         .unwrap_or_else(|e| panic!("read_snapshot: {e:?}"));
     let cl = Checklist::preset(preset).unwrap();
     let facts = check::gather_facts(&mut c, std::slice::from_ref(&cl)).await;
-    check::run(&snap, &[cl], &facts, &LintOverrides::default())
+    let cl = [cl];
+    let mut report = check::run(&snap, &cl, &facts, &LintOverrides::default());
+    pgmend::fix::mark_fixable(&mut report, &snap, &cl);
+    report
 }
 
 /// `id — message` of every finding of failed items.

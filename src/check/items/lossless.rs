@@ -130,7 +130,7 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     }
                 }
                 for g in &spec.grants {
-                    let have = crate::check::privileges::sequence_privileges(ctx.snap, x, &g.role);
+                    let have = crate::db::privileges::sequence_privileges(ctx.snap, x, &g.role);
                     lacking_grant(&mut item, ItemRule::SequenceGrant, &object, g, &have);
                 }
             }
@@ -219,7 +219,7 @@ pub(crate) fn types(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                 let same = x.attributes.len() == spec.attributes.len()
                     && x.attributes.iter().zip(&spec.attributes).all(|(a, b)| {
                         a.name == b.name
-                            && crate::check::types::matches(
+                            && crate::sql::types::matches(
                                 &b.data_type,
                                 &a.data_type,
                                 ctx.cl.default_schema(),
@@ -393,7 +393,7 @@ pub(crate) fn table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
         let mark = item.mark();
         for g in &c.grants {
             let object = format!("{tq}.{}", quote_ident(&c.name));
-            let have = crate::check::privileges::column_privileges(ctx.snap, col, &g.role);
+            let have = crate::db::privileges::column_privileges(ctx.snap, col, &g.role);
             lacking_grant(item, ItemRule::ColumnGrant, &object, g, &have);
         }
         item.assume_since(mark, crate::checklist::assumed::assumption(&c.assumed));

@@ -1,6 +1,7 @@
 //! Schemas, extensions, enums, indexes, views, triggers and functions.
 
-use crate::check::{ItemResult, types};
+use crate::check::ItemResult;
+use crate::sql::types;
 use crate::checklist::IndexKey;
 use crate::checklist::Severity;
 use crate::db::catalog::{Index, RelationKind, Table, TriggerEnabled, TriggerEvent, TriggerTiming};
@@ -8,7 +9,7 @@ use crate::rules::ItemRule;
 use crate::sql::{quote_ident, quote_literal};
 
 use super::{Ctx, q};
-use crate::check::naming::{snake_case, squash};
+use crate::checklist::naming::{snake_case, squash};
 
 pub(crate) fn schemas(ctx: &Ctx, out: &mut Vec<ItemResult>) {
     for s in &ctx.cl.file.schemas {

@@ -9,7 +9,7 @@ use crate::sql::quote_ident;
 
 use super::tables::find_table;
 use super::{Ctx, Item, q};
-use crate::check::naming::owner_template;
+use crate::checklist::naming::owner_template;
 use crate::check::policy_match::{owner_covered, shape_matches};
 
 fn describe(p: &Policy) -> String {

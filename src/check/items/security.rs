@@ -1,7 +1,7 @@
 //! `[[rls]]` rules and `[[grant]]` expectations.
 
 use crate::check::ItemResult;
-use crate::check::privileges::table_privileges;
+use crate::db::privileges::table_privileges;
 use crate::checklist::{RlsState, Severity};
 use crate::db::catalog::{Privilege, RelationKind, Table};
 use crate::rules::ItemRule;

@@ -1,6 +1,6 @@
 //! `[[table]]` items: the table, its columns, keys, constraints and RLS state.
 
-use crate::check::types;
+use crate::sql::types;
 use crate::checklist::assumed::{assumption, either};
 use crate::checklist::{RlsState, Severity, TableItem, parse_fk_action, parse_reference};
 use crate::db::catalog::{ConstraintKind, RelationKind, Table};

@@ -10,7 +10,7 @@
 use super::{Lint, LintContext, table_object};
 use crate::check::Finding;
 use crate::check::finding::Severity;
-use crate::check::naming::snake_case;
+use crate::checklist::naming::snake_case;
 use crate::sql::qualified;
 
 pub static LINT: Lint = Lint {

@@ -38,7 +38,7 @@ use crate::sql::{qualified, quote_ident};
 
 use super::Finding;
 use super::finding::Severity;
-use super::privileges;
+use crate::db::privileges;
 
 /// What a lint sees.
 pub struct LintContext<'a> {
@@ -235,3 +235,19 @@ pub const ALL: &[&Lint] = &[
     &extension_in_public::LINT,
     &missing_snake_case_view::LINT,
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::LintId;
+
+    /// The checklist, the config and `--lints` accept the ids of `LintId::ALL`: each must name
+    /// exactly one lint here, and each lint here one of them.
+    #[test]
+    fn every_lint_id_has_exactly_one_lint() {
+        for id in LintId::ALL {
+            let n = super::ALL.iter().filter(|l| l.id == *id).count();
+            assert_eq!(n, 1, "lint {id} is in lints::ALL {n} times");
+        }
+        assert_eq!(super::ALL.len(), LintId::ALL.len());
+    }
+}

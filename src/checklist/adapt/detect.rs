@@ -20,7 +20,7 @@ pub enum Case {
 impl Case {
     /// `name` written in this convention.
     pub fn spell(self, name: &str) -> String {
-        use crate::check::naming::{camel_case, pascal_case, snake_case};
+        use crate::checklist::naming::{camel_case, pascal_case, snake_case};
         match self {
             Case::Snake => snake_case(name),
             Case::Camel => camel_case(name),

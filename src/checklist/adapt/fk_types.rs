@@ -3,7 +3,7 @@
 //! new tables), with `serial` and `bigserial` read as the integers they are.
 
 use super::{Adaptation, AdaptationKind};
-use crate::check::types;
+use crate::sql::types;
 use crate::checklist::{Checklist, parse_reference};
 use crate::db::catalog::{ConstraintKind, Snapshot};
 

@@ -71,7 +71,7 @@ impl Adaptation {
     /// report quotes it, `public."ChatMembers"`): the relation it changed is the item's, under
     /// any spelling.
     pub fn concerns(&self, source: &str, object: &str) -> bool {
-        use crate::check::naming::normalized;
+        use crate::checklist::naming::normalized;
         if self.checklist != source {
             return false;
         }

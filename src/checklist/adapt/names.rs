@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::detect::{self, Conventions};
 use super::{Adaptation, AdaptationKind};
-use crate::check::naming::normalized;
+use crate::checklist::naming::normalized;
 use crate::db::catalog::{RelationKind, Snapshot, Table};
 
 /// The names resolved so far, and what was changed, in words.

@@ -124,7 +124,7 @@ async fn fix_all(id: &str) {
     // One verified backup, and the journal names it for every plan.
     let dumps = backup::list(&tmp.path().join("backups")).unwrap();
     assert_eq!(dumps.len(), 1, "{id}: {dumps:?}");
-    let v = backup::verify_with(&dumps[0].path, Some(&journal))
+    let v = backup::verify_with(&dumps[0].path, pgmend::journal::backup_sha256(&journal, &dumps[0].path))
         .await
         .unwrap_or_else(|e| panic!("{id}: {e}"));
     assert!(!entries.is_empty());

@@ -31,7 +31,10 @@ pub async fn check_toml(db: &TestDb, toml: &str, lints: bool) -> Report {
             );
         }
     }
-    check::run(&snap, &[cl], &facts, &overrides)
+    let cl = [cl];
+    let mut report = check::run(&snap, &cl, &facts, &overrides);
+    pgmend::fix::mark_fixable(&mut report, &snap, &cl);
+    report
 }
 
 /// The ids of every finding of failed items.

@@ -87,7 +87,8 @@ pub async fn check(db: &TestDb, cls: &[Checklist]) -> (Snapshot, Report) {
     let snap = snapshot(db).await;
     let mut c = db.connect().await;
     let facts = check::gather_facts(&mut c, cls).await;
-    let report = check::run(&snap, cls, &facts, &LintOverrides::default());
+    let mut report = check::run(&snap, cls, &facts, &LintOverrides::default());
+    pgmend::fix::mark_fixable(&mut report, &snap, cls);
     (snap, report)
 }
 

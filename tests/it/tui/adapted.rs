@@ -43,7 +43,9 @@ async fn the_detail_of_an_item_says_how_it_was_adapted() {
         "adapt.toml",
     )
     .unwrap();
-    let (_, report) = check::check_adapted(None, &snap, &[cl], &Default::default()).await;
+    let (adapted, mut report) =
+        check::check_adapted(None, &snap, std::slice::from_ref(&cl), &Default::default()).await;
+    pgmend::fix::mark_fixable(&mut report, &snap, &adapted.unwrap_or(vec![cl]));
     assert_eq!(report.adaptations.len(), 2, "{:#?}", report.adaptations);
     // The first row is the table item, selected.
     let s = loaded(Arc::new(snap), Arc::new(report), 120, 40);

@@ -41,7 +41,9 @@ async fn the_detail_pane_shows_the_assumption() {
             )
         })
         .collect();
-    let report = check::run(&snap, &[cl], &facts, &off);
+    let cl = [cl];
+    let mut report = check::run(&snap, &cl, &facts, &off);
+    pgmend::fix::mark_fixable(&mut report, &snap, &cl);
     assert_eq!(
         report.worst(),
         None,

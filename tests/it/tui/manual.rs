@@ -32,7 +32,9 @@ fn a_finding_without_a_fix_says_why_and_what_to_do() {
         "order.toml",
     )
     .unwrap();
-    let report = check::run(&snap, &[cl], &Default::default(), &Default::default());
+    let cl = [cl];
+    let mut report = check::run(&snap, &cl, &Default::default(), &Default::default());
+    pgmend::fix::mark_fixable(&mut report, &snap, &cl);
     assert!(
         report
             .findings()

@@ -59,7 +59,9 @@ pub fn fixture() -> &'static (Arc<Snapshot>, Arc<Report>) {
                 snap.server.version = "PostgreSQL 15.18".into();
                 let cl = Checklist::preset("mood-journal").unwrap();
                 let facts = check::gather_facts(&mut c, std::slice::from_ref(&cl)).await;
-                let report = check::run(&snap, &[cl], &facts, &Default::default());
+                let cl = [cl];
+                let mut report = check::run(&snap, &cl, &facts, &Default::default());
+                pgmend::fix::mark_fixable(&mut report, &snap, &cl);
                 (Arc::new(snap), Arc::new(report))
             })
         })

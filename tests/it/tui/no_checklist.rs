@@ -12,7 +12,8 @@ use super::{fixture, loaded};
 #[test]
 fn the_checklist_tab_suggests_the_preset_that_fits() {
     let (snapshot, _) = fixture().clone();
-    let report = check::run(&snapshot, &[], &Default::default(), &Default::default());
+    let mut report = check::run(&snapshot, &[], &Default::default(), &Default::default());
+    pgmend::fix::mark_fixable(&mut report, &snapshot, &[]);
     let sg = report.suggestion.as_ref().expect("a suggestion");
     assert_eq!(sg.preset, "mood-journal");
     assert!(report.items.is_empty() && !report.lint_findings.is_empty());
