@@ -4,7 +4,6 @@
 //!
 //! The key derivations come from the RustCrypto crates (`bcrypt`, `scrypt`, `argon2`, `pbkdf2`).
 
-
 use base64::Engine;
 
 use crate::checklist::scheme::Scheme;

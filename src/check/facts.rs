@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
 use super::credential::Verdict;
-use crate::checklist::scheme::Scheme;
 use crate::checklist::Checklist;
+use crate::checklist::scheme::Scheme;
 use crate::sql::qualified;
 
 /// Answers keyed by `(checklist source, item line)`.

@@ -476,11 +476,7 @@ mod tests {
         let c = Checklist::parse(text, "t.toml").unwrap();
         for (offset, line) in [(0, 1), (5, 1), (6, 2), (7, 3), (16, 3), (17, 4), (100, 5)] {
             assert_eq!(c.line(offset), line, "offset {offset}");
-            assert_eq!(
-                c.line(offset),
-                line_col(text, offset).0,
-                "offset {offset}"
-            );
+            assert_eq!(c.line(offset), line_col(text, offset).0, "offset {offset}");
         }
     }
 

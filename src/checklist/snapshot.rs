@@ -7,11 +7,11 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use crate::db::privileges::table_privileges;
 use crate::db::catalog::{
     ConstraintKind, FkAction, Grantee, MigrationSource, PolicyCommand, Privilege, RelationKind,
     Snapshot, Table, TriggerEvent, TriggerTiming,
 };
+use crate::db::privileges::table_privileges;
 use crate::sql::{qualified, quote_ident};
 
 /// A TOML basic string.

@@ -155,7 +155,10 @@ async fn evaluate_snapshot(
     snap: catalog::Snapshot,
 ) -> anyhow::Result<(catalog::Snapshot, Option<Vec<Checklist>>, Report)> {
     let loaded = crate::config::load(cli.config.as_deref())?;
-    let ids: Vec<&str> = crate::rules::LintId::ALL.iter().map(|l| l.as_str()).collect();
+    let ids: Vec<&str> = crate::rules::LintId::ALL
+        .iter()
+        .map(|l| l.as_str())
+        .collect();
     for id in loaded.config.lints.keys() {
         if !ids.contains(&id.as_str()) {
             anyhow::bail!(

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-
 use crate::db::params::{ConnParams, ParamError};
 use crate::toml_error::{TomlError, from_toml, suggest};
 

@@ -10,9 +10,9 @@
 use std::collections::BTreeSet;
 
 use crate::check::Finding;
-use crate::db::privileges::{all_relation_privileges, effective_roles, table_privileges};
 use crate::checklist::{Checklist, GrantItem};
 use crate::db::catalog::{Grantee, Privilege, Table};
+use crate::db::privileges::{all_relation_privileges, effective_roles, table_privileges};
 use crate::sql::{qualified, quote_ident};
 
 use super::build::B;

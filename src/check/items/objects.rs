@@ -1,11 +1,11 @@
 //! Schemas, extensions, enums, indexes, views, triggers and functions.
 
 use crate::check::ItemResult;
-use crate::sql::types;
 use crate::checklist::IndexKey;
 use crate::checklist::Severity;
 use crate::db::catalog::{Index, RelationKind, Table, TriggerEnabled, TriggerEvent, TriggerTiming};
 use crate::rules::ItemRule;
+use crate::sql::types;
 use crate::sql::{quote_ident, quote_literal};
 
 use super::{Ctx, q};

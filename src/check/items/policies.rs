@@ -9,8 +9,8 @@ use crate::sql::quote_ident;
 
 use super::tables::find_table;
 use super::{Ctx, Item, q};
-use crate::checklist::naming::owner_template;
 use crate::check::policy_match::{owner_covered, shape_matches};
+use crate::checklist::naming::owner_template;
 
 fn describe(p: &Policy) -> String {
     format!(

@@ -1,9 +1,9 @@
 //! `[[rls]]` rules and `[[grant]]` expectations.
 
 use crate::check::ItemResult;
-use crate::db::privileges::table_privileges;
 use crate::checklist::{RlsState, Severity};
 use crate::db::catalog::{Privilege, RelationKind, Table};
+use crate::db::privileges::table_privileges;
 use crate::rules::ItemRule;
 use crate::sql::quote_ident;
 

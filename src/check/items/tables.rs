@@ -1,11 +1,11 @@
 //! `[[table]]` items: the table, its columns, keys, constraints and RLS state.
 
-use crate::sql::types;
 use crate::checklist::assumed::{assumption, either};
 use crate::checklist::{RlsState, Severity, TableItem, parse_fk_action, parse_reference};
 use crate::db::catalog::{ConstraintKind, RelationKind, Table};
 use crate::rules::ItemRule;
 use crate::sql::quote_ident;
+use crate::sql::types;
 
 use super::{Ctx, Item, q};
 use crate::check::ItemResult;

@@ -3,9 +3,9 @@
 //! new tables), with `serial` and `bigserial` read as the integers they are.
 
 use super::{Adaptation, AdaptationKind};
-use crate::sql::types;
 use crate::checklist::{Checklist, parse_reference};
 use crate::db::catalog::{ConstraintKind, Snapshot};
+use crate::sql::types;
 
 /// `integer` for `serial`, `bigint` for `bigserial`, `smallint` for `smallserial`.
 fn stored_type(t: &str) -> String {

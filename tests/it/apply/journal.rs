@@ -120,7 +120,9 @@ async fn journal_records_the_sql_and_the_backup_never_the_password() {
 
     // The journal's sha256 verifies the backup once its sidecar is gone.
     std::fs::remove_file(backup::sidecar_path(&rec.path)).unwrap();
-    let v = backup::verify_with(&rec.path, journal::backup_sha256(&path, &rec.path)).await.unwrap();
+    let v = backup::verify_with(&rec.path, journal::backup_sha256(&path, &rec.path))
+        .await
+        .unwrap();
     assert_eq!(v.checksum, backup::ChecksumCheck::Journal);
     db.exec(&format!("ALTER DATABASE \"{}\" OWNER TO postgres", db.name))
         .await;

@@ -124,9 +124,12 @@ async fn fix_all(id: &str) {
     // One verified backup, and the journal names it for every plan.
     let dumps = backup::list(&tmp.path().join("backups")).unwrap();
     assert_eq!(dumps.len(), 1, "{id}: {dumps:?}");
-    let v = backup::verify_with(&dumps[0].path, pgmend::journal::backup_sha256(&journal, &dumps[0].path))
-        .await
-        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    let v = backup::verify_with(
+        &dumps[0].path,
+        pgmend::journal::backup_sha256(&journal, &dumps[0].path),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{id}: {e}"));
     assert!(!entries.is_empty());
     for e in &entries {
         assert_eq!(e.backup.as_ref().unwrap().sha256, v.sha256);

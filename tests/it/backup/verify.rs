@@ -63,7 +63,9 @@ async fn verify_uses_the_journal_when_there_is_no_sidecar() {
     std::fs::remove_file(backup::sidecar_path(&rec.path)).unwrap();
     let j = tmp.path().join("journal.jsonl");
 
-    let v = backup::verify_with(&rec.path, pgmend::journal::backup_sha256(&j, &rec.path)).await.unwrap();
+    let v = backup::verify_with(&rec.path, pgmend::journal::backup_sha256(&j, &rec.path))
+        .await
+        .unwrap();
     assert_eq!(v.checksum, ChecksumCheck::NotRecorded);
 
     let entry = Entry {
@@ -92,13 +94,17 @@ async fn verify_uses_the_journal_when_there_is_no_sidecar() {
         admission: None,
     };
     journal::append(&j, &entry).unwrap();
-    let v = backup::verify_with(&rec.path, pgmend::journal::backup_sha256(&j, &rec.path)).await.unwrap();
+    let v = backup::verify_with(&rec.path, pgmend::journal::backup_sha256(&j, &rec.path))
+        .await
+        .unwrap();
     assert_eq!(v.checksum, ChecksumCheck::Journal);
 
     let mut wrong = entry.clone();
     wrong.backup.as_mut().unwrap().sha256 = "0".repeat(64);
     journal::append(&j, &wrong).unwrap();
-    let err = backup::verify_with(&rec.path, pgmend::journal::backup_sha256(&j, &rec.path)).await.unwrap_err();
+    let err = backup::verify_with(&rec.path, pgmend::journal::backup_sha256(&j, &rec.path))
+        .await
+        .unwrap_err();
     assert!(matches!(err, BackupError::Checksum { .. }), "{err}");
     assert!(err.to_string().contains("journal"), "{err}");
 }

@@ -1,10 +1,10 @@
 //! Effective privileges (`pgmend::db::privileges`) on a real catalog, compared with the
 //! server's own `has_table_privilege` / `has_function_privilege`.
 
+use pgmend::db::catalog::Grantee;
 use pgmend::db::privileges::{
     function_executable_by, list, roles_holding_any, schema_privileges, table_privileges,
 };
-use pgmend::db::catalog::Grantee;
 
 use super::snapshot;
 use crate::support::TestDb;

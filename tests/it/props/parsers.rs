@@ -8,8 +8,8 @@ use std::path::Path;
 use pgmend::app::keymap::Keymap;
 use pgmend::checklist::Checklist;
 use pgmend::config::{Config, Loaded, keys};
-use pgmend::toml_error::from_toml;
 use pgmend::theme::Theme;
+use pgmend::toml_error::from_toml;
 use proptest::prelude::*;
 
 use super::{cases, check};

@@ -77,7 +77,9 @@ async fn the_backup_leaves_out_what_the_role_cannot_read_and_says_so() {
     );
     // Read whole again (verification is a full read) and listed: what is in it is what the
     // scope says.
-    backup::verify_with(&rec.path, pgmend::journal::recorded_sha256(&rec.path)).await.unwrap();
+    backup::verify_with(&rec.path, pgmend::journal::recorded_sha256(&rec.path))
+        .await
+        .unwrap();
     let pg_restore = backup::tools::find_pg_restore(None).unwrap();
     let out = std::process::Command::new(&pg_restore.path)
         .arg("--list")
@@ -529,7 +531,9 @@ async fn large_objects_the_role_cannot_read_are_left_out_and_said() {
          the rows of public.guarded (row-level security applies to the role); large objects \
          (no access)"
     );
-    backup::verify_with(&rec.path, pgmend::journal::recorded_sha256(&rec.path)).await.unwrap();
+    backup::verify_with(&rec.path, pgmend::journal::recorded_sha256(&rec.path))
+        .await
+        .unwrap();
     let pg_restore = backup::tools::find_pg_restore(None).unwrap();
     let list = |p: &std::path::Path| {
         let out = std::process::Command::new(&pg_restore.path)

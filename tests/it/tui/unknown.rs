@@ -38,7 +38,12 @@ async fn items_not_evaluated_show_as_question_marks() {
         .unwrap();
     let cl = Checklist::parse(CL, "unknown.toml").unwrap();
     let facts = check::gather_facts(&mut c, std::slice::from_ref(&cl)).await;
-    let mut report = check::run(&snap, std::slice::from_ref(&cl), &facts, &Default::default());
+    let mut report = check::run(
+        &snap,
+        std::slice::from_ref(&cl),
+        &facts,
+        &Default::default(),
+    );
     pgmend::fix::mark_fixable(&mut report, &snap, &[cl]);
     let mut s = loaded(Arc::new(snap), Arc::new(report), 120, 30);
     let screen = render(&s);
