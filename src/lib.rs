@@ -3,7 +3,6 @@
 pub mod app;
 pub mod apply;
 pub mod backup;
-pub mod bench;
 pub mod check;
 pub mod checklist;
 pub mod cli;

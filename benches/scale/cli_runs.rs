@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use pgmend::bench::child::{self, Outcome};
+use pgmend_bench::child::{self, Outcome};
 
 use crate::setup::{Db, Env, pgmend};
 use crate::{Args, median, secs, verdict};

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use pgmend::bench::child;
+use pgmend_bench::child;
 use sqlx::{AssertSqlSafe, Executor};
 
 use crate::setup::{Env, pgmend};

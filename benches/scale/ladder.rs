@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pgmend::bench::child::{self, Outcome};
+use pgmend_bench::child::{self, Outcome};
 
 use crate::cli_runs::timed;
 use crate::setup::{Db, Env, Shape, pgmend};
@@ -173,7 +173,7 @@ fn show(what: &str, o: &Outcome, base: f64) {
 fn exposure_file(dir: &Path, shape: Shape, schemas: usize) -> anyhow::Result<PathBuf> {
     let p = dir.join("exposure.toml");
     let text = match shape {
-        Shape::LintHeavy => pgmend::bench::lint_heavy::exposure_toml(schemas),
+        Shape::LintHeavy => pgmend_bench::lint_heavy::exposure_toml(schemas),
         Shape::Plain => "[checklist]\nname = \"no items\"\n".to_string(),
     };
     std::fs::write(&p, text)?;

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use pgmend::bench::child::Outcome;
+use pgmend_bench::child::Outcome;
 
 use crate::cli_runs::{timed, timed_to};
 use crate::setup::{Db, Env, pgmend};

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use pgmend::bench::{Expected, generate, lint_heavy};
 use pgmend::pgserver::{BinDir, Cluster};
+use pgmend_bench::{Expected, generate, lint_heavy};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 
 use crate::Args;
@@ -34,9 +34,9 @@ pub struct Db {
 /// The schema shapes the generators build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    /// `pgmend::bench::generate`: few lint findings.
+    /// `pgmend_bench::generate`: few lint findings.
     Plain,
-    /// `pgmend::bench::lint_heavy`: lint findings on every table.
+    /// `pgmend_bench::lint_heavy`: lint findings on every table.
     LintHeavy,
 }
 
@@ -140,7 +140,7 @@ impl Env {
         };
         let url = self.url(&name);
         let expected = match shape {
-            Shape::Plain => pgmend::bench::expected(schemas, tables),
+            Shape::Plain => pgmend_bench::expected(schemas, tables),
             Shape::LintHeavy => Expected::default(),
         };
         if self.fresh(&name, args.reuse).await? {

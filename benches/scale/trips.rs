@@ -4,9 +4,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use pgmend::bench::{Proxy, child};
 use pgmend::db::catalog::{ReadOptions, read_snapshot};
 use pgmend::db::{ConnParams, Env, SessionOptions, Source};
+use pgmend_bench::{Proxy, child};
 
 use crate::setup::{Db, pgmend};
 use crate::{Args, median, secs, verdict};

@@ -4,8 +4,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use pgmend::bench::child;
-use pgmend::bench::generate::{schema_name, table_name};
+use pgmend_bench::child;
+use pgmend_bench::generate::{schema_name, table_name};
 
 use crate::setup::Db;
 use crate::{median, ms, verdict};

@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use pgmend::bench::{self, Proxy};
 use pgmend::db::catalog::{ReadOptions, Snapshot, read_snapshot};
+use pgmend_bench::{self as bench, Proxy};
 use sqlx::{Connection, PgConnection};
 
 use crate::support::TestDb;
@@ -402,10 +402,10 @@ mod app {
 /// the unindexed foreign keys all get a plan (found through the per-table lookups).
 #[tokio::test]
 async fn the_lint_heavy_shape_fires_its_lints_where_it_says() {
-    use pgmend::bench::lint_heavy;
     use pgmend::check::{self, Facts};
     use pgmend::checklist::Checklist;
     use pgmend::rules::{LintId, Rule};
+    use pgmend_bench::lint_heavy;
 
     let db = TestDb::new().await;
     let mut c = db.connect().await;

@@ -1,6 +1,6 @@
 //! The benchmark kit (issue 7): generators of large schemas (a plain shape and a lint-heavy
 //! one), a TCP proxy that counts round trips and simulates a slow link, and child-process
-//! measurement. Used by `benches/scale` and by the tests.
+//! measurement. A dev-only crate: used by `benches/scale` and by the tests, never by pgmend.
 
 pub mod child;
 pub mod generate;
