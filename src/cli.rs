@@ -296,6 +296,19 @@ pub enum FailOn {
     Low,
 }
 
+impl FailOn {
+    /// The severity `--fail-on` names: a finding at it or above decides the exit code.
+    pub fn threshold(self) -> crate::checklist::Severity {
+        use crate::checklist::Severity;
+        match self {
+            FailOn::Critical => Severity::Critical,
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Low => Severity::Low,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ChecklistCommand {
     /// Print a database's schema as a checklist TOML (capture a known-good database).

@@ -181,6 +181,19 @@ pub async fn check_adapted(
     (adapted, report)
 }
 
+/// Overrides that turn every lint off (`--no-lints`; checks of the checklist's items only).
+pub fn all_lints_off() -> LintOverrides {
+    crate::rules::LintId::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.as_str().to_string(),
+                crate::checklist::LintSetting::Enabled(false),
+            )
+        })
+        .collect()
+}
+
 /// Checks `snapshot` against `checklists` and runs the enabled lints.
 pub fn run(
     snapshot: &Snapshot,
@@ -208,12 +221,7 @@ pub fn run_with(
 ) -> Report {
     let mut overrides = settings.lints.clone();
     if settings.no_lints {
-        for l in lints::ALL {
-            overrides.insert(
-                l.id.as_str().to_string(),
-                crate::checklist::LintSetting::Enabled(false),
-            );
-        }
+        overrides.extend(all_lints_off());
     }
     let overrides = &overrides;
     let platform = detect::platform(snapshot, checklists);

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::check::{self, Report};
 use crate::checklist::{Checklist, Severity, snapshot};
-use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FailOn};
+use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg};
 use crate::db::catalog::{self, ReadOptions};
 use crate::db::scratch;
 use crate::report::baseline::{Baseline, Compared};
@@ -180,16 +180,6 @@ async fn evaluate_snapshot(
     Ok((snap, adapted, report))
 }
 
-/// The severity `--fail-on` names.
-pub(crate) fn threshold(fail_on: FailOn) -> Severity {
-    match fail_on {
-        FailOn::Critical => Severity::Critical,
-        FailOn::High => Severity::High,
-        FailOn::Medium => Severity::Medium,
-        FailOn::Low => Severity::Low,
-    }
-}
-
 pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
     if args.is_fleet() {
         return super::fleet::run(cli, args).await;
@@ -257,7 +247,7 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
             crate::report::print_json(&sarif::render_against(&report, &target, compared.as_ref()))?
         }
     }
-    let threshold = threshold(args.fail_on);
+    let threshold = args.fail_on.threshold();
     let worst = match &compared {
         Some(c) => c.worst_new(&report),
         None => report.worst(),

@@ -13,7 +13,7 @@ use crate::db::{self, SessionOptions};
 use crate::fix::plan::Plan;
 use crate::journal::{self, BackupNote, Entry};
 
-use super::check::{checklists, evaluate, threshold};
+use super::check::{checklists, evaluate};
 use super::exit;
 
 /// The check `fix` plans from and checks again with.
@@ -245,7 +245,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         "{}",
         summary(&after, |f| crate::fix::plan(f, &snap, adapted).is_some())
     );
-    let t = threshold(args.fail_on);
+    let t = args.fail_on.threshold();
     Ok(if failed {
         exit::ERROR
     } else if after.worst().is_some_and(|w| w >= t) {

@@ -341,12 +341,7 @@ fn checked(database: String, source: String, r: &Report, warnings: Vec<String>) 
 
 /// 2 when a database could not be checked, 1 when a finding reaches `fail_on`, else 0.
 pub fn exit_code(rows: &[Row], fail_on: FailOn) -> i32 {
-    let threshold = match fail_on {
-        FailOn::Critical => Severity::Critical,
-        FailOn::High => Severity::High,
-        FailOn::Medium => Severity::Medium,
-        FailOn::Low => Severity::Low,
-    };
+    let threshold = fail_on.threshold();
     if rows.iter().any(|r| r.status == Status::Error) {
         exit::ERROR
     } else if rows.iter().any(|r| r.worst.is_some_and(|w| w >= threshold)) {

@@ -22,15 +22,11 @@ pub async fn check_toml(db: &TestDb, toml: &str, lints: bool) -> Report {
         .await
         .unwrap();
     let facts = check::gather_facts(&mut c, std::slice::from_ref(&cl)).await;
-    let mut overrides = check::LintOverrides::new();
-    if !lints {
-        for l in check::lints::ALL {
-            overrides.insert(
-                l.id.to_string(),
-                pgmend::checklist::LintSetting::Enabled(false),
-            );
-        }
-    }
+    let overrides = if lints {
+        check::LintOverrides::new()
+    } else {
+        check::all_lints_off()
+    };
     let cl = [cl];
     let mut report = check::run(&snap, &cl, &facts, &overrides);
     pgmend::fix::mark_fixable(&mut report, &snap, &cl);

@@ -7,8 +7,8 @@
 use std::cell::RefCell;
 
 use pgmend::apply::{ApplyOptions, ApplyOutcome, apply_all};
-use pgmend::check::{self, LintOverrides, Report};
-use pgmend::checklist::{Checklist, LintSetting, snapshot};
+use pgmend::check::{self, Report};
+use pgmend::checklist::{Checklist, snapshot};
 use pgmend::db::catalog::{ReadOptions, Snapshot, Table, read_snapshot};
 use sqlx::{AssertSqlSafe, PgConnection};
 
@@ -102,11 +102,7 @@ pub async fn snap_of(c: &mut PgConnection, schema: &str) -> Result<Snapshot, Str
 /// Checks with every lint off: only the checklist's items.
 pub async fn check_items(c: &mut PgConnection, snap: &Snapshot, cl: &Checklist) -> Report {
     let facts = check::gather_facts(c, std::slice::from_ref(cl)).await;
-    let mut off = LintOverrides::new();
-    for l in check::lints::ALL {
-        off.insert(l.id.to_string(), LintSetting::Enabled(false));
-    }
-    check::run(snap, std::slice::from_ref(cl), &facts, &off)
+    check::run(snap, std::slice::from_ref(cl), &facts, &check::all_lints_off())
 }
 
 pub fn failed(r: &Report) -> Vec<String> {

@@ -32,15 +32,7 @@ async fn the_detail_pane_shows_the_assumption() {
     let facts = check::gather_facts(&mut c, std::slice::from_ref(&cl)).await;
     // The lints are off: roles other tests create in the shared cluster (`anon`) would make
     // `public` an exposed schema for them.
-    let off: check::LintOverrides = check::lints::ALL
-        .iter()
-        .map(|l| {
-            (
-                l.id.as_str().to_string(),
-                pgmend::checklist::LintSetting::Enabled(false),
-            )
-        })
-        .collect();
+    let off = check::all_lints_off();
     let cl = [cl];
     let mut report = check::run(&snap, &cl, &facts, &off);
     pgmend::fix::mark_fixable(&mut report, &snap, &cl);
