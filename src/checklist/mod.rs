@@ -8,6 +8,7 @@ pub mod format;
 mod format_objects;
 pub mod naming;
 pub mod presets;
+pub mod rls_reach;
 pub mod scheme;
 pub mod snapshot;
 mod snapshot_more;

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use toml::Spanned;
 
 use crate::check::Finding;
+use crate::checklist::rls_reach::RlsTarget;
 use crate::checklist::{
     Checklist, ChecklistFile, GrantItem, IndexItem, PolicyItem, RlsState, TableItem, TriggerItem,
 };
@@ -211,7 +212,8 @@ impl<'a> Cx<'a> {
 
     /// The row-level security the checklists want on a table with these columns: the strongest
     /// of its `[[table]]` item's `rls` and the `[[rls]]` rules that reach it.
-    pub fn wanted_rls(&self, schema: &str, name: &str, columns: &[&str]) -> Option<RlsState> {
+    pub fn wanted_rls(&self, t: RlsTarget<'_>) -> Option<RlsState> {
+        let (schema, name) = (t.schema, t.name);
         let mut want: Option<RlsState> = None;
         let mut raise = |s: RlsState| {
             want = Some(match (want, s) {
@@ -226,19 +228,9 @@ impl<'a> Cx<'a> {
             raise(s);
         }
         // The rules naming this table, then its schema's schema-wide ones.
-        for (_, r) in self.on.rls(self.checklists, schema, name) {
-            let state = r.state.unwrap_or(RlsState::Enabled);
-            let reaches = r.table.is_some()
-                || (r
-                    .having_column
-                    .as_ref()
-                    .is_none_or(|c| columns.contains(&c.as_str()))
-                    && !r
-                        .except
-                        .iter()
-                        .any(|e| e == name || *e == format!("{schema}.{name}")));
-            if reaches {
-                raise(state);
+        for (cl, r) in self.on.rls(self.checklists, schema, name) {
+            if r.reaches(cl, t) {
+                raise(r.state.unwrap_or(RlsState::Enabled));
             }
         }
         want

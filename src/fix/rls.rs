@@ -4,6 +4,7 @@
 //! transaction, so there is no moment where RLS is on and the policies are not there yet.
 
 use crate::check::Finding;
+use crate::checklist::rls_reach::RlsTarget;
 use crate::checklist::{PolicyItem, RlsState};
 use crate::db::catalog::{PolicyCommand, RelationKind, Table};
 use crate::rules::{ItemRule, Rule};
@@ -55,7 +56,12 @@ pub(crate) fn rls_finding(cx: &Cx, f: &Finding) -> Option<Plan> {
             let t = cx.relation_by_object(&f.object)?;
             let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
             let want = cx
-                .wanted_rls(&t.schema, &t.name, &cols)
+                .wanted_rls(RlsTarget {
+                    schema: &t.schema,
+                    name: &t.name,
+                    partition: t.partition_of.is_some(),
+                    columns: &cols,
+                })
                 .filter(|w| *w != RlsState::Disabled)
                 .unwrap_or(RlsState::Enabled);
             (t, want)

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::Finding;
+use crate::checklist::rls_reach::RlsTarget;
 use crate::checklist::{TableItem, parse_reference};
 use crate::db::catalog::ConstraintKind;
 use crate::sql::{guard, qualified, quote_ident};
@@ -411,7 +412,13 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
         .covers(item_id(item, &schema, &tq));
         taken.push(def.name.clone());
     }
-    if let Some(want) = cx.wanted_rls(&schema, &name, &known) {
+    let target = RlsTarget {
+        schema: &schema,
+        name: &name,
+        partition: spec.partition_of.is_some(),
+        columns: &known,
+    };
+    if let Some(want) = cx.wanted_rls(target) {
         rls(cx, &mut b, &schema, &name, &cols, want);
     }
     grants::for_new_relation(cx, &mut b, &schema, &name);

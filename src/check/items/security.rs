@@ -1,6 +1,7 @@
 //! `[[rls]]` rules and `[[grant]]` expectations.
 
 use crate::check::ItemResult;
+use crate::checklist::rls_reach::RlsTarget;
 use crate::checklist::{RlsState, Severity};
 use crate::db::catalog::{Privilege, RelationKind, Table};
 use crate::db::privileges::table_privileges;
@@ -56,17 +57,19 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                     .snap
                     .tables
                     .iter()
-                    .filter(|t| is_table(t) && t.schema == schema && t.partition_of.is_none())
+                    .filter(|t| is_table(t) && t.schema == schema)
                     .filter(|t| {
-                        spec.having_column
-                            .as_ref()
-                            .is_none_or(|c| t.columns.iter().any(|x| x.name == *c))
-                    })
-                    .filter(|t| {
-                        !spec
-                            .except
-                            .iter()
-                            .any(|e| e == &t.name || e == &format!("{}.{}", t.schema, t.name))
+                        let columns: Vec<&str> =
+                            t.columns.iter().map(|c| c.name.as_str()).collect();
+                        spec.reaches(
+                            ctx.cl,
+                            RlsTarget {
+                                schema: &t.schema,
+                                name: &t.name,
+                                partition: t.partition_of.is_some(),
+                                columns: &columns,
+                            },
+                        )
                     })
                     .collect();
                 (targets, label)

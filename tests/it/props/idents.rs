@@ -102,7 +102,12 @@ pub async fn snap_of(c: &mut PgConnection, schema: &str) -> Result<Snapshot, Str
 /// Checks with every lint off: only the checklist's items.
 pub async fn check_items(c: &mut PgConnection, snap: &Snapshot, cl: &Checklist) -> Report {
     let facts = check::gather_facts(c, std::slice::from_ref(cl)).await;
-    check::run(snap, std::slice::from_ref(cl), &facts, &check::all_lints_off())
+    check::run(
+        snap,
+        std::slice::from_ref(cl),
+        &facts,
+        &check::all_lints_off(),
+    )
 }
 
 pub fn failed(r: &Report) -> Vec<String> {
