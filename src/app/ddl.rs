@@ -2,6 +2,7 @@
 //! for (tables, policies).
 
 use crate::db::catalog::Table;
+use crate::sql::stmt::{Rls, alter_rls};
 use crate::sql::{qualified, quote_ident};
 
 pub fn create_table(t: &Table) -> String {
@@ -49,17 +50,11 @@ pub fn create_table(t: &Table) -> String {
     for i in t.indexes.iter().filter(|i| i.constraint.is_none()) {
         out.push_str(&format!("\n{};", i.definition));
     }
-    if t.rls_enabled {
-        out.push_str(&format!(
-            "\nALTER TABLE {} ENABLE ROW LEVEL SECURITY;",
-            qualified(&t.schema, &t.name)
-        ));
-    }
-    if t.rls_forced {
-        out.push_str(&format!(
-            "\nALTER TABLE {} FORCE ROW LEVEL SECURITY;",
-            qualified(&t.schema, &t.name)
-        ));
+    let tq = qualified(&t.schema, &t.name);
+    for (on, what) in [(t.rls_enabled, Rls::Enable), (t.rls_forced, Rls::Force)] {
+        if on {
+            out.push_str(&format!("\n{};", alter_rls(&tq, what)));
+        }
     }
     out
 }

@@ -297,7 +297,7 @@ async fn drop_invalid_index(conn: &mut PgConnection, index: &str, step: usize, c
         ms(ctx.opts.statement_timeout)
     );
     let dropped = match simple(conn, sql).await {
-        Ok(()) => simple(conn, format!("DROP INDEX CONCURRENTLY IF EXISTS {index}")).await,
+        Ok(()) => simple(conn, crate::sql::stmt::drop_index_concurrently(index)).await,
         Err(e) => Err(e),
     };
     let _ = simple(conn, "RESET lock_timeout; RESET statement_timeout".into()).await;

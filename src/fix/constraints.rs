@@ -10,6 +10,7 @@ use super::problem::Problem;
 use crate::check::Finding;
 use crate::checklist::{Checklist, ForeignKeySpec, TableItem, parse_fk_action, parse_reference};
 use crate::db::catalog::{ConstraintKind, FkAction, Table};
+use crate::sql::stmt::drop_index_concurrently;
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -92,7 +93,7 @@ fn key_via_index_timed(
     )
     .undo_auto(
         format!("drop {iq} if the constraint never got attached"),
-        format!("DROP INDEX CONCURRENTLY IF EXISTS {iq}"),
+        drop_index_concurrently(&iq),
     )
     .table(&tq)
     .lock(&tq, locks::SHARE_UPDATE_EXCLUSIVE, locks::concurrent(&tq))

@@ -13,6 +13,7 @@ use crate::check::Finding;
 use crate::checklist::{Checklist, GrantItem};
 use crate::db::catalog::{Grantee, Privilege, Table};
 use crate::db::privileges::{all_relation_privileges, effective_roles, table_privileges};
+use crate::sql::stmt::{grant_on_table, revoke_on_table};
 use crate::sql::{qualified, quote_ident};
 
 use super::build::B;
@@ -85,18 +86,14 @@ fn revoke_direct(
         let who = grantee_sql(grantee);
         b.tx(
             format!("revoke {} on {tq} from {who}", list(&held)),
-            as_grantor(
-                t,
-                &item.grantor,
-                format!("REVOKE {} ON TABLE {tq} FROM {who}", list(&held)),
-            ),
+            as_grantor(t, &item.grantor, revoke_on_table(&list(&held), &tq, &who)),
         );
         let (with_option, plain): (Vec<_>, Vec<_>) = item
             .privileges
             .iter()
             .filter(|p| held.contains(&p.privilege))
             .partition(|p| p.grantable);
-        for (set, opt) in [(plain, ""), (with_option, " WITH GRANT OPTION")] {
+        for (set, opt) in [(plain, false), (with_option, true)] {
             let set: BTreeSet<Privilege> = set.iter().map(|p| p.privilege).collect();
             if !set.is_empty() {
                 b.undo_tx(
@@ -104,7 +101,7 @@ fn revoke_direct(
                     as_grantor(
                         t,
                         &item.grantor,
-                        format!("GRANT {} ON TABLE {tq} TO {who}{opt}", list(&set)),
+                        grant_on_table(&list(&set), &tq, &who, opt),
                     ),
                 );
             }
@@ -198,11 +195,11 @@ pub(crate) fn missing(cx: &Cx, f: &Finding) -> Option<Plan> {
     b.table(&tq)
         .tx(
             format!("grant {} on {tq} to {role}", list(&lacking)),
-            format!("GRANT {} ON TABLE {tq} TO {role}", list(&lacking)),
+            grant_on_table(&list(&lacking), &tq, &role, false),
         )
         .undo_tx(
             format!("revoke {} on {tq} from {role}", list(&lacking)),
-            format!("REVOKE {} ON TABLE {tq} FROM {role}", list(&lacking)),
+            revoke_on_table(&list(&lacking), &tq, &role),
         )
         .lock(
             &tq,
@@ -303,13 +300,13 @@ pub(crate) fn for_new_relation(cx: &Cx, b: &mut B, schema: &str, name: &str) {
             };
             b.tx(
                 format!("revoke {what} on {tq} from {role}"),
-                format!("REVOKE {what} ON TABLE {tq} FROM {role}"),
+                revoke_on_table(&what, &tq, &role),
             );
         }
         if !allow.is_empty() {
             b.tx(
                 format!("grant {} on {tq} to {role}", list(&allow)),
-                format!("GRANT {} ON TABLE {tq} TO {role}", list(&allow)),
+                grant_on_table(&list(&allow), &tq, &role, false),
             );
         }
         if g.on

@@ -6,6 +6,7 @@ use crate::check::Finding;
 use crate::checklist::{Checklist, IndexItem, IndexKey};
 use crate::db::catalog::{ConstraintKind, RelationKind, Table};
 use crate::sql::lex::Tok;
+use crate::sql::stmt::drop_index_concurrently;
 use crate::sql::{qualified, quote_ident, quote_literal};
 
 use super::build::{B, locks};
@@ -268,10 +269,7 @@ fn build_on(b: &mut B, t: &Table, def: &IndexDef) {
     if let Some(old) = t.indexes.iter().find(|i| i.name == def.name && !i.is_valid) {
         b.auto(
             format!("drop the invalid index {iq} left by a failed build"),
-            format!(
-                "DROP INDEX CONCURRENTLY IF EXISTS {}",
-                qualified(&t.schema, &old.name)
-            ),
+            drop_index_concurrently(&qualified(&t.schema, &old.name)),
         );
     }
     columns_exist(b, t, &def.columns);
@@ -283,10 +281,7 @@ fn build_on(b: &mut B, t: &Table, def: &IndexDef) {
         def.sql(true),
         iq.clone(),
     )
-    .undo_auto(
-        format!("drop index {iq}"),
-        format!("DROP INDEX CONCURRENTLY IF EXISTS {iq}"),
-    )
+    .undo_auto(format!("drop index {iq}"), drop_index_concurrently(&iq))
     .table(&tq)
     .lock(&tq, locks::SHARE_UPDATE_EXCLUSIVE, locks::concurrent(&tq))
     .hazard(format!(
@@ -454,7 +449,7 @@ pub(crate) fn invalid_index(cx: &Cx, f: &Finding) -> Option<Plan> {
     let mut b = B::new(&f.id, format!("rebuild invalid index {iq}"));
     b.table(&tq).auto(
         format!("drop the invalid index {iq}"),
-        format!("DROP INDEX CONCURRENTLY IF EXISTS {iq}"),
+        drop_index_concurrently(&iq),
     );
     if i.is_unique && i.columns.iter().all(Option::is_some) && i.predicate.is_none() {
         let cols: Vec<String> = i.columns.iter().flatten().cloned().collect();
@@ -487,7 +482,7 @@ pub(crate) fn duplicate_index(cx: &Cx, f: &Finding) -> Option<Plan> {
     b.table(&tq)
         .auto(
             format!("drop {iq} (an identical index remains)"),
-            format!("DROP INDEX CONCURRENTLY IF EXISTS {iq}"),
+            drop_index_concurrently(&iq),
         )
         .undo_build_index(format!("build {iq} again"), create, iq.clone())
         .lock(&tq, locks::SHARE_UPDATE_EXCLUSIVE, locks::concurrent(&tq))

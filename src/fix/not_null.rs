@@ -15,6 +15,7 @@
 //! then finds nothing left to fill.
 
 use crate::db::catalog::{ConstraintKind, Table};
+use crate::sql::stmt::keep_private;
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -71,10 +72,9 @@ pub(crate) fn sequence(
         b.tx(
             format!("remember which rows of {tq} have no {c} (in {saved}, for undo)"),
             format!(
-                "CREATE TABLE {saved} AS SELECT {} FROM {tq} WHERE {c} IS NULL;\n\
-                 ALTER TABLE {saved} ENABLE ROW LEVEL SECURITY;\n\
-                 REVOKE ALL ON {saved} FROM PUBLIC",
-                key.join(", ")
+                "CREATE TABLE {saved} AS SELECT {} FROM {tq} WHERE {c} IS NULL;\n{}",
+                key.join(", "),
+                keep_private(&saved)
             ),
         );
     }

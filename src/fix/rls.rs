@@ -8,6 +8,7 @@ use crate::checklist::rls_reach::RlsTarget;
 use crate::checklist::{PolicyItem, RlsState};
 use crate::db::catalog::{PolicyCommand, RelationKind, Table};
 use crate::rules::{ItemRule, Rule};
+use crate::sql::stmt::{Rls, alter_rls};
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -105,54 +106,30 @@ fn rls_plan(cx: &Cx, f: &Finding, t: &Table, want: RlsState) -> Option<Plan> {
         )
         .covers(&p.fixes);
     }
-    let alter = |what: &str| format!("ALTER TABLE {tq} {what}");
+    let alter = |what: Rls| alter_rls(&tq, what);
     match (have, want) {
         (RlsState::Disabled, _) => {
-            b.tx(
-                "enable row level security",
-                alter("ENABLE ROW LEVEL SECURITY"),
-            );
-            b.undo_tx(
-                "disable row level security",
-                alter("DISABLE ROW LEVEL SECURITY"),
-            );
+            b.tx("enable row level security", alter(Rls::Enable));
+            b.undo_tx("disable row level security", alter(Rls::Disable));
         }
         (_, RlsState::Disabled) => {
-            b.tx(
-                "disable row level security",
-                alter("DISABLE ROW LEVEL SECURITY"),
-            );
-            b.undo_tx(
-                "enable row level security",
-                alter("ENABLE ROW LEVEL SECURITY"),
-            );
+            b.tx("disable row level security", alter(Rls::Disable));
+            b.undo_tx("enable row level security", alter(Rls::Enable));
         }
         _ => {}
     }
     match (have == RlsState::Forced, want == RlsState::Forced) {
         (false, true) => {
-            b.tx(
-                "force row level security",
-                alter("FORCE ROW LEVEL SECURITY"),
-            );
-            b.undo_tx(
-                "stop forcing row level security",
-                alter("NO FORCE ROW LEVEL SECURITY"),
-            );
+            b.tx("force row level security", alter(Rls::Force));
+            b.undo_tx("stop forcing row level security", alter(Rls::NoForce));
             b.hazard(format!(
                 "FORCE makes the owner of {tq} subject to its policies too: migrations and jobs \
                  running as the owner see only the rows the policies allow"
             ));
         }
         (true, false) => {
-            b.tx(
-                "stop forcing row level security",
-                alter("NO FORCE ROW LEVEL SECURITY"),
-            );
-            b.undo_tx(
-                "force row level security",
-                alter("FORCE ROW LEVEL SECURITY"),
-            );
+            b.tx("stop forcing row level security", alter(Rls::NoForce));
+            b.undo_tx("force row level security", alter(Rls::Force));
         }
         _ => {}
     }

@@ -15,6 +15,7 @@ use crate::check::Finding;
 use crate::checklist::rls_reach::RlsTarget;
 use crate::checklist::{TableItem, parse_reference};
 use crate::db::catalog::ConstraintKind;
+use crate::sql::stmt::{Rls, alter_rls};
 use crate::sql::{guard, qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -474,15 +475,9 @@ fn rls(
         new: true,
     };
     let (built, not) = policies::expected(cx, &shape);
-    b.tx(
-        "enable row level security",
-        format!("ALTER TABLE {tq} ENABLE ROW LEVEL SECURITY"),
-    );
+    b.tx("enable row level security", alter_rls(&tq, Rls::Enable));
     if want == RlsState::Forced {
-        b.tx(
-            "force row level security",
-            format!("ALTER TABLE {tq} FORCE ROW LEVEL SECURITY"),
-        );
+        b.tx("force row level security", alter_rls(&tq, Rls::Force));
     }
     b.covers(format!("rls.table_missing:{tq}"));
     for p in &built {

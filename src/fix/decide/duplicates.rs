@@ -3,6 +3,7 @@
 
 use super::{DupChoice, Duplicates, Problem};
 use crate::fix::plan::{Step, StepMode};
+use crate::sql::stmt::keep_private;
 use crate::sql::{qualified, quote_ident};
 
 impl Duplicates {
@@ -199,10 +200,10 @@ impl Duplicates {
         let save = format!(
             "CREATE TABLE {saved} AS SELECT * FROM {tq} WHERE ({key}) IN (SELECT {key} FROM \
              (SELECT {key}, row_number() OVER (PARTITION BY {cols} ORDER BY {order} {dir} NULLS \
-             LAST, {}) AS pgmend_rank FROM {tq} WHERE {}) AS ranked WHERE pgmend_rank > 1);\n\
-             ALTER TABLE {saved} ENABLE ROW LEVEL SECURITY;\nREVOKE ALL ON {saved} FROM PUBLIC",
+             LAST, {}) AS pgmend_rank FROM {tq} WHERE {}) AS ranked WHERE pgmend_rank > 1);\n{}",
             keys_desc.join(", "),
-            self.not_null()
+            self.not_null(),
+            keep_private(&saved)
         );
         let delete = format!("DELETE FROM {tq} WHERE ({key}) IN (SELECT {key} FROM {saved})");
         let step = |d: String, sql: String| Step {
