@@ -298,8 +298,8 @@ pub enum FailOn {
 
 impl FailOn {
     /// The severity `--fail-on` names: a finding at it or above decides the exit code.
-    pub fn threshold(self) -> crate::checklist::Severity {
-        use crate::checklist::Severity;
+    pub fn threshold(self) -> crate::rules::Severity {
+        use crate::rules::Severity;
         match self {
             FailOn::Critical => Severity::Critical,
             FailOn::High => Severity::High,

@@ -8,7 +8,7 @@ use std::path::Path;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-use crate::checklist::Severity;
+use crate::rules::Severity;
 use crate::toml_error::{TomlError, from_toml, line_col};
 
 pub const SHIPPED: &[(&str, &str)] = &[

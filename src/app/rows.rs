@@ -2,8 +2,8 @@
 //! its label (shown, and matched by the filter), its name and its DDL (copied with y / Y).
 
 use crate::check::{Finding, Report};
-use crate::checklist::Severity;
 use crate::db::catalog::{RelationKind, Snapshot, Table};
+use crate::rules::Severity;
 use crate::sql::{qualified, quote_ident};
 
 use super::state::Tab;

@@ -4,8 +4,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-pub use crate::checklist::Severity;
 use crate::rules::Rule;
+use crate::rules::Severity;
 
 /// Where in a checklist an item was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -16,10 +16,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use facts::{Facts, gather_facts};
-pub use finding::{Finding, Severity, SourceRef};
+pub use finding::{Finding, SourceRef};
 
 use crate::checklist::{Checklist, LintSetting};
 use crate::db::catalog::Snapshot;
+use crate::rules::Severity;
 
 /// One checklist item and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

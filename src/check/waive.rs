@@ -111,8 +111,8 @@ pub fn today() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Severity;
     use crate::checklist::WaiveUntil;
+    use crate::rules::Severity;
 
     fn finding(id_object: &str) -> Finding {
         Finding::new(

@@ -15,7 +15,7 @@
 
 use serde::Deserialize;
 
-use super::Severity;
+use crate::rules::Severity;
 
 /// `assumed = true` or `assumed = "what is assumed"`; `assumed = false` is the same as leaving
 /// the key out.

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::assumed::Assumed;
-use super::format::Severity;
+use crate::rules::Severity;
 
 /// A sequence (`serial` columns own theirs; identity columns' are implied and never listed).
 #[derive(Debug, Clone, Deserialize)]

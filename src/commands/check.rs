@@ -5,12 +5,13 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::check::{self, Report};
-use crate::checklist::{Checklist, Severity, snapshot};
+use crate::checklist::{Checklist, snapshot};
 use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg};
 use crate::db::catalog::{self, ReadOptions};
 use crate::db::scratch;
 use crate::report::baseline::{Baseline, Compared};
 use crate::report::{check_text, sarif, style::Style};
+use crate::rules::Severity;
 
 use super::{exit, open_session};
 

@@ -12,10 +12,11 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::check::{self, Report};
-use crate::checklist::{Checklist, Severity};
+use crate::checklist::Checklist;
 use crate::cli::{CheckArgs, CheckFormat, Cli, FailOn};
 use crate::config::{self, Pooler};
 use crate::db::{self, ConnParams, Resolved, SessionOptions, Source};
+use crate::rules::Severity;
 
 use super::exit;
 

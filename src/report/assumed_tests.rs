@@ -3,8 +3,9 @@
 //! and SARIF outputs show them.
 
 use crate::check::{Facts, LintOverrides, Report, run};
-use crate::checklist::{Checklist, Severity};
+use crate::checklist::Checklist;
 use crate::db::catalog::{ServerInfo, Snapshot};
+use crate::rules::Severity;
 
 const TOML: &str = r#"
 [[table]]

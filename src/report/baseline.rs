@@ -8,7 +8,8 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Report, Severity};
+use crate::check::Report;
+use crate::rules::Severity;
 
 /// The file `--write-baseline` writes.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::style::Style;
 use crate::check::{Finding, Report};
-use crate::checklist::Severity;
+use crate::rules::Severity;
 
 /// Changes shown per checklist; `--format json` lists them all.
 const ADAPTATIONS_SHOWN: usize = 8;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::check::{Finding, Report, lints};
-use crate::checklist::Severity;
 use crate::report::baseline::Compared;
+use crate::rules::Severity;
 
 fn level(s: Severity) -> &'static str {
     match s {

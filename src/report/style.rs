@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use crate::checklist::Severity;
+use crate::rules::Severity;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Style {

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::{State, Tab};
-use crate::checklist::Severity;
+use crate::rules::Severity;
 use crate::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {

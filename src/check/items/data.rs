@@ -2,9 +2,10 @@
 
 use crate::check::credential::Verdict;
 use crate::check::{Finding, ItemResult};
-use crate::checklist::{MigrationTool, Severity};
+use crate::checklist::MigrationTool;
 use crate::db::catalog::MigrationSource;
 use crate::rules::ItemRule;
+use crate::rules::Severity;
 
 use super::{Ctx, Item, q};
 

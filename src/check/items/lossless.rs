@@ -5,11 +5,12 @@
 //! Every key is optional: an item that does not state it is not checked for it.
 
 use crate::check::ItemResult;
-use crate::checklist::{FunctionItem, Severity, TableItem, ViewItem};
+use crate::checklist::{FunctionItem, TableItem, ViewItem};
 use crate::db::catalog::{
     Column, ConstraintKind, DefaultAclObject, Function, Grantee, RelationKind, Table,
 };
 use crate::rules::ItemRule;
+use crate::rules::Severity;
 use crate::sql::quote_ident;
 
 use super::{Ctx, Item, q};

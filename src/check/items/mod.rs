@@ -8,9 +8,10 @@ mod policies;
 mod security;
 mod tables;
 
-use crate::checklist::{Checklist, Severity};
+use crate::checklist::Checklist;
 use crate::db::catalog::Snapshot;
 use crate::rules::ItemRule;
+use crate::rules::Severity;
 use crate::sql::qualified;
 
 use super::facts::Facts;

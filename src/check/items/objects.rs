@@ -2,9 +2,9 @@
 
 use crate::check::ItemResult;
 use crate::checklist::IndexKey;
-use crate::checklist::Severity;
 use crate::db::catalog::{Index, RelationKind, Table, TriggerEnabled, TriggerEvent, TriggerTiming};
 use crate::rules::ItemRule;
+use crate::rules::Severity;
 use crate::sql::types;
 use crate::sql::{quote_ident, quote_literal};
 

@@ -2,9 +2,10 @@
 //! bypass).
 
 use crate::check::ItemResult;
-use crate::checklist::{PolicyItem, PolicyTemplate, Severity};
+use crate::checklist::{PolicyItem, PolicyTemplate};
 use crate::db::catalog::{Policy, PolicyCommand, Table};
 use crate::rules::ItemRule;
+use crate::rules::Severity;
 use crate::sql::quote_ident;
 
 use super::tables::find_table;

@@ -1,11 +1,12 @@
 //! `[[rls]]` rules and `[[grant]]` expectations.
 
 use crate::check::ItemResult;
+use crate::checklist::RlsState;
 use crate::checklist::rls_reach::RlsTarget;
-use crate::checklist::{RlsState, Severity};
 use crate::db::catalog::{Privilege, RelationKind, Table};
 use crate::db::privileges::table_privileges;
 use crate::rules::ItemRule;
+use crate::rules::Severity;
 use crate::sql::quote_ident;
 
 use super::tables::{rls_state, rls_word};

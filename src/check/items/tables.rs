@@ -1,9 +1,10 @@
 //! `[[table]]` items: the table, its columns, keys, constraints and RLS state.
 
 use crate::checklist::assumed::{assumption, either};
-use crate::checklist::{RlsState, Severity, TableItem, parse_fk_action, parse_reference};
+use crate::checklist::{RlsState, TableItem, parse_fk_action, parse_reference};
 use crate::db::catalog::{ConstraintKind, RelationKind, Table};
 use crate::rules::ItemRule;
+use crate::rules::Severity;
 use crate::sql::quote_ident;
 use crate::sql::types;
 

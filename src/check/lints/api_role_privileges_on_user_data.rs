@@ -5,7 +5,7 @@
 
 use super::{Lint, LintContext, exposure_text, table_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::ApiRolePrivilegesOnUserData,

@@ -7,7 +7,7 @@
 
 use super::{Lint, LintContext, policy_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::AuthFunctionPerRow,

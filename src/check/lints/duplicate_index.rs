@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use super::{Lint, LintContext, index_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
 use crate::db::catalog::{Index, RelationKind};
+use crate::rules::Severity;
 use crate::sql::quote_ident;
 
 pub static LINT: Lint = Lint {

@@ -3,7 +3,7 @@
 
 use super::{Lint, LintContext};
 use crate::check::Finding;
-use crate::check::finding::Severity;
+use crate::rules::Severity;
 use crate::sql::quote_ident;
 
 pub static LINT: Lint = Lint {

@@ -7,8 +7,8 @@
 
 use super::{Lint, LintContext};
 use crate::check::Finding;
-use crate::check::finding::Severity;
 use crate::db::catalog::Migration;
+use crate::rules::Severity;
 use crate::sql::{qualified, quote_literal};
 
 pub static LINT: Lint = Lint {

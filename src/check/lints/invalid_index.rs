@@ -3,8 +3,8 @@
 
 use super::{Lint, LintContext, index_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
 use crate::db::catalog::RelationKind;
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::InvalidIndex,

@@ -9,8 +9,8 @@
 
 use super::{Lint, LintContext, table_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
 use crate::checklist::naming::snake_case;
+use crate::rules::Severity;
 use crate::sql::qualified;
 
 pub static LINT: Lint = Lint {

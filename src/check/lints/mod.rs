@@ -37,8 +37,8 @@ use crate::rules::LintId;
 use crate::sql::{qualified, quote_ident};
 
 use super::Finding;
-use super::finding::Severity;
 use crate::db::privileges;
+use crate::rules::Severity;
 
 /// What a lint sees.
 pub struct LintContext<'a> {

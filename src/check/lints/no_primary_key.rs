@@ -5,8 +5,8 @@
 
 use super::{Lint, LintContext, table_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
 use crate::db::catalog::ConstraintKind;
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::NoPrimaryKey,

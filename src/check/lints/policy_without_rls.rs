@@ -2,7 +2,7 @@
 
 use super::{Lint, LintContext, table_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
+use crate::rules::Severity;
 use crate::sql::quote_ident;
 
 pub static LINT: Lint = Lint {

@@ -4,7 +4,7 @@
 
 use super::{Lint, LintContext, function_object, routine_keyword};
 use crate::check::Finding;
-use crate::check::finding::Severity;
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::SecurityDefinerExposed,

@@ -6,8 +6,8 @@
 use super::sql_text::mentions_relation;
 use super::{Lint, LintContext, exposure_text, table_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
 use crate::db::catalog::RelationKind;
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::ViewExposesAuthUsers,

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use super::sql_text::name_chains;
 use super::{Lint, LintContext, exposure_text, table_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
 use crate::db::catalog::{RelationKind, Snapshot, Table};
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::ViewWithoutSecurityInvoker,

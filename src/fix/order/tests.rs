@@ -169,8 +169,9 @@ definition = "SELECT a.x FROM public.a"
 
 mod specs {
     use super::super::*;
-    use crate::checklist::{Checklist, Severity};
+    use crate::checklist::Checklist;
     use crate::db::catalog::{ServerInfo, Snapshot};
+    use crate::rules::Severity;
 
     const FIRST: &str = r#"
 [[table]]

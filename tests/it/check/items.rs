@@ -204,7 +204,7 @@ async fn each_difference_is_one_finding() {
         .find(|i| i.object == "public.session" && i.kind == "table")
         .unwrap();
     let f = &session.findings[0];
-    assert_eq!(f.severity, pgmend::checklist::Severity::Critical);
+    assert_eq!(f.severity, pgmend::rules::Severity::Critical);
     assert_eq!(
         f.why.as_deref(),
         Some("Passport.js keeps its sessions here")

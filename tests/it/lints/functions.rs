@@ -1,6 +1,6 @@
 //! function_search_path_mutable, security_definer_exposed.
 
-use pgmend::check::finding::Severity;
+use pgmend::rules::Severity;
 
 use super::{SUPABASE, graded, lint, objects, on};
 use crate::support::TestDb;

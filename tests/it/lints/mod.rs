@@ -10,10 +10,10 @@ mod rls;
 mod views;
 
 use pgmend::check::Finding;
-use pgmend::check::finding::Severity;
 use pgmend::check::lints::{ALL, LintContext};
 use pgmend::checklist::Platform;
 use pgmend::db::catalog::{ReadOptions, Snapshot, read_snapshot};
+use pgmend::rules::Severity;
 
 use crate::support::TestDb;
 

@@ -1,7 +1,7 @@
 //! rls_disabled_in_exposed_schema, policy_without_rls, rls_without_policy,
 //! api_role_privileges_on_user_data.
 
-use pgmend::check::finding::Severity;
+use pgmend::rules::Severity;
 
 use super::{SUPABASE, graded, lint, objects, on};
 use crate::support::TestDb;

@@ -1,6 +1,6 @@
 //! view_without_security_invoker, view_exposes_auth_users, missing_snake_case_view.
 
-use pgmend::check::finding::Severity;
+use pgmend::rules::Severity;
 
 use super::{Ctx, SUPABASE, graded, lint, lint_with, objects, on};
 use crate::support::TestDb;
