@@ -141,6 +141,63 @@ ids! {
     }
 }
 
+ids! {
+    /// What a checklist item is about: an item result's `kind`.
+    pub enum ItemKind {
+        Schema => "schema",
+        Extension => "extension",
+        Enum => "enum",
+        Domain => "domain",
+        Type => "type",
+        Sequence => "sequence",
+        Table => "table",
+        Index => "index",
+        View => "view",
+        Rls => "rls",
+        Policy => "policy",
+        Grant => "grant",
+        DefaultPrivilege => "default_privilege",
+        Trigger => "trigger",
+        Function => "function",
+        Data => "data",
+        Credential => "credential",
+        Migration => "migration",
+    }
+}
+
+impl ItemKind {
+    /// The severity of a failed item whose checklist entry states none: the one table of
+    /// default severities (a lint's is its `Lint::severity`). Exposure of rows is critical;
+    /// a missing object high; a shape, a data check or a history medium.
+    pub fn default_severity(self) -> Severity {
+        use ItemKind::*;
+        match self {
+            Rls | Credential => Severity::Critical,
+            Schema | Extension | Enum | Table | View | Policy | Grant => Severity::High,
+            Domain | Type | Sequence | Index | DefaultPrivilege | Trigger | Function | Data
+            | Migration => Severity::Medium,
+        }
+    }
+}
+
+/// A `[[grant]]` item that denies privileges: what it keeps from a role is an exposure when
+/// held, as critical as row-level security.
+pub const DENYING_GRANT_SEVERITY: Severity = Severity::Critical;
+
+impl ItemRule {
+    /// The rules whose findings default to a severity of their own rather than their item's
+    /// (a column's type matters less than its table's absence). `None`: the item's.
+    pub fn default_severity(self) -> Option<Severity> {
+        match self {
+            ItemRule::ColumnType | ItemRule::ColumnNullable | ItemRule::FkAction => {
+                Some(Severity::Medium)
+            }
+            ItemRule::ColumnDefault => Some(Severity::Low),
+            _ => None,
+        }
+    }
+}
+
 /// The rule a finding was raised by: a checklist item's or a lint's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Rule {

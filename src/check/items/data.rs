@@ -4,8 +4,7 @@ use crate::check::credential::Verdict;
 use crate::check::{Finding, ItemResult};
 use crate::checklist::MigrationTool;
 use crate::db::catalog::MigrationSource;
-use crate::rules::ItemRule;
-use crate::rules::Severity;
+use crate::rules::{ItemKind, ItemRule};
 
 use super::{Ctx, Item, q};
 
@@ -25,11 +24,10 @@ pub(crate) fn data(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let spec = d.get_ref();
         let object = format!("data: {}", spec.name);
         let mut item = ctx.item(
-            "data",
+            ItemKind::Data,
             object.clone(),
             d.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -89,11 +87,10 @@ pub(crate) fn credentials(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             spec.user
         );
         let mut item = ctx.item(
-            "credential",
+            ItemKind::Credential,
             object.clone(),
             c.span().start,
             spec.severity,
-            Severity::Critical,
             &spec.why,
         );
         let key = (ctx.cl.source.clone(), ctx.cl.line(c.span().start));
@@ -184,11 +181,10 @@ pub(crate) fn migrations(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let source = source_of(spec.tool);
         let object = format!("{source:?} migration {}", spec.name);
         let mut item = ctx.item(
-            "migration",
+            ItemKind::Migration,
             object.clone(),
             m.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);

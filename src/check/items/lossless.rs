@@ -9,8 +9,7 @@ use crate::checklist::{FunctionItem, TableItem, ViewItem};
 use crate::db::catalog::{
     Column, ConstraintKind, DefaultAclObject, Function, Grantee, RelationKind, Table,
 };
-use crate::rules::ItemRule;
-use crate::rules::Severity;
+use crate::rules::{ItemKind, ItemRule};
 use crate::sql::quote_ident;
 
 use super::{Ctx, Item, q};
@@ -39,11 +38,10 @@ pub(crate) fn sequences(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let (schema, name) = ctx.qualify(&spec.name, spec.schema.as_deref());
         let object = q(&schema, &name);
         let mut item = ctx.item(
-            "sequence",
+            ItemKind::Sequence,
             object.clone(),
             s.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -146,11 +144,10 @@ pub(crate) fn domains(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let (schema, name) = ctx.qualify(&spec.name, spec.schema.as_deref());
         let object = q(&schema, &name);
         let mut item = ctx.item(
-            "domain",
+            ItemKind::Domain,
             object.clone(),
             d.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -199,11 +196,10 @@ pub(crate) fn types(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let (schema, name) = ctx.qualify(&spec.name, spec.schema.as_deref());
         let object = q(&schema, &name);
         let mut item = ctx.item(
-            "type",
+            ItemKind::Type,
             object.clone(),
             d.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -275,11 +271,10 @@ pub(crate) fn default_privileges(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             spec.grantee
         );
         let mut item = ctx.item(
-            "default_privilege",
+            ItemKind::DefaultPrivilege,
             object.clone(),
             d.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);

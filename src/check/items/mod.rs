@@ -10,8 +10,8 @@ mod tables;
 
 use crate::checklist::Checklist;
 use crate::db::catalog::Snapshot;
-use crate::rules::ItemRule;
 use crate::rules::Severity;
+use crate::rules::{ItemKind, ItemRule};
 use crate::sql::qualified;
 
 use super::facts::Facts;
@@ -40,17 +40,16 @@ impl Ctx<'_> {
     /// Starts an item result; findings are added with [`Item::fail`].
     pub fn item(
         &self,
-        kind: &'static str,
+        kind: ItemKind,
         object: String,
         offset: usize,
         severity: Option<Severity>,
-        default: Severity,
         why: &Option<String>,
     ) -> Item {
         Item(ItemResult {
-            kind,
+            kind: kind.as_str(),
             object,
-            severity: severity.unwrap_or(default),
+            severity: severity.unwrap_or(kind.default_severity()),
             why: why.clone(),
             source: self.source(offset),
             findings: Vec::new(),
@@ -77,7 +76,10 @@ impl Item {
         severity: Option<Severity>,
         why: Option<&str>,
     ) -> &mut Finding {
-        let f = Finding::new(rule, severity.unwrap_or(self.0.severity), object, message)
+        let severity = severity
+            .or(rule.default_severity())
+            .unwrap_or(self.0.severity);
+        let f = Finding::new(rule, severity, object, message)
             .why(why.or(self.0.why.as_deref()))
             .source(self.0.source.clone());
         // One rule may find several things on one object: keep ids unique within the item.

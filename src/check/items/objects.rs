@@ -3,8 +3,7 @@
 use crate::check::ItemResult;
 use crate::checklist::IndexKey;
 use crate::db::catalog::{Index, RelationKind, Table, TriggerEnabled, TriggerEvent, TriggerTiming};
-use crate::rules::ItemRule;
-use crate::rules::Severity;
+use crate::rules::{ItemKind, ItemRule};
 use crate::sql::types;
 use crate::sql::{quote_ident, quote_literal};
 
@@ -16,11 +15,10 @@ pub(crate) fn schemas(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let spec = s.get_ref();
         let object = quote_ident(&spec.name);
         let mut item = ctx.item(
-            "schema",
+            ItemKind::Schema,
             object.clone(),
             s.span().start,
             spec.severity,
-            Severity::High,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -41,11 +39,10 @@ pub(crate) fn extensions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let spec = e.get_ref();
         let object = format!("extension {}", quote_ident(&spec.name));
         let mut item = ctx.item(
-            "extension",
+            ItemKind::Extension,
             object.clone(),
             e.span().start,
             spec.severity,
-            Severity::High,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -96,11 +93,10 @@ pub(crate) fn enums(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let (schema, name) = ctx.qualify(&spec.name, spec.schema.as_deref());
         let object = q(&schema, &name);
         let mut item = ctx.item(
-            "enum",
+            ItemKind::Enum,
             object.clone(),
             e.span().start,
             spec.severity,
-            Severity::High,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -196,11 +192,10 @@ pub(crate) fn indexes(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             None => label.clone(),
         };
         let mut item = ctx.item(
-            "index",
+            ItemKind::Index,
             object.clone(),
             ix.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -261,11 +256,10 @@ pub(crate) fn views(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let (schema, name) = ctx.qualify(&spec.name, spec.schema.as_deref());
         let object = q(&schema, &name);
         let mut item = ctx.item(
-            "view",
+            ItemKind::View,
             object.clone(),
             v.span().start,
             spec.severity,
-            Severity::High,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -354,11 +348,10 @@ pub(crate) fn triggers(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             None => format!("trigger on {tq}"),
         };
         let mut item = ctx.item(
-            "trigger",
+            ItemKind::Trigger,
             object.clone(),
             tr.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -445,11 +438,10 @@ pub(crate) fn functions(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             spec.arguments.as_deref().unwrap_or("…")
         );
         let mut item = ctx.item(
-            "function",
+            ItemKind::Function,
             object.clone(),
             fu.span().start,
             spec.severity,
-            Severity::Medium,
             &spec.why,
         );
         item.assume(&spec.assumed);

@@ -4,8 +4,7 @@
 use crate::check::ItemResult;
 use crate::checklist::{PolicyItem, PolicyTemplate};
 use crate::db::catalog::{Policy, PolicyCommand, Table};
-use crate::rules::ItemRule;
-use crate::rules::Severity;
+use crate::rules::{ItemKind, ItemRule};
 use crate::sql::quote_ident;
 
 use super::tables::find_table;
@@ -44,11 +43,10 @@ pub(crate) fn policies(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             (None, None) => format!("policy on {tq}"),
         };
         let mut item = ctx.item(
-            "policy",
+            ItemKind::Policy,
             object.clone(),
             p.span().start,
             spec.severity,
-            Severity::High,
             &spec.why,
         );
         item.assume(&spec.assumed);

@@ -5,8 +5,7 @@ use crate::checklist::RlsState;
 use crate::checklist::rls_reach::RlsTarget;
 use crate::db::catalog::{Privilege, RelationKind, Table};
 use crate::db::privileges::table_privileges;
-use crate::rules::ItemRule;
-use crate::rules::Severity;
+use crate::rules::{DENYING_GRANT_SEVERITY, ItemKind, ItemRule};
 use crate::sql::quote_ident;
 
 use super::tables::{rls_state, rls_word};
@@ -77,11 +76,10 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             }
         };
         let mut item = ctx.item(
-            "rls",
+            ItemKind::Rls,
             object.clone(),
             r.span().start,
             spec.severity,
-            Severity::Critical,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -123,17 +121,12 @@ pub(crate) fn grants(ctx: &Ctx, out: &mut Vec<ItemResult>) {
             quote_ident(role),
             spec.on.join(", ")
         );
-        let default = if spec.deny.is_empty() {
-            Severity::High
-        } else {
-            Severity::Critical
-        };
+        let denies = (!spec.deny.is_empty()).then_some(DENYING_GRANT_SEVERITY);
         let mut item = ctx.item(
-            "grant",
+            ItemKind::Grant,
             label,
             g.span().start,
-            spec.severity,
-            default,
+            spec.severity.or(denies),
             &spec.why,
         );
         item.assume(&spec.assumed);

@@ -3,8 +3,7 @@
 use crate::checklist::assumed::{assumption, either};
 use crate::checklist::{RlsState, TableItem, parse_fk_action, parse_reference};
 use crate::db::catalog::{ConstraintKind, RelationKind, Table};
-use crate::rules::ItemRule;
-use crate::rules::Severity;
+use crate::rules::{ItemKind, ItemRule};
 use crate::sql::quote_ident;
 use crate::sql::types;
 
@@ -44,11 +43,10 @@ pub(crate) fn tables(ctx: &Ctx, out: &mut Vec<ItemResult>) {
         let (schema, name) = ctx.qualify(&spec.name, spec.schema.as_deref());
         let object = q(&schema, &name);
         let mut item = ctx.item(
-            "table",
+            ItemKind::Table,
             object.clone(),
             spanned.span().start,
             spec.severity,
-            Severity::High,
             &spec.why,
         );
         item.assume(&spec.assumed);
@@ -116,7 +114,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                 ItemRule::ColumnType,
                 object.clone(),
                 format!("column {object} has type {}, expected {ty}", col.data_type),
-                c.severity.or(Some(Severity::Medium)),
+                c.severity,
                 c.why.as_deref(),
             )
             .expected_actual(ty.to_string(), col.data_type.to_string());
@@ -133,7 +131,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                     word(!col.not_null),
                     word(nullable)
                 ),
-                c.severity.or(Some(Severity::Medium)),
+                c.severity,
                 c.why.as_deref(),
             )
             .expected_actual(word(nullable).into(), word(!col.not_null).into());
@@ -152,7 +150,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                     ItemRule::ColumnDefault,
                     object.clone(),
                     format!("column {object} defaults to {shown}, expected {def}"),
-                    c.severity.or(Some(Severity::Low)),
+                    c.severity,
                     c.why.as_deref(),
                 )
                 .expected_actual(def.to_string(), shown);
@@ -267,7 +265,7 @@ fn check_table(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                     rls_word(have),
                     rls_word(want)
                 ),
-                Some(Severity::Critical)
+                Some(ItemKind::Rls.default_severity())
                     .filter(|_| want != RlsState::Disabled)
                     .or(spec.severity),
                 None,
@@ -344,7 +342,7 @@ fn foreign_keys(ctx: &Ctx, spec: &TableItem, t: &Table, item: &mut Item) {
                         quote_ident(&c.name),
                         want.to_uppercase()
                     ),
-                    fk.severity.or(Some(Severity::Medium)),
+                    fk.severity,
                     fk.why.as_deref(),
                 )
                 .expected_actual(
