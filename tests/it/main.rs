@@ -26,6 +26,7 @@ mod quoting;
 mod roles;
 mod scenarios;
 mod secrets;
+mod snapshots;
 mod support;
 mod tls;
 mod tmux;
