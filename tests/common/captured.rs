@@ -29,7 +29,11 @@ pub fn path(scenario: &str, state: &str) -> PathBuf {
         .join(format!("{scenario}-{state}.json"))
 }
 
-pub fn facts_to_lists(facts: &Facts) -> (
+/// The facts as the file holds them (the capture writes them; `tests/core` only reads).
+#[allow(dead_code)]
+pub fn facts_to_lists(
+    facts: &Facts,
+) -> (
     Vec<(String, usize, Result<bool, String>)>,
     Vec<(String, usize, Result<String, String>)>,
 ) {
@@ -73,7 +77,9 @@ impl Captured {
                 Some(("changed", name)) => Some(Verdict::Changed(scheme(name))),
                 Some((_, why)) => Some(Verdict::Unverifiable(why.to_string())),
             });
-            facts.credentials.insert((s.clone(), *l), v.map_err(Clone::clone));
+            facts
+                .credentials
+                .insert((s.clone(), *l), v.map_err(Clone::clone));
         }
         facts
     }

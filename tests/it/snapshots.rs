@@ -72,7 +72,11 @@ async fn capture() {
                 fresh.state
             );
             assert_eq!(stored.data, fresh.data, "{id} {}", fresh.state);
-            assert_eq!(stored.credentials, fresh.credentials, "{id} {}", fresh.state);
+            assert_eq!(
+                stored.credentials, fresh.credentials,
+                "{id} {}",
+                fresh.state
+            );
         }
     }
 }
