@@ -17,11 +17,14 @@ pub struct Captured {
     pub state: String,
     pub snapshot: Snapshot,
     /// `(checklist source, item line, answer)`.
-    pub data: Vec<(String, usize, Result<bool, String>)>,
+    pub data: Vec<DataFact>,
     /// `(checklist source, item line, verdict)`: `default:<scheme>`, `changed:<scheme>`,
     /// `unverifiable:<why>`, or `none` (no row holds a value).
-    pub credentials: Vec<(String, usize, Result<String, String>)>,
+    pub credentials: Vec<CredentialFact>,
 }
+
+pub type DataFact = (String, usize, Result<bool, String>);
+pub type CredentialFact = (String, usize, Result<String, String>);
 
 pub fn path(scenario: &str, state: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,12 +34,7 @@ pub fn path(scenario: &str, state: &str) -> PathBuf {
 
 /// The facts as the file holds them (the capture writes them; `tests/core` only reads).
 #[allow(dead_code)]
-pub fn facts_to_lists(
-    facts: &Facts,
-) -> (
-    Vec<(String, usize, Result<bool, String>)>,
-    Vec<(String, usize, Result<String, String>)>,
-) {
+pub fn facts_to_lists(facts: &Facts) -> (Vec<DataFact>, Vec<CredentialFact>) {
     let data = facts
         .data
         .iter()
