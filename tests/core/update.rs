@@ -8,6 +8,7 @@ use std::sync::Arc;
 use pgmend::app::fixflow::BackupSummary;
 use pgmend::app::rows::Row;
 use pgmend::app::{Action, ConnectionInfo, Effect, State, Tab, update};
+use pgmend::check::Report;
 use pgmend::fix;
 use pgmend::fix::plan::Plan;
 use proptest::prelude::*;
@@ -35,22 +36,27 @@ fn loaded(f: &Fixture, production: bool) -> State {
         "{effects:?}"
     );
     let request = s.request;
+    read_and_checked(&mut s, request, f, &f.report);
+    assert!(s.report.is_some(), "{}", f.name());
+    s
+}
+
+/// The runtime's answers to `LoadSnapshot { request }`: the snapshot, then its report.
+fn read_and_checked(s: &mut State, request: u64, f: &Fixture, report: &Arc<Report>) {
     update(
-        &mut s,
+        s,
         Action::SnapshotLoaded {
             request,
             result: Ok(f.snapshot.clone()),
         },
     );
     update(
-        &mut s,
+        s,
         Action::CheckDone {
             request,
-            result: Ok(f.report.clone()),
+            result: Ok(report.clone()),
         },
     );
-    assert!(s.report.is_some(), "{}", f.name());
-    s
 }
 
 fn summary(tag: &str) -> BackupSummary {
@@ -142,20 +148,7 @@ fn every_step_of_the_fix_on_every_scenario() {
             panic!("{e:?}")
         };
         // The re-check: its result closes the flow with what is gone.
-        update(
-            &mut s,
-            Action::SnapshotLoaded {
-                request,
-                result: Ok(f.snapshot.clone()),
-            },
-        );
-        update(
-            &mut s,
-            Action::CheckDone {
-                request,
-                result: Ok(fixture::get(&f.id, "intended").report.clone()),
-            },
-        );
+        read_and_checked(&mut s, request, f, &fixture::get(&f.id, "intended").report);
         let flow = s.fix.as_ref().expect("the flow shows its result");
         assert!(flow.still.is_empty(), "{}: {:?}", f.name(), flow.still);
         assert!(!flow.fixed.is_empty());

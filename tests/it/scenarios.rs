@@ -11,7 +11,8 @@ use pgmend::scenarios::{self, ScenarioError, State};
 
 use crate::support::TestDb;
 
-async fn loaded(id: &str, state: State) -> TestDb {
+/// A new database holding scenario `id` in `state`.
+pub async fn loaded(id: &str, state: State) -> TestDb {
     let db = TestDb::new().await;
     let mut c = db.connect().await;
     scenarios::load(&mut c, id, state)

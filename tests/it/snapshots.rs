@@ -15,18 +15,13 @@ use pgmend::scenarios::{self, State};
 mod captured;
 use captured::Captured;
 
-use crate::support::TestDb;
-
 fn ids(r: &Report) -> BTreeSet<String> {
     r.findings().map(|f| f.id.clone()).collect()
 }
 
 async fn capture_one(id: &str, state: State) -> Captured {
-    let db = TestDb::new().await;
+    let db = crate::scenarios::loaded(id, state).await;
     let mut c = db.connect().await;
-    scenarios::load(&mut c, id, state)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
     let mut snapshot = read_snapshot(&mut c, &ReadOptions::default())
         .await
         .unwrap_or_else(|e| panic!("read_snapshot: {e:?}"));
