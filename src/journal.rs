@@ -2,6 +2,10 @@
 //! `$XDG_DATA_HOME/pgmend/journal.jsonl` (`PGMEND_DATA_DIR` overrides the directory): when,
 //! where (never the password), which finding, the SQL that actually ran, each step's result,
 //! and the backup taken before (or `"no_backup": true` when it was declined).
+//!
+//! It is write-ahead: before a plan's first step, a `"started"` line (the plan, the backup, the
+//! SQL) is written and fsynced; its outcome follows as a second line with the same `run`. A
+//! `"started"` line with no outcome after it is an interrupted apply ([`interrupted`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,6 +28,57 @@ pub fn data_dir() -> Option<PathBuf> {
 /// The default journal file.
 pub fn default_path() -> Option<PathBuf> {
     data_dir().map(|d| d.join("journal.jsonl"))
+}
+
+/// Where the journal of one apply goes, and for which connection: resolved before anything
+/// is applied, so a journal that cannot be located refuses the apply up front.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    path: PathBuf,
+    target: Target,
+}
+
+impl Journal {
+    /// The default journal for `target`; an error (nothing may be applied) without a data
+    /// directory.
+    pub fn resolve(target: &Target) -> Result<Journal, String> {
+        default_path()
+            .map(|path| Journal::at(path, target))
+            .ok_or_else(|| "no data directory for the journal (HOME unset?)".to_string())
+    }
+
+    pub fn at(path: PathBuf, target: &Target) -> Journal {
+        Journal {
+            path,
+            target: target.clone(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// Appends and fsyncs one entry; the error names the file.
+    pub fn write(&self, entry: &Entry) -> Result<(), String> {
+        append(&self.path, entry).map_err(|e| {
+            format!(
+                "the journal {} could not be written: {e}",
+                self.path.display()
+            )
+        })
+    }
+}
+
+/// What ties a `"started"` line to its outcome: the time, the process and the plan's index.
+pub fn run_id(index: usize) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{}-{index}", std::process::id())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,8 +128,16 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_fixes: Vec<String>,
     pub title: String,
-    /// fixed | refused | failed
+    /// started | fixed | refused | failed | skipped
     pub result: String,
+    /// Ties a `started` line to its outcome line (absent on entries written before the
+    /// journal was write-ahead, and on plans refused before they ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    /// On a `started` line: the plan as it runs (steps, undo), to complete or roll back an
+    /// interrupted apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::fix::plan::Plan>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -156,6 +219,8 @@ impl Entry {
             also_fixes: plan.also_fixes.clone(),
             title: plan.title.clone(),
             result: outcome.label().to_string(),
+            run: None,
+            plan: None,
             error,
             refused,
             steps,
@@ -192,6 +257,8 @@ impl Entry {
             also_fixes: plan.also_fixes.clone(),
             title: plan.title.clone(),
             result: "refused".into(),
+            run: None,
+            plan: None,
             error: None,
             refused: vec![refused.why.clone()],
             steps: Vec::new(),
@@ -205,6 +272,95 @@ impl Entry {
             }),
         }
     }
+}
+
+impl Entry {
+    /// The write-ahead line, before the plan's first step: the plan, its SQL (each step
+    /// `pending`), the backup.
+    pub fn started(
+        target: &Target,
+        plan: &crate::fix::plan::Plan,
+        backup: BackupNote<'_>,
+        run: &str,
+    ) -> Entry {
+        Entry {
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            connection: connection(target),
+            finding_id: plan.finding_id.clone(),
+            also_fixes: plan.also_fixes.clone(),
+            title: plan.title.clone(),
+            result: STARTED.into(),
+            run: Some(run.to_string()),
+            plan: Some(plan.clone()),
+            error: None,
+            refused: Vec::new(),
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| StepEntry {
+                    description: s.description.clone(),
+                    sql: s.sql.clone(),
+                    result: "pending".into(),
+                    sqlstate: None,
+                    message: None,
+                    duration_ms: 0,
+                    attempts: 0,
+                })
+                .collect(),
+            duration_ms: 0,
+            backup: match backup {
+                BackupNote::Taken(b) => Some(backup_ref(b)),
+                BackupNote::Declined => None,
+            },
+            no_backup: matches!(backup, BackupNote::Declined),
+            admission: None,
+        }
+    }
+
+    /// The outcome line of the run `run` started.
+    pub fn of_run(mut self, run: &str) -> Entry {
+        self.run = Some(run.to_string());
+        self
+    }
+
+    /// Whether this is a write-ahead line.
+    pub fn is_started(&self) -> bool {
+        self.result == STARTED
+    }
+
+    /// Whether this entry is about the database `target` names.
+    pub fn is_on(&self, target: &Target) -> bool {
+        self.connection.host == target.host_label()
+            && self.connection.port == target.port
+            && self.connection.database == target.dbname
+    }
+}
+
+/// The result of a write-ahead line.
+pub const STARTED: &str = "started";
+
+/// The entries as they read: a `started` line whose outcome follows is left out (the outcome
+/// says it all); one with no outcome stays, as an interrupted apply.
+pub fn fold(entries: Vec<Entry>) -> Vec<Entry> {
+    let ended: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|e| !e.is_started())
+        .filter_map(|e| e.run.clone())
+        .collect();
+    entries
+        .into_iter()
+        .filter(|e| !e.is_started() || !e.run.as_ref().is_some_and(|r| ended.contains(r)))
+        .collect()
+}
+
+/// The applies that started on `target` and never recorded an outcome (pgmend was killed, or
+/// the machine stopped, in the middle): oldest first.
+pub fn interrupted(path: &Path, target: &Target) -> Vec<Entry> {
+    read(path)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.is_started() && e.is_on(target))
+        .collect()
 }
 
 fn connection(target: &Target) -> Connection {
@@ -261,12 +417,14 @@ pub fn read_lines(path: &Path) -> std::io::Result<Vec<String>> {
     }
 }
 
-/// The entries (lines that do not parse are skipped).
+/// The entries (lines that do not parse are skipped), folded ([`fold`]).
 pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
-    Ok(read_lines(path)?
-        .iter()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect())
+    Ok(fold(
+        read_lines(path)?
+            .iter()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect(),
+    ))
 }
 
 /// The sha256 the journal recorded for the backup at `backup`, the latest entry naming it.

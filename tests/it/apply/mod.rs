@@ -9,7 +9,7 @@ mod preconditions;
 mod refusals;
 mod scenarios;
 
-use pgmend::apply::{ApplyOptions, EventKind, StepEvent};
+use pgmend::apply::{ApplyOptions, ApplyOutcome, EventKind, Guard, PlanOutcome, StepEvent};
 use pgmend::fix::plan::{Plan, Precondition, Step, StepMode};
 use sqlx::PgConnection;
 
@@ -61,6 +61,44 @@ pub fn precondition(description: &str, sample: &str, count: &str) -> Preconditio
         count_sql: count.to_string(),
         problem: None,
     }
+}
+
+/// The plans through the one write path (`apply::mend`, the backup declined), journaled into
+/// a throwaway journal: what the engine tests run. Panics when admission refuses a plan (these
+/// tests run as a role that holds every privilege).
+pub async fn apply_all(
+    conn: &mut PgConnection,
+    plans: &[Plan],
+    opts: &ApplyOptions,
+    progress: impl Fn(StepEvent),
+) -> Vec<PlanOutcome> {
+    let dir = tempfile::tempdir().unwrap();
+    let target = crate::backup::resolved("postgresql://engine@127.0.0.1:5432/engine").target;
+    let journal = pgmend::journal::Journal::at(dir.path().join("journal.jsonl"), &target);
+    let m = pgmend::apply::mend(
+        conn,
+        plans.to_vec(),
+        &Guard::Declined,
+        &journal,
+        opts,
+        progress,
+    )
+    .await
+    .unwrap();
+    assert!(m.refused.is_empty(), "admission refused: {:?}", m.refused);
+    assert!(m.journal_errors.is_empty(), "{:?}", m.journal_errors);
+    m.outcomes
+}
+
+/// One plan through [`apply_all`].
+pub async fn apply(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    progress: impl Fn(StepEvent),
+) -> ApplyOutcome {
+    let mut all = apply_all(conn, std::slice::from_ref(plan), opts, progress).await;
+    all.remove(0).outcome
 }
 
 /// A writable session on `db` as pgmend opens one.
