@@ -323,6 +323,18 @@ impl Entry {
         self
     }
 
+    /// The outcome line an interrupted run gets once it was completed or rolled back later
+    /// (`result`: fixed | rolled back), saying so in `error`.
+    pub fn closing(&self, result: &str, note: String) -> Entry {
+        Entry {
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            result: result.to_string(),
+            plan: None,
+            error: Some(note),
+            ..self.clone()
+        }
+    }
+
     /// Whether this is a write-ahead line.
     pub fn is_started(&self) -> bool {
         self.result == STARTED

@@ -8,6 +8,7 @@ pub mod admit;
 mod mend;
 mod precheck;
 pub mod preview;
+pub mod resume;
 mod run;
 mod types;
 mod watch;

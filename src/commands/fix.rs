@@ -71,22 +71,16 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
              use --dry-run to print the SQL it would run"
         );
     }
+    if let Some(run) = args.resume.as_deref().or(args.roll_back.as_deref()) {
+        return super::resume::run(cli, args, run).await;
+    }
     if !args.all && args.only.is_empty() {
         anyhow::bail!("say what to fix: --only ID (repeatable) or --all");
     }
     let cargs = check_args(args);
     let loaded = crate::config::load(cli.config.as_deref())?;
     let plan = super::plan(cli, &cargs.conn, true, &loaded)?;
-    if args.yes
-        && let Some((name, true)) = &plan.profile
-    {
-        let db = &plan.resolved.target.dbname;
-        if args.confirm_database.as_deref() != Some(db.as_str()) {
-            anyhow::bail!(
-                "profile `{name}` is marked production: add --confirm-database {db} to apply fixes to it"
-            );
-        }
-    }
+    confirm_production(args, &plan)?;
     // Where the journal goes, before anything else: without one, nothing is applied.
     let journal = if args.yes && !args.dry_run {
         Some(Journal::resolve(&plan.resolved.target).map_err(|e| {
@@ -271,8 +265,23 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     })
 }
 
+/// A production profile asks for the database name before `--yes` changes it.
+pub(super) fn confirm_production(args: &FixArgs, plan: &super::Plan) -> anyhow::Result<()> {
+    if args.yes
+        && let Some((name, true)) = &plan.profile
+    {
+        let db = &plan.resolved.target.dbname;
+        if args.confirm_database.as_deref() != Some(db.as_str()) {
+            anyhow::bail!(
+                "profile `{name}` is marked production: add --confirm-database {db} to apply fixes to it"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Applies the plans through the one write path, on a writable session of their own.
-async fn apply_mended(
+pub(super) async fn apply_mended(
     resolved: &db::Resolved,
     options: &SessionOptions,
     args: &FixArgs,
@@ -383,7 +392,7 @@ fn journal_refused(journal: &Journal, refused: &[Refused]) -> anyhow::Result<()>
 
 /// A plan refused before anything ran: the privilege the role lacks (and who holds it), or
 /// what the backup would not hold.
-fn describe_refused(r: &Refused) -> String {
+pub(super) fn describe_refused(r: &Refused) -> String {
     format!(
         "refused  {}: nothing was run\n  {}\n",
         r.plan.finding_id,
@@ -423,7 +432,7 @@ fn choose(p: &mut Plan, choices: &[(String, crate::fix::decide::DupChoice)], use
 }
 
 /// One plan's outcome, as the engineer reads it.
-fn describe(plan: &Plan, o: &ApplyOutcome) -> String {
+pub(super) fn describe(plan: &Plan, o: &ApplyOutcome) -> String {
     let ms = o.duration().as_millis();
     match o {
         ApplyOutcome::Applied { steps, .. } => {
