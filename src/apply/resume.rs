@@ -277,7 +277,8 @@ async fn step_done(
         return Ok(plain(match constraint(conn, &table, name).await? {
             Some(_) => Done::No,
             None if prev_done => Done::Yes,
-            None => Done::Unknown,
+            // Not added yet: the steps before it will add it.
+            None => Done::No,
         }));
     }
     if kw(&w, i, "alter") && kw(&w, i + 1, "column") {
@@ -309,7 +310,11 @@ async fn step_done(
         }
     }
     if kw(&w, i, "add") && (kw(&w, i + 1, "column") || w.get(i + 1).is_some_and(|x| x.1)) {
-        let at = if kw(&w, i + 1, "column") { i + 2 } else { i + 1 };
+        let at = if kw(&w, i + 1, "column") {
+            i + 2
+        } else {
+            i + 1
+        };
         let at = if kw(&w, at, "if") { at + 3 } else { at };
         let col = w.get(at).map(|x| x.0.clone()).unwrap_or_default();
         let exists: bool = sqlx::query_scalar(

@@ -30,7 +30,10 @@ pub async fn interrupted(
 /// What `pgmend check` prints about them (nothing when there is none).
 pub async fn section(conn: &mut sqlx::PgConnection, target: &Target) -> String {
     match interrupted(conn, target).await {
-        Ok(found) => found.iter().map(|i| format!("\n{}", i.describe())).collect(),
+        Ok(found) => found
+            .iter()
+            .map(|i| format!("\n{}", i.describe()))
+            .collect(),
         Err(e) => format!("\ncannot read what the interrupted applies left: {e}\n"),
     }
 }
@@ -55,9 +58,7 @@ pub async fn run(cli: &Cli, args: &FixArgs, run: &str) -> anyhow::Result<i32> {
             journal.path().display()
         );
     }
-    let it = resume::inspect(&mut session.conn, found)
-        .await?
-        .remove(0);
+    let it = resume::inspect(&mut session.conn, found).await?.remove(0);
     print!("{}", it.describe());
     let chosen = if roll_back {
         it.roll_back.clone().ok_or_else(|| {
@@ -121,7 +122,10 @@ pub async fn run(cli: &Cli, args: &FixArgs, run: &str) -> anyhow::Result<i32> {
         journal
             .write(&it.entry.closing(
                 result,
-                format!("interrupted; {done} later by pgmend fix --{} {run}", if roll_back { "roll-back" } else { "resume" }),
+                format!(
+                    "interrupted; {done} later by pgmend fix --{} {run}",
+                    if roll_back { "roll-back" } else { "resume" }
+                ),
             ))
             .map_err(|e| anyhow::anyhow!(e))?;
     }
