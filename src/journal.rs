@@ -375,6 +375,21 @@ pub fn interrupted(path: &Path, target: &Target) -> Vec<Entry> {
         .collect()
 }
 
+/// The app's notice at connect when the journal at `path` holds applies on `target` that never
+/// recorded an outcome.
+pub fn interrupted_notice(path: &Path, target: &Target) -> Option<String> {
+    let cut = interrupted(path, target);
+    let last = cut.last()?;
+    // Short enough for the status line at 80 columns; `pgmend check` says the rest.
+    Some(match cut.len() {
+        1 => format!("interrupted apply: {} (pgmend check)", last.finding_id),
+        n => format!(
+            "{n} interrupted applies, the last {} (pgmend check)",
+            last.finding_id
+        ),
+    })
+}
+
 fn connection(target: &Target) -> Connection {
     Connection {
         host: target.host_label(),

@@ -234,18 +234,3 @@ fn lines(m: &Mended) -> Vec<String> {
     }
     lines
 }
-
-/// The app's notice at connect when the journal holds applies on this database that never
-/// recorded an outcome (pgmend was killed in the middle).
-pub fn interrupted_notice(target: &crate::db::Target) -> Option<String> {
-    let path = journal::default_path()?;
-    let cut = journal::interrupted(&path, target);
-    let last = cut.last()?;
-    Some(format!(
-        "{} interrupted apply(s) in the journal (last: {} at {}): run `pgmend check` to see what \
-         is half-done and the plan that completes it",
-        cut.len(),
-        last.finding_id,
-        last.time
-    ))
-}

@@ -157,7 +157,8 @@ impl Worker {
                         profile,
                         warnings,
                     };
-                    let interrupted = fix::interrupted_notice(t);
+                    let interrupted = crate::journal::default_path()
+                        .and_then(|p| crate::journal::interrupted_notice(&p, t));
                     *session.lock().await = Some(s);
                     let _ = tx.send(Action::Connected(Ok(info)));
                     if let Some(n) = interrupted {

@@ -113,8 +113,10 @@ async fn a_connection_cut_mid_group_rolls_it_back_and_is_journaled_without_retry
     // The journal: the write-ahead line, then the failure with the reason.
     let lines = pgmend::journal::read_lines(journal.path()).unwrap();
     assert_eq!(lines.len(), 2, "{lines:?}");
-    let entries: Vec<pgmend::journal::Entry> =
-        lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let entries: Vec<pgmend::journal::Entry> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(entries[0].result, "started");
     assert_eq!(entries[1].result, "failed");
     assert_eq!(entries[0].run, entries[1].run);
