@@ -42,9 +42,11 @@ impl Journal {
     /// The default journal for `target`; an error (nothing may be applied) without a data
     /// directory.
     pub fn resolve(target: &Target) -> Result<Journal, String> {
-        default_path()
-            .map(|path| Journal::at(path, target))
-            .ok_or_else(|| "no data directory for the journal (HOME unset?)".to_string())
+        let path = default_path()
+            .ok_or_else(|| "no data directory for the journal (HOME unset?)".to_string())?;
+        writable(&path)
+            .map_err(|e| format!("the journal {} cannot be written: {e}", path.display()))?;
+        Ok(Journal::at(path, target))
     }
 
     pub fn at(path: PathBuf, target: &Target) -> Journal {
@@ -408,6 +410,34 @@ fn backup_ref(b: &BackupRecord) -> BackupRef {
     }
 }
 
+/// Whether lines can be appended to `path`: its directory is made (0700) if needed, and the
+/// file opened for appending, or (when it does not exist yet) a probe file made and removed.
+fn writable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+    {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    if path.exists() {
+        return std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map(|_| ());
+    }
+    let mut probe = path.as_os_str().to_os_string();
+    probe.push(format!(".probe-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
 /// Appends one line (the file is created 0600, its directory 0700).
 pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -462,4 +492,111 @@ pub fn backup_sha256(journal: &Path, backup: &Path) -> Option<String> {
         let p = std::fs::canonicalize(&b.path).unwrap_or(b.path);
         (p == want).then_some(b.sha256)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::resolve::Endpoint;
+
+    fn target(db: &str) -> Target {
+        Target {
+            endpoint: Endpoint::Tcp {
+                host: "db.internal".into(),
+                hostaddr: None,
+            },
+            port: 5432,
+            dbname: db.into(),
+            user: "ops".into(),
+        }
+    }
+
+    fn plan(id: &str) -> crate::fix::plan::Plan {
+        crate::fix::plan::Plan {
+            finding_id: id.into(),
+            title: format!("fix {id}"),
+            steps: vec![crate::fix::plan::Step {
+                description: "create".into(),
+                sql: "CREATE TABLE t (id int)".into(),
+                mode: crate::fix::plan::StepMode::Transactional,
+                group: 1,
+                invalid_index_cleanup: None,
+            }],
+            undo: vec![],
+            locks: vec![],
+            hazards: vec![],
+            touches_data: false,
+            preconditions: vec![],
+            tables: vec![],
+            also_fixes: vec![],
+            after: vec![],
+            server_checks: vec![],
+            decisions: vec![],
+        }
+    }
+
+    #[test]
+    fn a_started_line_stays_only_while_no_outcome_follows_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (app, other) = (target("app"), target("other"));
+        let j = Journal::at(path.clone(), &app);
+        let (a, b) = (plan("a"), plan("b"));
+        j.write(&Entry::started(&app, &a, BackupNote::Declined, "r1"))
+            .unwrap();
+        j.write(&Entry::started(&app, &b, BackupNote::Declined, "r2"))
+            .unwrap();
+        j.write(&Entry::started(&other, &b, BackupNote::Declined, "r3"))
+            .unwrap();
+        let outcome = crate::apply::ApplyOutcome::Skipped { reason: "x".into() };
+        j.write(&Entry::new(&app, &a, &outcome, BackupNote::Declined).of_run("r1"))
+            .unwrap();
+        // The raw lines keep everything; the read folds r1's started line into its outcome.
+        assert_eq!(read_lines(&path).unwrap().len(), 4);
+        let read = read(&path).unwrap();
+        let results: Vec<(&str, &str)> = read
+            .iter()
+            .map(|e| (e.run.as_deref().unwrap(), e.result.as_str()))
+            .collect();
+        assert_eq!(
+            results,
+            [("r2", "started"), ("r3", "started"), ("r1", "skipped")]
+        );
+        // Interrupted: started on this database, no outcome; the plan is in the line.
+        let cut = interrupted(&path, &app);
+        assert_eq!(cut.len(), 1);
+        assert_eq!(cut[0].run.as_deref(), Some("r2"));
+        assert_eq!(cut[0].plan.as_ref(), Some(&b));
+        assert_eq!(cut[0].steps[0].result, "pending");
+        assert!(cut[0].no_backup);
+        let notice = interrupted_notice(&path, &app).unwrap();
+        assert!(notice.contains("interrupted apply: b"), "{notice}");
+        // Closed later: no longer interrupted.
+        j.write(&cut[0].closing("fixed", "completed later".into()))
+            .unwrap();
+        assert!(interrupted(&path, &app).is_empty());
+        assert_eq!(interrupted(&path, &other).len(), 1);
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_written_says_which_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        let j = Journal::at(
+            dir.path().join("file").join("journal.jsonl"),
+            &target("app"),
+        );
+        let e = j
+            .write(&Entry::started(
+                &target("app"),
+                &plan("a"),
+                BackupNote::Declined,
+                "r",
+            ))
+            .unwrap_err();
+        assert!(
+            e.contains("could not be written") && e.contains("file/journal.jsonl"),
+            "{e}"
+        );
+    }
 }

@@ -393,3 +393,72 @@ async fn constraint(
     .fetch_optional(&mut *conn)
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::plan::{Step, StepMode};
+
+    fn step(sql: &str) -> Step {
+        Step {
+            description: sql.into(),
+            sql: sql.into(),
+            mode: StepMode::Transactional,
+            group: 1,
+            invalid_index_cleanup: None,
+        }
+    }
+
+    fn state(done: Done) -> StepState {
+        StepState {
+            description: String::new(),
+            done,
+            half: None,
+        }
+    }
+
+    fn plan(n: usize) -> Plan {
+        Plan {
+            finding_id: "f".into(),
+            title: "t".into(),
+            steps: (0..n).map(|i| step(&format!("SELECT {i}"))).collect(),
+            undo: vec![step("DROP")],
+            locks: vec![],
+            hazards: vec![],
+            touches_data: false,
+            preconditions: vec![],
+            tables: vec![],
+            also_fixes: vec![],
+            after: vec!["other".into()],
+            server_checks: vec![],
+            decisions: vec![],
+        }
+    }
+
+    #[test]
+    fn completion_runs_what_follows_the_last_step_done() {
+        use Done::*;
+        let p = plan(4);
+        let c = completion(&p, &[state(Yes), state(No), state(Yes), state(No)]).unwrap();
+        assert_eq!(c.steps, p.steps[3..]);
+        assert!(c.after.is_empty());
+        let c = completion(&p, &[state(No), state(No), state(No), state(No)]).unwrap();
+        assert_eq!(c.steps, p.steps);
+        assert!(completion(&p, &[state(Yes), state(Unknown), state(No), state(No)]).is_none());
+        let c = completion(&p, &[state(Unknown), state(Yes), state(Yes), state(Yes)]).unwrap();
+        assert!(c.steps.is_empty(), "every step done");
+        let r = rollback(&p);
+        assert_eq!(r.steps, p.undo);
+        assert!(r.undo.is_empty() && r.preconditions.is_empty());
+    }
+
+    #[test]
+    fn names_are_read_from_the_statements() {
+        let w = words(r#"CREATE UNIQUE INDEX CONCURRENTLY "Ix" ON public."T" (a)"#);
+        assert_eq!(index_name(&w).as_deref(), Some(r#"public."Ix""#));
+        let w = words(r#"ALTER TABLE ONLY "s"."T" ADD CONSTRAINT k CHECK (a > 0) NOT VALID"#);
+        let (table, next) = name_at(&w, 3).unwrap();
+        assert_eq!(table, r#"s."T""#);
+        assert!(kw(&w, next, "add") && kw(&w, next + 1, "constraint"));
+    }
+}
