@@ -23,7 +23,7 @@ use crate::journal::{BackupNote, Entry, Journal};
 #[derive(Debug, Clone)]
 pub enum Guard {
     /// A backup pgmend took and verified.
-    Verified(VerifiedBackup),
+    Verified(Box<VerifiedBackup>),
     /// `--no-backup`, spelled out: journaled as `"no_backup": true`.
     Declined,
 }

@@ -214,7 +214,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             let verified = super::backup::take(&resolved, &dir, &opts)
                 .await
                 .map_err(|e| e.context("no backup, so nothing was changed"))?;
-            Guard::Verified(verified)
+            Guard::Verified(Box::new(verified))
         };
         let mended = apply_mended(
             &resolved,

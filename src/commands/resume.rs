@@ -99,7 +99,7 @@ pub async fn run(cli: &Cli, args: &FixArgs, run: &str) -> anyhow::Result<i32> {
         let v = super::backup::take(&plan.resolved, &dir, &BackupOptions::default())
             .await
             .map_err(|e| e.context("no backup, so nothing was changed"))?;
-        Guard::Verified(v)
+        Guard::Verified(Box::new(v))
     };
     let mended = super::fix::apply_mended(
         &plan.resolved,

@@ -363,7 +363,7 @@ impl Worker {
             options,
             plans,
             refused_before: refused,
-            guard: crate::apply::Guard::Verified(backup),
+            guard: crate::apply::Guard::Verified(Box::new(backup)),
             journal,
         };
         // The apply engine's futures stay on one thread: it gets a thread and a runtime of its
