@@ -512,27 +512,14 @@ mod tests {
     }
 
     fn plan(id: &str) -> crate::fix::plan::Plan {
-        crate::fix::plan::Plan {
-            finding_id: id.into(),
-            title: format!("fix {id}"),
-            steps: vec![crate::fix::plan::Step {
-                description: "create".into(),
-                sql: "CREATE TABLE t (id int)".into(),
-                mode: crate::fix::plan::StepMode::Transactional,
-                group: 1,
-                invalid_index_cleanup: None,
-            }],
-            undo: vec![],
-            locks: vec![],
-            hazards: vec![],
-            touches_data: false,
-            preconditions: vec![],
-            tables: vec![],
-            also_fixes: vec![],
-            after: vec![],
-            server_checks: vec![],
-            decisions: vec![],
-        }
+        let step = crate::fix::plan::Step {
+            description: "create".into(),
+            sql: "CREATE TABLE t (id int)".into(),
+            mode: crate::fix::plan::StepMode::Transactional,
+            group: 1,
+            invalid_index_cleanup: None,
+        };
+        crate::fix::plan::Plan::of_steps(id, format!("fix {id}"), vec![step])
     }
 
     #[test]

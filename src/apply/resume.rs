@@ -418,21 +418,14 @@ mod tests {
     }
 
     fn plan(n: usize) -> Plan {
-        Plan {
-            finding_id: "f".into(),
-            title: "t".into(),
-            steps: (0..n).map(|i| step(&format!("SELECT {i}"))).collect(),
-            undo: vec![step("DROP")],
-            locks: vec![],
-            hazards: vec![],
-            touches_data: false,
-            preconditions: vec![],
-            tables: vec![],
-            also_fixes: vec![],
-            after: vec!["other".into()],
-            server_checks: vec![],
-            decisions: vec![],
-        }
+        let mut p = Plan::of_steps(
+            "f",
+            "t",
+            (0..n).map(|i| step(&format!("SELECT {i}"))).collect(),
+        );
+        p.undo = vec![step("DROP")];
+        p.after = vec!["other".into()];
+        p
     }
 
     #[test]

@@ -42,62 +42,56 @@ fn spawn_fix(data: &Path, url: &str, cl: &Path) -> Child {
         .unwrap()
 }
 
-/// The pid of pgmend's backend once it waits for a lock running a statement like `pattern`.
-async fn waiting(db: &TestDb, pattern: &str) -> i32 {
+/// Polls `sql` (its `$1` bound to `arg`) until it returns a row: that row's int.
+async fn until(db: &TestDb, sql: &str, arg: &str, what: &str) -> i32 {
     let mut c = db.connect().await;
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        let pid: Option<i32> = sqlx::query_scalar(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
-             AND application_name = 'pgmend' AND wait_event_type = 'Lock' AND query ILIKE $1",
-        )
-        .bind(pattern)
-        .fetch_optional(&mut c)
-        .await
-        .unwrap();
-        if let Some(p) = pid {
-            return p;
+        let row: Option<i32> = sqlx::query_scalar(AssertSqlSafe(sql.to_string()))
+            .bind(arg)
+            .fetch_optional(&mut c)
+            .await
+            .unwrap();
+        if let Some(v) = row {
+            return v;
         }
-        assert!(
-            Instant::now() < deadline,
-            "pgmend never waited on {pattern}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
-/// Waits until backend `pid` is gone.
-async fn gone(db: &TestDb, pid: i32) {
-    let mut c = db.connect().await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while sqlx::query_scalar::<_, bool>(
-        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)",
+/// The pid of pgmend's backend once it waits for a lock running a statement like `pattern`.
+pub async fn waiting(db: &TestDb, pattern: &str) -> i32 {
+    until(
+        db,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+         AND application_name = 'pgmend' AND wait_event_type = 'Lock' AND query ILIKE $1",
+        pattern,
+        &format!("pgmend waits on {pattern}"),
     )
-    .bind(pid)
-    .fetch_one(&mut c)
     .await
-    .unwrap()
-    {
-        assert!(Instant::now() < deadline, "backend {pid} stayed");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+}
+
+/// Waits until backend `pid` is gone.
+pub async fn gone(db: &TestDb, pid: i32) {
+    until(
+        db,
+        "SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1::int)",
+        &pid.to_string(),
+        &format!("backend {pid} gone"),
+    )
+    .await;
 }
 
 /// Waits until session `pid` waits for a lock.
 async fn blocked(db: &TestDb, pid: i32) {
-    let mut c = db.connect().await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !sqlx::query_scalar::<_, bool>(
-        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted)",
+    until(
+        db,
+        "SELECT pid FROM pg_locks WHERE pid = $1::int AND NOT granted LIMIT 1",
+        &pid.to_string(),
+        &format!("session {pid} waits"),
     )
-    .bind(pid)
-    .fetch_one(&mut c)
-    .await
-    .unwrap()
-    {
-        assert!(Instant::now() < deadline, "session {pid} never waited");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    .await;
 }
 
 /// SIGKILLs pgmend once its backend `pid` waits, keeps the lock until the orphaned statement

@@ -2,7 +2,7 @@
 //! step waits on a lock the test holds): the server rolls the transaction group back, pgmend
 //! says so, does not retry, and the journal records it (write-ahead line, then the failure).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pgmend::apply::{ApplyOutcome, Guard, StepStatus};
 use pgmend::bench::proxy::Proxy;
@@ -44,23 +44,7 @@ async fn a_connection_cut_mid_group_rolls_it_back_and_is_journaled_without_retry
     run_opts.lock_timeout = Duration::from_secs(30);
     run_opts.retries = 3;
     let cut = async {
-        let mut c = db.connect().await;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let pid = loop {
-            let pid: Option<i32> = sqlx::query_scalar(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
-                 AND application_name = 'pgmend' AND wait_event_type = 'Lock' \
-                 AND query LIKE 'INSERT INTO held%'",
-            )
-            .fetch_optional(&mut c)
-            .await
-            .unwrap();
-            if let Some(p) = pid {
-                break p;
-            }
-            assert!(Instant::now() < deadline, "the step never waited");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
+        let pid = crate::crash::waiting(&db, "INSERT INTO held%").await;
         drop(proxy);
         pid
     };
@@ -91,20 +75,9 @@ async fn a_connection_cut_mid_group_rolls_it_back_and_is_journaled_without_retry
     // The server rolls the group back once its backend sees the client gone (here when the
     // lock is released and it reads the socket).
     sqlx::raw_sql("COMMIT").execute(&mut holder).await.unwrap();
-    let mut c = db.connect().await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while sqlx::query_scalar::<_, bool>(
-        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)",
-    )
-    .bind(pid)
-    .fetch_one(&mut c)
-    .await
-    .unwrap()
-    {
-        assert!(Instant::now() < deadline, "the backend stayed");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    crate::crash::gone(&db, pid).await;
     assert!(!exists(&db, "public.made").await, "step 1 rolled back");
+    let mut c = db.connect().await;
     let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM held")
         .fetch_one(&mut c)
         .await

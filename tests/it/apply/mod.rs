@@ -18,21 +18,7 @@ use crate::support::TestDb;
 
 /// A plan of `steps` for finding `id`.
 pub fn plan(id: &str, steps: Vec<Step>) -> Plan {
-    Plan {
-        finding_id: id.to_string(),
-        title: format!("fix {id}"),
-        steps,
-        undo: vec![],
-        locks: vec![],
-        hazards: vec![],
-        touches_data: false,
-        preconditions: vec![],
-        tables: vec![],
-        also_fixes: vec![],
-        after: vec![],
-        server_checks: vec![],
-        decisions: vec![],
-    }
+    Plan::of_steps(id, format!("fix {id}"), steps)
 }
 
 pub fn tx(group: u32, sql: &str) -> Step {
