@@ -215,18 +215,34 @@ impl Entry {
             ApplyOutcome::Skipped { reason } => (Some(format!("skipped: {reason}")), Vec::new()),
         };
         Entry {
+            error,
+            refused,
+            steps,
+            duration_ms: outcome.duration().as_millis() as u64,
+            ..Entry::base(target, plan, outcome.label(), backup)
+        }
+    }
+
+    /// The fields every line of a plan has: when, where, which finding, which backup.
+    fn base(
+        target: &Target,
+        plan: &crate::fix::plan::Plan,
+        result: &str,
+        backup: BackupNote<'_>,
+    ) -> Entry {
+        Entry {
             time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             connection: connection(target),
             finding_id: plan.finding_id.clone(),
             also_fixes: plan.also_fixes.clone(),
             title: plan.title.clone(),
-            result: outcome.label().to_string(),
+            result: result.to_string(),
             run: None,
             plan: None,
-            error,
-            refused,
-            steps,
-            duration_ms: outcome.duration().as_millis() as u64,
+            error: None,
+            refused: Vec::new(),
+            steps: Vec::new(),
+            duration_ms: 0,
             backup: match backup {
                 BackupNote::Taken(b) => Some(backup_ref(b)),
                 BackupNote::Declined => None,
@@ -253,18 +269,7 @@ impl Entry {
             }
         };
         Entry {
-            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
-            connection: connection(target),
-            finding_id: plan.finding_id.clone(),
-            also_fixes: plan.also_fixes.clone(),
-            title: plan.title.clone(),
-            result: "refused".into(),
-            run: None,
-            plan: None,
-            error: None,
             refused: vec![refused.why.clone()],
-            steps: Vec::new(),
-            duration_ms: 0,
             backup: backup.map(backup_ref),
             no_backup: false,
             admission: Some(Admission {
@@ -272,6 +277,7 @@ impl Entry {
                 role,
                 missing,
             }),
+            ..Entry::base(target, plan, "refused", BackupNote::Declined)
         }
     }
 }
@@ -286,16 +292,8 @@ impl Entry {
         run: &str,
     ) -> Entry {
         Entry {
-            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
-            connection: connection(target),
-            finding_id: plan.finding_id.clone(),
-            also_fixes: plan.also_fixes.clone(),
-            title: plan.title.clone(),
-            result: STARTED.into(),
             run: Some(run.to_string()),
             plan: Some(plan.clone()),
-            error: None,
-            refused: Vec::new(),
             steps: plan
                 .steps
                 .iter()
@@ -309,13 +307,7 @@ impl Entry {
                     attempts: 0,
                 })
                 .collect(),
-            duration_ms: 0,
-            backup: match backup {
-                BackupNote::Taken(b) => Some(backup_ref(b)),
-                BackupNote::Declined => None,
-            },
-            no_backup: matches!(backup, BackupNote::Declined),
-            admission: None,
+            ..Entry::base(target, plan, STARTED, backup)
         }
     }
 
@@ -410,9 +402,8 @@ fn backup_ref(b: &BackupRecord) -> BackupRef {
     }
 }
 
-/// Whether lines can be appended to `path`: its directory is made (0700) if needed, and the
-/// file opened for appending, or (when it does not exist yet) a probe file made and removed.
-fn writable(path: &Path) -> std::io::Result<()> {
+/// Makes `path`'s directory (0700) if it does not exist.
+fn make_dir(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     if let Some(dir) = path
         .parent()
@@ -423,6 +414,13 @@ fn writable(path: &Path) -> std::io::Result<()> {
             .mode(0o700)
             .create(dir)?;
     }
+    Ok(())
+}
+
+/// Whether lines can be appended to `path`: its directory is made (0700) if needed, and the
+/// file opened for appending, or (when it does not exist yet) a probe file made and removed.
+fn writable(path: &Path) -> std::io::Result<()> {
+    make_dir(path)?;
     if path.exists() {
         return std::fs::OpenOptions::new()
             .append(true)
@@ -440,16 +438,8 @@ fn writable(path: &Path) -> std::io::Result<()> {
 
 /// Appends one line (the file is created 0600, its directory 0700).
 pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    if let Some(dir) = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
-    {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)?;
-    }
+    use std::os::unix::fs::OpenOptionsExt;
+    make_dir(path)?;
     let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
     let mut f = std::fs::OpenOptions::new()

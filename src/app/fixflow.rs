@@ -208,20 +208,10 @@ pub fn read_back(script: &str, originals: &[Plan]) -> Vec<Plan> {
                 .iter()
                 .find(|p| p.finding_id == id.trim())
                 .cloned()
-                .unwrap_or_else(|| Plan {
-                    finding_id: id.trim().to_string(),
-                    title: format!("edited: {}", id.trim()),
-                    steps: vec![],
-                    undo: vec![],
-                    locks: vec![],
-                    hazards: vec![],
-                    touches_data: true,
-                    preconditions: vec![],
-                    tables: vec![],
-                    also_fixes: vec![],
-                    after: vec![],
-                    server_checks: vec![],
-                    decisions: vec![],
+                .unwrap_or_else(|| {
+                    let mut p = Plan::of_steps(id.trim(), format!("edited: {}", id.trim()), vec![]);
+                    p.touches_data = true;
+                    p
                 });
             p.steps.clear();
             current = Some(p);
@@ -292,36 +282,25 @@ mod tests {
     use super::*;
 
     fn plan(id: &str) -> Plan {
-        Plan {
-            finding_id: id.into(),
-            title: format!("fix {id}"),
-            steps: vec![
-                Step {
-                    description: "create table public.t".into(),
-                    sql: "CREATE TABLE public.t (id int);".into(),
-                    mode: StepMode::Transactional,
-                    group: 1,
-                    invalid_index_cleanup: None,
-                },
-                Step {
-                    description: "index public.t (id)".into(),
-                    sql: "CREATE INDEX CONCURRENTLY t_id_idx ON public.t (id);".into(),
-                    mode: StepMode::Autocommit,
-                    group: 0,
-                    invalid_index_cleanup: Some("public.t_id_idx".into()),
-                },
-            ],
-            undo: vec![],
-            locks: vec![],
-            hazards: vec!["a hazard".into()],
-            touches_data: false,
-            preconditions: vec![],
-            tables: vec![],
-            also_fixes: vec![],
-            after: vec![],
-            server_checks: vec![],
-            decisions: vec![],
-        }
+        let steps = vec![
+            Step {
+                description: "create table public.t".into(),
+                sql: "CREATE TABLE public.t (id int);".into(),
+                mode: StepMode::Transactional,
+                group: 1,
+                invalid_index_cleanup: None,
+            },
+            Step {
+                description: "index public.t (id)".into(),
+                sql: "CREATE INDEX CONCURRENTLY t_id_idx ON public.t (id);".into(),
+                mode: StepMode::Autocommit,
+                group: 0,
+                invalid_index_cleanup: Some("public.t_id_idx".into()),
+            },
+        ];
+        let mut p = Plan::of_steps(id, format!("fix {id}"), steps);
+        p.hazards = vec!["a hazard".into()];
+        p
     }
 
     #[test]
