@@ -360,3 +360,46 @@ async fn killed_in_the_middle_of_a_backfill_then_resumed() {
     let again = check(data, db.url(), &cl);
     assert!(!again.contains("interrupted apply"), "{again}");
 }
+
+#[tokio::test]
+async fn killed_between_an_index_built_concurrently_and_the_key_on_it_then_resumed() {
+    let db = TestDb::new().await;
+    db.exec(
+        "CREATE TABLE members (id int PRIMARY KEY, email text); \
+         INSERT INTO members SELECT g, 'm' || g || '@example.com' FROM generate_series(1, 200) g;",
+    )
+    .await;
+    let (tmp, cl) = setup("[[table]]\nname = \"members\"\nunique = [{ columns = [\"email\"] }]\n");
+    let data = tmp.path();
+    // A reader (no snapshot left open): the index builds CONCURRENTLY past it, then attaching
+    // it as the key waits.
+    let reader = hold(&db, "SELECT count(*) FROM members").await;
+    let mut child = spawn_fix(data, db.url(), &cl);
+    let pid = waiting(&db, "%ADD CONSTRAINT%USING INDEX%").await;
+    kill_while_waiting(&db, &mut child, pid, reader).await;
+
+    let shown = check(data, db.url(), &cl);
+    assert!(shown.contains("complete it (1 step(s) left)"), "{shown}");
+    let valid: i64 = scalar(
+        &db,
+        "SELECT count(*) FROM pg_index WHERE indrelid = 'members'::regclass AND indisvalid \
+         AND indisunique AND NOT indisprimary",
+    )
+    .await;
+    assert_eq!(valid, 1, "the index was built");
+    let run = run_id(&shown);
+    let (code, out) = fix_run(data, db.url(), "--resume", &run);
+    assert_eq!(code, Some(0), "{out}");
+    let keys: i64 = scalar(
+        &db,
+        "SELECT count(*) FROM pg_constraint WHERE conrelid = 'members'::regclass AND contype = 'u'",
+    )
+    .await;
+    assert_eq!(keys, 1, "the key is on the index");
+    assert_eq!(
+        sqlstate_of(&db, "INSERT INTO members VALUES (1000, 'm2@example.com')").await,
+        Some("23505".into())
+    );
+    let again = check(data, db.url(), &cl);
+    assert!(!again.contains("interrupted apply"), "{again}");
+}
