@@ -440,6 +440,15 @@ pub struct FixArgs {
     #[arg(long)]
     pub no_backup: bool,
 
+    /// Complete an interrupted apply (its run id, as `pgmend check` shows it): the steps the
+    /// catalog shows were not done, through backup, apply, journal and re-check.
+    #[arg(long, value_name = "RUN", conflicts_with_all = ["all", "only", "roll_back"])]
+    pub resume: Option<String>,
+
+    /// Roll back an interrupted apply (its run id): its plan's undo, through the same path.
+    #[arg(long, value_name = "RUN", conflicts_with_all = ["all", "only"])]
+    pub roll_back: Option<String>,
+
     /// Back up only the existing tables the plans change (pg_dump --table), for a large
     /// database when the plans touch few tables; a plan changing anything else is refused.
     #[arg(long, conflicts_with = "no_backup")]

@@ -2,6 +2,10 @@
 //! `$XDG_DATA_HOME/pgmend/journal.jsonl` (`PGMEND_DATA_DIR` overrides the directory): when,
 //! where (never the password), which finding, the SQL that actually ran, each step's result,
 //! and the backup taken before (or `"no_backup": true` when it was declined).
+//!
+//! It is write-ahead: before a plan's first step, a `"started"` line (the plan, the backup, the
+//! SQL) is written and fsynced; its outcome follows as a second line with the same `run`. A
+//! `"started"` line with no outcome after it is an interrupted apply ([`interrupted`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,6 +20,59 @@ use crate::db::Target;
 /// The default journal file.
 pub fn default_path() -> Option<PathBuf> {
     crate::dirs::data_dir().map(|d| d.join("journal.jsonl"))
+}
+
+/// Where the journal of one apply goes, and for which connection: resolved before anything
+/// is applied, so a journal that cannot be located refuses the apply up front.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    path: PathBuf,
+    target: Target,
+}
+
+impl Journal {
+    /// The default journal for `target`; an error (nothing may be applied) without a data
+    /// directory.
+    pub fn resolve(target: &Target) -> Result<Journal, String> {
+        let path = default_path()
+            .ok_or_else(|| "no data directory for the journal (HOME unset?)".to_string())?;
+        writable(&path)
+            .map_err(|e| format!("the journal {} cannot be written: {e}", path.display()))?;
+        Ok(Journal::at(path, target))
+    }
+
+    pub fn at(path: PathBuf, target: &Target) -> Journal {
+        Journal {
+            path,
+            target: target.clone(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// Appends and fsyncs one entry; the error names the file.
+    pub fn write(&self, entry: &Entry) -> Result<(), String> {
+        append(&self.path, entry).map_err(|e| {
+            format!(
+                "the journal {} could not be written: {e}",
+                self.path.display()
+            )
+        })
+    }
+}
+
+/// What ties a `"started"` line to its outcome: the time, the process and the plan's index.
+pub fn run_id(index: usize) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{}-{index}", std::process::id())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,8 +122,16 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_fixes: Vec<String>,
     pub title: String,
-    /// fixed | refused | failed
+    /// started | fixed | refused | failed | skipped
     pub result: String,
+    /// Ties a `started` line to its outcome line (absent on entries written before the
+    /// journal was write-ahead, and on plans refused before they ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    /// On a `started` line: the plan as it runs (steps, undo), to complete or roll back an
+    /// interrupted apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::fix::plan::Plan>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -142,16 +207,34 @@ impl Entry {
             ApplyOutcome::Skipped { reason } => (Some(format!("skipped: {reason}")), Vec::new()),
         };
         Entry {
+            error,
+            refused,
+            steps,
+            duration_ms: outcome.duration().as_millis() as u64,
+            ..Entry::base(target, plan, outcome.label(), backup)
+        }
+    }
+
+    /// The fields every line of a plan has: when, where, which finding, which backup.
+    fn base(
+        target: &Target,
+        plan: &crate::fix::plan::Plan,
+        result: &str,
+        backup: BackupNote<'_>,
+    ) -> Entry {
+        Entry {
             time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             connection: connection(target),
             finding_id: plan.finding_id.clone(),
             also_fixes: plan.also_fixes.clone(),
             title: plan.title.clone(),
-            result: outcome.label().to_string(),
-            error,
-            refused,
-            steps,
-            duration_ms: outcome.duration().as_millis() as u64,
+            result: result.to_string(),
+            run: None,
+            plan: None,
+            error: None,
+            refused: Vec::new(),
+            steps: Vec::new(),
+            duration_ms: 0,
             backup: match backup {
                 BackupNote::Taken(b) => Some(backup_ref(b)),
                 BackupNote::Declined => None,
@@ -178,16 +261,7 @@ impl Entry {
             }
         };
         Entry {
-            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
-            connection: connection(target),
-            finding_id: plan.finding_id.clone(),
-            also_fixes: plan.also_fixes.clone(),
-            title: plan.title.clone(),
-            result: "refused".into(),
-            error: None,
             refused: vec![refused.why.clone()],
-            steps: Vec::new(),
-            duration_ms: 0,
             backup: backup.map(backup_ref),
             no_backup: false,
             admission: Some(Admission {
@@ -195,8 +269,111 @@ impl Entry {
                 role,
                 missing,
             }),
+            ..Entry::base(target, plan, "refused", BackupNote::Declined)
         }
     }
+}
+
+impl Entry {
+    /// The write-ahead line, before the plan's first step: the plan, its SQL (each step
+    /// `pending`), the backup.
+    pub fn started(
+        target: &Target,
+        plan: &crate::fix::plan::Plan,
+        backup: BackupNote<'_>,
+        run: &str,
+    ) -> Entry {
+        Entry {
+            run: Some(run.to_string()),
+            plan: Some(plan.clone()),
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| StepEntry {
+                    description: s.description.clone(),
+                    sql: s.sql.clone(),
+                    result: "pending".into(),
+                    sqlstate: None,
+                    message: None,
+                    duration_ms: 0,
+                    attempts: 0,
+                })
+                .collect(),
+            ..Entry::base(target, plan, STARTED, backup)
+        }
+    }
+
+    /// The outcome line of the run `run` started.
+    pub fn of_run(mut self, run: &str) -> Entry {
+        self.run = Some(run.to_string());
+        self
+    }
+
+    /// The outcome line an interrupted run gets once it was completed or rolled back later
+    /// (`result`: fixed | rolled back), saying so in `error`.
+    pub fn closing(&self, result: &str, note: String) -> Entry {
+        Entry {
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            result: result.to_string(),
+            plan: None,
+            error: Some(note),
+            ..self.clone()
+        }
+    }
+
+    /// Whether this is a write-ahead line.
+    pub fn is_started(&self) -> bool {
+        self.result == STARTED
+    }
+
+    /// Whether this entry is about the database `target` names.
+    pub fn is_on(&self, target: &Target) -> bool {
+        self.connection.host == target.host_label()
+            && self.connection.port == target.port
+            && self.connection.database == target.dbname
+    }
+}
+
+/// The result of a write-ahead line.
+pub const STARTED: &str = "started";
+
+/// The entries as they read: a `started` line whose outcome follows is left out (the outcome
+/// says it all); one with no outcome stays, as an interrupted apply.
+pub fn fold(entries: Vec<Entry>) -> Vec<Entry> {
+    let ended: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|e| !e.is_started())
+        .filter_map(|e| e.run.clone())
+        .collect();
+    entries
+        .into_iter()
+        .filter(|e| !e.is_started() || !e.run.as_ref().is_some_and(|r| ended.contains(r)))
+        .collect()
+}
+
+/// The applies that started on `target` and never recorded an outcome (pgmend was killed, or
+/// the machine stopped, in the middle): oldest first.
+pub fn interrupted(path: &Path, target: &Target) -> Vec<Entry> {
+    read(path)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.is_started() && e.is_on(target))
+        .collect()
+}
+
+/// The app's notice at connect when the journal at `path` holds applies on `target` that never
+/// recorded an outcome.
+pub fn interrupted_notice(path: &Path, target: &Target) -> Option<String> {
+    let cut = interrupted(path, target);
+    let last = cut.last()?;
+    // Short enough for the status line at 80 columns; `pgmend check` says the rest.
+    Some(match cut.len() {
+        1 => format!("interrupted apply: {} (pgmend check)", last.finding_id),
+        n => format!(
+            "{n} interrupted applies, the last {} (pgmend check)",
+            last.finding_id
+        ),
+    })
 }
 
 fn connection(target: &Target) -> Connection {
@@ -217,9 +394,9 @@ fn backup_ref(b: &BackupRecord) -> BackupRef {
     }
 }
 
-/// Appends one line (the file is created 0600, its directory 0700).
-pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+/// Makes `path`'s directory (0700) if it does not exist.
+fn make_dir(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
     if let Some(dir) = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
@@ -229,6 +406,32 @@ pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
             .mode(0o700)
             .create(dir)?;
     }
+    Ok(())
+}
+
+/// Whether lines can be appended to `path`: its directory is made (0700) if needed, and the
+/// file opened for appending, or (when it does not exist yet) a probe file made and removed.
+fn writable(path: &Path) -> std::io::Result<()> {
+    make_dir(path)?;
+    if path.exists() {
+        return std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map(|_| ());
+    }
+    let mut probe = path.as_os_str().to_os_string();
+    probe.push(format!(".probe-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
+/// Appends one line (the file is created 0600, its directory 0700).
+pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    make_dir(path)?;
     let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
     let mut f = std::fs::OpenOptions::new()
@@ -253,12 +456,14 @@ pub fn read_lines(path: &Path) -> std::io::Result<Vec<String>> {
     }
 }
 
-/// The entries (lines that do not parse are skipped).
+/// The entries (lines that do not parse are skipped), folded ([`fold`]).
 pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
-    Ok(read_lines(path)?
-        .iter()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect())
+    Ok(fold(
+        read_lines(path)?
+            .iter()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect(),
+    ))
 }
 
 /// The sha256 the default journal recorded for the backup at `backup` (what
@@ -275,4 +480,98 @@ pub fn backup_sha256(journal: &Path, backup: &Path) -> Option<String> {
         let p = std::fs::canonicalize(&b.path).unwrap_or(b.path);
         (p == want).then_some(b.sha256)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::resolve::Endpoint;
+
+    fn target(db: &str) -> Target {
+        Target {
+            endpoint: Endpoint::Tcp {
+                host: "db.internal".into(),
+                hostaddr: None,
+            },
+            port: 5432,
+            dbname: db.into(),
+            user: "ops".into(),
+        }
+    }
+
+    fn plan(id: &str) -> crate::fix::plan::Plan {
+        let step = crate::fix::plan::Step {
+            description: "create".into(),
+            sql: "CREATE TABLE t (id int)".into(),
+            mode: crate::fix::plan::StepMode::Transactional,
+            group: 1,
+            invalid_index_cleanup: None,
+        };
+        crate::fix::plan::Plan::of_steps(id, format!("fix {id}"), vec![step])
+    }
+
+    #[test]
+    fn a_started_line_stays_only_while_no_outcome_follows_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (app, other) = (target("app"), target("other"));
+        let j = Journal::at(path.clone(), &app);
+        let (a, b) = (plan("a"), plan("b"));
+        j.write(&Entry::started(&app, &a, BackupNote::Declined, "r1"))
+            .unwrap();
+        j.write(&Entry::started(&app, &b, BackupNote::Declined, "r2"))
+            .unwrap();
+        j.write(&Entry::started(&other, &b, BackupNote::Declined, "r3"))
+            .unwrap();
+        let outcome = crate::apply::ApplyOutcome::Skipped { reason: "x".into() };
+        j.write(&Entry::new(&app, &a, &outcome, BackupNote::Declined).of_run("r1"))
+            .unwrap();
+        // The raw lines keep everything; the read folds r1's started line into its outcome.
+        assert_eq!(read_lines(&path).unwrap().len(), 4);
+        let read = read(&path).unwrap();
+        let results: Vec<(&str, &str)> = read
+            .iter()
+            .map(|e| (e.run.as_deref().unwrap(), e.result.as_str()))
+            .collect();
+        assert_eq!(
+            results,
+            [("r2", "started"), ("r3", "started"), ("r1", "skipped")]
+        );
+        // Interrupted: started on this database, no outcome; the plan is in the line.
+        let cut = interrupted(&path, &app);
+        assert_eq!(cut.len(), 1);
+        assert_eq!(cut[0].run.as_deref(), Some("r2"));
+        assert_eq!(cut[0].plan.as_ref(), Some(&b));
+        assert_eq!(cut[0].steps[0].result, "pending");
+        assert!(cut[0].no_backup);
+        let notice = interrupted_notice(&path, &app).unwrap();
+        assert!(notice.contains("interrupted apply: b"), "{notice}");
+        // Closed later: no longer interrupted.
+        j.write(&cut[0].closing("fixed", "completed later".into()))
+            .unwrap();
+        assert!(interrupted(&path, &app).is_empty());
+        assert_eq!(interrupted(&path, &other).len(), 1);
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_written_says_which_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        let j = Journal::at(
+            dir.path().join("file").join("journal.jsonl"),
+            &target("app"),
+        );
+        let e = j
+            .write(&Entry::started(
+                &target("app"),
+                &plan("a"),
+                BackupNote::Declined,
+                "r",
+            ))
+            .unwrap_err();
+        assert!(
+            e.contains("could not be written") && e.contains("file/journal.jsonl"),
+            "{e}"
+        );
+    }
 }

@@ -1,22 +1,102 @@
 //! The guided fix: preview (editable SQL) → verified backup → confirm → apply → re-check.
-//! Esc at any step before apply aborts with nothing changed.
+//! Esc at any step before apply aborts with nothing changed. The flow is one enum whose steps
+//! carry their own data: the editable plans exist from the preview to the confirmation, the
+//! verified backup's summary from the confirmation on, so no step can be reached without what
+//! it needs (a confirmation without a backup cannot be written).
 
 use ratatui_textarea::TextArea;
 
 use crate::fix::plan::{Plan, Step, StepMode};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The plans and the editor holding their script (as edited).
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub plans: Vec<Plan>,
+    pub editor: TextArea<'static>,
+    /// The script as generated, to tell whether it was edited.
+    pub original: String,
+}
+
+impl Draft {
+    pub fn new(plans: Vec<Plan>) -> Draft {
+        let original = plans
+            .iter()
+            .map(Plan::script)
+            .collect::<Vec<_>>()
+            .join("\n");
+        Draft {
+            editor: TextArea::new(original.lines().map(str::to_string).collect()),
+            original,
+            plans,
+        }
+    }
+
+    pub fn script(&self) -> String {
+        self.editor.lines().join("\n")
+    }
+
+    pub fn edited(&self) -> bool {
+        self.script().trim_end() != self.original.trim_end()
+    }
+
+    /// The plans to apply: the generated ones, or the editor's script read back into them.
+    pub fn plans_to_apply(&self) -> Vec<Plan> {
+        if self.edited() {
+            read_back(&self.script(), &self.plans)
+        } else {
+            self.plans.clone()
+        }
+    }
+}
+
+/// Where the flow is, with what that step needs.
+#[derive(Debug, Clone)]
 pub enum FixStep {
     /// Plans are being generated.
     Planning,
     /// The SQL in the editor, with undo, locks, hazards and table sizes beside it.
-    Preview,
-    BackingUp,
-    /// A summary of what will run where; production asks for the database name.
-    Confirm,
-    Applying,
+    Preview(Draft),
+    BackingUp(Draft),
+    /// A summary of what will run where, after the verified backup; production asks for the
+    /// database name (`typed`).
+    Confirm {
+        draft: Draft,
+        backup: BackupSummary,
+        typed: String,
+    },
+    /// The plans went to the apply (`edited`: as the engineer edited them).
+    Applying {
+        backup: BackupSummary,
+        edited: bool,
+    },
     Rechecking,
-    Done,
+    /// After the re-check: which of the findings are gone, which are still there.
+    Done {
+        fixed: Vec<String>,
+        still: Vec<String>,
+    },
+}
+
+impl FixStep {
+    pub fn name(&self) -> &'static str {
+        match self {
+            FixStep::Planning => "planning",
+            FixStep::Preview(_) => "preview",
+            FixStep::BackingUp(_) => "backing up",
+            FixStep::Confirm { .. } => "confirm",
+            FixStep::Applying { .. } => "applying",
+            FixStep::Rechecking => "rechecking",
+            FixStep::Done { .. } => "done",
+        }
+    }
+
+    /// The flow is over, nothing changed by it or its outcome shown.
+    pub fn done() -> FixStep {
+        FixStep::Done {
+            fixed: Vec::new(),
+            still: Vec::new(),
+        }
+    }
 }
 
 /// What a finished backup says (shown in the confirm step and journaled).
@@ -40,23 +120,13 @@ pub struct FixFlow {
     pub refused: Vec<String>,
     /// What the backup will leave out (said in the preview and the confirm step).
     pub scope: Option<String>,
-    pub plans: Vec<Plan>,
-    pub editor: TextArea<'static>,
-    /// The script as generated, to tell whether it was edited.
-    pub original: String,
-    pub backup: Option<BackupSummary>,
     /// One line of progress (pg_dump bytes and time; the step being applied).
     pub progress: String,
     /// Lines of what happened, step by step.
     pub log: Vec<String>,
-    /// Production: the database name typed to confirm.
-    pub confirm_input: String,
     pub error: Option<String>,
     /// When the current step began (state clock, ms).
     pub since: u64,
-    /// After the re-check: which of `finding_ids` are gone.
-    pub fixed: Vec<String>,
-    pub still: Vec<String>,
 }
 
 impl FixFlow {
@@ -67,28 +137,33 @@ impl FixFlow {
             unfixable: Vec::new(),
             refused: Vec::new(),
             scope: None,
-            plans: Vec::new(),
-            editor: TextArea::default(),
-            original: String::new(),
-            backup: None,
             progress: String::new(),
             log: Vec::new(),
-            confirm_input: String::new(),
             error: None,
             since: now,
-            fixed: Vec::new(),
-            still: Vec::new(),
+        }
+    }
+
+    /// The plans and their script, from the preview to the confirmation.
+    pub fn draft(&self) -> Option<&Draft> {
+        match &self.step {
+            FixStep::Preview(d) | FixStep::BackingUp(d) | FixStep::Confirm { draft: d, .. } => {
+                Some(d)
+            }
+            _ => None,
         }
     }
 
     pub fn script(&self) -> String {
-        self.editor.lines().join("\n")
+        self.draft().map(Draft::script).unwrap_or_default()
     }
 
-    pub fn edited(&self) -> bool {
-        self.script().trim_end() != self.original.trim_end()
+    /// The plans to apply (none outside the preview and confirmation).
+    pub fn plans_to_apply(&self) -> Vec<Plan> {
+        self.draft().map(Draft::plans_to_apply).unwrap_or_default()
     }
 
+    /// The plans arrived: the preview.
     pub fn set_plans(&mut self, plans: Vec<Plan>) {
         self.unfixable = self
             .finding_ids
@@ -102,23 +177,7 @@ impl FixFlow {
             })
             .cloned()
             .collect();
-        self.original = plans
-            .iter()
-            .map(Plan::script)
-            .collect::<Vec<_>>()
-            .join("\n");
-        self.editor = TextArea::new(self.original.lines().map(str::to_string).collect());
-        self.plans = plans;
-        self.step = FixStep::Preview;
-    }
-
-    /// The plans to apply: the generated ones, or the editor's script read back into them.
-    pub fn plans_to_apply(&self) -> Vec<Plan> {
-        if self.edited() {
-            read_back(&self.script(), &self.plans)
-        } else {
-            self.plans.clone()
-        }
+        self.step = FixStep::Preview(Draft::new(plans));
     }
 }
 
@@ -149,20 +208,10 @@ pub fn read_back(script: &str, originals: &[Plan]) -> Vec<Plan> {
                 .iter()
                 .find(|p| p.finding_id == id.trim())
                 .cloned()
-                .unwrap_or_else(|| Plan {
-                    finding_id: id.trim().to_string(),
-                    title: format!("edited: {}", id.trim()),
-                    steps: vec![],
-                    undo: vec![],
-                    locks: vec![],
-                    hazards: vec![],
-                    touches_data: true,
-                    preconditions: vec![],
-                    tables: vec![],
-                    also_fixes: vec![],
-                    after: vec![],
-                    server_checks: vec![],
-                    decisions: vec![],
+                .unwrap_or_else(|| {
+                    let mut p = Plan::of_steps(id.trim(), format!("edited: {}", id.trim()), vec![]);
+                    p.touches_data = true;
+                    p
                 });
             p.steps.clear();
             current = Some(p);
@@ -233,36 +282,25 @@ mod tests {
     use super::*;
 
     fn plan(id: &str) -> Plan {
-        Plan {
-            finding_id: id.into(),
-            title: format!("fix {id}"),
-            steps: vec![
-                Step {
-                    description: "create table public.t".into(),
-                    sql: "CREATE TABLE public.t (id int);".into(),
-                    mode: StepMode::Transactional,
-                    group: 1,
-                    invalid_index_cleanup: None,
-                },
-                Step {
-                    description: "index public.t (id)".into(),
-                    sql: "CREATE INDEX CONCURRENTLY t_id_idx ON public.t (id);".into(),
-                    mode: StepMode::Autocommit,
-                    group: 0,
-                    invalid_index_cleanup: Some("public.t_id_idx".into()),
-                },
-            ],
-            undo: vec![],
-            locks: vec![],
-            hazards: vec!["a hazard".into()],
-            touches_data: false,
-            preconditions: vec![],
-            tables: vec![],
-            also_fixes: vec![],
-            after: vec![],
-            server_checks: vec![],
-            decisions: vec![],
-        }
+        let steps = vec![
+            Step {
+                description: "create table public.t".into(),
+                sql: "CREATE TABLE public.t (id int);".into(),
+                mode: StepMode::Transactional,
+                group: 1,
+                invalid_index_cleanup: None,
+            },
+            Step {
+                description: "index public.t (id)".into(),
+                sql: "CREATE INDEX CONCURRENTLY t_id_idx ON public.t (id);".into(),
+                mode: StepMode::Autocommit,
+                group: 0,
+                invalid_index_cleanup: Some("public.t_id_idx".into()),
+            },
+        ];
+        let mut p = Plan::of_steps(id, format!("fix {id}"), steps);
+        p.hazards = vec!["a hazard".into()];
+        p
     }
 
     #[test]

@@ -23,16 +23,16 @@ impl Context {
     /// Where keys go in this state.
     pub fn of_state(s: &super::state::State) -> Context {
         use super::fixflow::FixStep;
-        match (&s.mode, s.fix.as_ref().map(|f| &f.step)) {
-            (Mode::Fix, Some(FixStep::Preview)) => Context::Editor,
-            (Mode::Fix, Some(FixStep::Confirm)) => Context::Input,
-            (m, _) => Context::of(m),
+        match s.fix.as_ref().map(|f| &f.step) {
+            Some(FixStep::Preview(_)) => Context::Editor,
+            Some(FixStep::Confirm { .. }) => Context::Input,
+            Some(_) => Context::Popup,
+            None => Context::of(&s.mode),
         }
     }
 
     pub fn of(mode: &Mode) -> Context {
         match mode {
-            Mode::Fix => Context::Popup,
             Mode::Normal => Context::Normal,
             Mode::Filter | Mode::Palette { .. } | Mode::Picker { .. } | Mode::Password { .. } => {
                 Context::Input

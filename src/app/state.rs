@@ -101,8 +101,6 @@ pub enum Mode {
     Password {
         input: String,
     },
-    /// The guided fix (`State::fix`).
-    Fix,
     Filter,
     Help {
         scroll: u16,
@@ -142,7 +140,7 @@ pub struct State {
     /// Backup files and journal entries: (label, detail), read from disk when their tab opens.
     pub backups: Vec<(String, String)>,
     pub journal: Vec<(String, String)>,
-    /// The guided fix, while it is open.
+    /// The guided fix, while it is open (it then takes the keys, whatever `mode` says).
     pub fix: Option<super::fixflow::FixFlow>,
     /// Failing checklist items marked with Space (item indexes).
     pub marked: std::collections::BTreeSet<usize>,

@@ -158,8 +158,8 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             s.status = Some(n);
             vec![]
         }
+        other if s.fix.is_some() => super::update_fix::key(s, other),
         other => match s.mode.clone() {
-            Mode::Fix => super::update_fix::key(s, other),
             Mode::Normal => {
                 if let Some(effects) = super::update_fix::start(s, &other) {
                     return effects;

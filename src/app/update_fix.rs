@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use super::action::Action;
 use super::effect::Effect;
-use super::fixflow::{FixFlow, FixStep};
+use super::fixflow::{Draft, FixFlow, FixStep};
 use super::rows::Row;
-use super::state::{Mode, Phase, State, Tab};
+use super::state::{Phase, State, Tab};
 use crate::check::Report;
 
 /// The findings `f` would fix: the marked items', else the selected item's (or lint finding).
@@ -87,7 +87,6 @@ pub fn start(s: &mut State, a: &Action) -> Option<Vec<Effect>> {
         return Some(vec![]);
     };
     s.fix = Some(FixFlow::new(ids.clone(), s.now));
-    s.mode = Mode::Fix;
     Some(vec![Effect::PlanFixes {
         finding_ids: ids,
         snapshot,
@@ -108,7 +107,7 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
         }
         Action::PlansReady(Ok(plans)) => {
             if plans.is_empty() {
-                flow.step = FixStep::Done;
+                flow.step = FixStep::done();
                 flow.error = Some(if flow.refused.is_empty() {
                     "pgmend has no fix for these findings".into()
                 } else {
@@ -122,17 +121,25 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
             }
         }
         Action::PlansReady(Err(e)) | Action::BackupDone(Err(e)) => {
-            flow.step = FixStep::Done;
+            flow.step = FixStep::done();
             flow.error = Some(format!("{e}: nothing was changed"));
         }
         Action::BackupProgress(p) | Action::ApplyProgress(p) => flow.progress = p,
         Action::BackupDone(Ok(b)) => {
+            // Only a backup the flow waits for leads to the confirmation.
+            let FixStep::BackingUp(draft) = std::mem::replace(&mut flow.step, FixStep::Planning)
+            else {
+                return Ok(vec![]);
+            };
             flow.log.push(format!(
                 "backup {} ({} bytes), verified, sha256 {}; {}",
                 b.path, b.size, b.sha256, b.excludes
             ));
-            flow.backup = Some(b);
-            flow.step = FixStep::Confirm;
+            flow.step = FixStep::Confirm {
+                draft,
+                backup: b,
+                typed: String::new(),
+            };
             flow.since = now;
         }
         Action::ApplyDone(result) => {
@@ -158,7 +165,7 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
 /// After the re-check: which of the flow's findings are gone.
 pub fn rechecked(s: &mut State, report: &Arc<Report>) {
     let Some(flow) = s.fix.as_mut() else { return };
-    if flow.step != FixStep::Rechecking {
+    if !matches!(flow.step, FixStep::Rechecking) {
         return;
     }
     let present: std::collections::HashSet<&str> =
@@ -168,9 +175,7 @@ pub fn rechecked(s: &mut State, report: &Arc<Report>) {
         .iter()
         .cloned()
         .partition(|id| present.contains(id.as_str()));
-    flow.fixed = fixed;
-    flow.still = still;
-    flow.step = FixStep::Done;
+    flow.step = FixStep::Done { fixed, still };
     s.marked.clear();
 }
 
@@ -180,31 +185,26 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
     let database = s.conn.database.clone();
     let now = s.now;
     let Some(flow) = s.fix.as_mut() else {
-        s.mode = Mode::Normal;
         return vec![];
     };
-    let close = |s: &mut State| {
-        s.fix = None;
-        s.mode = Mode::Normal;
-    };
-    match (flow.step.clone(), a) {
-        (FixStep::Planning | FixStep::Preview | FixStep::Confirm, Action::Back) => {
-            close(s);
+    match (&mut flow.step, a) {
+        (FixStep::Planning | FixStep::Preview(_) | FixStep::Confirm { .. }, Action::Back) => {
+            s.fix = None;
             s.status = Some("fix abandoned: nothing was changed".into());
         }
-        (FixStep::BackingUp, Action::Back) => {
-            close(s);
+        (FixStep::BackingUp(_), Action::Back) => {
+            s.fix = None;
             s.status = Some("backup cancelled: nothing was changed".into());
             return vec![Effect::Cancel];
         }
-        (FixStep::Preview, Action::EditorKey(k)) => {
+        (FixStep::Preview(draft), Action::EditorKey(k)) => {
             // What the last ctrl-s said is about the script before this edit.
             flow.error = None;
-            flow.editor.input(k);
+            draft.editor.input(k);
         }
-        (FixStep::Preview, Action::ChooseDuplicates(c)) => choose(flow, c),
-        (FixStep::Preview, Action::Submit) => {
-            let plans = flow.plans_to_apply();
+        (FixStep::Preview(_), Action::ChooseDuplicates(c)) => choose(flow, c),
+        (FixStep::Preview(draft), Action::Submit) => {
+            let plans = draft.plans_to_apply();
             let open = plans
                 .iter()
                 .find_map(|p| p.blocked_in(true).map(|w| format!("{}: {w}", p.title)));
@@ -214,42 +214,52 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
                 flow.error = Some(format!("not yet (nothing was changed): {open}"));
             } else {
                 flow.error = None;
-                flow.step = FixStep::BackingUp;
+                let draft = std::mem::replace(draft, Draft::new(Vec::new()));
+                flow.step = FixStep::BackingUp(draft);
                 flow.since = now;
                 flow.progress = "starting pg_dump…".into();
                 return vec![Effect::RunBackup];
             }
         }
-        (FixStep::Confirm, Action::Input(c)) if production => flow.confirm_input.push(c),
-        (FixStep::Confirm, Action::Backspace) => {
-            flow.confirm_input.pop();
+        (FixStep::Confirm { typed, .. }, Action::Input(c)) if production => typed.push(c),
+        (FixStep::Confirm { typed, .. }, Action::Backspace) => {
+            typed.pop();
         }
-        (FixStep::Confirm, Action::Submit) => {
-            if production && flow.confirm_input != database {
+        (FixStep::Confirm { typed, .. }, Action::Submit) => {
+            if production && *typed != database {
                 flow.error = Some(format!(
                     "type the database name ({database}) to confirm on production"
                 ));
-            } else if let Some(backup) = flow.backup.clone() {
+            } else {
+                let FixStep::Confirm { draft, backup, .. } =
+                    std::mem::replace(&mut flow.step, FixStep::Rechecking)
+                else {
+                    unreachable!("matched as Confirm above")
+                };
                 flow.error = None;
-                flow.step = FixStep::Applying;
                 flow.since = now;
+                flow.step = FixStep::Applying {
+                    backup: backup.clone(),
+                    edited: draft.edited(),
+                };
                 return vec![Effect::ApplyPlans {
-                    plans: flow.plans_to_apply(),
+                    plans: draft.plans_to_apply(),
                     backup,
                 }];
             }
         }
-        (FixStep::Applying | FixStep::Rechecking, Action::Back) => {
+        (FixStep::Applying { .. } | FixStep::Rechecking, Action::Back) => {
             s.status =
                 Some("the apply is running and is not interrupted halfway; wait for it".into());
         }
-        (FixStep::Done, Action::Back | Action::Submit) => close(s),
-        (_, Action::Quit)
-            if matches!(
-                flow.step,
-                FixStep::Planning | FixStep::Preview | FixStep::Confirm | FixStep::Done
-            ) =>
-        {
+        (FixStep::Done { .. }, Action::Back | Action::Submit) => s.fix = None,
+        (
+            FixStep::Planning
+            | FixStep::Preview(_)
+            | FixStep::Confirm { .. }
+            | FixStep::Done { .. },
+            Action::Quit,
+        ) => {
             s.quit = true;
             return vec![Effect::Quit];
         }
@@ -280,7 +290,7 @@ fn choose(flow: &mut FixFlow, c: crate::fix::decide::DupChoice) {
             .push(format!("{}: left out as chosen: {instead}", p.finding_id));
     }
     if plans.is_empty() {
-        flow.step = FixStep::Done;
+        flow.step = FixStep::done();
         flow.error = Some("every plan was left out, nothing was changed".into());
     } else {
         flow.set_plans(plans);

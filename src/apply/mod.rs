@@ -1,11 +1,14 @@
 //! Applying fix plans on a writable session: preconditions first (any offending row refuses the
 //! plan, nothing run), then each transactional group in a transaction of its own and each
 //! autocommit step alone, with `lock_timeout` and retries with backoff on lock timeouts; while
-//! a step waits, a watcher session reports who blocks it.
+//! a step waits, a watcher session reports who blocks it. The only way in is [`mend`]: a
+//! verified backup (or the spelled-out `--no-backup`), and a journal located up front.
 
 pub mod admit;
+mod mend;
 mod precheck;
 pub mod preview;
+pub mod resume;
 mod run;
 mod types;
 mod watch;
@@ -15,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::PgConnection;
 
+pub use mend::{Guard, Mended, mend};
 pub use types::{
     ApplyOptions, ApplyOutcome, Blocker, EventKind, PlanOutcome, Refusal, StepEvent, StepResult,
     StepStatus,
@@ -22,24 +26,18 @@ pub use types::{
 
 use crate::fix::plan::Plan;
 
-/// Applies one plan on `conn`, a writable session (never a browsing one). Every step's result
-/// is in the outcome; `progress` hears of each step as it starts, waits and ends.
-pub async fn apply(
-    conn: &mut PgConnection,
-    plan: &Plan,
-    opts: &ApplyOptions,
-    progress: impl Fn(StepEvent),
-) -> ApplyOutcome {
-    apply_indexed(conn, plan, 0, opts, &progress).await
-}
+/// Before a plan's first step (its checks passed): an error stops the plan, nothing of it run.
+type BeforeSteps<'a> = &'a dyn Fn(usize, &Plan) -> Result<(), String>;
 
-/// Applies several plans one after the other, each on its own: a refused or failed plan never
-/// stops the ones after it, except those that depend on it (`Plan::after`), which are skipped
-/// with the reason.
-pub async fn apply_all(
+/// Applies several plans one after the other on `conn`, a writable session (never a browsing
+/// one), each on its own: a refused or failed plan never stops the ones after it, except those
+/// that depend on it (`Plan::after`), which are skipped with the reason. `progress` hears of
+/// each step as it starts, waits and ends.
+async fn apply_all(
     conn: &mut PgConnection,
     plans: &[Plan],
     opts: &ApplyOptions,
+    before: BeforeSteps<'_>,
     progress: impl Fn(StepEvent),
 ) -> Vec<PlanOutcome> {
     let mut out: Vec<PlanOutcome> = Vec::with_capacity(plans.len());
@@ -59,7 +57,7 @@ pub async fn apply_all(
                 });
                 ApplyOutcome::Skipped { reason }
             }
-            None => apply_indexed(conn, plan, i, opts, &progress).await,
+            None => apply_indexed(conn, plan, i, opts, before, &progress).await,
         };
         out.push(PlanOutcome {
             finding_id: plan.finding_id.clone(),
@@ -101,6 +99,7 @@ async fn apply_indexed(
     plan: &Plan,
     index: usize,
     opts: &ApplyOptions,
+    before: BeforeSteps<'_>,
     progress: &impl Fn(StepEvent),
 ) -> ApplyOutcome {
     let start = Instant::now();
@@ -139,6 +138,9 @@ async fn apply_indexed(
             };
         }
         Ok(_) => {}
+    }
+    if let Err(e) = before(index, plan) {
+        return failed_before(plan, format!("{e}: nothing was run"), start.elapsed());
     }
     let steps = run::run_plan(conn, plan, opts, &emit).await;
     let duration = start.elapsed();

@@ -21,11 +21,13 @@ struct Ctx<'a> {
     emit: &'a dyn Fn(EventKind),
 }
 
-/// A failed statement: which step, SQLSTATE and message.
+/// A failed statement: which step, SQLSTATE and message; `lost`: the connection went away
+/// (no answer from the server at all).
 struct StepError {
     step: usize,
     sqlstate: Option<String>,
     message: String,
+    lost: bool,
 }
 
 fn step_error(step: usize, e: &sqlx::Error) -> StepError {
@@ -40,12 +42,14 @@ fn step_error(step: usize, e: &sqlx::Error) -> StepError {
                 step,
                 sqlstate: db.code().map(|c| c.to_string()),
                 message,
+                lost: false,
             }
         }
         None => StepError {
             step,
             sqlstate: None,
             message: e.to_string(),
+            lost: matches!(e, sqlx::Error::Io(_) | sqlx::Error::Protocol(_)),
         },
     }
 }
@@ -144,12 +148,17 @@ async fn run_unit(
             tokio::time::sleep(wait).await;
             continue;
         }
+        let message = if err.lost {
+            lost_message(&err.message, autocommit)
+        } else {
+            err.message.clone()
+        };
         for &i in unit {
             results[i].status = match i.cmp(&err.step) {
                 std::cmp::Ordering::Less => StepStatus::RolledBack,
                 std::cmp::Ordering::Equal => StepStatus::Failed {
                     sqlstate: err.sqlstate.clone(),
-                    message: err.message.clone(),
+                    message: message.clone(),
                 },
                 std::cmp::Ordering::Greater => {
                     StepStatus::skipped("its transaction was rolled back")
@@ -162,6 +171,22 @@ async fn run_unit(
         }
         return false;
     }
+}
+
+/// What a connection lost in the middle of a step means: the server rolls back the open
+/// transaction (an autocommit index build is cancelled, leaving its index INVALID). A lost
+/// connection is never retried: whether the server saw the end of the step is unknown.
+fn lost_message(cause: &str, autocommit: bool) -> String {
+    let what = if autocommit {
+        "the server cancels the statement (an index built CONCURRENTLY is left INVALID; \
+         `pgmend check` shows it)"
+    } else {
+        "the server rolled back this transaction group: none of its steps is applied"
+    };
+    format!(
+        "the connection to the server was lost during this step ({cause}): {what}; pgmend \
+         does not retry on a lost connection: check again, then fix again"
+    )
 }
 
 fn finished(ctx: &Ctx<'_>, r: &StepResult) {

@@ -10,7 +10,10 @@ use tokio::io::AsyncReadExt;
 
 use super::error::classify;
 use super::tools::{self, Tool};
-use super::{BackupError, BackupOptions, BackupPhase, BackupProgress, BackupRecord, BackupScope};
+use super::{
+    BackupError, BackupOptions, BackupPhase, BackupProgress, BackupRecord, BackupScope,
+    VerifiedBackup,
+};
 use crate::db::resolve::Endpoint;
 use crate::db::{self, Resolved, SessionOptions};
 
@@ -21,7 +24,7 @@ pub async fn backup(
     dir: &Path,
     opts: &BackupOptions,
     progress: impl Fn(BackupProgress) + Send,
-) -> Result<BackupRecord, BackupError> {
+) -> Result<VerifiedBackup, BackupError> {
     let pg_dump = tools::find_pg_dump(opts.pg_dump.as_deref())?;
     let pg_restore = tools::find_pg_restore(Some(&pg_dump.path))?;
     let (version_num, server_version, mut scope) = server_version(resolved).await?;
@@ -46,26 +49,24 @@ pub async fn backup(
             bytes: file_len(&path),
             elapsed: clock.elapsed(),
         });
-        super::verify::read_whole(&pg_restore, &path).await?;
-        let (size, sha256) = super::sha256_file(&path)?;
-        super::verify::write_sidecar(&path, &sha256)?;
         super::scope::write_scope(&path, &scope).map_err(|e| {
             BackupError::Io(format!(
                 "cannot write {}: {e}",
                 super::scope::scope_path(&path).display()
             ))
         })?;
-        Ok(BackupRecord {
+        let record = BackupRecord {
             path: path.clone(),
-            size,
-            sha256,
+            size: 0,
+            sha256: String::new(),
             server_version: server_version.clone(),
             database: resolved.target.dbname.clone(),
             started,
             duration: clock.elapsed(),
             pg_dump: pg_dump.version_text.clone(),
             scope: scope.clone(),
-        })
+        };
+        super::verify::taken(&pg_restore, record, clock).await
     }
     .await;
     if result.is_err() {

@@ -10,8 +10,8 @@ use std::time::SystemTime;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::BackupError;
 use super::tools::{self, Tool};
+use super::{BackupError, BackupRecord};
 
 /// Where the recorded checksum came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,6 +33,44 @@ pub struct Verified {
     pub checksum: ChecksumCheck,
     /// `pg_restore (PostgreSQL) 15.18`.
     pub pg_restore: String,
+}
+
+/// A backup pgmend took and verified: pg_restore read it whole and its sha256 is recorded
+/// beside it. Its field is private and only this module makes one ([`taken`], after
+/// [`read_whole`]), so holding one proves the verification ran: the write path
+/// (`apply::mend`) asks for one, or for the spelled-out `Guard::Declined`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedBackup {
+    record: BackupRecord,
+}
+
+impl VerifiedBackup {
+    pub fn record(&self) -> &BackupRecord {
+        &self.record
+    }
+}
+
+impl std::ops::Deref for VerifiedBackup {
+    type Target = BackupRecord;
+    fn deref(&self) -> &BackupRecord {
+        &self.record
+    }
+}
+
+/// Verifies a backup just written (`record` describes it): pg_restore reads it whole, its
+/// sha256 is computed and written to the sidecar; only then is it a [`VerifiedBackup`]
+/// (`clock`: when the backup started, for its duration).
+pub(super) async fn taken(
+    pg_restore: &Tool,
+    mut record: BackupRecord,
+    clock: std::time::Instant,
+) -> Result<VerifiedBackup, BackupError> {
+    read_whole(pg_restore, &record.path).await?;
+    let (size, sha256) = sha256_file(&record.path)?;
+    write_sidecar(&record.path, &sha256)?;
+    (record.size, record.sha256) = (size, sha256);
+    record.duration = clock.elapsed();
+    Ok(VerifiedBackup { record })
 }
 
 /// `FILE.sha256`.
@@ -62,7 +100,7 @@ pub fn sha256_file(path: &Path) -> Result<(u64, String), BackupError> {
 }
 
 /// Writes `FILE.sha256` in `sha256sum` format (mode 0600).
-pub(super) fn write_sidecar(path: &Path, sha256: &str) -> Result<(), BackupError> {
+fn write_sidecar(path: &Path, sha256: &str) -> Result<(), BackupError> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let side = sidecar_path(path);
@@ -89,7 +127,7 @@ fn read_sidecar(path: &Path) -> Option<String> {
 }
 
 /// Runs `pg_restore -f /dev/null FILE`: it fails unless it can read the whole archive.
-pub(super) async fn read_whole(pg_restore: &Tool, path: &Path) -> Result<(), BackupError> {
+async fn read_whole(pg_restore: &Tool, path: &Path) -> Result<(), BackupError> {
     let out = tokio::process::Command::new(&pg_restore.path)
         .arg("--file=/dev/null")
         .arg(path)

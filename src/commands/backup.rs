@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::backup::{self, BackupOptions, BackupPhase, BackupProgress, BackupRecord};
+use crate::backup::{self, BackupOptions, BackupPhase, BackupProgress, VerifiedBackup};
 use crate::cli::{BackupArgs, BackupsArgs, BackupsCommand, Cli};
 use crate::db::Resolved;
 
@@ -56,7 +56,7 @@ pub async fn take(
     resolved: &Resolved,
     dir: &Path,
     opts: &BackupOptions,
-) -> anyhow::Result<BackupRecord> {
+) -> anyhow::Result<VerifiedBackup> {
     eprintln!("backing up {} into {}", resolved.target, dir.display());
     let progress = crate::progress::Progress::bytes("dumping");
     let result = backup::backup(resolved, dir, opts, progress_printer(&progress)).await;

@@ -213,12 +213,18 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
             report.findings().count()
         );
     }
+    // Applies pgmend began and never finished (killed in the middle): what they left.
+    let interrupted = super::resume::section(&mut session.conn, &session.resolved.target).await;
+    if !matches!(args.format, CheckFormat::Text) {
+        eprint!("{interrupted}");
+    }
     match args.format {
         CheckFormat::Text => {
             print!(
                 "{}",
                 check_text::render(&report, &target, args.show_passed, Style::detect())
             );
+            print!("{interrupted}");
             if let Some(c) = &compared {
                 print!("{}", check_text::baseline(c, Style::detect()));
             }

@@ -4,14 +4,14 @@
 
 use std::time::Duration;
 
-use crate::apply::admit::{self, Admitted, Refused};
-use crate::apply::{self, ApplyOptions, ApplyOutcome, EventKind, PlanOutcome, StepEvent};
-use crate::backup::{BackupOptions, BackupRecord, BackupScope};
+use crate::apply::admit::{self, Refused};
+use crate::apply::{self, ApplyOptions, ApplyOutcome, EventKind, Guard, Mended, StepEvent};
+use crate::backup::{BackupOptions, BackupScope};
 use crate::check::Report;
 use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FixArgs};
 use crate::db::{self, SessionOptions};
 use crate::fix::plan::Plan;
-use crate::journal::{self, BackupNote, Entry};
+use crate::journal::{Entry, Journal};
 
 use super::check::{checklists, evaluate};
 use super::exit;
@@ -71,22 +71,24 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
              use --dry-run to print the SQL it would run"
         );
     }
+    if let Some(run) = args.resume.as_deref().or(args.roll_back.as_deref()) {
+        return super::resume::run(cli, args, run).await;
+    }
     if !args.all && args.only.is_empty() {
         anyhow::bail!("say what to fix: --only ID (repeatable) or --all");
     }
     let cargs = check_args(args);
     let loaded = crate::config::load(cli.config.as_deref())?;
     let plan = super::plan(cli, &cargs.conn, true, &loaded)?;
-    if args.yes
-        && let Some((name, true)) = &plan.profile
-    {
-        let db = &plan.resolved.target.dbname;
-        if args.confirm_database.as_deref() != Some(db.as_str()) {
-            anyhow::bail!(
-                "profile `{name}` is marked production: add --confirm-database {db} to apply fixes to it"
-            );
-        }
-    }
+    confirm_production(args, &plan)?;
+    // Where the journal goes, before anything else: without one, nothing is applied.
+    let journal = if args.yes && !args.dry_run {
+        Some(Journal::resolve(&plan.resolved.target).map_err(|e| {
+            anyhow::anyhow!("{e}: set PGMEND_DATA_DIR (or HOME); nothing was changed")
+        })?)
+    } else {
+        None
+    };
     let lists = checklists(cli, &cargs).await?;
     if lists.is_empty() && !args.lints && args.only.is_empty() {
         anyhow::bail!(
@@ -186,10 +188,11 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         );
         return Ok(exit::OK);
     }
+    let journal = journal.expect("resolved with --yes");
     for r in &refused {
         print!("{}", describe_refused(r));
     }
-    journal_refused(&plan.resolved.target, &refused, None)?;
+    journal_refused(&journal, &refused)?;
     if session.pooled {
         anyhow::bail!("{}", db::connect::POOLER_WARNING);
     }
@@ -198,9 +201,9 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     if admitted.plans().is_empty() {
         println!("nothing to fix");
     } else {
-        let (admitted, note_backup) = if args.no_backup {
+        let guard = if args.no_backup {
             eprintln!("warning: --no-backup: applying without a backup");
-            (admitted, None)
+            Guard::Declined
         } else {
             let dir = super::backup::backup_dir(cli, args.backup_dir.as_deref())?;
             let opts = BackupOptions {
@@ -208,22 +211,26 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
                 created: scope.created.clone(),
                 ..BackupOptions::default()
             };
-            let rec = super::backup::take(&resolved, &dir, &opts)
+            let verified = super::backup::take(&resolved, &dir, &opts)
                 .await
                 .map_err(|e| e.context("no backup, so nothing was changed"))?;
-            // What the role can read may have changed since the preview: check again against
-            // what the backup holds.
-            let (admitted, late) = admitted.still_covered_by(&rec.scope);
-            for r in &late {
-                print!("{}", describe_refused(r));
-            }
-            journal_refused(&resolved.target, &late, Some(&rec))?;
-            (admitted, Some(rec))
+            Guard::Verified(Box::new(verified))
         };
-        let plans = admitted.plans();
-        let outcomes =
-            apply_and_journal(&resolved, &plan.options, args, &admitted, &note_backup).await?;
-        for (p, o) in plans.iter().zip(&outcomes) {
+        let mended = apply_mended(
+            &resolved,
+            &plan.options,
+            args,
+            admitted.plans().to_vec(),
+            &guard,
+            &journal,
+        )
+        .await?;
+        // What the role can read may have changed since the preview: `mend` checked the plans
+        // again against what the backup holds.
+        for r in &mended.refused {
+            print!("{}", describe_refused(r));
+        }
+        for (p, o) in mended.plans.iter().zip(&mended.outcomes) {
             let assumed = report
                 .findings()
                 .find(|f| f.id == p.finding_id)
@@ -237,6 +244,9 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
                 (ApplyOutcome::Failed { .. }, None) => failed = true,
                 _ => {}
             }
+        }
+        if let Some(e) = mended.journal_errors.first() {
+            anyhow::bail!("the fixes ran but {e}");
         }
     }
     let (snap, adapted, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
@@ -255,14 +265,30 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     })
 }
 
-async fn apply_and_journal(
+/// A production profile asks for the database name before `--yes` changes it.
+pub(super) fn confirm_production(args: &FixArgs, plan: &super::Plan) -> anyhow::Result<()> {
+    if args.yes
+        && let Some((name, true)) = &plan.profile
+    {
+        let db = &plan.resolved.target.dbname;
+        if args.confirm_database.as_deref() != Some(db.as_str()) {
+            anyhow::bail!(
+                "profile `{name}` is marked production: add --confirm-database {db} to apply fixes to it"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Applies the plans through the one write path, on a writable session of their own.
+pub(super) async fn apply_mended(
     resolved: &db::Resolved,
     options: &SessionOptions,
     args: &FixArgs,
-    admitted: &Admitted,
-    backup: &Option<BackupRecord>,
-) -> anyhow::Result<Vec<PlanOutcome>> {
-    let plans = admitted.plans();
+    plans: Vec<crate::fix::plan::Plan>,
+    guard: &Guard,
+    journal: &Journal,
+) -> anyhow::Result<Mended> {
     let write_opts = SessionOptions {
         read_only: false,
         ..options.clone()
@@ -275,29 +301,26 @@ async fn apply_and_journal(
         watch: Some(resolved.clone()),
         ..ApplyOptions::default()
     };
-    let outcomes = apply::apply_all(&mut writer.conn, plans, &opts, print_event(plans)).await;
+    let shown = plans.clone();
+    let mended = apply::mend(
+        &mut writer.conn,
+        plans,
+        guard,
+        journal,
+        &opts,
+        print_event(&shown),
+    )
+    .await;
     let _ = sqlx::Connection::close(writer.conn).await;
-    let note = match backup {
-        Some(b) => BackupNote::Taken(b),
-        None => BackupNote::Declined,
-    };
-    let path = journal::default_path()
-        .ok_or_else(|| anyhow::anyhow!("no data directory for the journal (HOME unset?)"))?;
-    for (p, o) in plans.iter().zip(&outcomes) {
-        let entry = Entry::new(&resolved.target, p, &o.outcome, note);
-        journal::append(&path, &entry).map_err(|e| {
-            anyhow::anyhow!(
-                "the fixes ran but the journal {} could not be written: {e}",
-                path.display()
-            )
-        })?;
-    }
-    Ok(outcomes)
+    mended.map_err(|e| anyhow::anyhow!(e))
 }
 
 fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {
     move |e: StepEvent| {
-        let steps = plans.get(e.plan).map_or(0, |p| p.steps.len());
+        let steps = plans
+            .iter()
+            .find(|p| p.finding_id == e.finding_id)
+            .map_or(0, |p| p.steps.len());
         match e.kind {
             EventKind::Started {
                 step,
@@ -358,27 +381,18 @@ fn changed_tables(
 
 /// Journals the plans refused before anything ran (with why, and each privilege the role
 /// lacks), so the journal holds every plan `fix --yes` was asked for.
-fn journal_refused(
-    target: &db::Target,
-    refused: &[Refused],
-    backup: Option<&BackupRecord>,
-) -> anyhow::Result<()> {
-    if refused.is_empty() {
-        return Ok(());
-    }
-    let path = journal::default_path()
-        .ok_or_else(|| anyhow::anyhow!("no data directory for the journal (HOME unset?)"))?;
+fn journal_refused(journal: &Journal, refused: &[Refused]) -> anyhow::Result<()> {
     for r in refused {
-        journal::append(&path, &Entry::refused_before(target, r, backup)).map_err(|e| {
-            anyhow::anyhow!("the journal {} could not be written: {e}", path.display())
-        })?;
+        journal
+            .write(&Entry::refused_before(journal.target(), r, None))
+            .map_err(|e| anyhow::anyhow!(e))?;
     }
     Ok(())
 }
 
 /// A plan refused before anything ran: the privilege the role lacks (and who holds it), or
 /// what the backup would not hold.
-fn describe_refused(r: &Refused) -> String {
+pub(super) fn describe_refused(r: &Refused) -> String {
     format!(
         "refused  {}: nothing was run\n  {}\n",
         r.plan.finding_id,
@@ -418,7 +432,7 @@ fn choose(p: &mut Plan, choices: &[(String, crate::fix::decide::DupChoice)], use
 }
 
 /// One plan's outcome, as the engineer reads it.
-fn describe(plan: &Plan, o: &ApplyOutcome) -> String {
+pub(super) fn describe(plan: &Plan, o: &ApplyOutcome) -> String {
     let ms = o.duration().as_millis();
     match o {
         ApplyOutcome::Applied { steps, .. } => {

@@ -23,9 +23,21 @@ pub async fn run(_cli: &Cli, args: &JournalArgs) -> anyhow::Result<i32> {
         println!("the journal ({}) is empty", path.display());
         return Ok(exit::OK);
     }
-    for l in &lines {
-        match serde_json::from_str::<Entry>(l) {
-            Ok(e) => print!("{}", render(&e)),
+    let parsed: Vec<Result<Entry, String>> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<Entry>(l).map_err(|e| e.to_string()))
+        .collect();
+    // A write-ahead `started` line is shown only while no outcome follows it.
+    let ended: std::collections::HashSet<&str> = parsed
+        .iter()
+        .flatten()
+        .filter(|e| !e.is_started())
+        .filter_map(|e| e.run.as_deref())
+        .collect();
+    for p in &parsed {
+        match p {
+            Ok(e) if e.is_started() && e.run.as_deref().is_some_and(|r| ended.contains(r)) => {}
+            Ok(e) => print!("{}", render(e)),
             Err(err) => println!("(unreadable line: {err})"),
         }
     }
@@ -40,6 +52,12 @@ pub fn render(e: &Entry) -> String {
         e.time, e.result, e.finding_id, c.host, c.port, c.database, c.user, e.duration_ms
     );
     o.push_str(&format!("  {}\n", e.title));
+    if e.is_started() {
+        o.push_str(
+            "  interrupted: it started and no outcome was recorded (`pgmend check` shows what \
+             is half-done)\n",
+        );
+    }
     match (&e.backup, e.no_backup) {
         (Some(b), _) => o.push_str(&format!(
             "  backup: {} (sha256 {})\n",

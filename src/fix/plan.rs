@@ -105,6 +105,25 @@ pub struct ServerCheck {
 }
 
 impl Plan {
+    /// A plan of these steps and nothing else (no undo, lock, hazard or check).
+    pub fn of_steps(finding_id: &str, title: impl Into<String>, steps: Vec<Step>) -> Plan {
+        Plan {
+            finding_id: finding_id.to_string(),
+            title: title.into(),
+            steps,
+            undo: vec![],
+            locks: vec![],
+            hazards: vec![],
+            touches_data: false,
+            preconditions: vec![],
+            tables: vec![],
+            also_fixes: vec![],
+            after: vec![],
+            server_checks: vec![],
+            decisions: vec![],
+        }
+    }
+
     /// Every finding the plan mends: its own and `also_fixes`.
     pub fn fixes(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.finding_id.as_str()).chain(self.also_fixes.iter().map(String::as_str))

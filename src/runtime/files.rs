@@ -54,6 +54,12 @@ pub fn journal() -> Vec<(String, String)> {
                 e.finding_id,
                 e.duration_ms
             );
+            if e.is_started() {
+                detail.push_str(
+                    "interrupted: it started and no outcome was recorded (`pgmend check` shows \
+                     what is half-done)\n",
+                );
+            }
             match (&e.backup, e.no_backup) {
                 (Some(b), _) => detail.push_str(&format!(
                     "backup {} sha256 {}\n",

@@ -1,21 +1,20 @@
 //! The fix flow's effects: plans, a verified backup, the apply on a separate writable session
 //! (journaled), each reporting back as actions.
 
-use std::sync::Arc;
-
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Action;
 use crate::app::fixflow::BackupSummary;
 use crate::apply::admit;
 use crate::apply::{self, ApplyOptions, ApplyOutcome, EventKind};
-use crate::backup::{self, BackupOptions, BackupPhase, BackupRecord, BackupScope};
+use crate::apply::{Guard, Mended};
+use crate::backup::{self, BackupOptions, BackupPhase, BackupRecord, BackupScope, VerifiedBackup};
 use crate::check::Report;
 use crate::checklist::Checklist;
 use crate::db::catalog::Snapshot;
 use crate::db::{Resolved, SessionOptions};
 use crate::fix::plan::Plan;
-use crate::journal;
+use crate::journal::{self, Journal};
 
 /// Plans for the findings, in the order they should run.
 pub fn plans(
@@ -43,7 +42,7 @@ pub async fn run_backup(
     resolved: Resolved,
     dir: Option<std::path::PathBuf>,
     tx: UnboundedSender<Action>,
-) -> Result<BackupRecord, String> {
+) -> Result<VerifiedBackup, String> {
     let dir = dir
         .or_else(backup::default_dir)
         .ok_or("no backup directory (set one with --backup-dir)")?;
@@ -122,16 +121,32 @@ pub async fn admit_plans(
     Ok((data.plans, scope.describe(), refused, why))
 }
 
-/// Applies the plans on a new writable session and journals each one, and the plans the
-/// preview refused (`refused_before`); the lines say what happened to every plan.
-pub async fn run_apply(
-    resolved: Resolved,
-    options: SessionOptions,
-    plans: Vec<Plan>,
-    refused_before: Vec<admit::Refused>,
-    record: Arc<BackupRecord>,
-    tx: UnboundedSender<Action>,
-) -> Result<Vec<String>, String> {
+/// An apply the engineer confirmed: the plans, the guard (the verified backup), and the journal
+/// located before anything runs.
+pub struct Apply {
+    pub resolved: Resolved,
+    pub options: SessionOptions,
+    pub plans: Vec<Plan>,
+    /// The plans the preview refused, journaled with the others.
+    pub refused_before: Vec<admit::Refused>,
+    pub guard: Guard,
+    pub journal: Journal,
+}
+
+/// Applies the plans through the one write path (`apply::mend`) on a new writable session; the
+/// lines say what happened to every plan.
+pub async fn run_apply(run: Apply, tx: UnboundedSender<Action>) -> Result<Vec<String>, String> {
+    let Apply {
+        resolved,
+        options,
+        plans,
+        refused_before,
+        guard,
+        journal,
+    } = run;
+    for r in &refused_before {
+        journal.write(&journal::Entry::refused_before(&resolved.target, r, None))?;
+    }
     let writable = SessionOptions {
         read_only: false,
         ..options
@@ -139,74 +154,60 @@ pub async fn run_apply(
     let mut session = crate::db::connect(&resolved, &writable)
         .await
         .map_err(|e| e.to_string())?;
-    // The plans as they will run (edited or not): privileges and the backup's scope again.
-    let (admitted, refused) = admit::permitted(&mut session.conn, plans)
-        .await
-        .map_err(|e| format!("cannot check the role's privileges: {e}"))?
-        .covered_by(&record.scope);
-    let plans = admitted.plans().to_vec();
     let opts = ApplyOptions {
         watch: Some(resolved.clone()),
         ..ApplyOptions::default()
     };
     let progress_tx = tx.clone();
     let progress = move |e: apply::StepEvent| {
-        let line = match e.kind {
-            EventKind::Checking => format!("{}: checking the data first", e.finding_id),
-            EventKind::Started {
-                description,
-                attempt,
-                ..
-            } if attempt > 1 => format!("{description} (attempt {attempt})"),
-            EventKind::Started { description, .. } => description,
-            EventKind::Blocked { blockers, .. } => format!(
-                "waiting for a lock held by {}",
-                blockers
-                    .iter()
-                    .map(|b| format!("pid {} ({})", b.pid, b.query))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            EventKind::LockTimeout {
-                retry_in: Some(d), ..
-            } => format!("lock timeout: retrying in {:.1}s", d.as_secs_f64()),
-            EventKind::LockTimeout { retry_in: None, .. } => "lock timeout: giving up".into(),
-            EventKind::Refused { refusals } => format!(
-                "{}: refused, {refusals} check(s) found offending rows",
-                e.finding_id
-            ),
-            _ => return,
-        };
-        let _ = progress_tx.send(Action::ApplyProgress(line));
+        if let Some(line) = progress_line(e) {
+            let _ = progress_tx.send(Action::ApplyProgress(line));
+        }
     };
-    let outcomes = apply::apply_all(&mut session.conn, &plans, &opts, progress).await;
-    let journal_path = journal::default_path();
-    let mut lines: Vec<String> = refused
+    let mended = apply::mend(&mut session.conn, plans, &guard, &journal, &opts, progress).await;
+    let _ = sqlx::Connection::close(session.conn).await;
+    Ok(lines(&mended?))
+}
+
+/// One line of the apply's progress, for the events the app shows.
+fn progress_line(e: apply::StepEvent) -> Option<String> {
+    Some(match e.kind {
+        EventKind::Checking => format!("{}: checking the data first", e.finding_id),
+        EventKind::Started {
+            description,
+            attempt,
+            ..
+        } if attempt > 1 => format!("{description} (attempt {attempt})"),
+        EventKind::Started { description, .. } => description,
+        EventKind::Blocked { blockers, .. } => format!(
+            "waiting for a lock held by {}",
+            blockers
+                .iter()
+                .map(|b| format!("pid {} ({})", b.pid, b.query))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        EventKind::LockTimeout {
+            retry_in: Some(d), ..
+        } => format!("lock timeout: retrying in {:.1}s", d.as_secs_f64()),
+        EventKind::LockTimeout { retry_in: None, .. } => "lock timeout: giving up".into(),
+        EventKind::Refused { refusals } => format!(
+            "{}: refused, {refusals} check(s) found offending rows",
+            e.finding_id
+        ),
+        _ => return None,
+    })
+}
+
+/// What happened to every plan, as the app's log shows it.
+fn lines(m: &Mended) -> Vec<String> {
+    let mut lines: Vec<String> = m
+        .refused
         .iter()
         .map(|r| format!("✘ {}: refused — {}", r.plan.title, r.why))
         .collect();
-    if let Some(path) = &journal_path {
-        let before = refused_before.iter().map(|r| (r, None));
-        let after = refused.iter().map(|r| (r, Some(&*record)));
-        for (r, backup) in before.chain(after) {
-            let entry = journal::Entry::refused_before(&resolved.target, r, backup);
-            if let Err(e) = journal::append(path, &entry) {
-                lines.push(format!("⚠ journal {}: {e}", path.display()));
-            }
-        }
-    }
-    for (plan, o) in plans.iter().zip(&outcomes) {
-        if let Some(path) = &journal_path {
-            let entry = journal::Entry::new(
-                &resolved.target,
-                plan,
-                &o.outcome,
-                journal::BackupNote::Taken(&record),
-            );
-            if let Err(e) = journal::append(path, &entry) {
-                lines.push(format!("⚠ journal {}: {e}", path.display()));
-            }
-        }
+    lines.extend(m.journal_errors.iter().map(|e| format!("⚠ {e}")));
+    for (plan, o) in m.plans.iter().zip(&m.outcomes) {
         lines.push(match &o.outcome {
             ApplyOutcome::Applied { steps, duration } => format!(
                 "✔ {}: {} step(s) in {:.2}s",
@@ -231,5 +232,5 @@ pub async fn run_apply(
             ApplyOutcome::Skipped { reason } => format!("– {}: skipped — {reason}", plan.title),
         });
     }
-    Ok(lines)
+    lines
 }

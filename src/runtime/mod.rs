@@ -7,8 +7,8 @@ mod fix;
 mod labels;
 pub mod recent;
 pub mod terminal;
+mod worker;
 
-use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,14 +17,14 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::{Mutex, mpsc};
 
-use crate::app::action::{Choice, ConnectFailure};
+use crate::app::action::Choice;
 use crate::app::keymap::{Context, Keymap};
-use crate::app::{Action, ConnectionInfo, Effect, State, update};
+use crate::app::{Action, Effect, State, update};
 use crate::check;
 use crate::checklist::Checklist;
-use crate::db::catalog::{self, ReadOptions};
-use crate::db::{ConnParams, Env, Resolved, Session, SessionOptions, Source};
+use crate::db::{Resolved, Session, SessionOptions};
 use crate::theme::Theme;
+use worker::Worker;
 
 /// Everything the interactive app needs to start.
 pub struct TuiConfig {
@@ -76,336 +76,6 @@ async fn reconnect_if_lost(s: &mut Session) -> Result<Option<String>, String> {
     }
 }
 
-/// Does the work effects ask for, on tasks, and answers with actions.
-struct Worker {
-    cfg: Arc<TuiConfig>,
-    /// The connection being used (changes when the picker or the password prompt say so).
-    resolved: Option<Resolved>,
-    options: SessionOptions,
-    production: bool,
-    profile: Option<String>,
-    session: Arc<Mutex<Option<Session>>>,
-    tx: mpsc::UnboundedSender<Action>,
-    running: Vec<tokio::task::JoinHandle<()>>,
-    /// The verified backup the next apply follows.
-    backup: Option<Arc<crate::backup::BackupRecord>>,
-    pending_backup: Option<Arc<std::sync::Mutex<Option<crate::backup::BackupRecord>>>>,
-    /// The plans the last preview refused, journaled when the engineer applies the others.
-    preview_refused: Arc<std::sync::Mutex<Vec<crate::apply::admit::Refused>>>,
-    /// The first read also sends a preview (the relation list) before the full snapshot.
-    previewed: bool,
-}
-
-impl Worker {
-    fn perform(&mut self, e: Effect, out: &mut impl Write) {
-        match e {
-            Effect::ConnectTo(choice) => {
-                let picked = match &choice {
-                    Choice::Profile(name) => self
-                        .cfg
-                        .loaded
-                        .profile(name)
-                        .map_err(|e| e.to_string())
-                        .and_then(|(p, params)| {
-                            self.production = p.production;
-                            self.profile = Some(name.clone());
-                            if let Some(t) = p.statement_timeout {
-                                self.options.statement_timeout = t;
-                            }
-                            self.options.pooler =
-                                p.pooler.map(|x| x == crate::config::Pooler::Transaction);
-                            crate::db::resolve(
-                                Source::Profile {
-                                    name: name.clone(),
-                                    params,
-                                },
-                                &Env::from_process(),
-                            )
-                            .map_err(|e| e.to_string())
-                        }),
-                    Choice::Url(u) => {
-                        ConnParams::parse(u)
-                            .map_err(|e| e.to_string())
-                            .and_then(|p| {
-                                crate::db::resolve(Source::Argument(p), &Env::from_process())
-                                    .map_err(|e| e.to_string())
-                            })
-                    }
-                };
-                match picked {
-                    Ok(r) => {
-                        if let Choice::Url(u) = &choice {
-                            recent::remember(u);
-                        }
-                        self.resolved = Some(r);
-                        self.perform(Effect::Connect, out);
-                    }
-                    Err(e) => {
-                        let _ = self.tx.send(Action::Connected(Err(e.into())));
-                    }
-                }
-            }
-            Effect::ConnectWithPassword(pw) => {
-                if let Some(r) = self.resolved.as_mut() {
-                    r.password = Some(pw);
-                }
-                self.perform(Effect::Connect, out);
-            }
-            Effect::Connect => {
-                let Some(resolved) = self.resolved.clone() else {
-                    let _ = self.tx.send(Action::Connected(Err("no connection chosen"
-                        .to_string()
-                        .into())));
-                    return;
-                };
-                let options = self.options.clone();
-                let (production, profile) = (self.production, self.profile.clone());
-                let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
-                self.running.push(tokio::spawn(async move {
-                    let result = crate::db::connect(&resolved, &options).await;
-                    let action = match result {
-                        Ok(s) => {
-                            let t = &s.resolved.target;
-                            let mut warnings = cfg.warnings.clone();
-                            warnings.extend(s.warnings.iter().cloned());
-                            let info = ConnectionInfo {
-                                host: t.host_label(),
-                                port: t.port,
-                                database: t.dbname.clone(),
-                                user: t.user.clone(),
-                                server_version: String::new(),
-                                read_only: s.read_only,
-                                production,
-                                profile,
-                                warnings,
-                            };
-                            *session.lock().await = Some(s);
-                            Action::Connected(Ok(info))
-                        }
-                        Err(e) => Action::Connected(Err(ConnectFailure {
-                            needs_password: matches!(
-                                e.cause,
-                                crate::db::Cause::AuthFailed {
-                                    password_given: false,
-                                    ..
-                                }
-                            ),
-                            message: e.to_string(),
-                        })),
-                    };
-                    let _ = tx.send(action);
-                }));
-            }
-            Effect::LoadSnapshot { request } => {
-                let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
-                let preview = !std::mem::replace(&mut self.previewed, true);
-                self.running.push(tokio::spawn(async move {
-                    let mut guard = session.lock().await;
-                    let mut notice = None;
-                    let result = match guard.as_mut() {
-                        None => Err("not connected".to_string()),
-                        Some(s) => match reconnect_if_lost(s).await {
-                            Err(e) => Err(e),
-                            Ok(note) => {
-                                notice = note;
-                                let opts = ReadOptions {
-                                    schemas: cfg.schemas.clone(),
-                                    persistent_statements: !s.pooled,
-                                    statement_timeout_ms: s
-                                        .pooled
-                                        .then_some(s.statement_timeout.as_millis() as u64),
-                                };
-                                // The table list first (one cheap query), so it is on screen
-                                // while the full snapshot is read.
-                                if preview
-                                    && let Ok(p) =
-                                        catalog::read_relation_list(&mut s.conn, &opts).await
-                                {
-                                    let snapshot = Arc::new(p);
-                                    let _ = tx.send(Action::SnapshotPreview { request, snapshot });
-                                }
-                                catalog::read_snapshot(&mut s.conn, &opts)
-                                    .await
-                                    .map(Arc::new)
-                                    .map_err(|e| e.to_string())
-                            }
-                        },
-                    };
-                    let loaded = result.as_ref().ok().cloned();
-                    let _ = tx.send(Action::SnapshotLoaded { request, result });
-                    if let Some(snap) = loaded {
-                        labels::for_snapshot(&tx, request, snap);
-                    }
-                    if let Some(n) = notice {
-                        let _ = tx.send(Action::Notice(n));
-                    }
-                }));
-            }
-            Effect::RunCheck { request, snapshot } => {
-                let (cfg, session, tx) = (self.cfg.clone(), self.session.clone(), self.tx.clone());
-                self.running.push(tokio::spawn(async move {
-                    let mut guard = session.lock().await;
-                    let conn = guard.as_mut().map(|s| &mut s.conn);
-                    let (adapted, mut report) =
-                        check::check_adapted(conn, &snapshot, &cfg.checklists, &cfg.check_settings)
-                            .await;
-                    drop(guard);
-                    let lists = adapted.as_deref().unwrap_or(&cfg.checklists);
-                    crate::fix::mark_fixable(&mut report, &snapshot, lists);
-                    let report = Arc::new(report);
-                    let _ = tx.send(Action::CheckDone {
-                        request,
-                        result: Ok(report.clone()),
-                    });
-                    labels::for_report(&tx, request, report);
-                }));
-            }
-            Effect::LoadDefinition { schema, name, args } => {
-                let (session, tx) = (self.session.clone(), self.tx.clone());
-                self.running.push(tokio::spawn(async move {
-                    let key = format!("{}({args})", crate::sql::qualified(&schema, &name));
-                    let mut guard = session.lock().await;
-                    let result = match guard.as_mut() {
-                        None => Err("not connected".to_string()),
-                        Some(s) => sqlx::query_scalar::<_, String>(
-                            "SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-                             WHERE n.nspname = $1 AND p.proname = $2 AND pg_get_function_identity_arguments(p.oid) = $3 AND p.prokind IN ('f', 'p')",
-                        )
-                        .bind(&schema)
-                        .bind(&name)
-                        .bind(&args)
-                        .persistent(!s.pooled)
-                        .fetch_optional(&mut s.conn)
-                        .await
-                        .map_err(|e| e.to_string())
-                        .and_then(|d| d.ok_or_else(|| "PostgreSQL has no definition for it (an aggregate, or it was dropped)".to_string())),
-                    };
-                    let _ = tx.send(Action::DefinitionLoaded { key, result });
-                }));
-            }
-            Effect::PlanFixes {
-                finding_ids,
-                snapshot,
-                report,
-            } => {
-                // The checklists as the check used them: adapting is pure, so the same
-                // snapshot gives the same adapted copies.
-                let adapted =
-                    crate::checklist::adapt::adapt_if_asked(&self.cfg.checklists, &snapshot);
-                let lists = adapted
-                    .as_ref()
-                    .map_or(&self.cfg.checklists[..], |a| &a.0[..]);
-                let plans = fix::plans(&finding_ids, &snapshot, &report, lists);
-                let Some(resolved) = self.resolved.clone() else {
-                    let _ = self.tx.send(Action::PlansReady(Ok(plans)));
-                    return;
-                };
-                let (tx, slot) = (self.tx.clone(), self.preview_refused.clone());
-                slot.lock().expect("not poisoned").clear();
-                self.running.push(tokio::spawn(async move {
-                    match fix::admit_plans(&resolved, plans).await {
-                        Ok((plans, scope, refused, by_data)) => {
-                            let mut lines: Vec<String> = refused
-                                .iter()
-                                .map(|r| format!("{}: {}", r.plan.finding_id, r.why))
-                                .collect();
-                            lines.extend(by_data);
-                            *slot.lock().expect("not poisoned") = refused;
-                            let _ = tx.send(Action::PlansScoped {
-                                scope,
-                                refused: lines,
-                            });
-                            let _ = tx.send(Action::PlansReady(Ok(plans)));
-                        }
-                        Err(e) => {
-                            let _ = tx.send(Action::PlansReady(Err(e)));
-                        }
-                    }
-                }));
-            }
-            Effect::RunBackup => {
-                let Some(resolved) = self.resolved.clone() else {
-                    return;
-                };
-                let (tx, dir) = (self.tx.clone(), self.cfg.backup_dir.clone());
-                let (done_tx, slot) = (self.tx.clone(), Arc::new(std::sync::Mutex::new(None)));
-                self.backup = None;
-                let slot2 = slot.clone();
-                self.running.push(tokio::spawn(async move {
-                    let result = fix::run_backup(resolved, dir, tx).await;
-                    let action = match result {
-                        Ok(r) => {
-                            let s = fix::summary(&r);
-                            *slot2.lock().expect("not poisoned") = Some(r);
-                            Action::BackupDone(Ok(s))
-                        }
-                        Err(e) => Action::BackupDone(Err(format!("backup failed: {e}"))),
-                    };
-                    let _ = done_tx.send(action);
-                }));
-                self.pending_backup = Some(slot);
-            }
-            Effect::ApplyPlans { plans, backup } => {
-                let record = self
-                    .pending_backup
-                    .as_ref()
-                    .and_then(|s| s.lock().expect("not poisoned").clone());
-                let (Some(resolved), Some(record)) = (self.resolved.clone(), record) else {
-                    let _ = self.tx.send(Action::ApplyDone(Err(
-                        "no verified backup: nothing was applied".into(),
-                    )));
-                    return;
-                };
-                if record.sha256 != backup.sha256 {
-                    let _ = self.tx.send(Action::ApplyDone(Err(
-                        "the backup changed since it was verified: nothing was applied".into(),
-                    )));
-                    return;
-                }
-                let (options, tx) = (self.options.clone(), self.tx.clone());
-                let refused =
-                    std::mem::take(&mut *self.preview_refused.lock().expect("not poisoned"));
-                // The apply engine's futures stay on one thread: it gets a thread and a runtime
-                // of its own, and it is never aborted halfway (Esc does not reach it).
-                std::thread::spawn(move || {
-                    let result = match tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                    {
-                        Ok(rt) => rt.block_on(fix::run_apply(
-                            resolved,
-                            options,
-                            plans,
-                            refused,
-                            Arc::new(record),
-                            tx.clone(),
-                        )),
-                        Err(e) => Err(format!("cannot start the apply: {e}")),
-                    };
-                    let _ = tx.send(Action::ApplyDone(result));
-                });
-            }
-            Effect::LoadFiles => {
-                let _ = self.tx.send(Action::FilesLoaded {
-                    backups: files::backups(self.cfg.backup_dir.as_deref()),
-                    journal: files::journal(),
-                });
-            }
-            Effect::Cancel => {
-                for h in self.running.drain(..) {
-                    h.abort();
-                }
-            }
-            Effect::Copy(text) => {
-                let _ = out.write_all(terminal::osc52(&text).as_bytes());
-                let _ = out.flush();
-            }
-            Effect::Quit => {}
-        }
-        self.running.retain(|h| !h.is_finished());
-    }
-}
-
 /// Runs the interactive app until the person quits.
 pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
     let _guard = terminal::TerminalGuard::enter()?;
@@ -420,6 +90,7 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
     let mut state = State::new(label, size.width, size.height);
     state.help = cfg.keymap.help();
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let (verified_tx, mut verified_rx) = mpsc::unbounded_channel();
     let mut worker = Worker {
         cfg: cfg.clone(),
         resolved: cfg.resolved.clone(),
@@ -428,9 +99,9 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
         profile: cfg.profile.as_ref().map(|p| p.0.clone()),
         session: Arc::new(Mutex::new(None)),
         tx: tx.clone(),
+        verified_tx,
         running: Vec::new(),
         backup: None,
-        pending_backup: None,
         preview_refused: Arc::new(std::sync::Mutex::new(Vec::new())),
         previewed: false,
     };
@@ -470,6 +141,7 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
                 _ => None,
             },
             Some(a) = rx.recv() => Some(a),
+            Some(v) = verified_rx.recv() => Some(worker.backup_verified(v)),
             _ = tick.tick() => Some(Action::Tick(started.elapsed().as_millis() as u64)),
             _ = sigterm.recv() => Some(Action::Quit),
         };

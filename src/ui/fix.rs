@@ -7,16 +7,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::app::State;
-use crate::app::fixflow::{FixFlow, FixStep};
+use crate::app::fixflow::{Draft, FixFlow, FixStep};
 use crate::theme::Theme;
 
-const STEPS: [(&str, &[FixStep]); 5] = [
-    ("preview", &[FixStep::Planning, FixStep::Preview]),
-    ("backup", &[FixStep::BackingUp]),
-    ("confirm", &[FixStep::Confirm]),
-    ("apply", &[FixStep::Applying]),
-    ("re-check", &[FixStep::Rechecking, FixStep::Done]),
-];
+const STEPS: [&str; 5] = ["preview", "backup", "confirm", "apply", "re-check"];
+
+/// Which of [`STEPS`] a step of the flow belongs to.
+fn stage(step: &FixStep) -> usize {
+    match step {
+        FixStep::Planning | FixStep::Preview(_) => 0,
+        FixStep::BackingUp(_) => 1,
+        FixStep::Confirm { .. } => 2,
+        FixStep::Applying { .. } => 3,
+        FixStep::Rechecking | FixStep::Done { .. } => 4,
+    }
+}
 
 pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(flow) = s.fix.as_ref() else { return };
@@ -32,11 +37,11 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         format!(" fix {} finding(s) ", flow.finding_ids.len()),
         t.title,
     )];
-    for (i, (name, steps)) in STEPS.iter().enumerate() {
+    for (i, name) in STEPS.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" › ", t.muted));
         }
-        let style = if steps.contains(&flow.step) {
+        let style = if stage(&flow.step) == i {
             t.tab_active
         } else {
             t.tab
@@ -44,13 +49,13 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         spans.push(Span::styled(format!(" {name} "), style));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), bar);
-    match flow.step {
-        FixStep::Preview => preview(f, main, flow, t),
+    match &flow.step {
+        FixStep::Preview(draft) => preview(f, main, flow, draft, t),
         _ => progress(f, main, s, flow, t),
     }
 }
 
-fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
+fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, draft: &Draft, t: &Theme) {
     let cols = if area.width >= 100 {
         Layout::default()
             .direction(Direction::Horizontal)
@@ -62,8 +67,8 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
             .constraints([Constraint::Percentage(60), Constraint::Percentage(40)])
             .split(area)
     };
-    let mut editor = flow.editor.clone();
-    let edited = if flow.edited() { " · edited" } else { "" };
+    let mut editor = draft.editor.clone();
+    let edited = if draft.edited() { " · edited" } else { "" };
     editor.set_block(
         Block::default()
             .borders(Borders::ALL)
@@ -92,8 +97,8 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, t: &Theme) {
             }
         }
     }
-    let current = flow.plans_to_apply();
-    for p in &flow.plans {
+    let current = draft.plans_to_apply();
+    for p in &draft.plans {
         head(&mut lines, &p.title);
         // What the plan waits for comes first: it decides whether anything runs (read from
         // the script as edited: a backfill expression is written there).
@@ -145,9 +150,9 @@ fn progress(f: &mut Frame, area: Rect, s: &State, flow: &FixFlow, t: &Theme) {
     let secs = s.now.saturating_sub(flow.since) as f64 / 1000.0;
     let spin = super::spinner(s.now);
     let mut lines: Vec<Line> = Vec::new();
-    match flow.step {
+    match &flow.step {
         FixStep::Planning => lines.push(Line::from(format!("{spin} planning the fixes…"))),
-        FixStep::BackingUp => {
+        FixStep::BackingUp(_) => {
             lines.push(Line::from(format!(
                 "{spin} taking a verified backup (pg_dump -Fc) before anything changes… {secs:.1}s"
             )));
@@ -160,32 +165,35 @@ fn progress(f: &mut Frame, area: Rect, s: &State, flow: &FixFlow, t: &Theme) {
                 t.muted,
             )));
         }
-        FixStep::Confirm => {
-            let steps: usize = flow.plans_to_apply().iter().map(|p| p.steps.len()).sum();
+        FixStep::Confirm {
+            draft,
+            backup: b,
+            typed,
+        } => {
+            let plans = draft.plans_to_apply();
+            let steps: usize = plans.iter().map(|p| p.steps.len()).sum();
             lines.push(Line::from(format!(
                 "about to run {steps} step(s) of {} plan(s) on {}@{}:{}/{}",
-                flow.plans_to_apply().len(),
+                plans.len(),
                 s.conn.user,
                 s.conn.host,
                 s.conn.port,
                 s.conn.database
             )));
-            if flow.edited() {
+            if draft.edited() {
                 lines.push(Line::from(Span::styled(
                     "  the SQL was edited: the edited statements run",
                     t.warning,
                 )));
             }
-            if let Some(b) = &flow.backup {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "  backup verified: {} ({} bytes, sha256 {})",
-                        b.path, b.size, b.sha256
-                    ),
-                    t.ok,
-                )));
-                lines.push(Line::from(format!("  {}", b.excludes)));
-            }
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "  backup verified: {} ({} bytes, sha256 {})",
+                    b.path, b.size, b.sha256
+                ),
+                t.ok,
+            )));
+            lines.push(Line::from(format!("  {}", b.excludes)));
             lines.push(Line::from(
                 "  each step takes its locks with lock_timeout 2s and retries; blockers are named",
             ));
@@ -197,7 +205,7 @@ fn progress(f: &mut Frame, area: Rect, s: &State, flow: &FixFlow, t: &Theme) {
                         " type the database name ({}) and press enter: ",
                         s.conn.database
                     )),
-                    Span::styled(flow.confirm_input.clone(), t.key),
+                    Span::styled(typed.clone(), t.key),
                     Span::styled("▏", t.key),
                 ]));
             } else {
@@ -207,7 +215,7 @@ fn progress(f: &mut Frame, area: Rect, s: &State, flow: &FixFlow, t: &Theme) {
                 )));
             }
         }
-        FixStep::Applying => {
+        FixStep::Applying { .. } => {
             lines.push(Line::from(format!(
                 "{spin} applying on a separate writable session… {secs:.1}s"
             )));
@@ -219,11 +227,12 @@ fn progress(f: &mut Frame, area: Rect, s: &State, flow: &FixFlow, t: &Theme) {
         FixStep::Rechecking => lines.push(Line::from(format!(
             "{spin} reading the catalog again and re-checking…"
         ))),
-        FixStep::Done | FixStep::Preview => {
-            for id in &flow.fixed {
+        FixStep::Preview(_) => {}
+        FixStep::Done { fixed, still } => {
+            for id in fixed {
                 lines.push(Line::from(Span::styled(format!("✔ {id}"), t.ok)));
             }
-            for id in &flow.still {
+            for id in still {
                 lines.push(Line::from(Span::styled(
                     format!("✘ {id} (still failing)"),
                     t.error,

@@ -45,7 +45,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
             detail::draw(f, d, s, t);
         }
     }
-    if matches!(s.mode, Mode::Fix) {
+    if s.fix.is_some() {
         fix::draw(f, body, s, t);
     }
     status_bar(f, status, s, t);

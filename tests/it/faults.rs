@@ -271,7 +271,8 @@ async fn backend_killed_in_the_app_then_r_reconnects() {
 /// each says the table is gone.
 #[tokio::test]
 async fn table_dropped_between_check_and_fix() {
-    use pgmend::apply::{ApplyOptions, ApplyOutcome, apply_all};
+    use crate::apply::apply_all;
+    use pgmend::apply::{ApplyOptions, ApplyOutcome};
     use pgmend::checklist::Checklist;
     let db = TestDb::new().await;
     db.exec(

@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod connect;
 mod corpus;
+mod crash;
 mod faults;
 mod fix;
 mod fleet;

@@ -209,3 +209,25 @@ async fn a_production_profile_needs_the_database_name_typed_out() {
     let journal = std::fs::read_to_string(tmp.path().join("journal.jsonl")).unwrap();
     assert!(journal.contains("\"no_backup\":true"), "{journal}");
 }
+
+/// A journal that cannot be written (its directory would be under a file) refuses `fix --yes`
+/// before the backup: nothing is applied that could not be journaled.
+#[tokio::test]
+async fn a_journal_that_cannot_be_written_refuses_before_anything_runs() {
+    let db = broken("chat-system").await;
+    let tmp = tempfile::tempdir().unwrap();
+    let before = check_findings(tmp.path(), db.url(), "chat-system");
+    std::fs::write(tmp.path().join("file"), "x").unwrap();
+    let out = pgmend(&tmp.path().join("file").join("data"))
+        .args(["fix", db.url(), "--preset", "chat-system", "--all", "--yes"])
+        .arg("--backup-dir")
+        .arg(tmp.path().join("b"))
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot be written"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert!(super::super::backup::files_in(&tmp.path().join("b")).is_empty());
+    assert_eq!(check_findings(tmp.path(), db.url(), "chat-system"), before);
+}

@@ -2,7 +2,7 @@
 //! ran, each step's result, and the backup's path and sha256; `pgmend journal` prints it.
 
 use assert_cmd::Command;
-use pgmend::apply::{self, ApplyOutcome};
+use pgmend::apply::ApplyOutcome;
 use pgmend::backup::{self, BackupOptions};
 use pgmend::journal::{self, BackupNote, Entry};
 
@@ -54,7 +54,7 @@ async fn journal_records_the_sql_and_the_backup_never_the_password() {
     .conn;
     let mut opts = quick(&db);
     opts.watch = Some(r.clone());
-    let out = apply::apply(&mut conn, &p, &opts, |_| {}).await;
+    let out = super::apply(&mut conn, &p, &opts, |_| {}).await;
     assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
 
     let path = tmp.path().join("data").join("journal.jsonl");

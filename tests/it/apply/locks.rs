@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use pgmend::apply::{self, ApplyOptions, ApplyOutcome, EventKind, StepStatus};
+use pgmend::apply::{ApplyOptions, ApplyOutcome, EventKind, StepStatus};
+
+use super::apply;
 use sqlx::Executor;
 
 use super::{auto, exists, kinds, plan, quick, recorder, tx, writer};
@@ -37,7 +39,7 @@ async fn a_lock_held_elsewhere_bounds_the_wait_names_the_blocker_and_changes_not
     let mut conn = writer(&db).await;
     let (events, progress) = recorder();
     let start = Instant::now();
-    let out = apply::apply(&mut conn, &p, &opts, progress).await;
+    let out = apply(&mut conn, &p, &opts, progress).await;
     let took = start.elapsed();
 
     // 3 attempts of 300 ms, backoff 100 + 200 ms: about 1.2 s, never the default 30 s.
@@ -105,7 +107,7 @@ async fn a_lock_held_elsewhere_bounds_the_wait_names_the_blocker_and_changes_not
     assert_eq!(cols, 0);
 
     // With the lock gone the same plan applies on the same session.
-    let out = apply::apply(&mut conn, &p, &opts, |_| {}).await;
+    let out = apply(&mut conn, &p, &opts, |_| {}).await;
     assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
     assert!(exists(&db, "side").await);
 }
@@ -160,7 +162,7 @@ async fn a_session_killed_mid_group_leaves_no_partial_change() {
     };
     let opts = ApplyOptions::default();
     let start = Instant::now();
-    let (out, killed) = tokio::join!(apply::apply(&mut conn, &p, &opts, |_| {}), killer);
+    let (out, killed) = tokio::join!(apply(&mut conn, &p, &opts, |_| {}), killer);
     assert!(
         killed,
         "the backend was terminated while `a` existed uncommitted"
@@ -191,7 +193,7 @@ async fn an_invalid_index_left_by_a_failed_concurrent_build_is_dropped() {
 
     // Duplicates: the build fails (23505) and leaves an INVALID index, which is dropped.
     let (events, progress) = recorder();
-    let out = apply::apply(&mut conn, &p, &quick(&db), progress).await;
+    let out = apply(&mut conn, &p, &quick(&db), progress).await;
     let ApplyOutcome::Failed { steps, .. } = &out else {
         panic!("{out:?}")
     };
@@ -221,7 +223,7 @@ async fn an_invalid_index_left_by_a_failed_concurrent_build_is_dropped() {
     .await
     .unwrap();
     let (events, progress) = recorder();
-    let out = apply::apply(&mut conn, &p, &quick(&db), progress).await;
+    let out = apply(&mut conn, &p, &quick(&db), progress).await;
     assert!(matches!(out, ApplyOutcome::Applied { .. }), "{out:?}");
     assert!(
         kinds(&events.lock().unwrap())
@@ -251,7 +253,7 @@ async fn a_read_only_session_is_refused_before_anything_runs() {
         "table.missing:public.x",
         vec![tx(1, "CREATE TABLE x (i int)")],
     );
-    let out = apply::apply(&mut ro, &p, &ApplyOptions::default(), |_| {}).await;
+    let out = apply(&mut ro, &p, &ApplyOptions::default(), |_| {}).await;
     let ApplyOutcome::Failed { error, steps, .. } = &out else {
         panic!("{out:?}")
     };

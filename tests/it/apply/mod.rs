@@ -1,6 +1,7 @@
 //! The apply engine against the real server, with hand-built plans: locks held elsewhere,
 //! killed sessions, preconditions, invalid indexes, and the journal.
 
+mod dropped;
 mod dry_run;
 pub mod fix_cli;
 mod journal;
@@ -9,7 +10,7 @@ mod preconditions;
 mod refusals;
 mod scenarios;
 
-use pgmend::apply::{ApplyOptions, EventKind, StepEvent};
+use pgmend::apply::{ApplyOptions, ApplyOutcome, EventKind, Guard, PlanOutcome, StepEvent};
 use pgmend::fix::plan::{Plan, Precondition, Step, StepMode};
 use sqlx::PgConnection;
 
@@ -17,21 +18,7 @@ use crate::support::TestDb;
 
 /// A plan of `steps` for finding `id`.
 pub fn plan(id: &str, steps: Vec<Step>) -> Plan {
-    Plan {
-        finding_id: id.to_string(),
-        title: format!("fix {id}"),
-        steps,
-        undo: vec![],
-        locks: vec![],
-        hazards: vec![],
-        touches_data: false,
-        preconditions: vec![],
-        tables: vec![],
-        also_fixes: vec![],
-        after: vec![],
-        server_checks: vec![],
-        decisions: vec![],
-    }
+    Plan::of_steps(id, format!("fix {id}"), steps)
 }
 
 pub fn tx(group: u32, sql: &str) -> Step {
@@ -61,6 +48,44 @@ pub fn precondition(description: &str, sample: &str, count: &str) -> Preconditio
         count_sql: count.to_string(),
         problem: None,
     }
+}
+
+/// The plans through the one write path (`apply::mend`, the backup declined), journaled into
+/// a throwaway journal: what the engine tests run. Panics when admission refuses a plan (these
+/// tests run as a role that holds every privilege).
+pub async fn apply_all(
+    conn: &mut PgConnection,
+    plans: &[Plan],
+    opts: &ApplyOptions,
+    progress: impl Fn(StepEvent),
+) -> Vec<PlanOutcome> {
+    let dir = tempfile::tempdir().unwrap();
+    let target = crate::backup::resolved("postgresql://engine@127.0.0.1:5432/engine").target;
+    let journal = pgmend::journal::Journal::at(dir.path().join("journal.jsonl"), &target);
+    let m = pgmend::apply::mend(
+        conn,
+        plans.to_vec(),
+        &Guard::Declined,
+        &journal,
+        opts,
+        progress,
+    )
+    .await
+    .unwrap();
+    assert!(m.refused.is_empty(), "admission refused: {:?}", m.refused);
+    assert!(m.journal_errors.is_empty(), "{:?}", m.journal_errors);
+    m.outcomes
+}
+
+/// One plan through [`apply_all`].
+pub async fn apply(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    progress: impl Fn(StepEvent),
+) -> ApplyOutcome {
+    let mut all = apply_all(conn, std::slice::from_ref(plan), opts, progress).await;
+    all.remove(0).outcome
 }
 
 /// A writable session on `db` as pgmend opens one.

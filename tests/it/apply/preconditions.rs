@@ -1,7 +1,7 @@
 //! Preconditions refuse a plan with a sample of the offending rows, before anything runs; the
 //! other plans of the same `apply_all` go on.
 
-use pgmend::apply::{self, ApplyOutcome, EventKind};
+use pgmend::apply::{ApplyOutcome, EventKind};
 
 use super::{auto, exists, kinds, plan, precondition, quick, recorder, tx, writer};
 use crate::support::TestDb;
@@ -66,7 +66,7 @@ async fn a_refused_plan_runs_nothing_and_never_stops_the_others() {
     let mut conn = writer(&db).await;
     let (events, progress) = recorder();
     let plans = [unique, create, failing, after];
-    let out = apply::apply_all(&mut conn, &plans, &quick(&db), progress).await;
+    let out = super::apply_all(&mut conn, &plans, &quick(&db), progress).await;
     assert_eq!(out.len(), 4);
 
     let ApplyOutcome::Refused { refusals, .. } = &out[0].outcome else {

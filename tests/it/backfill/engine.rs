@@ -25,7 +25,7 @@ async fn previewed(db: &TestDb) -> Vec<Plan> {
 
 async fn run(db: &TestDb, plan: &Plan) -> ApplyOutcome {
     let mut w = writer(db).await;
-    apply::apply(&mut w, plan, &quick(db), |_| {}).await
+    crate::apply::apply(&mut w, plan, &quick(db), |_| {}).await
 }
 
 fn undo_of(p: &Plan) -> Plan {

@@ -12,7 +12,7 @@ async fn backup_with(
     db: &TestDb,
     dir: &std::path::Path,
     opts: BackupOptions,
-) -> Result<backup::BackupRecord, BackupError> {
+) -> Result<backup::VerifiedBackup, BackupError> {
     backup::backup(&resolved(db.url()), dir, &opts, |_| {}).await
 }
 

@@ -7,7 +7,7 @@ mod verify;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use pgmend::backup::{self, BackupOptions, BackupRecord};
+use pgmend::backup::{self, BackupOptions};
 use pgmend::db::{ConnParams, Env, Resolved, Source, resolve};
 
 use crate::support::TestDb;
@@ -35,7 +35,7 @@ pub async fn db_with_data() -> TestDb {
 }
 
 /// Takes a backup with default options into `dir`.
-pub async fn take(db: &TestDb, dir: &Path) -> BackupRecord {
+pub async fn take(db: &TestDb, dir: &Path) -> backup::VerifiedBackup {
     backup::backup(&resolved(db.url()), dir, &BackupOptions::default(), |_| {})
         .await
         .unwrap_or_else(|e| panic!("backup failed: {e}"))

@@ -80,6 +80,8 @@ async fn verify_uses_the_journal_when_there_is_no_sidecar() {
         also_fixes: vec![],
         title: "t".into(),
         result: "fixed".into(),
+        run: None,
+        plan: None,
         error: None,
         refused: vec![],
         steps: vec![],

@@ -3,7 +3,8 @@
 //! back unchanged, round-trips through checklist snapshots, and fixes carry it as literals
 //! (a canary table that a breakout would drop is still there).
 
-use pgmend::apply::{ApplyOptions, ApplyOutcome, apply_all};
+use crate::apply::apply_all;
+use pgmend::apply::{ApplyOptions, ApplyOutcome};
 use pgmend::checklist::{Checklist, snapshot};
 use pgmend::db::catalog::Snapshot;
 use sqlx::PgConnection;

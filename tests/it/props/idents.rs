@@ -6,7 +6,8 @@
 
 use std::cell::RefCell;
 
-use pgmend::apply::{ApplyOptions, ApplyOutcome, apply_all};
+use crate::apply::apply_all;
+use pgmend::apply::{ApplyOptions, ApplyOutcome};
 use pgmend::check::{self, Report};
 use pgmend::checklist::{Checklist, snapshot};
 use pgmend::db::catalog::{ReadOptions, Snapshot, Table, read_snapshot};

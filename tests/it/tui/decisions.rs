@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pgmend::app::fixflow::{FixFlow, FixStep};
-use pgmend::app::{Action, Effect, Mode, State, update};
+use pgmend::app::fixflow::FixFlow;
+use pgmend::app::{Action, Effect, State, update};
 use pgmend::fix::Plan;
 use pgmend::fix::decide::{DupChoice, placeholder};
 
@@ -52,9 +52,8 @@ async fn previewed() -> (State, Plan, Plan) {
 fn open(s: &State, plan: &Plan) -> State {
     let mut s = s.clone();
     s.fix = Some(FixFlow::new(vec![plan.finding_id.clone()], s.now));
-    s.mode = Mode::Fix;
     update(&mut s, Action::PlansReady(Ok(vec![plan.clone()])));
-    assert_eq!(s.fix.as_ref().unwrap().step, FixStep::Preview);
+    assert_eq!(s.fix.as_ref().unwrap().step.name(), "preview");
     s
 }
 
@@ -78,6 +77,8 @@ async fn the_backfill_is_written_in_the_editor_before_anything_runs() {
     let line = s
         .fix
         .as_ref()
+        .unwrap()
+        .draft()
         .unwrap()
         .editor
         .lines()
@@ -144,7 +145,7 @@ async fn duplicate_groups_are_a_table_and_the_engineer_chooses() {
     let mut s = open(&base, &unique);
     update(&mut s, Action::ChooseDuplicates(DupChoice::ByHand));
     let flow = s.fix.as_ref().unwrap();
-    assert_eq!(flow.step, FixStep::Done);
+    assert_eq!(flow.step.name(), "done");
     assert!(
         flow.refused[0].contains("merge by hand"),
         "{:?}",

@@ -54,9 +54,9 @@ fn previewing(w: u16, h: u16) -> (State, String) {
         panic!("{effects:?}")
     };
     let id = finding_ids[0].clone();
-    assert_eq!(s.mode, Mode::Fix);
+    assert!(s.fix.is_some(), "the flow is open");
     update(&mut s, Action::PlansReady(Ok(vec![a_plan(&id)])));
-    assert_eq!(s.fix.as_ref().unwrap().step, FixStep::Preview);
+    assert_eq!(s.fix.as_ref().unwrap().step.name(), "preview");
     (s, id)
 }
 
@@ -71,7 +71,7 @@ fn preview_backup_confirm_apply_recheck() {
         Action::BackupProgress("pg_dump: 1.2 MiB, 0.4s".into()),
     );
     update(&mut s, Action::BackupDone(Ok(backup())));
-    assert_eq!(s.fix.as_ref().unwrap().step, FixStep::Confirm);
+    assert_eq!(s.fix.as_ref().unwrap().step.name(), "confirm");
     let effects = update(&mut s, Action::Submit);
     let Some(Effect::ApplyPlans { plans, backup: b }) = effects.first() else {
         panic!("{effects:?}")
@@ -82,7 +82,7 @@ fn preview_backup_confirm_apply_recheck() {
     let Some(Effect::LoadSnapshot { request }) = effects.first() else {
         panic!("{effects:?}")
     };
-    assert_eq!(s.fix.as_ref().unwrap().step, FixStep::Rechecking);
+    assert_eq!(s.fix.as_ref().unwrap().step.name(), "rechecking");
     // The re-check: the finding is gone from the new report.
     let (snap, report) = super::fixture().clone();
     let mut fixed = (*report).clone();
@@ -104,10 +104,10 @@ fn preview_backup_confirm_apply_recheck() {
         },
     );
     let flow = s.fix.as_ref().unwrap();
-    assert_eq!(
-        (flow.step.clone(), flow.fixed.clone(), flow.still.len()),
-        (FixStep::Done, vec![id.clone()], 0)
-    );
+    let FixStep::Done { fixed, still } = &flow.step else {
+        panic!("{:?}", flow.step.name())
+    };
+    assert_eq!((fixed.clone(), still.len()), (vec![id.clone()], 0));
     update(&mut s, Action::Submit);
     assert_eq!(s.mode, Mode::Normal);
     assert!(s.fix.is_none());
@@ -134,7 +134,7 @@ fn esc_before_apply_changes_nothing() {
         )),
     );
     let flow = s.fix.as_ref().unwrap();
-    assert_eq!(flow.step, FixStep::Done, "a failed backup blocks the apply");
+    assert_eq!(flow.step.name(), "done", "a failed backup blocks the apply");
     assert!(
         flow.error
             .as_deref()
@@ -169,7 +169,7 @@ fn edits_in_the_editor_are_what_runs() {
         );
     }
     let flow = s.fix.as_ref().unwrap();
-    assert!(flow.edited());
+    assert!(flow.draft().unwrap().edited());
     let plans = flow.plans_to_apply();
     assert!(
         plans[0]
@@ -298,7 +298,7 @@ fn refusals_and_the_backup_scope_are_in_the_preview_and_confirm() {
     // Every plan refused: nothing goes on to a backup, and the screen says why.
     update(&mut s, Action::PlansReady(Ok(vec![])));
     let flow = s.fix.as_ref().unwrap();
-    assert_eq!(flow.step, FixStep::Done);
+    assert_eq!(flow.step.name(), "done");
     let e = flow.error.clone().unwrap();
     assert!(e.contains("every plan was refused"), "{e}");
     assert!(e.contains("held by admin"), "{e}");

@@ -162,3 +162,46 @@ fn survives_small_and_odd_sizes() {
         }
     }
 }
+
+/// At connect, the journal's interrupted applies on this database (pgmend was killed in the
+/// middle) are the first thing said.
+#[test]
+fn an_interrupted_apply_is_said_at_connect() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("journal.jsonl");
+    let target = crate::backup::resolved("postgresql://ops@db.internal:5432/mood").target;
+    let other = crate::backup::resolved("postgresql://ops@db.internal:5432/other").target;
+    let plan = crate::apply::plan(
+        "column.nullable:public.rooms.opened",
+        vec![crate::apply::tx(
+            1,
+            "ALTER TABLE public.rooms ALTER COLUMN opened SET NOT NULL",
+        )],
+    );
+    for (t, run) in [(&target, "r1"), (&other, "r2")] {
+        let mut e =
+            pgmend::journal::Entry::started(t, &plan, pgmend::journal::BackupNote::Declined, run);
+        e.time = "2026-01-02T03:04:05.000Z".into();
+        pgmend::journal::append(&path, &e).unwrap();
+    }
+    // Another run that finished is not interrupted.
+    let mut done = pgmend::journal::Entry::started(
+        &target,
+        &plan,
+        pgmend::journal::BackupNote::Declined,
+        "r3",
+    );
+    pgmend::journal::append(&path, &done).unwrap();
+    done.result = "fixed".into();
+    pgmend::journal::append(&path, &done).unwrap();
+    let notice = pgmend::journal::interrupted_notice(&path, &target).unwrap();
+    assert!(
+        notice.contains("column.nullable:public.rooms.opened"),
+        "{notice}"
+    );
+    for (w, h) in SIZES {
+        let mut s = ready(w, h);
+        update(&mut s, Action::Notice(notice.clone()));
+        snap("interrupted_apply_notice", &s);
+    }
+}
