@@ -3,6 +3,7 @@
 
 pub mod guard;
 pub mod lex;
+pub mod truth;
 
 /// Keywords that need quoting as identifiers: PostgreSQL's reserved, column-name and
 /// type/function-name keywords (`pg_get_keywords()` where catcode <> 'U'), the union over

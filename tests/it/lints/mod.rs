@@ -2,6 +2,7 @@
 //! keeps it quiet. Assertions look only at the lint under test (`lint.<id>`).
 
 mod functions;
+mod holes;
 mod indexes;
 mod misc;
 mod policies;
