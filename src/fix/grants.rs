@@ -304,6 +304,44 @@ pub(crate) fn lint_api_roles(cx: &Cx, f: &Finding) -> Option<Plan> {
     Some(b.done())
 }
 
+/// `lint.materialized_view_in_api`, `lint.foreign_table_in_api`: revoke every privilege anon,
+/// authenticated and PUBLIC hold on the relation (on it and on its columns).
+pub(crate) fn lint_api_read(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let t = cx.relation_by_object(&f.object)?;
+    if cx.managed(&t.schema) {
+        return None;
+    }
+    let tq = qualified(&t.schema, &t.name);
+    let all: BTreeSet<Privilege> = all_relation_privileges(cx.snap);
+    let mut b = B::new(&f.id, format!("revoke the API roles' privileges on {tq}"));
+    b.table(&tq);
+    let mut gone = BTreeSet::new();
+    let mut grantees = vec![Grantee::Public];
+    for r in ["anon", "authenticated"] {
+        if cx.role_exists(r) {
+            grantees.push(Grantee::Role(r.into()));
+        }
+    }
+    for g in &grantees {
+        gone.extend(revoke_direct(&mut b, t, g, &all));
+        gone.extend(revoke_columns(&mut b, t, g, &all));
+    }
+    if gone.is_empty() {
+        return None;
+    }
+    b.lock(
+        &tq,
+        super::build::locks::ACCESS_EXCLUSIVE,
+        super::build::locks::brief(&tq),
+    )
+    .hazard(format!(
+        "anon, authenticated and roles relying on PUBLIC lose {} on {tq}: API clients can no \
+         longer read it",
+        list(&gone)
+    ));
+    Some(b.done())
+}
+
 /// The grant item reaches `schema.name` (named, or by `schema.*`).
 pub(crate) fn covers(cl: &Checklist, g: &GrantItem, schema: &str, name: &str) -> bool {
     g.on.iter().any(|p| {

@@ -101,3 +101,70 @@ pub fn text(exposure: &[Exposure]) -> String {
 pub fn who(exposure: &[Exposure]) -> Vec<&'static str> {
     exposure.iter().map(|e| e.who).collect()
 }
+
+/// The grantees among PUBLIC and the API roles that may read `t` (SELECT on it or on a column).
+pub fn readers(ctx: &super::LintContext<'_>, t: &Table) -> Vec<Exposure> {
+    ctx.api_exposure(t)
+        .into_iter()
+        .filter(|e| e.holds(Privilege::Select))
+        .collect()
+}
+
+/// Findings for relations of `kind` in exposed schemas that PUBLIC or an API role may read:
+/// relations without row level security (materialized views, foreign tables). High when anon
+/// or PUBLIC reads them, medium when only signed-in users do.
+pub fn unprotected_in_api(
+    ctx: &super::LintContext<'_>,
+    lint: &super::Lint,
+    kind: crate::db::catalog::RelationKind,
+    noun: &str,
+) -> Vec<crate::check::Finding> {
+    use crate::check::finding::Severity;
+    let mut out = Vec::new();
+    for t in ctx.app_relations(&[kind]) {
+        if !ctx.is_exposed(&t.schema) {
+            continue;
+        }
+        let all = ctx.api_exposure(t);
+        let readers: Vec<Exposure> = all
+            .iter()
+            .filter(|e| e.holds(Privilege::Select))
+            .cloned()
+            .collect();
+        if readers.is_empty() {
+            continue;
+        }
+        let object = super::table_object(t);
+        let names = who(&readers);
+        let severity = if names.iter().any(|w| *w != "authenticated") {
+            lint.severity
+        } else {
+            Severity::Medium
+        };
+        let revoke_from = who(&all);
+        out.push(
+            lint.finding_at(
+                severity,
+                object.clone(),
+                format!(
+                    "{noun} {object} is in an exposed schema and has no row level security: {} \
+                     can read every row",
+                    names.join(", ")
+                ),
+            )
+            .expected("not readable by anon, authenticated or PUBLIC")
+            .actual(text(&readers))
+            .remedy(format!(
+                "REVOKE ALL ON {object} FROM {}; (or move it to a schema the API does not \
+                 expose: ALTER {} {object} SET SCHEMA private;)",
+                revoke_from.join(", "),
+                if kind == crate::db::catalog::RelationKind::MaterializedView {
+                    "MATERIALIZED VIEW"
+                } else {
+                    "FOREIGN TABLE"
+                }
+            )),
+        );
+    }
+    out
+}

@@ -14,15 +14,23 @@ mod duplicate_index;
 pub mod exposure;
 mod extension_in_public;
 mod failed_migrations;
+mod fkey_to_auth_unique;
+mod foreign_table_in_api;
 mod function_search_path_mutable;
 mod invalid_index;
+mod materialized_view_in_api;
 mod missing_snake_case_view;
 mod multiple_permissive_policies;
 mod no_primary_key;
+mod pg_graphql_exposure;
+mod policy_trusts_user_metadata;
 mod policy_without_rls;
+mod public_bucket_allows_listing;
+mod queue_exposed_in_api;
 mod rls_disabled_in_exposed_schema;
 mod rls_without_policy;
 mod security_definer_exposed;
+mod sensitive_columns_exposed;
 pub mod sql_text;
 mod unindexed_foreign_key;
 mod view_exposes_auth_users;
@@ -227,11 +235,19 @@ pub const ALL: &[&Lint] = &[
     &failed_migrations::LINT,
     &rls_disabled_in_exposed_schema::LINT,
     &api_role_privileges_on_user_data::LINT,
+    &sensitive_columns_exposed::LINT,
+    &queue_exposed_in_api::LINT,
     &policy_without_rls::LINT,
     &view_without_security_invoker::LINT,
     &view_exposes_auth_users::LINT,
+    &materialized_view_in_api::LINT,
+    &foreign_table_in_api::LINT,
     &security_definer_exposed::LINT,
     &always_true_write_policy::LINT,
+    &policy_trusts_user_metadata::LINT,
+    &fkey_to_auth_unique::LINT,
+    &public_bucket_allows_listing::LINT,
+    &pg_graphql_exposure::LINT,
     &function_search_path_mutable::LINT,
     &rls_without_policy::LINT,
     &auth_function_per_row::LINT,

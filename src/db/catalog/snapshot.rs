@@ -146,6 +146,7 @@ impl Snapshot {
             round_trips: 0,
             read_ms: 0,
             partial: false,
+            public_buckets: None,
         }
     }
 
