@@ -2,8 +2,9 @@
 //! keeps it quiet. Assertions look only at the lint under test (`lint.<id>`).
 
 mod corpus;
+mod differences;
 mod functions;
-mod holes;
+pub mod holes;
 mod indexes;
 mod misc;
 mod policies;
