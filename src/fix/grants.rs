@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use crate::check::Finding;
 use crate::checklist::{Checklist, GrantItem};
-use crate::db::catalog::{Grantee, Privilege, Table};
+use crate::db::catalog::{AclItem, Grantee, Privilege, Table};
 use crate::db::privileges::{all_relation_privileges, effective_roles, table_privileges};
 use crate::sql::stmt::{grant_on_table, revoke_on_table};
 use crate::sql::{qualified, quote_ident};
@@ -68,47 +68,87 @@ fn revoke_direct(
     grantee: &Grantee,
     privs: &BTreeSet<Privilege>,
 ) -> BTreeSet<Privilege> {
-    let tq = qualified(&t.schema, &t.name);
     let mut done = BTreeSet::new();
     if t.acl_is_default {
         return done;
     }
     for item in t.acl.iter().filter(|i| &i.grantee == grantee) {
-        let held: BTreeSet<Privilege> = item
-            .privileges
-            .iter()
-            .map(|p| p.privilege)
-            .filter(|p| privs.contains(p))
-            .collect();
-        if held.is_empty() {
-            continue;
-        }
-        let who = grantee_sql(grantee);
-        b.tx(
-            format!("revoke {} on {tq} from {who}", list(&held)),
-            as_grantor(t, &item.grantor, revoke_on_table(&list(&held), &tq, &who)),
-        );
-        let (with_option, plain): (Vec<_>, Vec<_>) = item
-            .privileges
-            .iter()
-            .filter(|p| held.contains(&p.privilege))
-            .partition(|p| p.grantable);
-        for (set, opt) in [(plain, false), (with_option, true)] {
-            let set: BTreeSet<Privilege> = set.iter().map(|p| p.privilege).collect();
-            if !set.is_empty() {
-                b.undo_tx(
-                    format!("grant {} on {tq} back to {who}", list(&set)),
-                    as_grantor(
-                        t,
-                        &item.grantor,
-                        grant_on_table(&list(&set), &tq, &who, opt),
-                    ),
-                );
-            }
-        }
-        done.extend(held);
+        done.extend(revoke_item(b, t, item, privs, &list));
     }
     done
+}
+
+/// Revokes from `grantee` what it holds of `privs` by column grants on `t`'s columns, one
+/// statement per column and grantor; returns what it revoked.
+fn revoke_columns(
+    b: &mut B,
+    t: &Table,
+    grantee: &Grantee,
+    privs: &BTreeSet<Privilege>,
+) -> BTreeSet<Privilege> {
+    let mut done = BTreeSet::new();
+    for c in &t.columns {
+        let col = quote_ident(&c.name);
+        let spelled = |ps: &BTreeSet<Privilege>| {
+            ps.iter()
+                .map(|p| format!("{} ({col})", p.as_sql()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for item in c.acl.iter().filter(|i| &i.grantee == grantee) {
+            done.extend(revoke_item(b, t, item, privs, &spelled));
+        }
+    }
+    done
+}
+
+/// Revokes what one ACL item of `t` (or of a column: `spell` writes the privileges with it)
+/// holds of `privs`, as its grantor; undo grants it back, grant options included.
+fn revoke_item(
+    b: &mut B,
+    t: &Table,
+    item: &AclItem,
+    privs: &BTreeSet<Privilege>,
+    spell: &dyn Fn(&BTreeSet<Privilege>) -> String,
+) -> BTreeSet<Privilege> {
+    let tq = qualified(&t.schema, &t.name);
+    let who = grantee_sql(&item.grantee);
+    let held: BTreeSet<Privilege> = item
+        .privileges
+        .iter()
+        .map(|p| p.privilege)
+        .filter(|p| privs.contains(p))
+        .collect();
+    if held.is_empty() {
+        return held;
+    }
+    b.tx(
+        format!("revoke {} on {tq} from {who}", spell(&held)),
+        as_grantor(
+            t,
+            &item.grantor,
+            revoke_on_table(&spell(&held), &tq, &who),
+        ),
+    );
+    let (with_option, plain): (Vec<_>, Vec<_>) = item
+        .privileges
+        .iter()
+        .filter(|p| held.contains(&p.privilege))
+        .partition(|p| p.grantable);
+    for (set, opt) in [(plain, false), (with_option, true)] {
+        let set: BTreeSet<Privilege> = set.iter().map(|p| p.privilege).collect();
+        if !set.is_empty() {
+            b.undo_tx(
+                format!("grant {} on {tq} back to {who}", spell(&set)),
+                as_grantor(
+                    t,
+                    &item.grantor,
+                    grant_on_table(&spell(&set), &tq, &who, opt),
+                ),
+            );
+        }
+    }
+    held
 }
 
 fn grant_item<'a>(cx: &Cx<'a>, f: &Finding) -> Option<(&'a Checklist, &'a GrantItem, &'a Table)> {
@@ -241,14 +281,12 @@ pub(crate) fn lint_api_roles(cx: &Cx, f: &Finding) -> Option<Plan> {
     let mut gone = BTreeSet::new();
     if cx.role_exists("anon") {
         let revoke: BTreeSet<Privilege> = all.difference(&allowed_anon).copied().collect();
-        gone.extend(revoke_direct(
-            &mut b,
-            t,
-            &Grantee::Role("anon".into()),
-            &revoke,
-        ));
+        let anon = Grantee::Role("anon".into());
+        gone.extend(revoke_direct(&mut b, t, &anon, &revoke));
+        gone.extend(revoke_columns(&mut b, t, &anon, &revoke));
     }
     gone.extend(revoke_direct(&mut b, t, &Grantee::Public, &all));
+    gone.extend(revoke_columns(&mut b, t, &Grantee::Public, &all));
     if gone.is_empty() {
         return None;
     }
@@ -262,6 +300,44 @@ pub(crate) fn lint_api_roles(cx: &Cx, f: &Finding) -> Option<Plan> {
     )
     .hazard(format!(
         "signed-out clients (anon) and roles relying on PUBLIC lose {} on {tq}",
+        list(&gone)
+    ));
+    Some(b.done())
+}
+
+/// `lint.materialized_view_in_api`, `lint.foreign_table_in_api`: revoke every privilege anon,
+/// authenticated and PUBLIC hold on the relation (on it and on its columns).
+pub(crate) fn lint_api_read(cx: &Cx, f: &Finding) -> Option<Plan> {
+    let t = cx.relation_by_object(&f.object)?;
+    if cx.managed(&t.schema) {
+        return None;
+    }
+    let tq = qualified(&t.schema, &t.name);
+    let all: BTreeSet<Privilege> = all_relation_privileges(cx.snap);
+    let mut b = B::new(&f.id, format!("revoke the API roles' privileges on {tq}"));
+    b.table(&tq);
+    let mut gone = BTreeSet::new();
+    let mut grantees = vec![Grantee::Public];
+    for r in ["anon", "authenticated"] {
+        if cx.role_exists(r) {
+            grantees.push(Grantee::Role(r.into()));
+        }
+    }
+    for g in &grantees {
+        gone.extend(revoke_direct(&mut b, t, g, &all));
+        gone.extend(revoke_columns(&mut b, t, g, &all));
+    }
+    if gone.is_empty() {
+        return None;
+    }
+    b.lock(
+        &tq,
+        super::build::locks::ACCESS_EXCLUSIVE,
+        super::build::locks::brief(&tq),
+    )
+    .hazard(format!(
+        "anon, authenticated and roles relying on PUBLIC lose {} on {tq}: API clients can no \
+         longer read it",
         list(&gone)
     ));
     Some(b.done())

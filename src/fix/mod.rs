@@ -198,18 +198,33 @@ fn lint_answer(l: LintId) -> Answer {
         L::RlsDisabledInExposedSchema => Build(rls::rls_finding),
         L::ApiRolePrivilegesOnUserData => Build(grants::lint_api_roles),
         L::ViewWithoutSecurityInvoker => Build(views::lint_invoker),
+        L::MaterializedViewInApi | L::ForeignTableInApi => Build(grants::lint_api_read),
         L::FunctionSearchPathMutable => Build(functions::search_path),
         L::AlwaysTrueWritePolicy
         | L::MultiplePermissivePolicies
         | L::AuthFunctionPerRow
         | L::PolicyWithoutRls
-        | L::RlsWithoutPolicy => Manual {
+        | L::RlsWithoutPolicy
+        | L::PolicyTrustsUserMetadata
+        | L::PublicBucketAllowsListing => Manual {
             why: "which rows each role may see is the application's decision; pgmend does not guess a policy",
             instead: "write the policy you mean (ALTER POLICY … USING (…) WITH CHECK (…)), or state it in a checklist [[policy]] item with its expressions and let pgmend create it",
         },
         L::SecurityDefinerExposed | L::ViewExposesAuthUsers => Manual {
             why: "revoking access can break the application's calls; the owner must choose who keeps it",
             instead: "REVOKE EXECUTE ON FUNCTION <function> FROM anon, authenticated; (or move the object out of the exposed schema)",
+        },
+        L::SensitiveColumnsExposed | L::QueueExposedInApi => Manual {
+            why: "which rows each role may read is the application's decision; pgmend does not guess a policy, and revoking may break the application's reads",
+            instead: "ALTER TABLE <table> ENABLE ROW LEVEL SECURITY; and write the policies for each role, or REVOKE SELECT ON <table> FROM anon; GRANT SELECT (<other columns>) ON <table> TO anon",
+        },
+        L::PgGraphqlExposure => Manual {
+            why: "whether a relation is meant to be discoverable by signed-out clients is the application's decision",
+            instead: "REVOKE SELECT ON <relation> FROM anon; or DROP EXTENSION pg_graphql; when GraphQL is not used",
+        },
+        L::FkeyToAuthUnique => Manual {
+            why: "re-pointing a foreign key changes the referencing column's meaning and its data",
+            instead: "add a column REFERENCES auth.users (id), fill it from the old one, then drop the old foreign key",
         },
         L::NoPrimaryKey => Manual {
             why: "which columns identify a row is the application's decision",

@@ -4,6 +4,7 @@
 pub mod guard;
 pub mod lex;
 pub mod stmt;
+pub mod truth;
 pub mod types;
 
 /// Keywords that need quoting as identifiers: PostgreSQL's reserved, column-name and

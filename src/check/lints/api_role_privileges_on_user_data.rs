@@ -25,13 +25,13 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
         let exposure: Vec<_> = ctx
             .api_exposure(t)
             .into_iter()
-            .filter(|(who, _)| *who != "authenticated")
+            .filter(|e| e.who != "authenticated")
             .collect();
         if exposure.is_empty() {
             continue;
         }
         let object = table_object(t);
-        let who: Vec<&str> = exposure.iter().map(|(w, _)| *w).collect();
+        let who = super::exposure::who(&exposure);
         let (severity, limit) = if t.rls_enabled {
             (
                 Severity::High,

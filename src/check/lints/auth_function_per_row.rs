@@ -88,7 +88,7 @@ pub fn unwrapped_calls(expr: &str) -> Vec<String> {
 
 fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
     let mut out = Vec::new();
-    for t in ctx.app_tables() {
+    for t in ctx.policy_tables() {
         for p in &t.policies {
             let mut calls: Vec<String> = Vec::new();
             for e in [&p.using_expr, &p.with_check_expr].into_iter().flatten() {

@@ -11,27 +11,34 @@ mod always_true_write_policy;
 mod api_role_privileges_on_user_data;
 mod auth_function_per_row;
 mod duplicate_index;
+pub mod exposure;
 mod extension_in_public;
 mod failed_migrations;
+mod fkey_to_auth_unique;
+mod foreign_table_in_api;
 mod function_search_path_mutable;
 mod invalid_index;
+mod materialized_view_in_api;
 mod missing_snake_case_view;
 mod multiple_permissive_policies;
 mod no_primary_key;
+mod pg_graphql_exposure;
+mod policy_trusts_user_metadata;
 mod policy_without_rls;
+mod public_bucket_allows_listing;
+mod queue_exposed_in_api;
 mod rls_disabled_in_exposed_schema;
 mod rls_without_policy;
 mod security_definer_exposed;
+mod sensitive_columns_exposed;
 pub mod sql_text;
 mod unindexed_foreign_key;
 mod view_exposes_auth_users;
 mod view_without_security_invoker;
 
-use std::collections::BTreeSet;
-
 use crate::checklist::Platform;
 use crate::db::catalog::{
-    Constraint, Function, FunctionKind, Index, Policy, Privilege, RelationKind, Snapshot, Table,
+    Constraint, Function, FunctionKind, Index, Policy, RelationKind, Snapshot, Table,
 };
 use crate::rules::LintId;
 use crate::sql::{qualified, quote_ident};
@@ -39,6 +46,7 @@ use crate::sql::{qualified, quote_ident};
 use super::Finding;
 use crate::db::privileges;
 use crate::rules::Severity;
+pub use exposure::Exposure;
 
 /// What a lint sees.
 pub struct LintContext<'a> {
@@ -96,6 +104,17 @@ impl LintContext<'_> {
         self.app_relations(&[RelationKind::Table, RelationKind::PartitionedTable])
     }
 
+    /// Tables whose policies the policy lints read: the application's, and the `realtime`
+    /// schema's (Realtime Authorization policies on `realtime.messages` are the user's own,
+    /// although the schema is the platform's).
+    pub fn policy_tables(&self) -> impl Iterator<Item = &Table> + '_ {
+        const KINDS: [RelationKind; 2] = [RelationKind::Table, RelationKind::PartitionedTable];
+        self.snapshot.tables.iter().filter(|t| {
+            self.is_app_relation(t, &KINDS)
+                || (t.schema == "realtime" && KINDS.contains(&t.kind) && t.extension.is_none())
+        })
+    }
+
     /// Application functions and procedures (not aggregates or window functions).
     pub fn app_functions(&self) -> impl Iterator<Item = &Function> + '_ {
         self.snapshot.functions.iter().filter(|f| {
@@ -106,15 +125,16 @@ impl LintContext<'_> {
 
     /// Who among PUBLIC and the API roles (those that exist) holds what on a relation: PUBLIC
     /// by its explicit grants, `anon` and `authenticated` by their effective privileges
-    /// (PUBLIC's included). Only grantees holding something are listed.
-    pub fn api_exposure(&self, t: &Table) -> Vec<(&'static str, BTreeSet<Privilege>)> {
-        let mut out = vec![("PUBLIC", privileges::public_table_privileges(t))];
+    /// (PUBLIC's included), on the relation or on some of its columns. Only grantees holding
+    /// something are listed.
+    pub fn api_exposure(&self, t: &Table) -> Vec<Exposure> {
+        let mut out = vec![exposure::of(self.snapshot, t, "PUBLIC")];
         for r in API_ROLES {
             if self.role_exists(r) {
-                out.push((r, privileges::table_privileges(self.snapshot, t, r)));
+                out.push(exposure::of(self.snapshot, t, r));
             }
         }
-        out.retain(|(_, p)| !p.is_empty());
+        out.retain(|e| !e.is_empty());
         out
     }
 
@@ -133,13 +153,9 @@ impl LintContext<'_> {
     }
 }
 
-/// `PUBLIC: SELECT; anon: SELECT, INSERT`.
-pub fn exposure_text(exposure: &[(&str, BTreeSet<Privilege>)]) -> String {
-    let parts: Vec<String> = exposure
-        .iter()
-        .map(|(who, p)| format!("{who}: {}", privileges::list(p)))
-        .collect();
-    parts.join("; ")
+/// `PUBLIC: SELECT; anon: SELECT, UPDATE (secret)`.
+pub fn exposure_text(exposure: &[Exposure]) -> String {
+    exposure::text(exposure)
 }
 
 /// `public.notes`.
@@ -219,11 +235,19 @@ pub const ALL: &[&Lint] = &[
     &failed_migrations::LINT,
     &rls_disabled_in_exposed_schema::LINT,
     &api_role_privileges_on_user_data::LINT,
+    &sensitive_columns_exposed::LINT,
+    &queue_exposed_in_api::LINT,
     &policy_without_rls::LINT,
     &view_without_security_invoker::LINT,
     &view_exposes_auth_users::LINT,
+    &materialized_view_in_api::LINT,
+    &foreign_table_in_api::LINT,
     &security_definer_exposed::LINT,
     &always_true_write_policy::LINT,
+    &policy_trusts_user_metadata::LINT,
+    &fkey_to_auth_unique::LINT,
+    &public_bucket_allows_listing::LINT,
+    &pg_graphql_exposure::LINT,
     &function_search_path_mutable::LINT,
     &rls_without_policy::LINT,
     &auth_function_per_row::LINT,

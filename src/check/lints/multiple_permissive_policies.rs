@@ -39,7 +39,7 @@ fn applies(p: &Policy, role: &str, command: PolicyCommand) -> bool {
 
 fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
     let mut out = Vec::new();
-    for t in ctx.app_tables() {
+    for t in ctx.policy_tables() {
         let mut roles: Vec<&str> = vec!["public"];
         for r in t.policies.iter().flat_map(|p| &p.roles) {
             if !roles.contains(&r.as_str()) {

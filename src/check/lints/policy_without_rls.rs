@@ -17,7 +17,7 @@ pub static LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
-    ctx.app_tables()
+    ctx.policy_tables()
         .filter(|t| !t.rls_enabled && !t.policies.is_empty())
         .map(|t| {
             let object = table_object(t);

@@ -25,7 +25,7 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
         .map(|t| {
             let object = table_object(t);
             let exposure = ctx.api_exposure(t);
-            let Some((who, privs)) = exposure.first() else {
+            let Some(first) = exposure.first() else {
                 return lint
                     .finding_at(
                         Severity::High,
@@ -40,7 +40,8 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
                     .expected("row level security enabled")
                     .actual("row level security disabled");
             };
-            let reach = if privs.contains(&Privilege::Select) {
+            let who = first.who;
+            let reach = if first.holds(Privilege::Select) {
                 "can read every row"
             } else {
                 "can change rows without any check"

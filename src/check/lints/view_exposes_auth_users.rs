@@ -36,7 +36,7 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
             let (severity, who) = if exposure.is_empty() {
                 (Severity::High, "no API role can read it yet".to_string())
             } else {
-                let who: Vec<&str> = exposure.iter().map(|(w, _)| *w).collect();
+                let who = super::exposure::who(&exposure);
                 (lint.severity, format!("{} can read it", who.join(", ")))
             };
             lint.finding_at(

@@ -1,5 +1,11 @@
-//! A view the API roles can read that runs with its owner's rights over tables with row level
-//! security: it hands every row to anyone who may select from it.
+//! A view in an exposed schema that the API roles can read and that runs with its owner's
+//! rights (no `security_invoker`): whatever lies beneath, its readers act as the owner. High
+//! when it reads tables with row level security, or relations its readers may not read
+//! themselves (a private schema); medium when pgmend cannot tell what it reads, or when it
+//! reads only what its readers may read anyway (the hole opens with the next revoke).
+//!
+//! Before PostgreSQL 15 no view can run as its invoker: the finding stands, with REVOKE as
+//! its remedy and no automatic fix (the reference linter says nothing there).
 //!
 //! Which tables a view reads is read from its definition (`sql_text::name_chains`, as
 //! `sql_text::mentions_relation` reads it): a relation is matched qualified, or unqualified when
@@ -14,7 +20,8 @@ use std::collections::{HashMap, HashSet};
 use super::sql_text::name_chains;
 use super::{Lint, LintContext, exposure_text, table_object};
 use crate::check::Finding;
-use crate::db::catalog::{RelationKind, Snapshot, Table};
+use crate::db::catalog::{Grantee, Privilege, RelationKind, Schema, Snapshot, Table};
+use crate::db::privileges;
 use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
@@ -121,11 +128,40 @@ fn reads<'a>(rels: &mut Relations<'a>, snap: &'a Snapshot, at: usize) -> Vec<&'a
     out
 }
 
+/// Whether `who` (PUBLIC or an API role) may read `t` itself: USAGE on its schema and SELECT
+/// on it.
+fn reads_directly(
+    ctx: &LintContext<'_>,
+    schemas: &HashMap<&str, &Schema>,
+    t: &Table,
+    who: &str,
+) -> bool {
+    let snap = ctx.snapshot;
+    let usage = schemas.get(t.schema.as_str()).is_some_and(|s| {
+        if who == "PUBLIC" {
+            s.acl.iter().any(|i| {
+                i.grantee == Grantee::Public
+                    && i.privileges.iter().any(|p| p.privilege == Privilege::Usage)
+            })
+        } else {
+            privileges::schema_privileges(snap, s, who).contains(&Privilege::Usage)
+        }
+    });
+    let select = if who == "PUBLIC" {
+        privileges::public_table_privileges(t).contains(&Privilege::Select)
+    } else {
+        privileges::table_privileges(snap, t, who).contains(&Privilege::Select)
+    };
+    usage && select
+}
+
 fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
     let pre15 = ctx.snapshot.server.version_num < 150000;
     let mut out = Vec::new();
     let snap = ctx.snapshot;
     let mut rels = Relations::new(snap);
+    let schemas: HashMap<&str, &Schema> =
+        snap.schemas.iter().map(|s| (s.name.as_str(), s)).collect();
     for (at, v) in snap.tables.iter().enumerate() {
         if !ctx.is_app_relation(v, &[RelationKind::View]) {
             continue;
@@ -143,12 +179,28 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
             .filter(|t| t.rls_enabled)
             .map(|t| table_object(t))
             .collect();
+        let who = super::exposure::who(&exposure);
+        // Relations (not views: a view's own rights are its owner's too) its readers may not
+        // read themselves.
+        let denied: Vec<String> = read
+            .iter()
+            .filter(|t| t.kind != RelationKind::View)
+            .filter(|t| who.iter().any(|w| !reads_directly(ctx, &schemas, t, w)))
+            .map(|t| table_object(t))
+            .collect();
         let object = table_object(v);
-        let who: Vec<&str> = exposure.iter().map(|(w, _)| *w).collect();
         let (severity, what) = if !rls.is_empty() {
             (
                 lint.severity,
                 format!("bypasses row level security on {}", rls.join(", ")),
+            )
+        } else if !denied.is_empty() {
+            (
+                lint.severity,
+                format!(
+                    "reads {}, which its readers may not read themselves",
+                    denied.join(", ")
+                ),
             )
         } else if read.is_empty() {
             (
@@ -157,7 +209,12 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
                     .to_string(),
             )
         } else {
-            continue;
+            (
+                Severity::Medium,
+                "reads only what its readers may read themselves today, but any row level \
+                 security or revoke on those tables will not apply through it"
+                    .to_string(),
+            )
         };
         let (expected, remedy) = if pre15 {
             (

@@ -52,6 +52,10 @@ pub struct Snapshot {
     /// and row estimates, shown while the full snapshot is read. Never set by `read_snapshot`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+    /// Ids of the Supabase Storage buckets marked public (`storage.buckets.public`); `None`
+    /// when there is no such table or the connected role may not read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_buckets: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

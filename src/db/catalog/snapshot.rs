@@ -31,8 +31,21 @@ pub fn is_managed_schema(name: &str) -> bool {
         "_realtime",
         "_analytics",
         "rdsadmin",
+        // Extensions' own schemas (the reference linter leaves them alone too).
+        "pgmq",
+        "pgroonga",
+        "pgtle",
+        "repack",
+        "tiger",
+        "tiger_data",
+        "topology",
+        "timescaledb_information",
+        "timescaledb_experimental",
     ];
-    PLATFORM.contains(&name) || name.starts_with("pg_toast") || name.starts_with("pg_temp")
+    PLATFORM.contains(&name)
+        || name.starts_with("pg_toast")
+        || name.starts_with("pg_temp")
+        || name.starts_with("_timescaledb_")
 }
 
 /// How many of each kind of object a snapshot holds.
@@ -133,6 +146,7 @@ impl Snapshot {
             round_trips: 0,
             read_ms: 0,
             partial: false,
+            public_buckets: None,
         }
     }
 
@@ -301,6 +315,9 @@ mod tests {
         for m in [
             "pg_catalog",
             "pg_toast",
+            "pgmq",
+            "_timescaledb_internal",
+            "topology",
             "pg_temp_3",
             "pg_toast_temp_3",
             "auth",

@@ -87,6 +87,13 @@ pub fn info() -> String {
    AS migration_tables,
   (SELECT coalesce(json_agg(k.word), '[]')::text FROM pg_get_keywords() k WHERE k.catcode <> 'U')
    AS keywords,
+  CASE WHEN (SELECT count(*) FROM pg_attribute a
+             WHERE a.attrelid = to_regclass('storage.buckets') AND NOT a.attisdropped
+               AND a.attname IN ('id', 'public')) = 2
+        AND has_table_privilege(to_regclass('storage.buckets'), 'SELECT')
+   THEN xpath('/table/row/id/text()', query_to_xml(
+          'SELECT id FROM storage.buckets WHERE public IS TRUE ORDER BY id', false, false, ''))::text[]
+   END AS public_buckets,
   current_setting('quote_all_identifiers') = 'on' AS quote_all,
   (SELECT coalesce(json_agg(json_build_array(oc.oid::int8, oc.opcmethod::int8, oc.opcintype::int8)),
      '[]')::text FROM pg_opclass oc WHERE oc.opcdefault) AS default_opclasses,

@@ -5,6 +5,7 @@
 mod constraints;
 mod end_to_end;
 mod kinds;
+mod lint_fixes;
 mod policies;
 mod scenarios;
 mod security;
