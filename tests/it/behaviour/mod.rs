@@ -12,6 +12,7 @@
 //!
 //! Everything a test writes runs inside a transaction that is rolled back.
 
+mod access;
 mod chat_system;
 mod event_platform;
 mod lms;
