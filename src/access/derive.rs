@@ -117,7 +117,7 @@ fn refused(s: &Snapshot, t: &Table, role: &str, cmd: PolicyCommand) -> Option<St
         && t.columns
             .iter()
             .any(|c| column_privileges(s, c, role).contains(&privilege));
-    (!on_columns).then(|| format!("no {} privilege", cmd.sql()))
+    (!on_columns).then(|| "no privilege".to_string())
 }
 
 /// The policies of `t` that apply to `role` for `cmd` (theirs, `ALL`'s, PUBLIC's and those of

@@ -180,6 +180,21 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// Short names of the subjects: the role, or a letter (A, B, …) for each signed-in user.
+    pub fn short_names(&self) -> Vec<String> {
+        let mut users = 0u8;
+        self.subjects
+            .iter()
+            .map(|x| match x.sub {
+                Some(_) => {
+                    users = users.wrapping_add(1);
+                    ((b'A' + (users - 1) % 26) as char).to_string()
+                }
+                None => x.role.clone(),
+            })
+            .collect()
+    }
+
     pub fn relation(&self, schema: &str, name: &str) -> Option<&Relation> {
         self.relations
             .iter()

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{COMMANDS, Matrix, Relation};
+use super::{COMMANDS, Cell, Matrix, Relation};
+use crate::db::catalog::PolicyCommand;
 
 /// The whole matrix, for `pgmend access`.
 pub fn text(m: &Matrix, target: &str) -> String {
@@ -28,46 +29,59 @@ pub fn text(m: &Matrix, target: &str) -> String {
     out
 }
 
-/// One relation's block: a heading, then a row per subject (rows seen, then each command).
+/// One relation's block: a heading, then a line per subject (rows seen, then the commands,
+/// those with the same verdict together).
 pub fn relation(r: &Relation) -> String {
     let mut out = String::new();
-    let rls = match (r.kind, r.rls, r.forced) {
-        ("table" | "partitioned table", true, true) => ", RLS on (forced)",
-        ("table" | "partitioned table", true, false) => ", RLS on",
-        ("table" | "partitioned table", false, _) => ", RLS off",
-        _ => "",
-    };
-    let _ = writeln!(out, "{} ({}{rls})", r.qualified(), r.kind);
+    let _ = writeln!(out, "{} ({})", r.qualified(), describe(r));
     let width = r
         .cells
         .iter()
         .map(|c| c.subject.chars().count())
         .max()
-        .unwrap_or(0)
-        .max("subject".len());
-    let _ = writeln!(
-        out,
-        "  {:width$}  {:>9}  select / insert / update / delete",
-        "subject", "rows"
-    );
+        .unwrap_or(0);
     for c in &r.cells {
-        let verdicts: Vec<String> = COMMANDS.iter().map(|k| c.verdict(*k).short()).collect();
+        let verdicts: Vec<String> = grouped(c)
+            .into_iter()
+            .map(|(cmds, v)| format!("{cmds}: {v}"))
+            .collect();
         let _ = writeln!(
             out,
-            "  {:width$}  {:>9}  {}",
+            "  {:width$}  {:>9} rows  {}",
             c.subject,
             c.rows.short(),
-            collapse(&verdicts)
+            verdicts.join("; ")
         );
     }
     out
 }
 
-/// The four verdicts, said once when they are all the same.
-fn collapse(v: &[String]) -> String {
-    if v.windows(2).all(|w| w[0] == w[1]) {
-        format!("all four: {}", v[0])
-    } else {
-        v.join(" / ")
+/// "table, RLS on", "view", "table, RLS on (forced)".
+pub fn describe(r: &Relation) -> String {
+    match (r.kind, r.rls, r.forced) {
+        ("table" | "partitioned table", true, true) => format!("{}, RLS on (forced)", r.kind),
+        ("table" | "partitioned table", true, false) => format!("{}, RLS on", r.kind),
+        ("table" | "partitioned table", false, _) => format!("{}, RLS off", r.kind),
+        _ => r.kind.to_string(),
     }
+}
+
+/// The commands grouped by verdict, in command order: ("select, insert", "policy own_rows"),
+/// ("update, delete", "none (no policy)").
+pub fn grouped(c: &Cell) -> Vec<(String, String)> {
+    let mut out: Vec<(Vec<&str>, String)> = Vec::new();
+    for cmd in COMMANDS {
+        let v = c.verdict(cmd).short();
+        let name = match cmd {
+            PolicyCommand::Insert => "insert",
+            PolicyCommand::Update => "update",
+            PolicyCommand::Delete => "delete",
+            PolicyCommand::Select | PolicyCommand::All => "select",
+        };
+        match out.iter_mut().find(|(_, x)| *x == v) {
+            Some((cmds, _)) => cmds.push(name),
+            None => out.push((vec![name], v)),
+        }
+    }
+    out.into_iter().map(|(c, v)| (c.join(", "), v)).collect()
 }

@@ -2,6 +2,7 @@
 //! effects on tokio tasks (connect, read the catalog, check), feeds their outcomes back as
 //! actions, and draws. The UI never waits for the database.
 
+mod access;
 mod files;
 mod fix;
 mod labels;
@@ -382,6 +383,11 @@ impl Worker {
                     };
                     let _ = tx.send(Action::ApplyDone(result));
                 });
+            }
+            Effect::MeasureAccess { request, snapshot } => {
+                let (session, tx) = (self.session.clone(), self.tx.clone());
+                self.running
+                    .push(access::spawn(session, tx, request, snapshot));
             }
             Effect::LoadFiles => {
                 let _ = self.tx.send(Action::FilesLoaded {

@@ -143,6 +143,7 @@ async fn mood_journal_matrix_broken_then_fixed() {
         .output()
         .unwrap();
     let s = text(&out.stdout);
+    eprintln!("{s}");
     assert!(s.contains("public.\"JournalEntry\" (table, RLS on)"), "{s}");
 }
 

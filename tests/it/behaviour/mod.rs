@@ -13,6 +13,7 @@
 //! Everything a test writes runs inside a transaction that is rolled back.
 
 mod access;
+mod access_safety;
 mod chat_system;
 mod event_platform;
 mod lms;
