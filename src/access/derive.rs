@@ -17,7 +17,7 @@ pub fn relations<'s>(snapshot: &'s Snapshot, schemas: &[String]) -> Vec<&'s Tabl
     snapshot
         .tables
         .iter()
-        .filter(|t| t.extension.is_none() && schemas.iter().any(|s| *s == t.schema))
+        .filter(|t| t.extension.is_none() && schemas.contains(&t.schema))
         .collect()
 }
 

@@ -19,36 +19,37 @@ pub fn text(m: &Matrix, target: &str) -> String {
         m.timeout_ms,
         m.measured_ms
     );
+    let names = m.short_names();
+    for (s, n) in m.subjects.iter().zip(&names) {
+        if let Some(sub) = &s.sub {
+            let _ = writeln!(out, "  {n} = {} {sub}", s.role);
+        }
+    }
     if m.relations.is_empty() {
         let _ = writeln!(out, "\nno tables or views in those schemas");
     }
     for r in &m.relations {
         out.push('\n');
-        out.push_str(&relation(r));
+        out.push_str(&relation(r, &names));
     }
     out
 }
 
-/// One relation's block: a heading, then a line per subject (rows seen, then the commands,
-/// those with the same verdict together).
-pub fn relation(r: &Relation) -> String {
+/// One relation's block: a heading, then a line per subject (by its short name: rows seen,
+/// then the commands, those with the same verdict together).
+pub fn relation(r: &Relation, names: &[String]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", r.qualified(), describe(r));
-    let width = r
-        .cells
-        .iter()
-        .map(|c| c.subject.chars().count())
-        .max()
-        .unwrap_or(0);
-    for c in &r.cells {
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (c, name) in r.cells.iter().zip(names) {
         let verdicts: Vec<String> = grouped(c)
             .into_iter()
             .map(|(cmds, v)| format!("{cmds}: {v}"))
             .collect();
         let _ = writeln!(
             out,
-            "  {:width$}  {:>9} rows  {}",
-            c.subject,
+            "  {:width$}  rows {:<9}  {}",
+            name,
             c.rows.short(),
             verdicts.join("; ")
         );

@@ -139,7 +139,18 @@ async fn mood_journal_matrix_broken_then_fixed() {
     // The text form says the same in words.
     let tmp = tempfile::tempdir().unwrap();
     let out = pgmend(tmp.path())
-        .args(["access", db.url(), "--as", "anon", "--schema", "public"])
+        .args([
+            "access",
+            db.url(),
+            "--as",
+            "anon",
+            "--as",
+            &user(&a),
+            "--as",
+            "service_role",
+            "--schema",
+            "public",
+        ])
         .output()
         .unwrap();
     let s = text(&out.stdout);
