@@ -323,3 +323,6 @@ pub async fn subjects_for(
     }
     Ok(subjects)
 }
+
+#[cfg(test)]
+mod tests;
