@@ -10,6 +10,7 @@
 mod always_true_write_policy;
 mod api_role_privileges_on_user_data;
 mod auth_function_per_row;
+pub(crate) mod authenticated_without_grant;
 mod duplicate_index;
 mod extension_in_public;
 mod failed_migrations;
@@ -219,6 +220,7 @@ pub const ALL: &[&Lint] = &[
     &failed_migrations::LINT,
     &rls_disabled_in_exposed_schema::LINT,
     &api_role_privileges_on_user_data::LINT,
+    &authenticated_without_grant::LINT,
     &policy_without_rls::LINT,
     &view_without_security_invoker::LINT,
     &view_exposes_auth_users::LINT,

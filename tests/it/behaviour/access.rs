@@ -207,3 +207,62 @@ async fn lms_staff_see_every_ticket_a_student_only_their_own() {
         assert_eq!(cl["select"]["verdict"], "filtered", "{cl}");
     }
 }
+
+/// A table created without grants (Supabase's new default): policies for signed-in users, no
+/// privilege. The matrix shows the user denied; `fix --all --yes` grants what the policies are
+/// written for, and the user then sees their own rows, counted here.
+#[tokio::test]
+async fn a_table_without_grants_is_denied_until_the_fix_grants_it() {
+    let db = TestDb::new().await;
+    db.exec(pgmend::scenarios::SUPABASE_STANDIN).await;
+    let (a, b) = (
+        "6d3c1a3e-0000-4000-8000-00000000000a",
+        "6d3c1a3e-0000-4000-8000-00000000000b",
+    );
+    db.exec(&format!(
+        "CREATE TABLE public.notes (id int PRIMARY KEY, user_id uuid);
+         INSERT INTO public.notes SELECT g, CASE WHEN g % 3 = 0 THEN '{a}'::uuid WHEN g % 3 = 1 THEN '{b}'::uuid END
+           FROM generate_series(1, 30) g;
+         ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY own_read ON public.notes FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
+         REVOKE ALL ON public.notes FROM anon, authenticated;"
+    ))
+    .await;
+    let mut c = db.connect().await;
+    let user = |u: &str| format!("authenticated:{u}");
+    let args = ["--as", "anon", "--as", &user(a), "--as", &user(b)];
+    let before = access_json(&db, &args);
+    let ca = cell(&before, "notes", &user(a));
+    assert_eq!(rows(ca), None, "{ca}");
+    assert_eq!(ca["select"]["verdict"], "denied");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = pgmend(tmp.path())
+        .args(["fix", db.url(), "--lints", "--all", "--yes", "--no-backup"])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("lint.authenticated_without_grant"),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+
+    let after = access_json(&db, &args);
+    for u in [a, b] {
+        let own = count(
+            &mut c,
+            &format!("SELECT 1 FROM notes WHERE user_id = '{u}'"),
+        )
+        .await as u64;
+        let cl = cell(&after, "notes", &user(u));
+        assert_eq!(rows(cl), Some(own), "{cl}");
+        assert_eq!(cl["select"]["policies"][0], "own_read");
+    }
+    // Only what the policies are written for: no insert, and anon still nothing.
+    assert_eq!(
+        cell(&after, "notes", &user(a))["insert"]["verdict"],
+        "denied"
+    );
+    assert_eq!(rows(cell(&after, "notes", "anon")), None);
+}

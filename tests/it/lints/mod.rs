@@ -1,6 +1,7 @@
 //! Every lint against a real database: one test where it fires, one where the fixed shape
 //! keeps it quiet. Assertions look only at the lint under test (`lint.<id>`).
 
+mod authenticated;
 mod functions;
 mod indexes;
 mod misc;
