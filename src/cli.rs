@@ -87,6 +87,7 @@ impl Command {
             Command::Backup(_) => "backup",
             Command::Backups(_) => "backups",
             Command::Journal(_) => "journal",
+            Command::Access(_) => "access",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
         }
@@ -135,6 +136,10 @@ pub enum Command {
     Backups(BackupsArgs),
     /// Print the journal of applied fixes.
     Journal(JournalArgs),
+    /// Who can see and change what: for each table and view of the exposed schemas and each
+    /// role, the rows it sees (counted live in a read-only transaction acting as it) and what
+    /// select, insert, update and delete come to (allowed, denied, or filtered by which policy).
+    Access(AccessArgs),
     /// Print a shell completion script: `pgmend completions bash > /etc/bash_completion.d/pgmend`.
     Completions(CompletionsArgs),
     /// Print the man page (roff): `pgmend man > /usr/local/share/man/man1/pgmend.1`; with a
@@ -500,6 +505,34 @@ pub enum BackupsCommand {
         /// The backup file.
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    #[command(flatten)]
+    pub conn: ConnArg,
+
+    /// Act as this subject (repeatable): `anon`, `authenticated:<user id>`, `service_role`, or
+    /// any role (`ROLE:<user id>` with a user id). Default: anon, authenticated as two real
+    /// users (from the tables' owner column, else auth.users) and service_role.
+    #[arg(long = "as", value_name = "SUBJECT")]
+    pub subjects: Vec<String>,
+
+    /// Only these schemas (repeatable). Default: the exposed schemas (`public` on Supabase).
+    #[arg(long = "schema", short = 's', value_name = "SCHEMA")]
+    pub schemas: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Stop counting a relation's rows after this many (shown as "N+").
+    #[arg(long, default_value_t = 1000, value_name = "ROWS")]
+    pub cap: u64,
+
+    /// Cancel a count running longer than this (reported as "timed out").
+    #[arg(long, default_value = "3s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! pgmend: inspect PostgreSQL application databases against an expected schema and mend them safely.
 
+pub mod access;
 pub mod app;
 pub mod apply;
 pub mod backup;

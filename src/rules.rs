@@ -44,6 +44,7 @@ ids! {
         AlwaysTrueWritePolicy => "always_true_write_policy",
         ApiRolePrivilegesOnUserData => "api_role_privileges_on_user_data",
         AuthFunctionPerRow => "auth_function_per_row",
+        AuthenticatedWithoutGrant => "authenticated_without_grant",
         DuplicateIndex => "duplicate_index",
         ExtensionInPublic => "extension_in_public",
         FailedMigrations => "failed_migrations",

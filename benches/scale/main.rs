@@ -6,11 +6,13 @@
 //! cargo bench --bench scale -- --schemas 2 --tables 50 # a quick run
 //! cargo bench --bench scale -- --only trips,render     # some sections
 //! cargo bench --bench scale -- --only roundtrip        # snapshot, check, fix against it
+//! cargo bench --bench scale -- --only access           # the access matrix, 3 roles
 //! cargo bench --bench scale -- --only ladder --ladder 1000,10000 --shapes lint
 //! ```
 //!
 //! Targets are printed next to the figures; nothing here fails when one is missed.
 
+mod access;
 mod cli_runs;
 mod fleet;
 mod ladder;
@@ -48,7 +50,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
     /// Sections to run (comma-separated): cli, roundtrip, phases, trips, wan, render,
-    /// tui, fleet, ladder. Default: all.
+    /// tui, fleet, ladder, access. Default: all.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Databases in the fleet section.
@@ -135,6 +137,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let large = env.database(&args, args.schemas, args.tables).await?;
     if args.wants("cli") {
         cli_runs::run(&args, &env, &large).await?;
+    }
+    if args.wants("access") {
+        access::run(&args, &env, &large).await?;
     }
     if args.wants("roundtrip") {
         roundtrip::run(&args, &env, &large).await?;

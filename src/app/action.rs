@@ -104,6 +104,11 @@ pub enum Action {
         key: String,
         result: Result<String, String>,
     },
+    /// The access matrix, measured for the snapshot of `request` (or why it could not be).
+    AccessMeasured {
+        request: u64,
+        result: Result<Arc<crate::access::Matrix>, String>,
+    },
     /// An effect's outcome worth a line in the status bar.
     Notice(String),
 }

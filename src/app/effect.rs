@@ -42,6 +42,12 @@ pub enum Effect {
         plans: Vec<crate::fix::plan::Plan>,
         backup: super::fixflow::BackupSummary,
     },
+    /// Measure the access matrix of the exposed schemas as the default subjects (answer:
+    /// `Action::AccessMeasured`).
+    MeasureAccess {
+        request: u64,
+        snapshot: Arc<Snapshot>,
+    },
     /// Read the backup directory and the journal (answer: `Action::FilesLoaded`).
     LoadFiles,
     /// Put text on the clipboard of the terminal (OSC 52, works over SSH).

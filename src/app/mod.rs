@@ -10,6 +10,7 @@ pub mod layout;
 pub mod rows;
 pub mod state;
 pub mod update;
+mod update_access;
 mod update_fix;
 
 pub use action::{Action, ConnectionInfo};

@@ -37,6 +37,8 @@ pub enum Row {
     Migration(usize),
     Backup(usize),
     Journal(usize),
+    /// A relation of the access matrix (`State::access`).
+    Access(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +58,7 @@ fn is_table(t: &Table) -> bool {
 /// Every row of `tab`, unfiltered. The checklist puts failing items first, worst first.
 pub fn build(tab: Tab, snap: Option<&Snapshot>, report: Option<&Report>) -> Vec<Row> {
     let mut rows = Vec::new();
-    if matches!(tab, Tab::Backups | Tab::Journal) {
+    if matches!(tab, Tab::Backups | Tab::Journal | Tab::Access) {
         return rows; // built from the files by `build_files`
     }
     if tab == Tab::Checklist {
@@ -126,7 +128,7 @@ pub fn build(tab: Tab, snap: Option<&Snapshot>, report: Option<&Report>) -> Vec<
                 .map(Row::Role),
         ),
         Tab::Migrations => rows.extend((0..s.migrations.len()).map(Row::Migration)),
-        Tab::Backups | Tab::Journal => {}
+        Tab::Backups | Tab::Journal | Tab::Access => {}
     }
     rows
 }
@@ -144,6 +146,7 @@ pub fn label_in(s: &super::state::State, row: Row) -> String {
     match row {
         Row::Backup(i) => s.backups.get(i).map(|b| b.0.clone()).unwrap_or_default(),
         Row::Journal(i) => s.journal.get(i).map(|j| j.0.clone()).unwrap_or_default(),
+        Row::Access(i) => super::update_access::label(s, i),
         _ => label(row, s.snapshot.as_deref(), s.report.as_deref()),
     }
 }
@@ -337,7 +340,7 @@ pub fn name(row: Row, snap: Option<&Snapshot>, report: Option<&Report>) -> Optio
         }
         Row::Role(i) => quote_ident(&s?.roles.get(i)?.name),
         Row::Migration(i) => s?.migrations.get(i)?.name.clone(),
-        Row::Backup(_) | Row::Journal(_) => return None,
+        Row::Backup(_) | Row::Journal(_) | Row::Access(_) => return None,
         Row::Heading(_) => return None,
     })
 }

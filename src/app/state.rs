@@ -22,10 +22,12 @@ pub enum Tab {
     Migrations,
     Backups,
     Journal,
+    /// Who can see and change what (the access matrix, measured when the tab opens).
+    Access,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 11] = [
+    pub const ALL: [Tab; 12] = [
         Tab::Checklist,
         Tab::Tables,
         Tab::Views,
@@ -37,6 +39,7 @@ impl Tab {
         Tab::Migrations,
         Tab::Backups,
         Tab::Journal,
+        Tab::Access,
     ];
 
     pub fn index(self) -> usize {
@@ -59,6 +62,7 @@ impl Tab {
             Tab::Migrations => "Migrations",
             Tab::Backups => "Backups",
             Tab::Journal => "Journal",
+            Tab::Access => "Access",
         }
     }
 }
@@ -86,6 +90,16 @@ pub struct ListView {
     pub detail_scroll: u16,
     /// The filter's labels, prepared off the UI thread (see `haystack`).
     pub haystack: Option<super::haystack::Haystack>,
+}
+
+/// The Access tab: the matrix last measured (or why it could not be), and for which snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct AccessView {
+    pub matrix: Option<Result<Arc<crate::access::Matrix>, String>>,
+    /// The snapshot request the last measurement was asked for.
+    pub request: Option<u64>,
+    /// A measurement is under way.
+    pub loading: bool,
 }
 
 /// What takes the keyboard.
@@ -140,6 +154,8 @@ pub struct State {
     /// Backup files and journal entries: (label, detail), read from disk when their tab opens.
     pub backups: Vec<(String, String)>,
     pub journal: Vec<(String, String)>,
+    /// The Access tab's matrix.
+    pub access: AccessView,
     /// The guided fix, while it is open (it then takes the keys, whatever `mode` says).
     pub fix: Option<super::fixflow::FixFlow>,
     /// Failing checklist items marked with Space (item indexes).
@@ -170,6 +186,7 @@ impl State {
             definitions: Default::default(),
             backups: Vec::new(),
             journal: Vec::new(),
+            access: AccessView::default(),
             fix: None,
             marked: Default::default(),
             quit: false,

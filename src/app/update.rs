@@ -109,10 +109,12 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
                     s.phase = Phase::Ready;
                     s.checking = true;
                     rebuild_all(s);
-                    vec![Effect::RunCheck {
+                    let mut effects = vec![Effect::RunCheck {
                         request,
                         snapshot: snap,
-                    }]
+                    }];
+                    effects.extend(super::update_access::measure_if_due(s));
+                    effects
                 }
                 // R reads again, and reconnects first when the session was lost.
                 Err(e) if s.snapshot.as_ref().is_some_and(|x| !x.partial) => {
@@ -154,6 +156,10 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             rebuild(s, Tab::Journal);
             vec![]
         }
+        Action::AccessMeasured { request, result } => {
+            super::update_access::measured(s, request, result);
+            vec![]
+        }
         Action::Notice(n) => {
             s.status = Some(n);
             vec![]
@@ -170,6 +176,7 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
                 if s.tab != before && matches!(s.tab, Tab::Backups | Tab::Journal) {
                     effects.push(Effect::LoadFiles);
                 }
+                effects.extend(super::update_access::measure_if_due(s));
                 effects
             }
             Mode::Filter => filter(s, other),
@@ -519,6 +526,7 @@ pub fn rebuild(s: &mut State, tab: Tab) {
     let all = match tab {
         Tab::Backups => (0..s.backups.len()).map(Row::Backup).collect(),
         Tab::Journal => (0..s.journal.len()).map(Row::Journal).collect(),
+        Tab::Access => super::update_access::rows(s),
         _ => rows::build(tab, snap, report),
     };
     // Prepared labels when the runtime has built them for this data; else made here.

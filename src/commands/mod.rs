@@ -1,5 +1,6 @@
 //! The headless commands. Each returns the process exit code.
 
+pub mod access;
 pub mod backup;
 pub mod check;
 pub mod checklist;

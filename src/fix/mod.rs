@@ -19,6 +19,7 @@
 //! must decide first (a backfill expression, what becomes of duplicate rows) is carried by the
 //! plan as [`decide::Decision`]s. `undo` runs in its own order (it is written last step first).
 
+mod access_grants;
 mod alter;
 mod build;
 mod columns;
@@ -197,6 +198,7 @@ fn lint_answer(l: LintId) -> Answer {
         L::DuplicateIndex => Build(indexes::duplicate_index),
         L::RlsDisabledInExposedSchema => Build(rls::rls_finding),
         L::ApiRolePrivilegesOnUserData => Build(grants::lint_api_roles),
+        L::AuthenticatedWithoutGrant => Build(access_grants::lint_authenticated),
         L::ViewWithoutSecurityInvoker => Build(views::lint_invoker),
         L::MaterializedViewInApi | L::ForeignTableInApi => Build(grants::lint_api_read),
         L::FunctionSearchPathMutable => Build(functions::search_path),

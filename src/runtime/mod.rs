@@ -2,6 +2,7 @@
 //! effects on tokio tasks (connect, read the catalog, check), feeds their outcomes back as
 //! actions, and draws. The UI never waits for the database.
 
+mod access;
 mod files;
 mod fix;
 mod labels;

@@ -60,6 +60,11 @@ impl Worker {
             } => self.plan_fixes(&finding_ids, &snapshot, &report),
             Effect::RunBackup => self.run_backup(),
             Effect::ApplyPlans { plans, .. } => self.apply_plans(plans),
+            Effect::MeasureAccess { request, snapshot } => {
+                let (session, tx) = (self.session.clone(), self.tx.clone());
+                self.running
+                    .push(super::access::spawn(session, tx, request, snapshot));
+            }
             Effect::LoadFiles => {
                 let _ = self.tx.send(Action::FilesLoaded {
                     backups: super::files::backups(self.cfg.backup_dir.as_deref()),

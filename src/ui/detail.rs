@@ -271,6 +271,13 @@ fn describe(o: &mut Out, row: Row, s: &State, snap: Option<&Snapshot>) {
                 o.text(detail.clone());
             }
         }
+        Row::Access(i) => {
+            if let Some(Ok(m)) = &s.access.matrix
+                && let Some(r) = m.relations.get(i)
+            {
+                access(o, m, r);
+            }
+        }
         Row::Role(i) => {
             if let Some(x) = snap {
                 role(o, x, i);
@@ -433,4 +440,30 @@ fn table(o: &mut Out, t: &Table) {
     o.blank();
     o.heading("DDL");
     o.sql(&crate::app::ddl::create_table(t));
+}
+
+/// A relation of the access matrix: each subject's rows and what each command comes to, and
+/// who the signed-in users (A, B, …) are.
+fn access(o: &mut Out, m: &crate::access::Matrix, r: &crate::access::Relation) {
+    use crate::access::render;
+    o.heading(&r.qualified());
+    o.text(render::describe(r));
+    let names = m.short_names();
+    for (c, name) in r.cells.iter().zip(&names) {
+        o.blank();
+        o.kv(name, format!("{} rows", c.rows.short()));
+        for (cmds, v) in render::grouped(c) {
+            o.kv(&format!("  {cmds}"), v);
+        }
+    }
+    let users: Vec<String> = m
+        .subjects
+        .iter()
+        .zip(&names)
+        .filter_map(|(x, n)| x.sub.as_ref().map(|sub| format!("{n} = {} {sub}", x.role)))
+        .collect();
+    if !users.is_empty() {
+        o.blank();
+        users.into_iter().for_each(|u| o.text(u));
+    }
 }

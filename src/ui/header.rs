@@ -181,5 +181,6 @@ fn short(tab: Tab) -> &'static str {
         Tab::Migrations => "Migr",
         Tab::Backups => "Bkup",
         Tab::Journal => "Jrnl",
+        Tab::Access => "Accs",
     }
 }

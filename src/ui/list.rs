@@ -111,6 +111,13 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 f.render_widget(Paragraph::new(lines), inner);
                 return;
             }
+            (Tab::Access, _) if s.access.loading => format!(
+                "{} measuring who sees what (a read-only count as each role)…",
+                super::spinner(s.now)
+            ),
+            (Tab::Access, _) if let Some(Err(e)) = &s.access.matrix => {
+                format!("cannot measure access: {e}")
+            }
             _ if !l.filter.is_empty() => format!("nothing matches “{}” (esc clears)", l.filter),
             _ if s.snapshot.as_ref().is_some_and(|x| x.partial) => "reading the catalog…".into(),
             _ => "none".into(),

@@ -350,3 +350,44 @@ async fn duplicates_are_resolved_by_the_engineers_choice() {
         .unwrap();
     assert_eq!(kept, [2, 3, 4, 7, 8]);
 }
+
+#[tokio::test]
+async fn the_access_tab_measures_who_sees_what() {
+    let db = TestDb::new().await;
+    let mut c = db.connect().await;
+    pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
+        .await
+        .unwrap();
+    let all: i64 = sqlx::query_scalar(r#"SELECT count(*) FROM "JournalEntry""#)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    let t = Tmux::start(
+        &format!("{} '{}' --preset mood-journal", bin(), db.url()),
+        120,
+        40,
+    );
+    t.wait_for("── CRITICAL ──", 30);
+    // The last tab, one Shift-Tab away: measured on the app's read-only session.
+    t.send(&["BTab"]);
+    let s = t.wait_for("┌ Access (", 10);
+    assert!(s.contains("12 Accs"), "{s}");
+    let s = t.wait_for("service_role", 30);
+    // RLS is off on the broken database: anon reads every journal entry.
+    assert!(
+        s.contains(&format!(
+            "public.\"JournalEntry\"  anon {all} · A {all} · B {all}"
+        )),
+        "{s}"
+    );
+    t.send(&["/", "J", "o", "u", "r", "Enter"]);
+    let s = t.wait_for("table, RLS off", 5);
+    assert!(
+        s.contains("select, insert, update, delete: all (RLS off)")
+            && s.contains("A = authenticated "),
+        "{s}"
+    );
+    t.send(&["q"]);
+    let s = t.wait_for("PGMEND-EXITED=", 10);
+    assert!(s.contains("PGMEND-EXITED=0"), "{s}");
+}

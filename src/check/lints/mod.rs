@@ -10,6 +10,7 @@
 mod always_true_write_policy;
 mod api_role_privileges_on_user_data;
 mod auth_function_per_row;
+pub(crate) mod authenticated_without_grant;
 mod duplicate_index;
 pub mod exposure;
 mod extension_in_public;
@@ -237,6 +238,7 @@ pub const ALL: &[&Lint] = &[
     &api_role_privileges_on_user_data::LINT,
     &sensitive_columns_exposed::LINT,
     &queue_exposed_in_api::LINT,
+    &authenticated_without_grant::LINT,
     &policy_without_rls::LINT,
     &view_without_security_invoker::LINT,
     &view_exposes_auth_users::LINT,

@@ -12,6 +12,8 @@
 //!
 //! Everything a test writes runs inside a transaction that is rolled back.
 
+mod access;
+mod access_safety;
 mod chat_system;
 mod event_platform;
 mod lms;

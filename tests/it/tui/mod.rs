@@ -2,6 +2,7 @@
 //! ratatui's TestBackend and compared with reviewed insta snapshots. The data is real: the
 //! mood-journal scenario loaded into the test server, read and checked.
 
+mod access;
 mod adapted;
 mod assumed;
 mod decisions;

@@ -47,7 +47,7 @@ fn navigation_skips_headings_and_stays_in_bounds() {
 fn tabs_wrap_and_jump() {
     let mut s = ready(80, 24);
     update(&mut s, Action::PrevTab);
-    assert_eq!(s.tab, Tab::Journal);
+    assert_eq!(s.tab, Tab::Access);
     update(&mut s, Action::NextTab);
     assert_eq!(s.tab, Tab::Checklist);
     update(&mut s, Action::GotoTab(Tab::Roles));
