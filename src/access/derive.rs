@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::privileges::{
+use crate::db::privileges::{
     column_privileges, effective_roles, schema_privileges, table_privileges,
 };
 use crate::db::catalog::{Policy, PolicyCommand, Privilege, RelationKind, Snapshot, Table};

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use crate::check::naming::normalized;
+use crate::checklist::naming::normalized;
 use crate::db::catalog::{Snapshot, Table};
 use crate::sql::{qualified, quote_ident};
 

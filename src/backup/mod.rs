@@ -18,7 +18,7 @@ pub use dump::backup;
 pub use error::BackupError;
 pub use scope::{BackupScope, Excluded, Reason};
 pub use verify::{
-    ChecksumCheck, Listed, Verified, VerifiedBackup, list, sha256_file, sidecar_path, verify,
+    ChecksumCheck, Listed, Verified, VerifiedBackup, list, sha256_file, sidecar_path,
     verify_using, verify_with,
 };
 
@@ -88,7 +88,7 @@ pub struct BackupRecord {
 
 /// The default backup directory: `backups` in pgmend's data directory.
 pub fn default_dir() -> Option<PathBuf> {
-    crate::journal::data_dir().map(|d| d.join("backups"))
+    crate::dirs::data_dir().map(|d| d.join("backups"))
 }
 
 /// Creates the backup directory (mode 0700) if it does not exist.

@@ -4,7 +4,7 @@
 
 use crate::check::Finding;
 use crate::check::lints::authenticated_without_grant::policy_privileges;
-use crate::check::privileges::list;
+use crate::db::privileges::list;
 use crate::sql::qualified;
 
 use super::build::B;

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use pgmend::app::fixflow::BackupSummary;
+use pgmend::app::fixflow::{BackupSummary, FixStep};
 use pgmend::app::rows::Row;
 use pgmend::app::{Action, ConnectionInfo, Effect, State, Tab, update};
 use pgmend::check::Report;
@@ -150,8 +150,11 @@ fn every_step_of_the_fix_on_every_scenario() {
         // The re-check: its result closes the flow with what is gone.
         read_and_checked(&mut s, request, f, &fixture::get(&f.id, "intended").report);
         let flow = s.fix.as_ref().expect("the flow shows its result");
-        assert!(flow.still.is_empty(), "{}: {:?}", f.name(), flow.still);
-        assert!(!flow.fixed.is_empty());
+        let FixStep::Done { fixed, still } = &flow.step else {
+            panic!("{}: {:?}", f.name(), flow.step.name())
+        };
+        assert!(still.is_empty(), "{}: {still:?}", f.name());
+        assert!(!fixed.is_empty());
         assert!(update(&mut s, Action::Submit).is_empty());
         assert!(s.fix.is_none(), "{}", f.name());
     }

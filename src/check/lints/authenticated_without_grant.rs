@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 
 use super::{Lint, LintContext, table_object};
 use crate::check::Finding;
-use crate::check::finding::Severity;
-use crate::check::privileges::{column_privileges, table_privileges};
+use crate::rules::Severity;
+use crate::db::privileges::{column_privileges, table_privileges};
 use crate::db::catalog::{PolicyCommand, Privilege, Table};
 
 pub static LINT: Lint = Lint {
@@ -79,7 +79,7 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
             continue;
         }
         let object = table_object(t);
-        let list = crate::check::privileges::list(&wanted);
+        let list = crate::db::privileges::list(&wanted);
         out.push(
             lint.finding(
                 object.clone(),

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use pgmend::apply::{ApplyOutcome, Guard, StepStatus};
-use pgmend::bench::proxy::Proxy;
+use pgmend_bench::proxy::Proxy;
 
 use super::{exists, plan, quick, tx};
 use crate::support::TestDb;

@@ -1,6 +1,6 @@
 //! authenticated_without_grant: policies for signed-in users on a table they hold nothing on.
 
-use pgmend::check::finding::Severity;
+use pgmend::rules::Severity;
 
 use super::{SUPABASE, graded, lint};
 use crate::support::TestDb;

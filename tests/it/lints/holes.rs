@@ -1,7 +1,7 @@
 //! The five misses of issue 16, each reproduced on a fresh database: written before the fix,
 //! seen failing, then passing.
 
-use pgmend::check::finding::Severity;
+use pgmend::rules::Severity;
 use sqlx::AssertSqlSafe;
 
 use super::{SUPABASE, graded, lint, objects, on, snapshot};

@@ -1,12 +1,9 @@
 //! Every lint against a real database: one test where it fires, one where the fixed shape
 //! keeps it quiet. Assertions look only at the lint under test (`lint.<id>`).
 
-<<<<<<< HEAD
+mod authenticated;
 mod corpus;
 mod differences;
-=======
-mod authenticated;
->>>>>>> h-access
 mod functions;
 pub mod holes;
 mod indexes;
