@@ -6,32 +6,7 @@ use super::effect::Effect;
 use super::rows::{self, Row};
 use super::state::{Mode, Phase, State, Tab};
 
-/// Palette commands: (name, what it does, the action it runs).
-pub fn palette_commands() -> Vec<(&'static str, &'static str, Action)> {
-    let mut c: Vec<(&'static str, &'static str, Action)> = vec![
-        (
-            "reload",
-            "read the catalog again and re-check",
-            Action::Reload,
-        ),
-        ("help", "show the keys", Action::Help),
-        (
-            "copy name",
-            "copy the selected object's name",
-            Action::CopyName,
-        ),
-        (
-            "copy ddl",
-            "copy the selected object's DDL",
-            Action::CopyDdl,
-        ),
-        ("quit", "leave pgmend", Action::Quit),
-    ];
-    for t in Tab::ALL {
-        c.push((t.title(), "go to this tab", Action::GotoTab(t)));
-    }
-    c
-}
+pub use super::keydefs::palette_commands;
 
 pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str, Action)> {
     let needle = input.to_lowercase();
@@ -42,6 +17,14 @@ pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str, Action)>
 }
 
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    if let Action::PlansScoped { refused, .. } = &a {
+        // `id: why`: the Checklist marks these "will be refused".
+        s.refused.extend(
+            refused
+                .iter()
+                .filter_map(|r| Some(r.split_once(": ")?.0.to_string())),
+        );
+    }
     let a = match super::update_fix::result(s, a) {
         Ok(effects) => return effects,
         Err(a) => *a,
@@ -62,7 +45,11 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             s.phase = Phase::Reading;
             s.phase_since = s.now;
             s.request += 1;
-            vec![Effect::LoadSnapshot { request: s.request }]
+            s.picking = None;
+            let mut effects = vec![Effect::LoadSnapshot { request: s.request }];
+            // Only a connection that worked joins the recent list.
+            effects.extend(s.remember.take().map(Effect::RememberRecent));
+            effects
         }
         Action::Connected(Err(e)) if e.needs_password => {
             s.status = Some("the server asks for a password".into());
@@ -73,7 +60,20 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Connected(Err(e)) => {
-            s.phase = Phase::Failed(e.message);
+            s.remember = None;
+            match s.picking.take() {
+                // Chosen in the picker: it stays open, with the error inline.
+                Some(mut tried) => {
+                    s.phase = Phase::Picking;
+                    s.mode = Mode::Picker {
+                        selected: tried.selected,
+                        input: tried.input.clone(),
+                    };
+                    tried.error = Some(e.message);
+                    s.picking = Some(tried);
+                }
+                None => s.phase = Phase::Failed(e.message),
+            }
             vec![]
         }
         Action::LabelsReady {
@@ -146,6 +146,21 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
         Action::DefinitionLoaded { key, result } => {
             s.definitions.insert(key, Some(result));
             vec![]
+        }
+        Action::BackupProgress(p) => {
+            s.status = Some(p);
+            vec![]
+        }
+        Action::BackupDone(r) => {
+            // A backup taken from the palette (the fix flow's own goes to `update_fix`).
+            s.status = Some(match r {
+                Ok(b) => format!(
+                    "backup {} ({} bytes) verified, sha256 {}",
+                    b.path, b.size, b.sha256
+                ),
+                Err(e) => e,
+            });
+            vec![Effect::LoadFiles]
         }
         Action::FilesLoaded { backups, journal } => {
             s.backups = backups;
@@ -225,6 +240,12 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             if matches!(s.phase, Phase::Connecting) {
                 return vec![];
             }
+            if s.conn.host.is_empty() && s.picking.is_some() {
+                // The picker was the way in: R goes back to it.
+                let picks = s.picks.clone();
+                open_picker(s, picks);
+                return vec![];
+            }
             if s.conn.host.is_empty() {
                 // Never connected (failed or cancelled): connect again.
                 s.phase = Phase::Connecting;
@@ -236,6 +257,26 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             s.phase_since = s.now;
             s.status = Some("reloading…".into());
             return vec![Effect::LoadSnapshot { request: s.request }];
+        }
+        Action::FixAll | Action::Backup | Action::VerifyBackup | Action::ExportSql => {
+            return super::commands::run(s, a);
+        }
+        Action::SwitchConnection => {
+            let picks = s.picks.clone();
+            open_picker(s, picks);
+        }
+        Action::ToggleScope => {
+            s.files_all = !s.files_all;
+            rebuild(s, Tab::Backups);
+            rebuild(s, Tab::Journal);
+            s.status = Some(if s.files_all {
+                "Backups and Journal: every database (a: this one only)".into()
+            } else {
+                format!(
+                    "Backups and Journal: {} only (a: every database)",
+                    s.conn.database
+                )
+            });
         }
         Action::CopyName | Action::CopyDdl => {
             let snap = s.snapshot.as_deref();
@@ -292,11 +333,13 @@ fn filter(s: &mut State, a: Action) -> Vec<Effect> {
 }
 
 fn help(s: &mut State, a: Action, scroll: u16) -> Vec<Effect> {
+    let max = super::help::max_scroll(s);
+    let scroll = scroll.min(max);
     match a {
         Action::Back | Action::Help => s.mode = Mode::Normal,
         Action::Down => {
             s.mode = Mode::Help {
-                scroll: scroll.saturating_add(1),
+                scroll: scroll.saturating_add(1).min(max),
             }
         }
         Action::Up => {
@@ -306,7 +349,7 @@ fn help(s: &mut State, a: Action, scroll: u16) -> Vec<Effect> {
         }
         Action::PageDown => {
             s.mode = Mode::Help {
-                scroll: scroll.saturating_add(10),
+                scroll: scroll.saturating_add(10).min(max),
             }
         }
         Action::PageUp => {
@@ -375,10 +418,12 @@ fn fetch_definition(s: &mut State) -> Option<Effect> {
     })
 }
 
-/// Opens the connection picker (no connection was given).
+/// Opens the connection picker (no connection was given, or another is wanted).
 pub fn open_picker(s: &mut State, picks: Vec<(super::action::Choice, bool)>) {
     s.picks = picks;
-    s.phase = Phase::Picking;
+    if s.snapshot.is_none() {
+        s.phase = Phase::Picking;
+    }
     s.mode = Mode::Picker {
         selected: 0,
         input: String::new(),
@@ -401,6 +446,11 @@ fn picker(s: &mut State, a: Action, selected: usize, mut input: String) -> Vec<E
             input.pop();
         }
         Action::Back if !input.is_empty() => input.clear(),
+        // Switching: esc keeps the connection in use.
+        Action::Back if s.snapshot.is_some() => {
+            s.mode = Mode::Normal;
+            return vec![];
+        }
         Action::Back | Action::Quit => {
             s.quit = true;
             return vec![Effect::Quit];
@@ -418,6 +468,16 @@ fn picker(s: &mut State, a: Action, selected: usize, mut input: String) -> Vec<E
                 Choice::Profile(p) => format!("profile {p}"),
                 Choice::Url(u) => crate::db::params::redact(u),
             };
+            s.remember = match &choice {
+                Choice::Url(u) => Some(u.clone()),
+                Choice::Profile(_) => None,
+            };
+            s.picking = Some(super::state::PickerTry {
+                selected,
+                input: input.clone(),
+                error: None,
+            });
+            forget_connection(s);
             s.mode = Mode::Normal;
             s.phase = Phase::Connecting;
             s.phase_since = s.now;
@@ -427,6 +487,25 @@ fn picker(s: &mut State, a: Action, selected: usize, mut input: String) -> Vec<E
     }
     s.mode = Mode::Picker { selected, input };
     vec![]
+}
+
+/// Another connection is being opened: what was read from the last one goes, and its late
+/// results are dropped.
+fn forget_connection(s: &mut State) {
+    if s.snapshot.is_none() && s.report.is_none() {
+        return;
+    }
+    s.conn = Default::default();
+    s.snapshot = None;
+    s.report = None;
+    s.refused.clear();
+    s.marked.clear();
+    s.definitions.clear();
+    s.request += 1;
+    for l in &mut s.lists {
+        *l = Default::default();
+    }
+    rebuild_all(s);
 }
 
 fn password(s: &mut State, a: Action, mut input: String) -> Vec<Effect> {
@@ -517,8 +596,8 @@ pub fn rebuild(s: &mut State, tab: Tab) {
     let snap = s.snapshot.as_deref();
     let report = s.report.as_deref();
     let all = match tab {
-        Tab::Backups => (0..s.backups.len()).map(Row::Backup).collect(),
-        Tab::Journal => (0..s.journal.len()).map(Row::Journal).collect(),
+        Tab::Backups => files_shown(s, &s.backups).map(Row::Backup).collect(),
+        Tab::Journal => files_shown(s, &s.journal).map(Row::Journal).collect(),
         _ => rows::build(tab, snap, report),
     };
     // Prepared labels when the runtime has built them for this data; else made here.
@@ -556,4 +635,13 @@ pub fn rebuild(s: &mut State, tab: Tab) {
         l.selected += 1;
     }
     scroll_into_view(l, page);
+}
+
+/// The entries the Backups and Journal tabs show: the current database's, or all (`a`).
+fn files_shown<'a>(
+    s: &'a State,
+    files: &'a [super::action::FileEntry],
+) -> impl Iterator<Item = usize> + 'a {
+    let db = &s.conn.database;
+    (0..files.len()).filter(move |&i| s.files_all || db.is_empty() || files[i].belongs_to(db))
 }

@@ -77,6 +77,7 @@ pub fn start(s: &mut State, a: &Action) -> Option<Vec<Effect>> {
         }
         Action::Fix => findings_to_fix(s),
         Action::FixGroup => group_findings(s),
+        Action::FixAll => super::commands::all_fixable(s),
         _ => return None,
     };
     if ids.is_empty() {
@@ -220,14 +221,24 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
                 return vec![Effect::RunBackup];
             }
         }
-        (FixStep::Confirm, Action::Input(c)) if production => flow.confirm_input.push(c),
+        (FixStep::Confirm, Action::Input(c))
+            if super::scope::confirm_word(&flow.plans_to_apply(), production, &database)
+                .is_some() =>
+        {
+            flow.confirm_input.push(c)
+        }
         (FixStep::Confirm, Action::Backspace) => {
             flow.confirm_input.pop();
         }
         (FixStep::Confirm, Action::Submit) => {
+            let word = super::scope::confirm_word(&flow.plans_to_apply(), production, &database);
             if production && flow.confirm_input != database {
                 flow.error = Some(format!(
                     "type the database name ({database}) to confirm on production"
+                ));
+            } else if let Some(word) = word.filter(|w| flow.confirm_input != *w) {
+                flow.error = Some(format!(
+                    "a step cannot be undone: type {word} to confirm (esc abandons)"
                 ));
             } else if let Some(backup) = flow.backup.clone() {
                 flow.error = None;

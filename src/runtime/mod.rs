@@ -2,6 +2,7 @@
 //! effects on tokio tasks (connect, read the catalog, check), feeds their outcomes back as
 //! actions, and draws. The UI never waits for the database.
 
+mod commands;
 mod files;
 mod fix;
 mod labels;
@@ -42,6 +43,9 @@ pub struct TuiConfig {
     pub schemas: Vec<String>,
     /// Where fix backups go (default: the XDG data dir).
     pub backup_dir: Option<std::path::PathBuf>,
+    /// The connection string given on the command line: it joins the recent list once
+    /// connecting works.
+    pub remember: Option<String>,
 }
 
 /// A session the server dropped (a restart, pg_terminate_backend, the network) is opened
@@ -134,9 +138,8 @@ impl Worker {
                 };
                 match picked {
                     Ok(r) => {
-                        if let Choice::Url(u) = &choice {
-                            recent::remember(u);
-                        }
+                        // The URL joins the recent list once connecting works
+                        // (`Effect::RememberRecent`).
                         self.resolved = Some(r);
                         self.perform(Effect::Connect, out);
                     }
@@ -394,6 +397,31 @@ impl Worker {
                     h.abort();
                 }
             }
+            Effect::VerifyBackup(path) => {
+                let tx = self.tx.clone();
+                self.running.push(tokio::spawn(async move {
+                    let _ = tx.send(Action::Notice(commands::verify(&path).await));
+                }));
+            }
+            Effect::ExportPlans {
+                finding_ids,
+                snapshot,
+                report,
+            } => {
+                let database = self
+                    .resolved
+                    .as_ref()
+                    .map_or_else(String::new, |r| r.target.dbname.clone());
+                let notice = commands::export(
+                    &finding_ids,
+                    &snapshot,
+                    &report,
+                    &self.cfg.checklists,
+                    &database,
+                );
+                let _ = self.tx.send(Action::Notice(notice));
+            }
+            Effect::RememberRecent(url) => recent::remember(&url),
             Effect::Copy(text) => {
                 let _ = out.write_all(terminal::osc52(&text).as_bytes());
                 let _ = out.flush();
@@ -404,8 +432,9 @@ impl Worker {
     }
 }
 
-/// Runs the interactive app until the person quits.
-pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
+/// Runs the interactive app until the person quits. `Some(error)` when it ends on a
+/// connection error (nothing was ever read): the command exits non-zero with it.
+pub async fn run(cfg: TuiConfig) -> anyhow::Result<Option<String>> {
     let _guard = terminal::TerminalGuard::enter()?;
     let backend = CrosstermBackend::new(std::io::stdout());
     let mut term = Terminal::new(backend)?;
@@ -446,17 +475,20 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let mut out = std::io::stdout();
+    // The picker's entries: for the start without a connection and for "switch connection".
+    let mut picks: Vec<(Choice, bool)> = cfg
+        .loaded
+        .config
+        .profiles
+        .iter()
+        .map(|(n, p)| (Choice::Profile(n.clone()), p.production))
+        .collect();
+    picks.extend(recent::load().into_iter().map(|u| (Choice::Url(u), false)));
+    state.remember = cfg.remember.clone();
     if cfg.resolved.is_some() {
+        state.picks = picks;
         worker.perform(Effect::Connect, &mut out);
     } else {
-        let mut picks: Vec<(Choice, bool)> = cfg
-            .loaded
-            .config
-            .profiles
-            .iter()
-            .map(|(n, p)| (Choice::Profile(n.clone()), p.production))
-            .collect();
-        picks.extend(recent::load().into_iter().map(|u| (Choice::Url(u), false)));
         crate::app::update::open_picker(&mut state, picks);
     }
     loop {
@@ -480,5 +512,5 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
         }
     }
     worker.perform(Effect::Cancel, &mut out);
-    Ok(())
+    Ok(state.connection_error())
 }

@@ -5,7 +5,9 @@
 mod adapted;
 mod assumed;
 mod decisions;
+mod details;
 mod fix_flow;
+mod guidance;
 mod manual;
 mod no_checklist;
 mod screens;
