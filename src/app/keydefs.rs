@@ -105,15 +105,22 @@ pub fn action_name(a: &Action) -> String {
         .unwrap_or_default()
 }
 
-/// The palette's commands, in the file's order: (name, description, action).
+/// The palette's commands: (name, description, action). What acts on the database comes
+/// first, going to a tab and quitting last; otherwise the file's order.
 pub fn palette_commands() -> Vec<(&'static str, &'static str, Action)> {
-    entries()
+    let mut out: Vec<(&'static str, &'static str, Action)> = entries()
         .iter()
         .filter_map(|e| {
             let name = e.palette.as_deref()?;
             Some((name, e.description.as_str(), action_named(&e.action)?))
         })
-        .collect()
+        .collect();
+    out.sort_by_key(|(_, _, a)| match a {
+        Action::GotoTab(_) => 1,
+        Action::Quit => 2,
+        _ => 0,
+    });
+    out
 }
 
 #[cfg(test)]

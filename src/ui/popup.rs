@@ -187,7 +187,10 @@ pub fn palette(f: &mut Frame, area: Rect, input: &str, selected: usize, t: &Them
         .max()
         .unwrap_or(0)
         .min(26);
-    for (i, (name, what, _)) in matches.iter().enumerate() {
+    // The selection stays in view: the list scrolls under the input line.
+    let room = (r.height as usize).saturating_sub(3).max(1);
+    let skip = selected.saturating_sub(room - 1);
+    for (i, (name, what, _)) in matches.iter().enumerate().skip(skip).take(room) {
         let style = if i == selected {
             t.selected
         } else {
