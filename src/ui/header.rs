@@ -44,16 +44,17 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut parts: Vec<Vec<Span>> = Vec::new();
     match &s.report {
         Some(r) => {
-            let full = counts(r, t, false);
-            let wide = full
-                .iter()
-                .map(|x| x.content.chars().count())
-                .sum::<usize>();
-            parts.push(if wide <= area.width as usize {
-                full
-            } else {
-                counts(r, t, true)
-            })
+            // The richest figures that leave room for the warnings (a demo's banner, a
+            // pooler): full words, short words, then without the severities.
+            let warned: usize = c.warnings.iter().map(|w| w.chars().count() + 5).sum();
+            // (each warning: "   ⚠ " before it)
+            let width = |p: &[Span]| p.iter().map(|x| x.content.chars().count()).sum::<usize>();
+            let chosen = [Figures::Full, Figures::Short, Figures::Bare]
+                .into_iter()
+                .map(|level| counts(r, t, level))
+                .find(|p| width(p) + warned <= area.width as usize)
+                .unwrap_or_else(|| counts(r, t, Figures::Bare));
+            parts.push(chosen)
         }
         None if s.snapshot.as_ref().is_some_and(|x| !x.partial) => {
             parts.push(vec![Span::styled("checking…", t.muted)])
@@ -97,7 +98,8 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut second: Vec<Span> = Vec::new();
     let mut used = 0;
     for p in parts {
-        let w: usize = p.iter().map(|x| x.content.chars().count()).sum::<usize>() + 3;
+        let gap = if second.is_empty() { 0 } else { 3 };
+        let w: usize = p.iter().map(|x| x.content.chars().count()).sum::<usize>() + gap;
         if !second.is_empty() && used + w > area.width as usize {
             continue;
         }
@@ -116,7 +118,17 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 /// The check in one unit per figure: "✔ 15 passed · ✘ 52 failing items (9 critical, 20 high…)
 /// · 116 findings". Items are the Checklist's rows; findings are what the checks found (an
 /// item can have several; lints have findings only).
-fn counts<'a>(r: &crate::check::Report, t: &Theme, compact: bool) -> Vec<Span<'a>> {
+/// How much the header's figures say.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Figures {
+    Full,
+    Short,
+    /// Failing items and findings only (the Checklist's title and headings say the rest).
+    Bare,
+}
+
+fn counts<'a>(r: &crate::check::Report, t: &Theme, level: Figures) -> Vec<Span<'a>> {
+    let compact = level != Figures::Full;
     let n = crate::app::columns::Tally::of(r);
     let mut out = Vec::new();
     if r.checklists.is_empty() {
@@ -127,13 +139,15 @@ fn counts<'a>(r: &crate::check::Report, t: &Theme, compact: bool) -> Vec<Span<'a
         } else {
             (" passed", " failing")
         };
-        out.push(Span::styled(format!("✔ {}{ok}", n.passed), t.ok));
+        if level != Figures::Bare {
+            out.push(Span::styled(format!("✔ {}{ok} · ", n.passed), t.ok));
+        }
         out.push(Span::raw(format!(
-            " · ✘ {}{bad} {}",
+            "✘ {}{bad} {}",
             n.failing,
             plural(n.failing, "item")
         )));
-        if !n.by_severity.is_empty() {
+        if !n.by_severity.is_empty() && level != Figures::Bare {
             out.push(Span::raw(" ("));
             for (i, (sev, k)) in n.by_severity.iter().enumerate() {
                 if i > 0 {

@@ -73,6 +73,16 @@ fn the_header_counts_items_and_findings_each_in_its_own_unit() {
             && header.contains(&format!("{findings} findings")),
         "{header}"
     );
+    // A demo's banner stays whole at 80 columns: the figures give up the severities and the
+    // passed count (the Checklist's title has it).
+    let mut s = ready(80, 24);
+    s.conn.warnings = vec!["demo: mood journal (broken), removed on exit".into()];
+    let header = line(&render(&s), 1);
+    assert!(
+        header.contains("⚠ demo: mood journal (broken), removed on exit")
+            && header.starts_with(&format!("✘ {} items · {findings} findings", failing.len())),
+        "{header}"
+    );
 }
 
 #[test]
