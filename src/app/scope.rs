@@ -187,35 +187,15 @@ pub fn confirm_word(plans: &[Plan], production: bool, database: &str) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::plan::{Step, StepMode};
+    use crate::fix::build::B;
 
     fn plan(id: &str, sql: &str, undo: bool) -> Plan {
-        let step = |sql: &str| Step {
-            description: "d".into(),
-            sql: sql.into(),
-            mode: StepMode::Transactional,
-            group: 1,
-            invalid_index_cleanup: None,
-        };
-        Plan {
-            finding_id: id.into(),
-            title: id.into(),
-            steps: vec![step(sql)],
-            undo: if undo {
-                vec![step("DROP TABLE x;")]
-            } else {
-                vec![]
-            },
-            locks: vec![],
-            hazards: vec!["h".into()],
-            touches_data: false,
-            preconditions: vec![],
-            tables: vec![],
-            also_fixes: vec![],
-            after: vec![],
-            server_checks: vec![],
-            decisions: vec![],
+        let mut b = B::new(id, id);
+        b.tx("d", sql).hazard("h");
+        if undo {
+            b.undo_tx("undo", "DROP TABLE x;");
         }
+        b.done()
     }
 
     #[test]

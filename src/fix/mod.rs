@@ -20,7 +20,7 @@
 //! plan as [`decide::Decision`]s. `undo` runs in its own order (it is written last step first).
 
 mod alter;
-mod build;
+pub(crate) mod build;
 mod columns;
 mod constraints;
 mod cx;

@@ -228,8 +228,12 @@ async fn picker_then_hidden_password_prompt() {
     assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
 }
 
-#[tokio::test]
-async fn fix_one_item_and_watch_it_turn_green() {
+/// The broken mood-journal database, and the app on it in a terminal of this size, with its
+/// data, state and working directory in a temporary home.
+async fn broken_mood_journal(
+    width: u16,
+    height: u16,
+) -> (TestDb, sqlx::PgConnection, tempfile::TempDir, Tmux) {
     let db = TestDb::new().await;
     let mut c = db.connect().await;
     pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
@@ -237,12 +241,29 @@ async fn fix_one_item_and_watch_it_turn_green() {
         .unwrap();
     let home = tempfile::tempdir().unwrap();
     let cmd = format!(
-        "env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
+        "cd {0} && env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
         home.path().display(),
         bin(),
         db.url()
     );
-    let t = Tmux::start(&cmd, 120, 40);
+    let t = Tmux::start(&cmd, width, height);
+    (db, c, home, t)
+}
+
+/// Whether the table the first fix creates is there.
+async fn has_profiles(c: &mut sqlx::PgConnection) -> bool {
+    sqlx::query_scalar::<_, i64>(
+        "select count(*) from pg_tables where schemaname = 'public' and tablename = 'profiles'",
+    )
+    .fetch_one(c)
+    .await
+    .unwrap()
+        == 1
+}
+
+#[tokio::test]
+async fn fix_one_item_and_watch_it_turn_green() {
+    let (db, mut c, home, t) = broken_mood_journal(120, 40).await;
     let s = t.wait_for("── CRITICAL ·", 30);
     assert!(s.contains("✘ fixable   critical public.profiles "), "{s}");
     t.send(&["f"]);
@@ -269,13 +290,7 @@ async fn fix_one_item_and_watch_it_turn_green() {
     t.send(&["q"]);
     assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
     // The table is there, the backup verifies, and the journal says what ran.
-    let n: i64 = sqlx::query_scalar(
-        "select count(*) from pg_tables where schemaname = 'public' and tablename = 'profiles'",
-    )
-    .fetch_one(&mut c)
-    .await
-    .unwrap();
-    assert_eq!(n, 1);
+    assert!(has_profiles(&mut c).await);
     let journal = std::fs::read_to_string(home.path().join("data/pgmend/journal.jsonl")).unwrap();
     assert!(
         journal.contains("table.missing:public.profiles")
@@ -353,19 +368,7 @@ async fn duplicates_are_resolved_by_the_engineers_choice() {
 /// ends, the palette's "export plan as SQL" writing a file, and the preview's scope.
 #[tokio::test]
 async fn guidance_at_80_columns() {
-    let db = TestDb::new().await;
-    let mut c = db.connect().await;
-    pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
-        .await
-        .unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let cmd = format!(
-        "cd {0} && env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
-        home.path().display(),
-        bin(),
-        db.url()
-    );
-    let t = Tmux::start(&cmd, 80, 24);
+    let (db, mut c, home, t) = broken_mood_journal(80, 24).await;
     let s = t.wait_for("── CRITICAL ·", 30);
     // One unit per figure: items by severity, then findings.
     assert!(
@@ -433,13 +436,7 @@ async fn guidance_at_80_columns() {
     t.send(&["q"]);
     assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
     // Nothing was changed.
-    let n: i64 = sqlx::query_scalar(
-        "select count(*) from pg_tables where schemaname = 'public' and tablename = 'profiles'",
-    )
-    .fetch_one(&mut c)
-    .await
-    .unwrap();
-    assert_eq!(n, 0);
+    assert!(!has_profiles(&mut c).await);
 }
 
 /// A URL that fails: the picker stays open with the error, the URL is never saved to the

@@ -297,15 +297,7 @@ fn the_palette_holds_every_action_and_runs_them() {
         update(&mut s, Action::Backup).as_slice(),
         [Effect::RunBackup]
     ));
-    update(
-        &mut s,
-        Action::BackupDone(Ok(pgmend::app::fixflow::BackupSummary {
-            path: "/b/mood.dump".into(),
-            size: 10,
-            sha256: "ab".repeat(32),
-            excludes: String::new(),
-        })),
-    );
+    update(&mut s, Action::BackupDone(Ok(super::fix_flow::backup())));
     assert!(
         s.status.as_deref().unwrap().contains("verified"),
         "{:?}",
@@ -393,15 +385,7 @@ fn the_preview_and_confirm_tell_the_whole_scope() {
     s.fix.as_mut().unwrap().set_plans(vec![irreversible]);
     assert!(render(&s).contains("cannot be undone"));
     update(&mut s, Action::Submit);
-    update(
-        &mut s,
-        Action::BackupDone(Ok(pgmend::app::fixflow::BackupSummary {
-            path: "/b/mood.dump".into(),
-            size: 10,
-            sha256: "ab".repeat(32),
-            excludes: "backup holds the whole database".into(),
-        })),
-    );
+    update(&mut s, Action::BackupDone(Ok(super::fix_flow::backup())));
     let screen = render(&s);
     assert!(
         screen.contains("⚠ enum values cannot be dropped"),
@@ -425,11 +409,7 @@ fn the_preview_and_confirm_tell_the_whole_scope() {
 #[test]
 fn a_refusal_the_preview_predicted_takes_no_backup() {
     let mut s = ready(80, 24);
-    let effects = update(&mut s, Action::Fix);
-    let Some(Effect::PlanFixes { finding_ids, .. }) = effects.first() else {
-        panic!("{effects:?}")
-    };
-    let id = finding_ids[0].clone();
+    let id = super::fix_flow::fix_selected(&mut s);
     update(
         &mut s,
         Action::PlansScoped {
