@@ -11,6 +11,7 @@ pub mod help;
 pub mod keydefs;
 pub mod keymap;
 pub mod layout;
+mod picker;
 pub mod rows;
 pub mod scope;
 pub mod state;
