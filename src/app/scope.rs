@@ -124,11 +124,23 @@ pub fn also(plan: &Plan) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// "fixes 8 of 11 findings; 2 refused; 1 needs you (pgmend has no fix)".
+/// "fixes 8 of 11 findings; 2 wait for a fix that will not run; 1 refused (why below)": a
+/// plan that needs another (`after`) that is not in this run is skipped, and says so.
 pub fn summary(asked: &[String], plans: &[Plan], refused: &[String]) -> String {
-    let mended = asked
+    let runs = |p: &Plan| {
+        p.after
+            .iter()
+            .all(|a| plans.iter().any(|q| q.finding_id == *a))
+    };
+    let by = |id: &str, ok: bool| {
+        plans
+            .iter()
+            .any(|p| runs(p) == ok && p.fixes().any(|f| f == id))
+    };
+    let mended = asked.iter().filter(|id| by(id, true)).count();
+    let waiting = asked
         .iter()
-        .filter(|id| plans.iter().any(|p| p.fixes().any(|f| f == id.as_str())))
+        .filter(|id| !by(id, true) && by(id, false))
         .count();
     let refused_n = asked
         .iter()
@@ -138,12 +150,17 @@ pub fn summary(asked: &[String], plans: &[Plan], refused: &[String]) -> String {
         .iter()
         .filter(|p| p.blocked_in(true).is_some())
         .count();
-    let rest = asked.len().saturating_sub(mended + refused_n);
+    let rest = asked.len().saturating_sub(mended + waiting + refused_n);
     let mut out = format!(
         "fixes {mended} of {} finding{}",
         asked.len(),
         if asked.len() == 1 { "" } else { "s" }
     );
+    if waiting > 0 {
+        out.push_str(&format!(
+            "; {waiting} wait for a fix that will not run (refused, or not asked)"
+        ));
+    }
     if refused_n > 0 {
         out.push_str(&format!("; {refused_n} refused (why below)"));
     }
@@ -238,6 +255,15 @@ mod tests {
             "fixes 2 of 4 findings; 1 refused (why below); 1 need you (pgmend has no fix)"
         );
         assert_eq!(confirm_word(&plans, false, "db").as_deref(), Some("yes"));
+        // A plan that needs one refused: it waits, and is not counted as fixed.
+        let mut needs = plan("d:4", "CREATE VIEW v AS SELECT 1;", true);
+        needs.after = vec!["c:3".into()];
+        let plans = vec![plans[0].clone(), needs];
+        assert_eq!(
+            summary(&asked, &plans, &refused),
+            "fixes 1 of 4 findings; 1 wait for a fix that will not run (refused, or not asked); \
+             1 refused (why below); 1 need you (pgmend has no fix)"
+        );
         assert_eq!(confirm_word(&plans[..1], false, "db"), None);
         assert_eq!(confirm_word(&plans[..1], true, "db").as_deref(), Some("db"));
         assert_eq!(hazards(&plans), vec!["h".to_string()]);
