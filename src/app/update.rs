@@ -27,6 +27,14 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
                 .filter_map(|r| Some(r.split_once(": ")?.0.to_string())),
         );
     }
+    // A backup taken from the palette is not the fix flow's, even when a flow opened since.
+    let flow_backs_up = s
+        .fix
+        .as_ref()
+        .is_some_and(|f| f.step == super::fixflow::FixStep::BackingUp);
+    if !flow_backs_up && matches!(a, Action::BackupProgress(_) | Action::BackupDone(_)) {
+        return standalone_backup(s, a);
+    }
     let a = match super::update_fix::result(s, a) {
         Ok(effects) => return effects,
         Err(a) => *a,
@@ -148,21 +156,6 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
         Action::DefinitionLoaded { key, result } => {
             s.definitions.insert(key, Some(result));
             vec![]
-        }
-        Action::BackupProgress(p) => {
-            s.status = Some(p);
-            vec![]
-        }
-        Action::BackupDone(r) => {
-            // A backup taken from the palette (the fix flow's own goes to `update_fix`).
-            s.status = Some(match r {
-                Ok(b) => format!(
-                    "backup {} ({} bytes) verified, sha256 {}",
-                    b.path, b.size, b.sha256
-                ),
-                Err(e) => e,
-            });
-            vec![Effect::LoadFiles]
         }
         Action::FilesLoaded { backups, journal } => {
             s.backups = backups;
@@ -399,6 +392,25 @@ fn palette(s: &mut State, a: Action, mut input: String, mut selected: usize) -> 
         input,
         selected: selected.min(n.saturating_sub(1)),
     };
+    vec![]
+}
+
+/// A backup taken from the palette: its progress and outcome in the status bar.
+fn standalone_backup(s: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::BackupProgress(p) => s.status = Some(p),
+        Action::BackupDone(r) => {
+            s.status = Some(match r {
+                Ok(b) => format!(
+                    "backup {} ({} bytes) verified, sha256 {}",
+                    b.path, b.size, b.sha256
+                ),
+                Err(e) => e,
+            });
+            return vec![Effect::LoadFiles];
+        }
+        _ => {}
+    }
     vec![]
 }
 

@@ -303,6 +303,15 @@ fn the_palette_holds_every_action_and_runs_them() {
         "{:?}",
         s.status
     );
+    // A palette backup finishing while a fix previews is not the fix's backup.
+    super::fix_flow::fix_selected(&mut s);
+    update(&mut s, Action::PlansReady(Ok(vec![rls_plan()])));
+    update(&mut s, Action::BackupDone(Ok(super::fix_flow::backup())));
+    assert_eq!(
+        s.fix.as_ref().unwrap().step,
+        pgmend::app::fixflow::FixStep::Preview
+    );
+    update(&mut s, Action::Back);
     // verify backup needs a backup selected.
     assert!(update(&mut s, Action::VerifyBackup).is_empty());
     assert!(s.status.as_deref().unwrap().contains("Backups tab"));
