@@ -402,7 +402,7 @@ fn standalone_backup(s: &mut State, a: Action) -> Vec<Effect> {
         Action::BackupDone(r) => {
             s.status = Some(match r {
                 Ok(b) => format!(
-                    "backup {} ({} bytes) verified, sha256 {}",
+                    "✔ backup verified: {} ({} bytes, sha256 {})",
                     b.path, b.size, b.sha256
                 ),
                 Err(e) => e,

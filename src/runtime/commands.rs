@@ -18,7 +18,7 @@ pub async fn verify(path: &Path) -> String {
                 ChecksumCheck::NotRecorded => "no checksum recorded to compare",
             };
             format!(
-                "✔ {} verified: {} reads it whole; {sum}",
+                "✔ verified {}: {} reads it whole; {sum}",
                 v.path.display(),
                 v.pg_restore
             )

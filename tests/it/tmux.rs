@@ -427,6 +427,22 @@ async fn guidance_at_80_columns() {
         "{sql}"
     );
     assert!(sql.contains("CREATE TABLE public.profiles"), "{sql}");
+    // backup from the palette: a verified pg_dump, listed on the Backups tab, then verified
+    // again from there.
+    t.send(&[":"]);
+    t.wait_for("switch connection", 5);
+    t.send(&["-l", "backup"]);
+    t.send(&["Enter"]);
+    t.wait_for("✔ backup verified", 60);
+    t.send(&["0"]);
+    let s = t.wait_for("verified when taken", 10);
+    assert!(s.contains(&format!("{}_", db.name)), "{s}");
+    t.send(&[":"]);
+    t.wait_for("switch connection", 5);
+    t.send(&["-l", "verify backup"]);
+    t.send(&["Enter"]);
+    t.wait_for("✔ verified", 60);
+    t.send(&["1"]);
     // The preview says how much of what was asked it fixes.
     t.send(&["f"]);
     let s = t.wait_for("fixes 1 of 1 finding", 20);
