@@ -1,5 +1,6 @@
 //! Actions: the keymap's vocabulary and the results effects send back. Everything that
-//! changes the state is an action.
+//! changes the state is an action. Names, keys and descriptions of the keymap's actions are
+//! data: `keymap-default.toml` (see `keydefs`).
 
 use std::sync::Arc;
 
@@ -47,6 +48,18 @@ pub enum Action {
     FixGroup,
     /// Space: mark a failing item for `f`.
     ToggleMark,
+    /// Fix every fixable finding (the palette's "fix all").
+    FixAll,
+    /// Take a verified backup now, fixing nothing.
+    Backup,
+    /// Verify the selected backup of the Backups tab.
+    VerifyBackup,
+    /// Write the plans for the marked, selected or else every fixable item to a .sql file.
+    ExportSql,
+    /// Open the connection picker.
+    SwitchConnection,
+    /// Backups and Journal: this database only, or every database.
+    ToggleScope,
     /// In the fix preview: what becomes of the rows sharing a new unique key.
     ChooseDuplicates(crate::fix::decide::DupChoice),
     /// A key for the SQL editor of the fix preview.
@@ -83,8 +96,8 @@ pub enum Action {
     },
     /// The backup directory and the journal, read (label, detail) for their tabs.
     FilesLoaded {
-        backups: Vec<(String, String)>,
-        journal: Vec<(String, String)>,
+        backups: Vec<FileEntry>,
+        journal: Vec<FileEntry>,
     },
     /// Sent before `PlansReady`: what the backup will leave out ("backup excludes schemas
     /// auth, storage (managed by the platform)") and the plans refused before it (the missing
@@ -152,59 +165,20 @@ pub struct ConnectionInfo {
     pub warnings: Vec<String>,
 }
 
-impl Action {
-    /// Name and description of a keymap action, for help and config (`None` for results).
-    pub fn describe(&self) -> Option<(&'static str, &'static str)> {
-        Some(match self {
-            Action::Quit => ("quit", "leave pgmend"),
-            Action::NextTab => ("next_tab", "next tab"),
-            Action::PrevTab => ("prev_tab", "previous tab"),
-            Action::GotoTab(_) => ("goto_tab", "go to a tab"),
-            Action::Up => ("up", "move up"),
-            Action::Down => ("down", "move down"),
-            Action::PageUp => ("page_up", "page up"),
-            Action::PageDown => ("page_down", "page down"),
-            Action::HalfPageUp => ("half_page_up", "half a page up"),
-            Action::HalfPageDown => ("half_page_down", "half a page down"),
-            Action::Top => ("top", "first row"),
-            Action::Bottom => ("bottom", "last row"),
-            Action::StartFilter => ("filter", "filter the list as you type"),
-            Action::Help => ("help", "this help"),
-            Action::Palette => ("palette", "command palette"),
-            Action::Reload => ("reload", "read the catalog again and re-check"),
-            Action::CopyName => ("copy_name", "copy the object's name (OSC 52)"),
-            Action::CopyDdl => ("copy_ddl", "copy the object's DDL (OSC 52)"),
-            Action::Back => ("back", "close, clear the filter, cancel"),
-            Action::DetailDown => ("detail_down", "scroll the detail pane down"),
-            Action::DetailUp => ("detail_up", "scroll the detail pane up"),
-            Action::Fix => (
-                "fix",
-                "fix the selected or marked item: preview, backup, confirm, apply, re-check",
-            ),
-            Action::FixGroup => ("fix_group", "fix every fixable finding of this severity"),
-            Action::ToggleMark => ("mark", "mark a failing item for fixing"),
-            Action::ChooseDuplicates(c) => {
-                use crate::fix::decide::DupChoice as D;
-                match c {
-                    D::KeepNewest => (
-                        "keep_newest",
-                        "duplicates: keep the newest row of each group",
-                    ),
-                    D::KeepOldest => (
-                        "keep_oldest",
-                        "duplicates: keep the oldest row of each group",
-                    ),
-                    D::ByHand => (
-                        "merge_by_hand",
-                        "duplicates: leave the plan out, merge by hand",
-                    ),
-                    D::Partial => (
-                        "partial_key",
-                        "duplicates: leave the plan out, make the key partial",
-                    ),
-                }
-            }
-            _ => return None,
-        })
+/// A backup file or a journal entry, as its tab shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FileEntry {
+    /// The database it belongs to (the Backups and Journal tabs show the current one's).
+    pub database: String,
+    pub label: String,
+    pub detail: String,
+    /// The backup file (backups only).
+    pub path: Option<std::path::PathBuf>,
+}
+
+impl FileEntry {
+    /// Whether it belongs to this database (backup files carry it made file-safe).
+    pub fn belongs_to(&self, database: &str) -> bool {
+        self.database == database || self.database == crate::backup::file_safe(database)
     }
 }

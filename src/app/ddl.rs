@@ -5,6 +5,28 @@ use crate::db::catalog::Table;
 use crate::sql::stmt::{Rls, alter_rls};
 use crate::sql::{qualified, quote_ident};
 
+/// A view as it stands: schema-qualified, with its options (`security_invoker`,
+/// `security_barrier`, `check_option`, ...) in `WITH (...)`, so pasting it makes the same view
+/// (a view that lost `security_invoker` would bypass the tables' RLS).
+pub fn create_view(v: &Table) -> String {
+    let kind = if v.kind == crate::db::catalog::RelationKind::MaterializedView {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    };
+    let with = if v.options.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH ({})", v.options.join(", "))
+    };
+    let body = v.definition.as_deref().unwrap_or_default().trim_end();
+    let body = body.strip_suffix(';').unwrap_or(body);
+    format!(
+        "CREATE {kind} {}{with} AS\n{body};",
+        qualified(&v.schema, &v.name)
+    )
+}
+
 pub fn create_table(t: &Table) -> String {
     let mut lines: Vec<String> = t
         .columns

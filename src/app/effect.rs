@@ -48,6 +48,16 @@ pub enum Effect {
         request: u64,
         snapshot: Arc<Snapshot>,
     },
+    /// Check a backup file: checksum and `pg_restore --list` (answer: `Action::Notice`).
+    VerifyBackup(std::path::PathBuf),
+    /// Write the plans for these findings to a .sql file (answer: `Action::Notice`).
+    ExportPlans {
+        finding_ids: Vec<String>,
+        snapshot: Arc<Snapshot>,
+        report: Arc<crate::check::Report>,
+    },
+    /// Add a connection string that worked to the recent list.
+    RememberRecent(String),
     /// Read the backup directory and the journal (answer: `Action::FilesLoaded`).
     LoadFiles,
     /// Put text on the clipboard of the terminal (OSC 52, works over SSH).

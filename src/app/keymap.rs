@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
-use super::state::{Mode, Tab};
+use super::state::Mode;
 
 /// Where a key is pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,6 +39,18 @@ impl Context {
             }
             Mode::Help { .. } => Context::Popup,
         }
+    }
+
+    pub const ALL: [Context; 4] = [
+        Context::Normal,
+        Context::Input,
+        Context::Popup,
+        Context::Editor,
+    ];
+
+    /// A context by its config name (`normal`, `input`, `popup`, `editor`).
+    pub fn named(name: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == name)
     }
 
     pub fn name(self) -> &'static str {
@@ -158,150 +170,21 @@ pub struct Keymap {
     pub bindings: Vec<(Context, Key, Action)>,
 }
 
-/// The actions a person can bind, by config name.
-pub fn action_named(name: &str) -> Option<Action> {
-    if let Some(n) = name.strip_prefix("tab_") {
-        let i: usize = n.parse().ok()?;
-        return Tab::ALL.get(i.checked_sub(1)?).map(|t| Action::GotoTab(*t));
-    }
-    [
-        Action::Quit,
-        Action::NextTab,
-        Action::PrevTab,
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::HalfPageUp,
-        Action::HalfPageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::StartFilter,
-        Action::Help,
-        Action::Palette,
-        Action::Reload,
-        Action::CopyName,
-        Action::CopyDdl,
-        Action::Back,
-        Action::DetailDown,
-        Action::DetailUp,
-        Action::Fix,
-        Action::FixGroup,
-        Action::ToggleMark,
-        Action::Submit,
-        Action::ChooseDuplicates(crate::fix::decide::DupChoice::KeepNewest),
-        Action::ChooseDuplicates(crate::fix::decide::DupChoice::KeepOldest),
-        Action::ChooseDuplicates(crate::fix::decide::DupChoice::ByHand),
-        Action::ChooseDuplicates(crate::fix::decide::DupChoice::Partial),
-    ]
-    .into_iter()
-    .find(|a| {
-        a.describe().is_some_and(|(n, _)| n == name)
-            || (name == "submit" && matches!(a, Action::Submit))
-    })
-}
-
-/// The config name of a bindable action.
-pub fn action_name(a: &Action) -> String {
-    match a {
-        Action::GotoTab(t) => format!("tab_{}", t.index() + 1),
-        Action::Submit => "submit".into(),
-        other => other
-            .describe()
-            .map(|(n, _)| n.to_string())
-            .unwrap_or_default(),
-    }
-}
+pub use super::keydefs::{action_name, action_named};
 
 impl Default for Keymap {
+    /// The bindings of `keymap-default.toml`.
     fn default() -> Self {
-        use Context::*;
-        use KeyCode::*;
-        let mut b: Vec<(Context, Key, Action)> = Vec::new();
-        let mut bind = |ctx: Context, key: Key, a: Action| b.push((ctx, key, a));
-        for (ctx, keys) in [
-            (Normal, vec![Key::plain(Char('q')), Key::plain(Esc)]),
-            (Popup, vec![Key::plain(Char('q')), Key::plain(Esc)]),
-        ] {
-            for k in keys {
-                bind(
-                    ctx,
-                    k,
-                    if ctx == Normal && k.code == Char('q') {
-                        Action::Quit
-                    } else {
-                        Action::Back
-                    },
-                );
-            }
-        }
-        bind(Normal, Key::ctrl('c'), Action::Quit);
-        bind(Normal, Key::plain(Tab), Action::NextTab);
-        bind(Normal, Key::plain(BackTab), Action::PrevTab);
-        for (i, t) in super::state::Tab::ALL.iter().enumerate() {
-            // 1–9, then 0 for the tenth; the eleventh is reached with Tab or the palette.
-            let digit = match i {
-                0..=8 => char::from(b'1' + i as u8),
-                9 => '0',
-                _ => continue,
+        let mut bindings = Vec::new();
+        for e in super::keydefs::entries() {
+            let (Some(ctx), Some(a)) = (Context::named(&e.context), action_named(&e.action)) else {
+                continue; // a unit test keeps every entry well-formed
             };
-            bind(Normal, Key::plain(Char(digit)), Action::GotoTab(*t));
-        }
-        for (keys, a) in [
-            (vec![Key::plain(Char('k')), Key::plain(Up)], Action::Up),
-            (vec![Key::plain(Char('j')), Key::plain(Down)], Action::Down),
-            (vec![Key::plain(PageUp)], Action::PageUp),
-            (vec![Key::plain(PageDown)], Action::PageDown),
-            (vec![Key::ctrl('u')], Action::HalfPageUp),
-            (vec![Key::ctrl('d')], Action::HalfPageDown),
-            (vec![Key::plain(Char('g')), Key::plain(Home)], Action::Top),
-            (vec![Key::plain(Char('G')), Key::plain(End)], Action::Bottom),
-            (vec![Key::plain(Char('/'))], Action::StartFilter),
-            (vec![Key::plain(Char('?'))], Action::Help),
-            (vec![Key::plain(Char(':'))], Action::Palette),
-            (vec![Key::plain(Char('R'))], Action::Reload),
-            (vec![Key::plain(Char('y'))], Action::CopyName),
-            (vec![Key::plain(Char('Y'))], Action::CopyDdl),
-            (
-                vec![Key::plain(Char('J')), Key::ctrl('e')],
-                Action::DetailDown,
-            ),
-            (
-                vec![Key::plain(Char('K')), Key::ctrl('y')],
-                Action::DetailUp,
-            ),
-            (vec![Key::plain(Char('f'))], Action::Fix),
-            (vec![Key::plain(Char('F'))], Action::FixGroup),
-            (vec![Key::plain(Char(' '))], Action::ToggleMark),
-        ] {
-            for k in keys {
-                bind(Normal, k, a.clone());
+            for k in e.keys.iter().filter_map(|k| Key::parse(k)) {
+                bindings.push((ctx, k, a.clone()));
             }
         }
-        bind(Editor, Key::plain(Esc), Action::Back);
-        bind(Editor, Key::ctrl('s'), Action::Submit);
-        bind(Editor, Key::plain(F(2)), Action::Submit);
-        for (n, c) in (5..).zip(crate::fix::decide::DupChoice::ALL) {
-            bind(Editor, Key::plain(F(n)), Action::ChooseDuplicates(c));
-        }
-        bind(Popup, Key::plain(Enter), Action::Submit);
-        bind(Input, Key::plain(Esc), Action::Back);
-        bind(Input, Key::plain(Enter), Action::Submit);
-        bind(Input, Key::plain(Backspace), Action::Backspace);
-        bind(Input, Key::plain(Up), Action::Up);
-        bind(Input, Key::plain(Down), Action::Down);
-        bind(Input, Key::ctrl('c'), Action::Quit);
-        for (keys, a) in [
-            (vec![Key::plain(Char('j')), Key::plain(Down)], Action::Down),
-            (vec![Key::plain(Char('k')), Key::plain(Up)], Action::Up),
-            (vec![Key::plain(PageDown)], Action::PageDown),
-            (vec![Key::plain(PageUp)], Action::PageUp),
-        ] {
-            for k in keys {
-                bind(Popup, k, a.clone());
-            }
-        }
-        Keymap { bindings: b }
+        Keymap { bindings }
     }
 }
 
@@ -323,34 +206,42 @@ impl Keymap {
         }
     }
 
-    /// (keys, action name, description) for the help popup, from the live bindings.
+    /// (keys, action name, description) for the help popup: every entry of the default
+    /// keymap, with the keys bound now (config.toml may have rebound them); an action with no
+    /// key shows its palette command.
     pub fn help(&self) -> Vec<(String, String, String)> {
-        let mut out: Vec<(String, String, String)> = Vec::new();
-        for (ctx, key, a) in &self.bindings {
-            let name = action_name(a);
-            let desc = match a {
-                Action::GotoTab(t) => format!("go to the {} tab", t.title()),
-                Action::Submit => "accept".to_string(),
-                Action::Backspace => "delete a character".to_string(),
-                other => other
-                    .describe()
-                    .map(|(_, d)| d.to_string())
-                    .unwrap_or_default(),
+        let mut out = Vec::new();
+        for e in super::keydefs::entries() {
+            let (Some(ctx), Some(a)) = (Context::named(&e.context), action_named(&e.action)) else {
+                continue;
             };
-            let desc = if *ctx == Context::Normal {
-                desc
+            let keys: Vec<String> = self
+                .bindings
+                .iter()
+                .filter(|(c, _, b)| *c == ctx && super::keydefs::same(b, &a))
+                .map(|(_, k, _)| k.label())
+                .collect();
+            let keys = match (keys.is_empty(), &e.palette) {
+                (false, _) => keys.join(", "),
+                (true, Some(p)) => format!(":{p}"),
+                (true, None) => continue,
+            };
+            let desc = if ctx == Context::Normal {
+                e.description.clone()
             } else {
-                format!("{desc} ({})", ctx.name())
+                format!("{} ({})", e.description, ctx.name())
             };
-            match out.iter_mut().find(|(_, n, d)| *n == name && *d == desc) {
-                Some((keys, _, _)) => {
-                    keys.push_str(", ");
-                    keys.push_str(&key.label());
-                }
-                None => out.push((key.label(), name, desc)),
-            }
+            out.push((keys, e.action.clone(), desc));
         }
         out
+    }
+
+    /// The first key bound to an action in the normal context (what a tab's label shows).
+    pub fn key_for(&self, a: &Action) -> Option<Key> {
+        self.bindings
+            .iter()
+            .find(|(c, _, b)| *c == Context::Normal && super::keydefs::same(b, a))
+            .map(|(_, k, _)| *k)
     }
 }
 
@@ -395,9 +286,6 @@ mod tests {
     #[test]
     fn every_named_action_round_trips() {
         for (_, _, a) in Keymap::default().bindings {
-            if matches!(a, Action::Backspace) {
-                continue;
-            }
             let name = action_name(&a);
             assert!(action_named(&name).is_some(), "{name}");
         }

@@ -39,3 +39,9 @@ pub fn list_height(width: u16, height: u16) -> u16 {
     let [_, _, main, _] = split(Rect::new(0, 0, width, height));
     body(main)[0].height.saturating_sub(2)
 }
+
+/// Characters of a list's line (inside its border) at this terminal size.
+pub fn list_width(width: u16, height: u16) -> u16 {
+    let [_, _, main, _] = split(Rect::new(0, 0, width, height));
+    body(main)[0].width.saturating_sub(2)
+}

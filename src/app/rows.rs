@@ -1,11 +1,12 @@
 //! The rows of each tab, built from the snapshot and the report, and what each row says:
 //! its label (shown, and matched by the filter), its name and its DDL (copied with y / Y).
 
-use crate::check::{Finding, Report};
+use crate::check::Report;
 use crate::db::catalog::{RelationKind, Snapshot, Table};
 use crate::rules::Severity;
 use crate::sql::{qualified, quote_ident};
 
+use super::columns;
 use super::state::Tab;
 
 /// A row points into the snapshot or the report by index.
@@ -137,18 +138,67 @@ fn mark(f: bool) -> &'static str {
     if f { "✔" } else { "✘" }
 }
 
-fn finding_label(f: &Finding) -> String {
-    format!("✘ {:<8} {}  {}", f.severity.as_str(), f.object, f.message)
+/// The text of a row in the app, fitted to the list's width: the Checklist's columns say
+/// which findings the last preview refused; backup and journal rows come from the state's
+/// files, with a database column when every database's are shown.
+pub fn label_in(s: &super::state::State, row: Row) -> String {
+    let report = s.report.as_deref();
+    let inner = super::layout::list_width(s.width, s.height) as usize;
+    let object_w = columns::object_width(inner);
+    let refused = |id: &str| s.refused.contains(id);
+    let file = |f: Option<&super::action::FileEntry>| {
+        f.map_or_else(String::new, |f| {
+            if s.files_all {
+                format!("{:<12} {}", f.database, f.label)
+            } else {
+                f.label.clone()
+            }
+        })
+    };
+    match row {
+        Row::Backup(i) => file(s.backups.get(i)),
+        Row::Journal(i) => file(s.journal.get(i)),
+        Row::Access(i) => super::update_access::label(s, i),
+        Row::Heading(h) => heading(h, report, object_w),
+        Row::Item(i) => report
+            .and_then(|r| r.items.get(i))
+            .map_or_else(String::new, |it| columns::item(it, &refused, object_w)),
+        Row::Lint(i) => report
+            .and_then(|r| r.lint_findings.get(i))
+            .map_or_else(String::new, |f| columns::lint(f, &refused, object_w)),
+        _ => label(row, s.snapshot.as_deref(), report),
+    }
 }
 
-/// The text of a row in the app (backup and journal rows come from the state's files).
-pub fn label_in(s: &super::state::State, row: Row) -> String {
-    match row {
-        Row::Backup(i) => s.backups.get(i).map(|b| b.0.clone()).unwrap_or_default(),
-        Row::Journal(i) => s.journal.get(i).map(|j| j.0.clone()).unwrap_or_default(),
-        Row::Access(i) => super::update_access::label(s, i),
-        _ => label(row, s.snapshot.as_deref(), s.report.as_deref()),
-    }
+/// A group's heading, ruled to where the object column starts, with the columns named.
+fn heading(h: Heading, report: Option<&Report>, object_w: usize) -> String {
+    let (name, n) = match h {
+        Heading::Failed(sev) => (
+            sev.as_str().to_uppercase(),
+            report.map_or(0, |r| {
+                r.items
+                    .iter()
+                    .filter(|i| !i.passed() && i.worst() == sev)
+                    .count()
+            }),
+        ),
+        Heading::Lints => ("LINTS".into(), report.map_or(0, |r| r.lint_findings.len())),
+        Heading::Passed => (
+            "PASSED".into(),
+            report.map_or(0, |r| r.items.iter().filter(|i| i.passed()).count()),
+        ),
+    };
+    let unit = match (h, n) {
+        (Heading::Lints, 1) => "finding",
+        (Heading::Lints, _) => "findings",
+        (_, 1) => "item",
+        _ => "items",
+    };
+    let head = columns::header(object_w);
+    let object_at = head.find("object").unwrap_or(0);
+    let title = format!("── {name} · {n} {unit} ");
+    let rule = object_at.saturating_sub(title.chars().count());
+    format!("{title}{}{}", "─".repeat(rule), &head[object_at..])
 }
 
 /// The text of a row, as shown and as the filter matches it.
@@ -160,23 +210,13 @@ pub fn label(row: Row, snap: Option<&Snapshot>, report: Option<&Report>) -> Stri
         Row::Item(i) => report
             .and_then(|r| r.items.get(i))
             .map_or_else(String::new, |it| {
-                let first = it
-                    .findings
-                    .first()
-                    .map(|f| f.message.clone())
-                    .unwrap_or_default();
-                if it.passed() {
-                    format!("{} {:<10} {}", mark(true), it.kind, it.object)
-                } else if it.unknown() {
-                    // Could not be evaluated: neither ✔ nor ✘.
-                    format!("? {:<10} {}  {}", it.kind, it.object, first)
-                } else {
-                    format!("{} {:<10} {}  {}", mark(false), it.kind, it.object, first)
-                }
+                columns::item(it, &|_| false, columns::OBJECT_W)
             }),
         Row::Lint(i) => report
             .and_then(|r| r.lint_findings.get(i))
-            .map_or_else(String::new, finding_label),
+            .map_or_else(String::new, |f| {
+                columns::lint(f, &|_| false, columns::OBJECT_W)
+            }),
         _ => snap.map_or_else(String::new, |s| object_label(row, s)),
     }
 }
@@ -233,11 +273,23 @@ fn object_label(row: Row, s: &Snapshot) -> String {
         Row::Index { table, index } => {
             let t = &s.tables[table];
             let ix = &t.indexes[index];
-            let flag = if ix.is_valid { "" } else { "  INVALID" };
+            let mut flags = String::new();
+            if ix.is_primary {
+                flags.push_str(" · primary key");
+            } else if ix.is_unique {
+                flags.push_str(" · unique");
+            }
+            if ix.predicate.is_some() {
+                flags.push_str(" · partial");
+            }
+            if !ix.is_valid {
+                flags.push_str(" · INVALID");
+            }
             format!(
-                "{} on {}{flag}",
-                qualified(&t.schema, &ix.name),
-                qualified(&t.schema, &t.name)
+                "{} {}  {}{flags}",
+                qualified(&t.schema, &t.name),
+                index_keys(ix),
+                quote_ident(&ix.name)
             )
         }
         Row::Rls(i) => {
@@ -351,19 +403,7 @@ pub fn ddl(row: Row, snap: Option<&Snapshot>) -> Option<String> {
     let s = snap?;
     Some(match row {
         Row::Table(i) => super::ddl::create_table(s.tables.get(i)?),
-        Row::View(i) => {
-            let v = s.tables.get(i)?;
-            let kind = if v.kind == RelationKind::MaterializedView {
-                "MATERIALIZED VIEW"
-            } else {
-                "VIEW"
-            };
-            format!(
-                "CREATE {kind} {} AS\n{}",
-                qualified(&v.schema, &v.name),
-                v.definition.clone().unwrap_or_default()
-            )
-        }
+        Row::View(i) => super::ddl::create_view(s.tables.get(i)?),
         Row::Enum(i) => {
             let e = s.enums.get(i)?;
             let labels: Vec<String> = e
@@ -400,4 +440,41 @@ pub fn ddl(row: Row, snap: Option<&Snapshot>) -> Option<String> {
         }
         _ => return None,
     })
+}
+
+/// An index's keys as its definition writes them: `(user_id, created_at DESC)`, `USING gin
+/// (doc)`; the column names when the definition has no parenthesised keys.
+fn index_keys(ix: &crate::db::catalog::Index) -> String {
+    let def = &ix.definition;
+    let from = def.find(" USING ").map(|u| u + " USING ".len());
+    let keys = from.and_then(|f| {
+        let open = f + def[f..].find('(')?;
+        let mut depth = 0;
+        for (i, c) in def[open..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(def[open..=open + i].to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    });
+    let keys = keys.unwrap_or_else(|| {
+        let cols: Vec<&str> = ix
+            .columns
+            .iter()
+            .map(|c| c.as_deref().unwrap_or("…"))
+            .collect();
+        format!("({})", cols.join(", "))
+    });
+    if ix.method == "btree" {
+        keys
+    } else {
+        format!("{} {keys}", ix.method)
+    }
 }

@@ -8,7 +8,7 @@ use crate::db::catalog::Snapshot;
 use super::action::ConnectionInfo;
 use super::rows::Row;
 
-/// The tabs, in order (number keys 1–9).
+/// The tabs, in order (their keys are in `keymap-default.toml`: `tab_N`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Checklist,
@@ -102,6 +102,15 @@ pub struct AccessView {
     pub loading: bool,
 }
 
+/// A choice made in the picker, kept to reopen the picker on a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickerTry {
+    pub selected: usize,
+    pub input: String,
+    /// Why the last try failed (shown inline in the picker).
+    pub error: Option<String>,
+}
+
 /// What takes the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -151,9 +160,20 @@ pub struct State {
     pub picks: Vec<(super::action::Choice, bool)>,
     /// Function definitions fetched on demand (`None` while loading).
     pub definitions: std::collections::HashMap<String, Option<Result<String, String>>>,
-    /// Backup files and journal entries: (label, detail), read from disk when their tab opens.
-    pub backups: Vec<(String, String)>,
-    pub journal: Vec<(String, String)>,
+    /// Backup files and journal entries, read from disk when their tab opens.
+    pub backups: Vec<super::action::FileEntry>,
+    pub journal: Vec<super::action::FileEntry>,
+    /// The Backups and Journal tabs show every database's entries (`a` toggles), not only
+    /// the current database's.
+    pub files_all: bool,
+    /// Findings the last fix preview refused (privileges, the backup's scope, the data): the
+    /// Checklist says "will be refused" until a re-check.
+    pub refused: std::collections::HashSet<String>,
+    /// The picker's choice being tried: it reopens with the error inline when connecting fails.
+    pub picking: Option<PickerTry>,
+    /// A connection string to add to the recent list once connecting succeeds (never a
+    /// failed one).
+    pub remember: Option<String>,
     /// The Access tab's matrix.
     pub access: AccessView,
     /// The guided fix, while it is open (it then takes the keys, whatever `mode` says).
@@ -187,6 +207,10 @@ impl State {
             backups: Vec::new(),
             journal: Vec::new(),
             access: AccessView::default(),
+            files_all: false,
+            refused: Default::default(),
+            picking: None,
+            remember: None,
             fix: None,
             marked: Default::default(),
             quit: false,
@@ -205,6 +229,18 @@ impl State {
     pub fn selected_row(&self) -> Option<&Row> {
         let l = self.list();
         l.rows.get(l.selected)
+    }
+
+    /// The connection error the app shows when nothing was ever read (the app then exits
+    /// non-zero): the failure screen's, or the picker's inline one.
+    pub fn connection_error(&self) -> Option<String> {
+        if self.snapshot.is_some() {
+            return None;
+        }
+        match &self.phase {
+            Phase::Failed(m) => Some(m.clone()),
+            _ => self.picking.as_ref().and_then(|p| p.error.clone()),
+        }
     }
 
     /// Rows a list shows at the current size (the layout's list height).

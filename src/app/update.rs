@@ -6,32 +6,9 @@ use super::effect::Effect;
 use super::rows::{self, Row};
 use super::state::{Mode, Phase, State, Tab};
 
-/// Palette commands: (name, what it does, the action it runs).
-pub fn palette_commands() -> Vec<(&'static str, &'static str, Action)> {
-    let mut c: Vec<(&'static str, &'static str, Action)> = vec![
-        (
-            "reload",
-            "read the catalog again and re-check",
-            Action::Reload,
-        ),
-        ("help", "show the keys", Action::Help),
-        (
-            "copy name",
-            "copy the selected object's name",
-            Action::CopyName,
-        ),
-        (
-            "copy ddl",
-            "copy the selected object's DDL",
-            Action::CopyDdl,
-        ),
-        ("quit", "leave pgmend", Action::Quit),
-    ];
-    for t in Tab::ALL {
-        c.push((t.title(), "go to this tab", Action::GotoTab(t)));
-    }
-    c
-}
+pub use super::keydefs::palette_commands;
+pub use super::picker::open_picker;
+use super::picker::{password, picker};
 
 pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str, Action)> {
     let needle = input.to_lowercase();
@@ -42,6 +19,22 @@ pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str, Action)>
 }
 
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    if let Action::PlansScoped { refused, .. } = &a {
+        // `id: why`: the Checklist marks these "will be refused".
+        s.refused.extend(
+            refused
+                .iter()
+                .filter_map(|r| Some(r.split_once(": ")?.0.to_string())),
+        );
+    }
+    // A backup taken from the palette is not the fix flow's, even when a flow opened since.
+    let flow_backs_up = s
+        .fix
+        .as_ref()
+        .is_some_and(|f| matches!(f.step, super::fixflow::FixStep::BackingUp(_)));
+    if !flow_backs_up && matches!(a, Action::BackupProgress(_) | Action::BackupDone(_)) {
+        return standalone_backup(s, a);
+    }
     let a = match super::update_fix::result(s, a) {
         Ok(effects) => return effects,
         Err(a) => *a,
@@ -62,7 +55,11 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             s.phase = Phase::Reading;
             s.phase_since = s.now;
             s.request += 1;
-            vec![Effect::LoadSnapshot { request: s.request }]
+            s.picking = None;
+            let mut effects = vec![Effect::LoadSnapshot { request: s.request }];
+            // Only a connection that worked joins the recent list.
+            effects.extend(s.remember.take().map(Effect::RememberRecent));
+            effects
         }
         Action::Connected(Err(e)) if e.needs_password => {
             s.status = Some("the server asks for a password".into());
@@ -73,7 +70,20 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Connected(Err(e)) => {
-            s.phase = Phase::Failed(e.message);
+            s.remember = None;
+            match s.picking.take() {
+                // Chosen in the picker: it stays open, with the error inline.
+                Some(mut tried) => {
+                    s.phase = Phase::Picking;
+                    s.mode = Mode::Picker {
+                        selected: tried.selected,
+                        input: tried.input.clone(),
+                    };
+                    tried.error = Some(e.message);
+                    s.picking = Some(tried);
+                }
+                None => s.phase = Phase::Failed(e.message),
+            }
             vec![]
         }
         Action::LabelsReady {
@@ -232,6 +242,12 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             if matches!(s.phase, Phase::Connecting) {
                 return vec![];
             }
+            if s.conn.host.is_empty() && s.picking.is_some() {
+                // The picker was the way in: R goes back to it.
+                let picks = s.picks.clone();
+                open_picker(s, picks);
+                return vec![];
+            }
             if s.conn.host.is_empty() {
                 // Never connected (failed or cancelled): connect again.
                 s.phase = Phase::Connecting;
@@ -243,6 +259,26 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             s.phase_since = s.now;
             s.status = Some("reloading…".into());
             return vec![Effect::LoadSnapshot { request: s.request }];
+        }
+        Action::FixAll | Action::Backup | Action::VerifyBackup | Action::ExportSql => {
+            return super::commands::run(s, a);
+        }
+        Action::SwitchConnection => {
+            let picks = s.picks.clone();
+            open_picker(s, picks);
+        }
+        Action::ToggleScope => {
+            s.files_all = !s.files_all;
+            rebuild(s, Tab::Backups);
+            rebuild(s, Tab::Journal);
+            s.status = Some(if s.files_all {
+                "Backups and Journal: every database (a: this one only)".into()
+            } else {
+                format!(
+                    "Backups and Journal: {} only (a: every database)",
+                    s.conn.database
+                )
+            });
         }
         Action::CopyName | Action::CopyDdl => {
             let snap = s.snapshot.as_deref();
@@ -299,11 +335,13 @@ fn filter(s: &mut State, a: Action) -> Vec<Effect> {
 }
 
 fn help(s: &mut State, a: Action, scroll: u16) -> Vec<Effect> {
+    let max = super::help::max_scroll(s);
+    let scroll = scroll.min(max);
     match a {
         Action::Back | Action::Help => s.mode = Mode::Normal,
         Action::Down => {
             s.mode = Mode::Help {
-                scroll: scroll.saturating_add(1),
+                scroll: scroll.saturating_add(1).min(max),
             }
         }
         Action::Up => {
@@ -313,7 +351,7 @@ fn help(s: &mut State, a: Action, scroll: u16) -> Vec<Effect> {
         }
         Action::PageDown => {
             s.mode = Mode::Help {
-                scroll: scroll.saturating_add(10),
+                scroll: scroll.saturating_add(10).min(max),
             }
         }
         Action::PageUp => {
@@ -364,6 +402,25 @@ fn palette(s: &mut State, a: Action, mut input: String, mut selected: usize) -> 
     vec![]
 }
 
+/// A backup taken from the palette: its progress and outcome in the status bar.
+fn standalone_backup(s: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::BackupProgress(p) => s.status = Some(p),
+        Action::BackupDone(r) => {
+            s.status = Some(match r {
+                Ok(b) => format!(
+                    "✔ backup verified: {} ({} bytes, sha256 {})",
+                    b.path, b.size, b.sha256
+                ),
+                Err(e) => e,
+            });
+            return vec![Effect::LoadFiles];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
 /// Asks for the selected function's definition when it is not known yet.
 fn fetch_definition(s: &mut State) -> Option<Effect> {
     let Some(Row::Function(i)) = s.selected_row().copied() else {
@@ -380,87 +437,6 @@ fn fetch_definition(s: &mut State) -> Option<Effect> {
         name: f.name,
         args: f.identity_arguments,
     })
-}
-
-/// Opens the connection picker (no connection was given).
-pub fn open_picker(s: &mut State, picks: Vec<(super::action::Choice, bool)>) {
-    s.picks = picks;
-    s.phase = Phase::Picking;
-    s.mode = Mode::Picker {
-        selected: 0,
-        input: String::new(),
-    };
-}
-
-fn picker(s: &mut State, a: Action, selected: usize, mut input: String) -> Vec<Effect> {
-    use super::action::Choice;
-    // The last entry is "type a URL": typing goes there.
-    let n = s.picks.len();
-    let mut selected = selected.min(n);
-    match a {
-        Action::Up => selected = selected.saturating_sub(1),
-        Action::Down => selected = (selected + 1).min(n),
-        Action::Input(c) => {
-            selected = n;
-            input.push(c);
-        }
-        Action::Backspace => {
-            input.pop();
-        }
-        Action::Back if !input.is_empty() => input.clear(),
-        Action::Back | Action::Quit => {
-            s.quit = true;
-            return vec![Effect::Quit];
-        }
-        Action::Submit => {
-            let choice = if selected < n {
-                s.picks[selected].0.clone()
-            } else if !input.trim().is_empty() {
-                Choice::Url(input.trim().to_string())
-            } else {
-                s.mode = Mode::Picker { selected, input };
-                return vec![];
-            };
-            s.target_label = match &choice {
-                Choice::Profile(p) => format!("profile {p}"),
-                Choice::Url(u) => crate::db::params::redact(u),
-            };
-            s.mode = Mode::Normal;
-            s.phase = Phase::Connecting;
-            s.phase_since = s.now;
-            return vec![Effect::ConnectTo(choice)];
-        }
-        _ => {}
-    }
-    s.mode = Mode::Picker { selected, input };
-    vec![]
-}
-
-fn password(s: &mut State, a: Action, mut input: String) -> Vec<Effect> {
-    match a {
-        Action::Input(c) => input.push(c),
-        Action::Backspace => {
-            input.pop();
-        }
-        Action::Back => {
-            s.mode = Mode::Normal;
-            return vec![];
-        }
-        Action::Quit => {
-            s.quit = true;
-            return vec![Effect::Quit];
-        }
-        Action::Submit => {
-            s.mode = Mode::Normal;
-            s.status = None;
-            s.phase = Phase::Connecting;
-            s.phase_since = s.now;
-            return vec![Effect::ConnectWithPassword(input)];
-        }
-        _ => {}
-    }
-    s.mode = Mode::Password { input };
-    vec![]
 }
 
 /// Moves the selection by `delta` rows, skipping headings, and keeps it on screen.
@@ -511,7 +487,7 @@ fn clamp(s: &mut State) {
     }
 }
 
-fn rebuild_all(s: &mut State) {
+pub(super) fn rebuild_all(s: &mut State) {
     for t in Tab::ALL {
         rebuild(s, t);
     }
@@ -524,8 +500,8 @@ pub fn rebuild(s: &mut State, tab: Tab) {
     let snap = s.snapshot.as_deref();
     let report = s.report.as_deref();
     let all = match tab {
-        Tab::Backups => (0..s.backups.len()).map(Row::Backup).collect(),
-        Tab::Journal => (0..s.journal.len()).map(Row::Journal).collect(),
+        Tab::Backups => files_shown(s, &s.backups).map(Row::Backup).collect(),
+        Tab::Journal => files_shown(s, &s.journal).map(Row::Journal).collect(),
         Tab::Access => super::update_access::rows(s),
         _ => rows::build(tab, snap, report),
     };
@@ -564,4 +540,13 @@ pub fn rebuild(s: &mut State, tab: Tab) {
         l.selected += 1;
     }
     scroll_into_view(l, page);
+}
+
+/// The entries the Backups and Journal tabs show: the current database's, or all (`a`).
+fn files_shown<'a>(
+    s: &'a State,
+    files: &'a [super::action::FileEntry],
+) -> impl Iterator<Item = usize> + 'a {
+    let db = &s.conn.database;
+    (0..files.len()).filter(move |&i| s.files_all || db.is_empty() || files[i].belongs_to(db))
 }

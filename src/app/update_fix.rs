@@ -77,6 +77,7 @@ pub fn start(s: &mut State, a: &Action) -> Option<Vec<Effect>> {
         }
         Action::Fix => findings_to_fix(s),
         Action::FixGroup => group_findings(s),
+        Action::FixAll => super::commands::all_fixable(s),
         _ => return None,
     };
     if ids.is_empty() {
@@ -221,14 +222,24 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
                 return vec![Effect::RunBackup];
             }
         }
-        (FixStep::Confirm { typed, .. }, Action::Input(c)) if production => typed.push(c),
+        (FixStep::Confirm { typed, draft, .. }, Action::Input(c))
+            if super::scope::confirm_word(&draft.plans_to_apply(), production, &database)
+                .is_some() =>
+        {
+            typed.push(c)
+        }
         (FixStep::Confirm { typed, .. }, Action::Backspace) => {
             typed.pop();
         }
-        (FixStep::Confirm { typed, .. }, Action::Submit) => {
+        (FixStep::Confirm { typed, draft, .. }, Action::Submit) => {
+            let word = super::scope::confirm_word(&draft.plans_to_apply(), production, &database);
             if production && *typed != database {
                 flow.error = Some(format!(
                     "type the database name ({database}) to confirm on production"
+                ));
+            } else if let Some(word) = word.filter(|w| typed != w) {
+                flow.error = Some(format!(
+                    "a step cannot be undone: type {word} to confirm (esc abandons)"
                 ));
             } else {
                 let FixStep::Confirm { draft, backup, .. } =

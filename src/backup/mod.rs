@@ -111,7 +111,18 @@ pub fn ensure_dir(dir: &Path) -> Result<(), BackupError> {
 
 /// `app_20250102T030405Z.dump`: the database name (made file-safe) and the UTC time.
 pub fn file_name(database: &str, at: SystemTime) -> String {
-    let safe: String = database
+    let safe = file_safe(database);
+    let ts: String = humantime::format_rfc3339_seconds(at)
+        .to_string()
+        .chars()
+        .filter(|c| !matches!(c, '-' | ':'))
+        .collect();
+    format!("{safe}_{ts}.dump")
+}
+
+/// A database name as backup file names carry it (other characters become `_`).
+pub fn file_safe(database: &str) -> String {
+    database
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
@@ -120,13 +131,7 @@ pub fn file_name(database: &str, at: SystemTime) -> String {
                 '_'
             }
         })
-        .collect();
-    let ts: String = humantime::format_rfc3339_seconds(at)
-        .to_string()
-        .chars()
-        .filter(|c| !matches!(c, '-' | ':'))
-        .collect();
-    format!("{safe}_{ts}.dump")
+        .collect()
 }
 
 #[cfg(test)]

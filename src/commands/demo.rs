@@ -78,10 +78,14 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<i32> {
         keymap: super::tui::keymap(&loaded)?,
         schemas: Vec::new(),
         backup_dir: loaded.config.defaults.backup_dir.clone(),
+        // A demo's database is removed on exit: never a recent connection.
+        remember: None,
         loaded,
     };
     let result = runtime::run(cfg).await;
     drop(cluster);
-    result?;
-    Ok(exit::OK)
+    Ok(match result? {
+        None => exit::OK,
+        Some(_) => exit::ERROR,
+    })
 }

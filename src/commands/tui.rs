@@ -48,9 +48,6 @@ pub async fn run(cli: &Cli, args: &TuiArgs) -> anyhow::Result<i32> {
         .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
     let pick = cli.conn.is_none() && cli.profile.is_none() && !env_says;
     let plan = super::plan(cli, &conn, true, &loaded)?;
-    if let Some(c) = &cli.conn {
-        crate::runtime::recent::remember(c);
-    }
     let mut checklists = Vec::new();
     for p in &args.presets {
         checklists.push(Checklist::preset(p)?);
@@ -69,8 +66,15 @@ pub async fn run(cli: &Cli, args: &TuiArgs) -> anyhow::Result<i32> {
         keymap: keymap(&loaded)?,
         schemas: args.schemas.clone(),
         backup_dir: loaded.config.defaults.backup_dir.clone(),
+        remember: cli.conn.clone(),
         loaded,
     };
-    runtime::run(cfg).await.context("the interactive app")?;
-    Ok(exit::OK)
+    match runtime::run(cfg).await.context("the interactive app")? {
+        None => Ok(exit::OK),
+        Some(error) => {
+            // The terminal is restored by now: the error stays readable after the app.
+            eprintln!("pgmend: ended without a connection: {error}");
+            Ok(exit::ERROR)
+        }
+    }
 }

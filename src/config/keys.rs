@@ -7,13 +7,6 @@ use crate::app::keymap::{Context, Key, Keymap, action_name, action_named};
 use super::Loaded;
 use crate::toml_error::{TomlError, line_col, suggest};
 
-const CONTEXTS: &[(&str, Context)] = &[
-    ("normal", Context::Normal),
-    ("input", Context::Input),
-    ("popup", Context::Popup),
-    ("editor", Context::Editor),
-];
-
 fn err(loaded: &Loaded, offset: usize, message: String) -> anyhow::Error {
     let (line, column) = line_col(&loaded.text, offset);
     TomlError {
@@ -30,27 +23,31 @@ fn err(loaded: &Loaded, offset: usize, message: String) -> anyhow::Error {
 
 /// The default keymap with the config's bindings applied.
 pub fn apply(mut map: Keymap, loaded: &Loaded) -> anyhow::Result<Keymap> {
-    let names: Vec<String> = map
-        .bindings
+    // Every action of the default keymap, bound there or reached from the palette.
+    let mut known: Vec<&str> = crate::app::keydefs::entries()
         .iter()
-        .map(|(_, _, a)| action_name(a))
+        .map(|e| e.action.as_str())
         .collect();
-    let mut known: Vec<&str> = names.iter().map(String::as_str).collect();
     known.sort();
     known.dedup();
     // Where each binding came from, to name both sides of a conflict.
     let mut origin: Vec<Option<usize>> = vec![None; map.bindings.len()];
     for (ctx_name, table) in &loaded.config.keys {
-        let Some((_, ctx)) = CONTEXTS.iter().find(|(n, _)| n == ctx_name) else {
-            let hint = suggest(ctx_name, &["normal", "input", "popup"])
+        let Some(ctx) = Context::named(ctx_name) else {
+            let names = Context::ALL.map(Context::name);
+            let hint = suggest(ctx_name, &names)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             return Err(err(
                 loaded,
                 table.span().start,
-                format!("unknown key context `{ctx_name}` (normal, input, popup){hint}"),
+                format!(
+                    "unknown key context `{ctx_name}` ({}){hint}",
+                    names.join(", ")
+                ),
             ));
         };
+        let ctx = &ctx;
         for (action, keys) in table.get_ref() {
             let Some(a) = action_named(action) else {
                 let hint = suggest(action, &known)

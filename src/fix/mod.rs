@@ -21,7 +21,7 @@
 
 mod access_grants;
 mod alter;
-mod build;
+pub(crate) mod build;
 mod columns;
 mod constraints;
 mod cx;

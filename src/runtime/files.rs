@@ -1,14 +1,23 @@
 //! The Backups and Journal tabs' contents, read from disk.
 
-/// (label, detail) of every backup file, newest first.
-pub fn backups(dir: Option<&std::path::Path>) -> Vec<(String, String)> {
+use crate::app::action::FileEntry;
+
+/// The database a backup file name carries (`mood_20250102T030405Z.dump` → `mood`).
+fn database_of(name: &str) -> String {
+    name.strip_suffix(".dump")
+        .and_then(|n| n.rsplit_once('_'))
+        .map_or_else(String::new, |(db, _)| db.to_string())
+}
+
+/// Every backup file, newest first.
+pub fn backups(dir: Option<&std::path::Path>) -> Vec<FileEntry> {
     let Some(dir) = dir
         .map(|d| d.to_path_buf())
         .or_else(crate::backup::default_dir)
     else {
         return Vec::new();
     };
-    let mut rows: Vec<(String, String)> = crate::backup::list(&dir)
+    let mut rows: Vec<FileEntry> = crate::backup::list(&dir)
         .unwrap_or_default()
         .into_iter()
         .map(|b| {
@@ -23,26 +32,28 @@ pub fn backups(dir: Option<&std::path::Path>) -> Vec<(String, String)> {
                 b.path.display(),
                 b.path.display()
             );
-            (label, detail)
+            FileEntry {
+                database: database_of(&name),
+                label,
+                detail,
+                path: Some(b.path),
+            }
         })
         .collect();
     rows.reverse();
     rows
 }
 
-/// (label, detail) of every journal entry, newest first.
-pub fn journal() -> Vec<(String, String)> {
+/// Every journal entry, newest first.
+pub fn journal() -> Vec<FileEntry> {
     let Some(path) = crate::journal::default_path() else {
         return Vec::new();
     };
-    let mut rows: Vec<(String, String)> = crate::journal::read(&path)
+    let mut rows: Vec<FileEntry> = crate::journal::read(&path)
         .unwrap_or_default()
         .into_iter()
         .map(|e| {
-            let label = format!(
-                "{}  {:<7} {}  {}/{}",
-                e.time, e.result, e.finding_id, e.connection.host, e.connection.database
-            );
+            let label = format!("{}  {:<7} {}", e.time, e.result, e.finding_id);
             let mut detail = format!(
                 "{}\n{} on {}:{}/{} as {} — {} in {} ms\n",
                 e.title,
@@ -81,9 +92,24 @@ pub fn journal() -> Vec<(String, String)> {
                     s.description, s.result, s.duration_ms, s.sql
                 ));
             }
-            (label, detail)
+            FileEntry {
+                database: e.connection.database.clone(),
+                label,
+                detail,
+                path: None,
+            }
         })
         .collect();
     rows.reverse();
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_backup_file_names_its_database() {
+        let name = crate::backup::file_name("my app", std::time::SystemTime::UNIX_EPOCH);
+        assert_eq!(super::database_of(&name), "my_app");
+        assert_eq!(super::database_of("notes.txt"), "");
+    }
 }

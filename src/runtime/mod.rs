@@ -3,6 +3,7 @@
 //! actions, and draws. The UI never waits for the database.
 
 mod access;
+mod commands;
 mod files;
 mod fix;
 mod labels;
@@ -43,6 +44,9 @@ pub struct TuiConfig {
     pub schemas: Vec<String>,
     /// Where fix backups go (default: the XDG data dir).
     pub backup_dir: Option<std::path::PathBuf>,
+    /// The connection string given on the command line: it joins the recent list once
+    /// connecting works.
+    pub remember: Option<String>,
 }
 
 /// A session the server dropped (a restart, pg_terminate_backend, the network) is opened
@@ -77,8 +81,9 @@ async fn reconnect_if_lost(s: &mut Session) -> Result<Option<String>, String> {
     }
 }
 
-/// Runs the interactive app until the person quits.
-pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
+/// Runs the interactive app until the person quits. `Some(error)` when it ends on a
+/// connection error (nothing was ever read): the command exits non-zero with it.
+pub async fn run(cfg: TuiConfig) -> anyhow::Result<Option<String>> {
     let _guard = terminal::TerminalGuard::enter()?;
     let backend = CrosstermBackend::new(std::io::stdout());
     let mut term = Terminal::new(backend)?;
@@ -120,17 +125,20 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let mut out = std::io::stdout();
+    // The picker's entries: for the start without a connection and for "switch connection".
+    let mut picks: Vec<(Choice, bool)> = cfg
+        .loaded
+        .config
+        .profiles
+        .iter()
+        .map(|(n, p)| (Choice::Profile(n.clone()), p.production))
+        .collect();
+    picks.extend(recent::load().into_iter().map(|u| (Choice::Url(u), false)));
+    state.remember = cfg.remember.clone();
     if cfg.resolved.is_some() {
+        state.picks = picks;
         worker.perform(Effect::Connect, &mut out);
     } else {
-        let mut picks: Vec<(Choice, bool)> = cfg
-            .loaded
-            .config
-            .profiles
-            .iter()
-            .map(|(n, p)| (Choice::Profile(n.clone()), p.production))
-            .collect();
-        picks.extend(recent::load().into_iter().map(|u| (Choice::Url(u), false)));
         crate::app::update::open_picker(&mut state, picks);
     }
     loop {
@@ -155,5 +163,5 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
         }
     }
     worker.perform(Effect::Cancel, &mut out);
-    Ok(())
+    Ok(state.connection_error())
 }

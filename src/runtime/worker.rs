@@ -65,6 +65,31 @@ impl Worker {
                 self.running
                     .push(super::access::spawn(session, tx, request, snapshot));
             }
+            Effect::VerifyBackup(path) => {
+                let tx = self.tx.clone();
+                self.spawn(async move {
+                    let _ = tx.send(Action::Notice(super::commands::verify(&path).await));
+                });
+            }
+            Effect::ExportPlans {
+                finding_ids,
+                snapshot,
+                report,
+            } => {
+                let database = self
+                    .resolved
+                    .as_ref()
+                    .map_or_else(String::new, |r| r.target.dbname.clone());
+                let notice = super::commands::export(
+                    &finding_ids,
+                    &snapshot,
+                    &report,
+                    &self.cfg.checklists,
+                    &database,
+                );
+                let _ = self.tx.send(Action::Notice(notice));
+            }
+            Effect::RememberRecent(url) => recent::remember(&url),
             Effect::LoadFiles => {
                 let _ = self.tx.send(Action::FilesLoaded {
                     backups: super::files::backups(self.cfg.backup_dir.as_deref()),
@@ -122,9 +147,8 @@ impl Worker {
         };
         match picked {
             Ok(r) => {
-                if let Choice::Url(u) = &choice {
-                    recent::remember(u);
-                }
+                // The URL joins the recent list once connecting works
+                // (`Effect::RememberRecent`).
                 self.resolved = Some(r);
                 self.perform(Effect::Connect, out);
             }

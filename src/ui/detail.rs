@@ -266,9 +266,12 @@ fn describe(o: &mut Out, row: Row, s: &State, snap: Option<&Snapshot>) {
             } else {
                 &s.journal
             };
-            if let Some((label, detail)) = files.get(i) {
-                o.heading(label);
-                o.text(detail.clone());
+            if let Some(f) = files.get(i) {
+                o.heading(&f.label);
+                if !f.database.is_empty() {
+                    o.text(format!("database: {}", f.database));
+                }
+                o.text(f.detail.clone());
             }
         }
         Row::Access(i) => {

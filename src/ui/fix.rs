@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::fixflow::{Draft, FixFlow, FixStep};
+use crate::app::scope;
 use crate::theme::Theme;
 
 const STEPS: [&str; 5] = ["preview", "backup", "confirm", "apply", "re-check"];
@@ -85,6 +86,11 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, draft: &Draft, t: &Theme) 
     if let Some(e) = &flow.error {
         lines.push(Line::from(Span::styled(e.clone(), t.error)));
     }
+    let current = flow.plans_to_apply();
+    lines.push(Line::from(Span::styled(
+        scope::summary(&flow.finding_ids, &current, &flow.refused),
+        t.heading,
+    )));
     if let Some(scope) = &flow.scope {
         lines.push(Line::from(Span::styled(scope.clone(), t.muted)));
     }
@@ -97,12 +103,20 @@ fn preview(f: &mut Frame, area: Rect, flow: &FixFlow, draft: &Draft, t: &Theme) 
             }
         }
     }
-    let current = draft.plans_to_apply();
     for p in &draft.plans {
         head(&mut lines, &p.title);
+        let now = current.iter().find(|c| c.finding_id == p.finding_id);
+        if let Some(also) = scope::also(now.unwrap_or(p)) {
+            lines.push(Line::from(Span::styled(format!("  {also}"), t.warning)));
+        }
+        if !p.reversible() {
+            lines.push(Line::from(Span::styled(
+                "  ⚠ cannot be undone: no undo SQL (confirming asks you to type yes)",
+                t.error,
+            )));
+        }
         // What the plan waits for comes first: it decides whether anything runs (read from
         // the script as edited: a backfill expression is written there).
-        let now = current.iter().find(|c| c.finding_id == p.finding_id);
         lines.extend(super::decide::lines(now.unwrap_or(p), t));
         if p.touches_data {
             lines.push(Line::from(Span::styled("  changes rows", t.warning)));
@@ -180,6 +194,30 @@ fn progress(f: &mut Frame, area: Rect, s: &State, flow: &FixFlow, t: &Theme) {
                 s.conn.port,
                 s.conn.database
             )));
+            lines.push(Line::from(format!(
+                "  {}",
+                scope::summary(&flow.finding_ids, &plans, &flow.refused)
+            )));
+            for p in &plans {
+                if let Some(also) = scope::also(p) {
+                    lines.push(Line::from(Span::styled(
+                        format!("  {}: {also}", p.title),
+                        t.warning,
+                    )));
+                }
+            }
+            for h in scope::hazards(&plans) {
+                lines.push(Line::from(Span::styled(format!("  ⚠ {h}"), t.warning)));
+            }
+            for p in scope::irreversible(&plans) {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  ⚠ IRREVERSIBLE: {} (no undo; restore from the backup)",
+                        p.title
+                    ),
+                    t.error,
+                )));
+            }
             if draft.edited() {
                 lines.push(Line::from(Span::styled(
                     "  the SQL was edited: the edited statements run",
@@ -198,12 +236,21 @@ fn progress(f: &mut Frame, area: Rect, s: &State, flow: &FixFlow, t: &Theme) {
                 "  each step takes its locks with lock_timeout 2s and retries; blockers are named",
             ));
             lines.push(Line::default());
+            let word = scope::confirm_word(&plans, s.conn.production, &s.conn.database);
             if s.conn.production {
                 lines.push(Line::from(vec![
                     Span::styled(" PRODUCTION ", t.production),
                     Span::raw(format!(
                         " type the database name ({}) and press enter: ",
                         s.conn.database
+                    )),
+                    Span::styled(typed.clone(), t.key),
+                    Span::styled("▏", t.key),
+                ]));
+            } else if let Some(word) = word {
+                lines.push(Line::from(vec![
+                    Span::raw(format!(
+                        "a step cannot be undone: type {word} and press enter (esc abandons): "
                     )),
                     Span::styled(typed.clone(), t.key),
                     Span::styled("▏", t.key),

@@ -57,11 +57,15 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         format!(" {} ({shown} of {}) /{} ", s.tab.title(), l.total, l.filter)
     };
-    if s.tab == Tab::Checklist && s.report.is_none() {
-        title = " Checklist ".into();
+    if s.tab == Tab::Checklist {
+        title = checklist_title(s);
     }
-    if s.tab == Tab::Checklist && s.report.as_ref().is_some_and(|r| r.checklists.is_empty()) {
-        title.push_str("· lints only, no checklist ");
+    if matches!(s.tab, Tab::Backups | Tab::Journal) && !s.conn.database.is_empty() {
+        title.push_str(&if s.files_all {
+            "· every database (a: this one) ".to_string()
+        } else {
+            format!("· {} only (a: every database) ", s.conn.database)
+        });
     }
     let border = if matches!(s.mode, Mode::Filter) {
         t.key
@@ -153,4 +157,43 @@ fn no_checklist(r: &crate::check::Report) -> Vec<String> {
         out.push(format!("restart with --preset {} to check it", sg.preset));
     }
     out
+}
+
+/// The Checklist's title in the header's units: failing items, passed items, lint findings.
+fn checklist_title(s: &State) -> String {
+    let Some(r) = s.report.as_deref() else {
+        return " Checklist ".into();
+    };
+    let l = s.list();
+    let n = crate::app::columns::Tally::of(r);
+    let mut t = if r.checklists.is_empty() {
+        " Checklist · lints only, no checklist".to_string()
+    } else {
+        format!(
+            " Checklist: {} failing, {} passed items",
+            n.failing, n.passed
+        )
+    };
+    if n.unknown > 0 {
+        t.push_str(&format!(", {} unknown", n.unknown));
+    }
+    if n.assumed > 0 {
+        t.push_str(&format!(", {} assumed", n.assumed));
+    }
+    if n.lint_findings > 0 {
+        t.push_str(&format!(" · {} lint findings", n.lint_findings));
+    }
+    if !l.filter.is_empty() {
+        let shown = l
+            .rows
+            .iter()
+            .filter(|r| !matches!(r, Row::Heading(_)))
+            .count();
+        t.push_str(&format!(
+            " · {shown} of {} rows match /{}",
+            l.total, l.filter
+        ));
+    }
+    t.push(' ');
+    t
 }

@@ -36,9 +36,10 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     header::draw(f, head, s, t);
     header::tabs(f, tabs, s, t);
     match &s.phase {
+        _ if matches!(s.mode, Mode::Picker { .. }) => popup::picker(f, body, s, t),
         Phase::Picking => popup::picker(f, body, s, t),
         Phase::Connecting | Phase::Reading if s.snapshot.is_none() => waiting(f, body, s, t),
-        Phase::Failed(msg) if s.snapshot.is_none() => failed(f, body, msg, t),
+        Phase::Failed(msg) if s.snapshot.is_none() => failed(f, body, msg, s.picking.is_some(), t),
         _ => {
             let [l, d] = layout::body(body);
             list::draw(f, l, s, t);
@@ -74,14 +75,19 @@ fn waiting(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     f.render_widget(Paragraph::new(lines), area);
 }
 
-fn failed(f: &mut Frame, area: Rect, msg: &str, t: &Theme) {
+fn failed(f: &mut Frame, area: Rect, msg: &str, picked: bool, t: &Theme) {
     let mut lines = vec![
         Line::default(),
         Line::from(Span::styled(" ✘ cannot continue", t.error)),
     ];
     lines.extend(msg.lines().map(|l| Line::from(format!("   {l}"))));
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("   R retries · q quits", t.muted)));
+    let again = if picked {
+        "   R returns to the picker · q quits"
+    } else {
+        "   R retries · q quits"
+    };
+    lines.push(Line::from(Span::styled(again, t.muted)));
     f.render_widget(
         Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
         area,

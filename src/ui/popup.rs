@@ -20,8 +20,11 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// Help: what the screen means, then every action with its keys. The scroll stops where the
+/// text ends (`app::help::max_scroll`).
 pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, t: &Theme) {
-    let r = centered(area, 72, s.help.len() as u16 + 4);
+    use crate::app::help;
+    let r = help::area(area.width, area.height, help::line_count(s));
     f.render_widget(Clear, r);
     let key_w = s
         .help
@@ -30,21 +33,28 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, t: &Theme) {
         .max()
         .unwrap_or(4)
         .min(24);
-    let lines: Vec<Line> = s
-        .help
+    let mut lines: Vec<Line> = help::CONCEPTS
         .iter()
-        .map(|(keys, _, desc)| {
-            Line::from(vec![
-                Span::styled(format!(" {keys:<key_w$} "), t.key),
-                Span::raw(desc.clone()),
-            ])
+        .map(|l| {
+            if l.starts_with(' ') || l.is_empty() {
+                Line::from(Span::raw(format!(" {l}")))
+            } else {
+                Line::from(Span::styled(format!(" {l}"), t.heading))
+            }
         })
         .collect();
+    lines.extend(s.help.iter().map(|(keys, _, desc)| {
+        Line::from(vec![
+            Span::styled(format!(" {keys:<key_w$} "), t.key),
+            Span::raw(desc.clone()),
+        ])
+    }));
+    let scroll = scroll.min(help::max_scroll(s));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Span::styled(
-            " keys (rebind them in config.toml [keys]) · esc closes ",
+            " help · ↑↓ pgup/pgdn scroll · esc closes · rebind keys in config.toml [keys] ",
             t.title,
         ));
     f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
@@ -90,6 +100,10 @@ pub fn picker(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             " no profiles in config.toml and no recent connections",
             t.muted,
         )));
+        lines.push(Line::from(Span::styled(
+            " first time? `pgmend demo` opens a practice database with known problems",
+            t.key,
+        )));
     }
     lines.push(Line::default());
     let style = if selected >= s.picks.len() {
@@ -109,11 +123,25 @@ pub fn picker(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ),
         Span::styled("▏", t.key),
     ]));
+    if let Some(e) = s.picking.as_ref().and_then(|p| p.error.as_ref()) {
+        // The last try failed: the picker stays open and says why, to edit and try again.
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(" ✘ could not connect:", t.error)));
+        lines.extend(
+            e.lines()
+                .map(|l| Line::from(Span::styled(format!("   {l}"), t.error))),
+        );
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Span::styled(" connect ", t.title));
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
 }
 
 /// The hidden password prompt: one dot per character typed, never the characters.
@@ -146,21 +174,30 @@ pub fn password(f: &mut Frame, area: Rect, s: &State, typed: usize, t: &Theme) {
 
 pub fn palette(f: &mut Frame, area: Rect, input: &str, selected: usize, t: &Theme) {
     let matches = palette_matches(input);
-    let r = centered(area, 60, matches.len() as u16 + 4);
+    let r = centered(area, 76, matches.len() as u16 + 4);
     f.render_widget(Clear, r);
     let mut lines = vec![Line::from(vec![
         Span::styled(" : ", t.key),
         Span::raw(input.to_string()),
         Span::styled("▏", t.key),
     ])];
-    for (i, (name, what, _)) in matches.iter().enumerate() {
+    let name_w = matches
+        .iter()
+        .map(|(n, _, _)| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(26);
+    // The selection stays in view: the list scrolls under the input line.
+    let room = (r.height as usize).saturating_sub(3).max(1);
+    let skip = selected.saturating_sub(room - 1);
+    for (i, (name, what, _)) in matches.iter().enumerate().skip(skip).take(room) {
         let style = if i == selected {
             t.selected
         } else {
             ratatui::style::Style::default()
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("   {name:<22}"), style),
+            Span::styled(format!("   {name:<name_w$}  "), style),
             Span::styled(what.to_string(), t.muted),
         ]));
     }

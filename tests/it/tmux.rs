@@ -119,7 +119,7 @@ async fn a_person_browses_checks_filters_and_quits() {
         120,
         40,
     );
-    let s = t.wait_for("── CRITICAL ──", 30);
+    let s = t.wait_for("── CRITICAL ·", 30);
     assert!(
         s.contains("postgres@127.0.0.1") && s.contains("read-only"),
         "{s}"
@@ -160,7 +160,7 @@ async fn a_person_browses_checks_filters_and_quits() {
     t.wait_for("┌ Tables (11)", 5);
     // Help comes from the live keymap.
     t.send(&["?"]);
-    t.wait_for("filter the list as you type", 5);
+    t.wait_for("what the screen means", 5);
     t.send(&["Escape"]);
     // Shrink to 40×12: still drawn, no crash.
     t.resize(40, 12);
@@ -175,7 +175,7 @@ async fn a_person_browses_checks_filters_and_quits() {
 #[test]
 fn the_demo_starts_its_own_server_and_quits_cleanly() {
     let t = Tmux::start(&format!("{} demo event-platform", bin()), 100, 30);
-    let s = t.wait_for("── CRITICAL ──", 60);
+    let s = t.wait_for("── CRITICAL ·", 60);
     assert!(s.contains("migration"), "{s}");
     t.send(&["9"]);
     let s = t.wait_for("20251227091500_manifest_versioning", 5);
@@ -228,8 +228,12 @@ async fn picker_then_hidden_password_prompt() {
     assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
 }
 
-#[tokio::test]
-async fn fix_one_item_and_watch_it_turn_green() {
+/// The broken mood-journal database, and the app on it in a terminal of this size, with its
+/// data, state and working directory in a temporary home.
+async fn broken_mood_journal(
+    width: u16,
+    height: u16,
+) -> (TestDb, sqlx::PgConnection, tempfile::TempDir, Tmux) {
     let db = TestDb::new().await;
     let mut c = db.connect().await;
     pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
@@ -237,17 +241,31 @@ async fn fix_one_item_and_watch_it_turn_green() {
         .unwrap();
     let home = tempfile::tempdir().unwrap();
     let cmd = format!(
-        "env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
+        "cd {0} && env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
         home.path().display(),
         bin(),
         db.url()
     );
-    let t = Tmux::start(&cmd, 120, 40);
-    let s = t.wait_for("── CRITICAL ──", 30);
-    assert!(
-        s.contains("✘ table      public.profiles  table public.profiles"),
-        "{s}"
-    );
+    let t = Tmux::start(&cmd, width, height);
+    (db, c, home, t)
+}
+
+/// Whether the table the first fix creates is there.
+async fn has_profiles(c: &mut sqlx::PgConnection) -> bool {
+    sqlx::query_scalar::<_, i64>(
+        "select count(*) from pg_tables where schemaname = 'public' and tablename = 'profiles'",
+    )
+    .fetch_one(c)
+    .await
+    .unwrap()
+        == 1
+}
+
+#[tokio::test]
+async fn fix_one_item_and_watch_it_turn_green() {
+    let (db, mut c, home, t) = broken_mood_journal(120, 40).await;
+    let s = t.wait_for("── CRITICAL ·", 30);
+    assert!(s.contains("✘ fixable   critical public.profiles "), "{s}");
     t.send(&["f"]);
     // The SQL, not just the title: a capture may land while the editor is still being drawn.
     let s = t.wait_for("CREATE TABLE public.profiles", 20);
@@ -261,7 +279,7 @@ async fn fix_one_item_and_watch_it_turn_green() {
     t.send(&["Enter"]);
     std::thread::sleep(std::time::Duration::from_millis(300));
     let s = t.screen();
-    assert!(!s.contains("✘ table      public.profiles "), "{s}");
+    assert!(!s.contains("✘ fixable   critical public.profiles "), "{s}");
     // The Backups tab lists the verified backup; the Journal tab what ran.
     t.send(&["0"]);
     let s = t.wait_for("verified when taken", 10);
@@ -272,13 +290,7 @@ async fn fix_one_item_and_watch_it_turn_green() {
     t.send(&["q"]);
     assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
     // The table is there, the backup verifies, and the journal says what ran.
-    let n: i64 = sqlx::query_scalar(
-        "select count(*) from pg_tables where schemaname = 'public' and tablename = 'profiles'",
-    )
-    .fetch_one(&mut c)
-    .await
-    .unwrap();
-    assert_eq!(n, 1);
+    assert!(has_profiles(&mut c).await);
     let journal = std::fs::read_to_string(home.path().join("data/pgmend/journal.jsonl")).unwrap();
     assert!(
         journal.contains("table.missing:public.profiles")
@@ -390,4 +402,137 @@ async fn the_access_tab_measures_who_sees_what() {
     t.send(&["q"]);
     let s = t.wait_for("PGMEND-EXITED=", 10);
     assert!(s.contains("PGMEND-EXITED=0"), "{s}");
+}
+
+/// Issue 20 in a real terminal at 80×24: the header's units, the tab bar that scrolls and
+/// labels every tab with its key, Journal scoped to this database, help that explains and
+/// ends, the palette's "export plan as SQL" writing a file, and the preview's scope.
+#[tokio::test]
+async fn guidance_at_80_columns() {
+    let (db, mut c, home, t) = broken_mood_journal(80, 24).await;
+    let s = t.wait_for("── CRITICAL ·", 30);
+    // One unit per figure: items by severity, then findings.
+    assert!(
+        s.contains(" items (") && s.contains(" crit, ") && s.contains(" findings"),
+        "{s}"
+    );
+    assert!(s.contains("✘ fixable   critical public.profiles"), "{s}");
+    // The bar scrolls: the Journal's key is `-`, on its label.
+    assert!(s.contains("9 Migr ›"), "{s}");
+    t.send(&["-"]);
+    let s = t.wait_for("┌ Journal (", 5);
+    assert!(s.contains("‹") && s.contains("- Jrnl"), "{s}");
+    assert!(
+        s.contains(&format!("{} only (a: every database)", db.name)),
+        "{s}"
+    );
+    t.send(&["a"]);
+    t.wait_for("every database (a: this one)", 5);
+    t.send(&["0"]);
+    t.wait_for("┌ Backups (", 5);
+    // Help: the concepts, and it stops at its last line.
+    t.send(&["1", "?"]);
+    t.wait_for("what the screen means", 5);
+    for _ in 0..8 {
+        t.send(&["PageDown"]);
+    }
+    let s = t.wait_for("make the key partial", 5);
+    let lines: Vec<&str> = s.lines().collect();
+    let at = lines
+        .iter()
+        .rposition(|l| l.contains("make the key partial"))
+        .unwrap();
+    assert!(lines[at + 1].contains('└'), "{s}");
+    t.send(&["Escape"]);
+    // An escape right before another key reads as alt-key: let it land alone.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The palette holds every action; export plan as SQL writes the selected item's plans.
+    t.send(&[":"]);
+    let s = t.wait_for("switch connection", 5);
+    assert!(
+        s.contains("fix all") && s.contains("export plan as SQL"),
+        "{s}"
+    );
+    t.send(&["-l", "export"]);
+    t.send(&["Enter"]);
+    let s = t.wait_for("plan(s) to pgmend-plan-", 10);
+    assert!(!s.contains("cannot write"), "{s}");
+    let file = std::fs::read_dir(home.path())
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("pgmend-plan-"))
+        .expect("the exported plan");
+    let sql = std::fs::read_to_string(file.path()).unwrap();
+    assert!(
+        sql.contains("-- finding: table.missing:public.profiles"),
+        "{sql}"
+    );
+    assert!(sql.contains("CREATE TABLE public.profiles"), "{sql}");
+    // backup from the palette: a verified pg_dump, listed on the Backups tab, then verified
+    // again from there.
+    t.send(&[":"]);
+    t.wait_for("switch connection", 5);
+    t.send(&["-l", "backup"]);
+    t.send(&["Enter"]);
+    t.wait_for("✔ backup verified", 60);
+    t.send(&["0"]);
+    let s = t.wait_for("verified when taken", 10);
+    assert!(s.contains(&format!("{}_", db.name)), "{s}");
+    t.send(&[":"]);
+    t.wait_for("switch connection", 5);
+    t.send(&["-l", "verify backup"]);
+    t.send(&["Enter"]);
+    t.wait_for("✔ verified", 60);
+    t.send(&["1"]);
+    // The preview says how much of what was asked it fixes.
+    t.send(&["f"]);
+    let s = t.wait_for("fixes 1 of 1 finding", 20);
+    assert!(s.contains("CREATE TABLE public.profiles"), "{s}");
+    t.send(&["Escape"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.send(&["q"]);
+    assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
+    // Nothing was changed.
+    assert!(!has_profiles(&mut c).await);
+}
+
+/// A URL that fails: the picker stays open with the error, the URL is never saved to the
+/// recent list, and the app exits non-zero when it ends without a connection.
+#[test]
+fn a_failed_connection_keeps_the_picker_and_exits_non_zero() {
+    let home = tempfile::tempdir().unwrap();
+    let env = format!(
+        "env -u DATABASE_URL -u PGHOST -u PGDATABASE -u PGSERVICE -u PGPASSWORD XDG_CONFIG_HOME={0}/config XDG_STATE_HOME={0}/state XDG_DATA_HOME={0}/data HOME={0}",
+        home.path().display()
+    );
+    let t = Tmux::start(&format!("{env} {}", bin()), 100, 30);
+    // First use: nothing to pick, and the demo is named.
+    t.wait_for("pgmend demo", 20);
+    t.send(&["-l", "postgres://nobody@127.0.0.1:1/nothing"]);
+    t.send(&["Enter"]);
+    let s = t.wait_for("could not connect", 20);
+    assert!(s.contains("Where to?"), "the picker stays open: {s}");
+    assert!(s.contains("postgres://nobody@127.0.0.1:1/nothing"), "{s}");
+    assert!(
+        !home.path().join("state/pgmend/recent.txt").exists(),
+        "a failed URL is never saved"
+    );
+    // Esc clears the URL (the error stays), a second Esc leaves: on a connection error.
+    t.send(&["Escape"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.send(&["Escape"]);
+    let s = t.wait_for("PGMEND-EXITED=", 10);
+    assert!(s.contains("PGMEND-EXITED=2"), "{s}");
+    drop(t);
+    // Given on the command line: the failure screen, then a non-zero exit.
+    let t = Tmux::start(
+        &format!("{env} {} 'postgres://nobody@127.0.0.1:1/nothing'", bin()),
+        100,
+        30,
+    );
+    t.wait_for("cannot continue", 20);
+    t.send(&["q"]);
+    let s = t.wait_for("PGMEND-EXITED=", 10);
+    assert!(s.contains("PGMEND-EXITED=2"), "{s}");
+    assert!(!home.path().join("state/pgmend/recent.txt").exists());
 }

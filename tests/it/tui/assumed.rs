@@ -43,7 +43,10 @@ async fn the_detail_pane_shows_the_assumption() {
     );
     let mut s = loaded(Arc::new(snap), Arc::new(report), 120, 30);
     let screen = render(&s);
-    assert!(screen.contains("✔ 0 ✘ 0 ~ 1 assumed"), "{screen}");
+    assert!(
+        screen.contains("✔ 0 passed · ✘ 0 failing items · ~ 1 assumed"),
+        "{screen}"
+    );
     update(&mut s, Action::Down);
     let screen = render(&s);
     assert!(

@@ -37,7 +37,7 @@ fn a_plan(id: &str) -> Plan {
     }
 }
 
-fn backup() -> BackupSummary {
+pub fn backup() -> BackupSummary {
     BackupSummary {
         path: "/backups/mood-20261122.dump".into(),
         size: 123_456,
@@ -46,14 +46,19 @@ fn backup() -> BackupSummary {
     }
 }
 
-/// The flow opened on the first failing item, with its plan in the preview.
-fn previewing(w: u16, h: u16) -> (State, String) {
-    let mut s = ready(w, h);
-    let effects = update(&mut s, Action::Fix);
+/// `f` on the selected item: the flow opens and asks for plans; the first finding's id.
+pub fn fix_selected(s: &mut State) -> String {
+    let effects = update(s, Action::Fix);
     let Some(Effect::PlanFixes { finding_ids, .. }) = effects.first() else {
         panic!("{effects:?}")
     };
-    let id = finding_ids[0].clone();
+    finding_ids[0].clone()
+}
+
+/// The flow opened on the first failing item, with its plan in the preview.
+fn previewing(w: u16, h: u16) -> (State, String) {
+    let mut s = ready(w, h);
+    let id = fix_selected(&mut s);
     assert!(s.fix.is_some(), "the flow is open");
     update(&mut s, Action::PlansReady(Ok(vec![a_plan(&id)])));
     assert_eq!(s.fix.as_ref().unwrap().step.name(), "preview");
@@ -281,11 +286,7 @@ fn every_step_on_screen() {
 fn refusals_and_the_backup_scope_are_in_the_preview_and_confirm() {
     use super::screens::render;
     let mut s = ready(120, 40);
-    let effects = update(&mut s, Action::Fix);
-    let Some(Effect::PlanFixes { finding_ids, .. }) = effects.first() else {
-        panic!("{effects:?}")
-    };
-    let id = finding_ids[0].clone();
+    let id = fix_selected(&mut s);
     update(
         &mut s,
         Action::PlansScoped {

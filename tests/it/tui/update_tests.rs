@@ -325,6 +325,7 @@ fn function_definitions_are_fetched_once_on_demand() {
 
 #[test]
 fn backups_and_journal_are_read_when_their_tab_opens() {
+    use pgmend::app::action::FileEntry;
     let mut s = ready(80, 24);
     let effects = update(&mut s, Action::GotoTab(Tab::Backups));
     assert!(
@@ -334,14 +335,18 @@ fn backups_and_journal_are_read_when_their_tab_opens() {
     update(
         &mut s,
         Action::FilesLoaded {
-            backups: vec![(
-                "mood-20261122.dump  0.1 MiB  verified when taken".into(),
-                "detail".into(),
-            )],
-            journal: vec![(
-                "2026-11-22T03:00:00Z fixed table.missing:public.profiles".into(),
-                "CREATE TABLE …".into(),
-            )],
+            backups: vec![FileEntry {
+                database: "mood".into(),
+                label: "mood_20261122T030000Z.dump  0.1 MiB  verified when taken".into(),
+                detail: "detail".into(),
+                path: Some("/b/mood_20261122T030000Z.dump".into()),
+            }],
+            journal: vec![FileEntry {
+                database: "mood".into(),
+                label: "2026-11-22T03:00:00Z fixed table.missing:public.profiles".into(),
+                detail: "CREATE TABLE …".into(),
+                path: None,
+            }],
         },
     );
     assert_eq!(s.list().rows, [Row::Backup(0)]);
