@@ -325,6 +325,16 @@ async fn killed_in_the_middle_of_a_backfill_then_resumed() {
     assert!(shown.contains("rooms.opened is still nullable"), "{shown}");
     assert!(shown.contains("backfill opened"), "{shown}");
     assert!(shown.contains("complete it (4 step(s) left)"), "{shown}");
+    // `pgmend journal` shows the write-ahead line as an interrupted apply.
+    let journal = |data: &Path| {
+        let out = pgmend(data).args(["journal"]).output().unwrap();
+        text(&out.stdout)
+    };
+    let listed = journal(data);
+    assert!(
+        listed.contains("started") && listed.contains("interrupted: it started"),
+        "{listed}"
+    );
 
     let run = run_id(&shown);
     let (code, out) = fix_run(data, db.url(), "--resume", &run);
@@ -359,6 +369,13 @@ async fn killed_in_the_middle_of_a_backfill_then_resumed() {
     assert_eq!(filled, 100);
     let again = check(data, db.url(), &cl);
     assert!(!again.contains("interrupted apply"), "{again}");
+    // The journal: the completion, and the interrupted run closed (its started line folded).
+    let listed = journal(data);
+    assert!(!listed.contains("interrupted: it started"), "{listed}");
+    assert!(
+        listed.contains("completed later by pgmend fix --resume"),
+        "{listed}"
+    );
 }
 
 #[tokio::test]
