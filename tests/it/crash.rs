@@ -278,6 +278,23 @@ async fn killed_between_not_valid_and_validate_then_rolled_back() {
     assert!(!validated);
 
     let run = run_id(&shown);
+    // The dry run prints the undo and changes nothing.
+    let out = pgmend(data)
+        .args(["fix", db.url(), "--roll-back", &run, "--dry-run"])
+        .output()
+        .unwrap();
+    let script = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{script}{}", text(&out.stderr));
+    assert!(
+        script.contains("DROP CONSTRAINT IF EXISTS price_positive"),
+        "{script}"
+    );
+    let still: i64 = scalar(
+        &db,
+        "SELECT count(*) FROM pg_constraint WHERE conname = 'price_positive'",
+    )
+    .await;
+    assert_eq!(still, 1, "a dry run changes nothing");
     let (code, out) = fix_run(data, db.url(), "--roll-back", &run);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("after: nothing is half-done"), "{out}");
