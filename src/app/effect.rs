@@ -38,6 +38,8 @@ pub enum Effect {
     /// Take and verify a pg_dump backup (answers: `BackupProgress`…, `BackupDone`).
     RunBackup,
     /// Apply on a separate writable session and journal it (answers: `ApplyProgress`…, `ApplyDone`).
+    /// `backup` is what the engineer confirmed; the verified backup itself never leaves the
+    /// runtime, which hands it to `apply::mend` (one backup guards one apply).
     ApplyPlans {
         plans: Vec<crate::fix::plan::Plan>,
         backup: super::fixflow::BackupSummary,

@@ -45,9 +45,20 @@ pub async fn run(cli: &Cli, args: &FixArgs, run: &str) -> anyhow::Result<i32> {
     let plan = super::plan(cli, &args.conn, true, &loaded)?;
     super::fix::confirm_production(args, &plan)?;
     let target = plan.resolved.target.clone();
-    let journal = Journal::resolve(&target)
-        .map_err(|e| anyhow::anyhow!("{e}: set PGMEND_DATA_DIR (or HOME); nothing was changed"))?;
+    // Located (and checked writable) before anything runs; a dry run only reads it.
+    let journal = if args.dry_run {
+        journal::default_path()
+            .map(|p| Journal::at(p, &target))
+            .ok_or_else(|| anyhow::anyhow!("no data directory for the journal (HOME unset?)"))?
+    } else {
+        Journal::resolve(&target).map_err(|e| {
+            anyhow::anyhow!("{e}: set PGMEND_DATA_DIR (or HOME); nothing was changed")
+        })?
+    };
     let mut session = super::connect(cli, &args.conn, true, &loaded).await?;
+    if session.pooled && !args.dry_run {
+        anyhow::bail!("{}", crate::db::connect::POOLER_WARNING);
+    }
     let found: Vec<_> = journal::interrupted(journal.path(), &target)
         .into_iter()
         .filter(|e| e.run.as_deref() == Some(run))

@@ -278,6 +278,23 @@ async fn killed_between_not_valid_and_validate_then_rolled_back() {
     assert!(!validated);
 
     let run = run_id(&shown);
+    // The dry run prints the undo and changes nothing.
+    let out = pgmend(data)
+        .args(["fix", db.url(), "--roll-back", &run, "--dry-run"])
+        .output()
+        .unwrap();
+    let script = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{script}{}", text(&out.stderr));
+    assert!(
+        script.contains("DROP CONSTRAINT IF EXISTS price_positive"),
+        "{script}"
+    );
+    let still: i64 = scalar(
+        &db,
+        "SELECT count(*) FROM pg_constraint WHERE conname = 'price_positive'",
+    )
+    .await;
+    assert_eq!(still, 1, "a dry run changes nothing");
     let (code, out) = fix_run(data, db.url(), "--roll-back", &run);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("after: nothing is half-done"), "{out}");
@@ -325,6 +342,16 @@ async fn killed_in_the_middle_of_a_backfill_then_resumed() {
     assert!(shown.contains("rooms.opened is still nullable"), "{shown}");
     assert!(shown.contains("backfill opened"), "{shown}");
     assert!(shown.contains("complete it (4 step(s) left)"), "{shown}");
+    // `pgmend journal` shows the write-ahead line as an interrupted apply.
+    let journal = |data: &Path| {
+        let out = pgmend(data).args(["journal"]).output().unwrap();
+        text(&out.stdout)
+    };
+    let listed = journal(data);
+    assert!(
+        listed.contains("started") && listed.contains("interrupted: it started"),
+        "{listed}"
+    );
 
     let run = run_id(&shown);
     let (code, out) = fix_run(data, db.url(), "--resume", &run);
@@ -359,6 +386,13 @@ async fn killed_in_the_middle_of_a_backfill_then_resumed() {
     assert_eq!(filled, 100);
     let again = check(data, db.url(), &cl);
     assert!(!again.contains("interrupted apply"), "{again}");
+    // The journal: the completion, and the interrupted run closed (its started line folded).
+    let listed = journal(data);
+    assert!(!listed.contains("interrupted: it started"), "{listed}");
+    assert!(
+        listed.contains("completed later by pgmend fix --resume"),
+        "{listed}"
+    );
 }
 
 #[tokio::test]
