@@ -10,6 +10,7 @@ use crate::backup::{BackupOptions, BackupRecord, BackupScope};
 use crate::check::Report;
 use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FixArgs};
 use crate::db::{self, SessionOptions};
+use crate::fix::migration::{Emitted, Origin, Request};
 use crate::fix::plan::Plan;
 use crate::journal::{self, BackupNote, Entry};
 
@@ -73,6 +74,14 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     }
     if !args.all && args.only.is_empty() {
         anyhow::bail!("say what to fix: --only ID (repeatable) or --all");
+    }
+    // The migration's folder is checked before anything changes.
+    let emit = (!args.emit_migration.is_empty())
+        .then(|| Request::parse(&args.emit_migration, args.migration_name.as_deref()))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    if let Some(req) = &emit {
+        req.prepare()?;
     }
     let cargs = check_args(args);
     let loaded = crate::config::load(cli.config.as_deref())?;
@@ -179,6 +188,14 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             refused: &refused_why,
         };
         print!("{}", crate::fix::script::render(plans, &header));
+        if let Some(req) = &emit {
+            let origin = Origin {
+                target: header.target,
+                applied: false,
+                now: std::time::SystemTime::now(),
+            };
+            eprint!("{}", req.write(plans, &origin)?.describe());
+        }
         eprintln!(
             "{} plan(s), {} refused; {unfixable} finding(s) have no automatic fix",
             plans.len(),
@@ -221,8 +238,15 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             (admitted, Some(rec))
         };
         let plans = admitted.plans();
-        let outcomes =
-            apply_and_journal(&resolved, &plan.options, args, &admitted, &note_backup).await?;
+        let (outcomes, emitted) = apply_and_journal(
+            &resolved,
+            &plan.options,
+            args,
+            &admitted,
+            &note_backup,
+            emit.as_ref(),
+        )
+        .await?;
         for (p, o) in plans.iter().zip(&outcomes) {
             let assumed = report
                 .findings()
@@ -237,6 +261,11 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
                 (ApplyOutcome::Failed { .. }, None) => failed = true,
                 _ => {}
             }
+        }
+        match emitted {
+            Some(Ok(e)) => print!("{}", e.describe()),
+            Some(Err(e)) => return Err(e.context("the fixes ran and are journaled")),
+            None => {}
         }
     }
     let (snap, adapted, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
@@ -261,7 +290,8 @@ async fn apply_and_journal(
     args: &FixArgs,
     admitted: &Admitted,
     backup: &Option<BackupRecord>,
-) -> anyhow::Result<Vec<PlanOutcome>> {
+    emit: Option<&Request>,
+) -> anyhow::Result<(Vec<PlanOutcome>, Option<anyhow::Result<Emitted>>)> {
     let plans = admitted.plans();
     let write_opts = SessionOptions {
         read_only: false,
@@ -283,8 +313,13 @@ async fn apply_and_journal(
     };
     let path = journal::default_path()
         .ok_or_else(|| anyhow::anyhow!("no data directory for the journal (HOME unset?)"))?;
+    let emitted = emit.map(|req| emit_applied(req, resolved, plans, &outcomes));
+    let written = emitted.as_ref().and_then(|e| e.as_ref().ok());
     for (p, o) in plans.iter().zip(&outcomes) {
-        let entry = Entry::new(&resolved.target, p, &o.outcome, note);
+        let mut entry = Entry::new(&resolved.target, p, &o.outcome, note);
+        entry.migration = written
+            .map(|e| e.files_of(&p.finding_id))
+            .unwrap_or_default();
         journal::append(&path, &entry).map_err(|e| {
             anyhow::anyhow!(
                 "the fixes ran but the journal {} could not be written: {e}",
@@ -292,7 +327,27 @@ async fn apply_and_journal(
             )
         })?;
     }
-    Ok(outcomes)
+    Ok((outcomes, emitted))
+}
+
+/// `--emit-migration` after `--yes`: what of each plan took effect, as the app's migration.
+fn emit_applied(
+    req: &Request,
+    resolved: &db::Resolved,
+    plans: &[Plan],
+    outcomes: &[PlanOutcome],
+) -> anyhow::Result<Emitted> {
+    let applied: Vec<Plan> = plans
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(p, o)| crate::fix::migration::applied(p, &o.outcome))
+        .collect();
+    let origin = Origin {
+        target: &resolved.target.to_string(),
+        applied: true,
+        now: std::time::SystemTime::now(),
+    };
+    req.write(&applied, &origin)
 }
 
 fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {

@@ -2,6 +2,7 @@
 //! killed sessions, preconditions, invalid indexes, and the journal.
 
 mod dry_run;
+mod emit_migration;
 pub mod fix_cli;
 mod journal;
 mod locks;
