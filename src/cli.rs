@@ -286,6 +286,8 @@ pub enum CheckFormat {
     Text,
     Json,
     Sarif,
+    /// GitLab's code-quality report (`artifacts:reports:codequality`).
+    Codequality,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod check_text;
+pub mod codequality;
 pub mod inventory;
 pub mod sarif;
 pub mod style;

@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod connect;
 mod corpus;
+mod examples;
 mod faults;
 mod fix;
 mod fleet;
