@@ -24,6 +24,7 @@ mod presets;
 mod progress;
 mod props;
 mod quoting;
+mod readme_screen;
 mod roles;
 mod scenarios;
 mod secrets;
