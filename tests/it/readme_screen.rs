@@ -62,9 +62,8 @@ fn normalised(screen: &str) -> String {
                     let rest = &w[at + "127.0.0.1:".len()..];
                     let db = rest.trim_start_matches(|c: char| c.is_ascii_digit());
                     format!("{}127.0.0.1:PORT{db}", &w[..at])
-                } else if prev == "PostgreSQL" {
-                    "N".to_string()
-                } else if w.bytes().all(|b| b.is_ascii_digit()) && (next == "round" || next == "ms")
+                } else if prev == "PostgreSQL"
+                    || (w.bytes().all(|b| b.is_ascii_digit()) && (next == "round" || next == "ms"))
                 {
                     "N".to_string()
                 } else {

@@ -116,6 +116,18 @@ pub struct Emitted {
 }
 
 impl Emitted {
+    /// One file holding every plan.
+    pub(crate) fn single(file: PathBuf, plans: &[Plan], mark_applied: Vec<String>) -> Emitted {
+        Emitted {
+            by_plan: plans
+                .iter()
+                .map(|p| (p.finding_id.clone(), vec![file.clone()]))
+                .collect(),
+            files: vec![file],
+            mark_applied,
+        }
+    }
+
     pub fn files_of(&self, finding_id: &str) -> Vec<PathBuf> {
         self.by_plan
             .iter()
@@ -353,6 +365,34 @@ pub(crate) fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist_noclobber(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// One file per part, each named `<version>_pgmend_<name>[_<n>]` (its stem; `place` turns a
+/// stem into the file's path): the header, `alone` on a part holding a statement that cannot
+/// run in a transaction, then the part's SQL. Returns the versions, stems and files.
+pub(crate) fn per_part(
+    dir: &Path,
+    name: &str,
+    parts: &[Part],
+    origin: &Origin<'_>,
+    alone: &str,
+    place: impl Fn(&str) -> std::io::Result<PathBuf>,
+) -> std::io::Result<(Vec<String>, Vec<String>, Vec<PathBuf>)> {
+    let versions = stamp::versions(dir, origin.now, parts.len());
+    let (mut stems, mut files) = (Vec::new(), Vec::new());
+    for (i, (part, version)) in parts.iter().zip(&versions).enumerate() {
+        let stem = format!("{version}_pgmend_{}", part_name(name, i, parts.len()));
+        let file = place(&stem)?;
+        let mut text = origin.header();
+        if part.standalone {
+            text.push_str(&format!("-- {alone}\n"));
+        }
+        text.push_str(&part.sql_text());
+        write_new(&file, &text)?;
+        stems.push(stem);
+        files.push(file);
+    }
+    Ok((versions, stems, files))
 }
 
 /// The name of part `i` of `n`: `name`, then `name_2`, `name_3`, …

@@ -26,12 +26,5 @@ pub fn write(
         text.push_str(&plan_script(p));
     }
     write_new(&file, &text)?;
-    Ok(Emitted {
-        by_plan: plans
-            .iter()
-            .map(|p| (p.finding_id.clone(), vec![file.clone()]))
-            .collect(),
-        files: vec![file],
-        mark_applied: Vec::new(),
-    })
+    Ok(Emitted::single(file, plans, Vec::new()))
 }

@@ -78,18 +78,12 @@ pub fn write(
     }
     text.push_str("}\n");
     write_new(&file, &text)?;
-    Ok(Emitted {
-        by_plan: plans
-            .iter()
-            .map(|p| (p.finding_id.clone(), vec![file.clone()]))
-            .collect(),
-        files: vec![file],
-        mark_applied: vec![
-            mark(ms, &class),
-            "or: npx typeorm migration:run -d DATASOURCE --fake (when it is the only pending migration)"
-                .into(),
-        ],
-    })
+    let mark_applied = vec![
+        mark(ms, &class),
+        "or: npx typeorm migration:run -d DATASOURCE --fake (when it is the only pending migration)"
+            .into(),
+    ];
+    Ok(Emitted::single(file, plans, mark_applied))
 }
 
 const IN_TRANSACTION: &str = "
