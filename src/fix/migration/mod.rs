@@ -138,6 +138,9 @@ impl Emitted {
 
     /// The engineer's note: the files, then how to mark them applied.
     pub fn describe(&self) -> String {
+        if self.files.is_empty() {
+            return "migration: none written (no plan took effect)\n".into();
+        }
         let mut s = String::new();
         for f in &self.files {
             s.push_str(&format!("migration {}\n", f.display()));
