@@ -247,11 +247,11 @@ async fn supabase_migrations_match_the_apply() {
 /// The statements of the class's `up`, as TypeORM would run them: a group passed to
 /// `inTransaction` between BEGIN and COMMIT, a lone `queryRunner.query` alone; everything in
 /// one transaction when the class keeps TypeORM's.
-fn typeorm_up(class: &str) -> (String, bool) {
+fn typeorm_up(class: &str) -> (Vec<String>, bool) {
     let up =
         &class[class.find("public async up(").unwrap()..class.find("public async down(").unwrap()];
     let own_tx = class.contains("\n    transaction = false;\n");
-    let mut script = String::new();
+    let mut statements = Vec::new();
     let mut rest = up;
     loop {
         let group = rest.find("this.inTransaction(queryRunner, [");
@@ -260,27 +260,74 @@ fn typeorm_up(class: &str) -> (String, bool) {
             (Some(g), l) if l.is_none_or(|l| g < l) => {
                 let end = g + rest[g..].find("\n        ]);").unwrap();
                 let mut inner = &rest[g..end];
-                script.push_str("BEGIN;\n");
+                statements.push("BEGIN;".to_string());
                 while let Some(at) = inner.find('`') {
                     let (sql, used) = literal(&inner[at + 1..]);
-                    script.push_str(&sql);
-                    script.push('\n');
+                    statements.push(sql);
                     inner = &inner[at + 1 + used..];
                 }
-                script.push_str("COMMIT;\n");
+                statements.push("COMMIT;".to_string());
                 rest = &rest[end..];
             }
             (_, Some(l)) => {
                 let start = l + "queryRunner.query(`".len();
                 let (sql, used) = literal(&rest[start..]);
-                script.push_str(&sql);
-                script.push('\n');
+                statements.push(sql);
                 rest = &rest[start + used..];
             }
             _ => break,
         }
     }
-    (script, own_tx)
+    (statements, own_tx)
+}
+
+/// The queries the class's `up` hands TypeORM, as Node runs it with a query runner that
+/// records them (its type annotations taken out: Node 20 runs no TypeScript). None when Node
+/// is not installed.
+fn node_up(class: &str) -> Option<Vec<String>> {
+    Command::new("node").arg("--version").output().ok()?;
+    let name = class
+        .split("export class ")
+        .nth(1)?
+        .split(' ')
+        .next()?
+        .to_string();
+    let js: Vec<String> = class
+        .lines()
+        .filter(|l| !l.starts_with("import type "))
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with("export class ") {
+                format!("class {name} {{")
+            } else if let Some(m) = t
+                .strip_prefix("public async ")
+                .or_else(|| t.strip_prefix("private async "))
+            {
+                let head = m.split(':').next().unwrap_or(m);
+                let args = if head.starts_with("inTransaction") {
+                    "inTransaction(queryRunner, queries) {"
+                } else {
+                    &format!("{head}) {{")
+                };
+                format!("    async {args}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let driver = format!(
+        "{}\nconst seen = [];\nconst runner = {{\n  query: async (q) => {{ seen.push(q); }},\n  \
+         startTransaction: async () => {{ seen.push('BEGIN;'); }},\n  \
+         commitTransaction: async () => {{ seen.push('COMMIT;'); }},\n  \
+         rollbackTransaction: async () => {{ seen.push('ROLLBACK;'); }},\n}};\n\
+         new {name}().up(runner).then(() => console.log(JSON.stringify(seen)));\n",
+        js.join("\n")
+    );
+    let file = tempfile::Builder::new().suffix(".cjs").tempfile().unwrap();
+    std::fs::write(file.path(), driver).unwrap();
+    let out = Command::new("node").arg(file.path()).output().unwrap();
+    assert!(out.status.success(), "node: {}", text(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).unwrap())
 }
 
 /// A template literal's text (after its opening backtick) and the bytes it took, closing
@@ -304,7 +351,13 @@ async fn typeorm_class_matches_the_apply() {
     let e = matches("chat-system", "typeorm", &dir, false, |db, dir| {
         let class = files(dir, ".ts");
         assert_eq!(class.len(), 1, "{class:?}");
-        let (script, own_tx) = typeorm_up(&std::fs::read_to_string(&class[0]).unwrap());
+        let class = std::fs::read_to_string(&class[0]).unwrap();
+        let (statements, own_tx) = typeorm_up(&class);
+        match node_up(&class) {
+            Some(by_node) => assert_eq!(statements, by_node, "Node reads the class otherwise"),
+            None => eprintln!("node is not installed: the class was read by the test alone"),
+        }
+        let script = statements.join("\n");
         let file = dir.join("up.sql");
         std::fs::write(&file, &script).unwrap();
         let f = file.to_string_lossy();
