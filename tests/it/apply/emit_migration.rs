@@ -244,6 +244,30 @@ async fn supabase_migrations_match_the_apply() {
     assert!(e.stdout.contains(&cmd), "{cmd} not in:\n{}", e.stdout);
 }
 
+/// Supabase files for a database with index builds (CREATE INDEX CONCURRENTLY): each build is
+/// a file of its own, which the CLI runs outside the others' transactions.
+#[tokio::test(flavor = "multi_thread")]
+async fn supabase_gives_each_concurrent_build_a_file() {
+    let dir = app_dir();
+    matches("event-platform", "supabase", &dir, false, |db, dir| {
+        for f in files(&dir.join("supabase/migrations"), ".sql") {
+            as_one_query(db, &f);
+        }
+    })
+    .await;
+    let all = files(&dir.join("supabase/migrations"), ".sql");
+    let alone: Vec<&PathBuf> = all
+        .iter()
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("CONCURRENTLY"))
+        .collect();
+    assert!(!alone.is_empty(), "{all:?}");
+    for f in alone {
+        let sql = std::fs::read_to_string(f).unwrap();
+        let statements = sql.lines().filter(|l| l.ends_with(';')).count();
+        assert_eq!(statements, 1, "{}:\n{sql}", f.display());
+    }
+}
+
 /// The statements of the class's `up`, as TypeORM would run them: a group passed to
 /// `inTransaction` between BEGIN and COMMIT, a lone `queryRunner.query` alone; everything in
 /// one transaction when the class keeps TypeORM's.
