@@ -136,9 +136,11 @@ fn journaled(data: &Path) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// A fresh folder for the application's files.
-fn app_dir() -> PathBuf {
-    tempfile::tempdir().unwrap().keep().join("app")
+/// A fresh folder for the application's files (removed with the returned guard).
+fn app_dir() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("app");
+    (tmp, dir)
 }
 
 /// `format` emitted into `dir` by `--yes` on one copy (or, `planned`, by `--dry-run` on the
@@ -207,7 +209,7 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn prisma_migrations_match_the_apply() {
-    let dir = app_dir();
+    let (_tmp, dir) = app_dir();
     let e = matches("event-platform", "prisma", &dir, false, |db, dir| {
         for f in files(&dir.join("prisma/migrations"), "/migration.sql") {
             as_one_query(db, &f);
@@ -226,7 +228,7 @@ async fn prisma_migrations_match_the_apply() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn supabase_migrations_match_the_apply() {
-    let dir = app_dir();
+    let (_tmp, dir) = app_dir();
     let e = matches("mood-journal", "supabase", &dir, false, |db, dir| {
         for f in files(&dir.join("supabase/migrations"), ".sql") {
             as_one_query(db, &f);
@@ -248,7 +250,7 @@ async fn supabase_migrations_match_the_apply() {
 /// a file of its own, which the CLI runs outside the others' transactions.
 #[tokio::test(flavor = "multi_thread")]
 async fn supabase_gives_each_concurrent_build_a_file() {
-    let dir = app_dir();
+    let (_tmp, dir) = app_dir();
     matches("event-platform", "supabase", &dir, false, |db, dir| {
         for f in files(&dir.join("supabase/migrations"), ".sql") {
             as_one_query(db, &f);
@@ -371,7 +373,7 @@ fn literal(s: &str) -> (String, usize) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn typeorm_class_matches_the_apply() {
-    let dir = app_dir();
+    let (_tmp, dir) = app_dir();
     let e = matches("chat-system", "typeorm", &dir, false, |db, dir| {
         let class = files(dir, ".ts");
         assert_eq!(class.len(), 1, "{class:?}");
@@ -411,7 +413,7 @@ async fn drizzle_migration_appends_to_its_journal_and_matches_the_apply() {
         "dialect": "postgresql",
         "entries": [{"idx": 0, "version": "7", "when": 1700000000000u64, "tag": "0000_init", "breakpoints": true}]
     });
-    let dir = app_dir();
+    let (_tmp, dir) = app_dir();
     std::fs::create_dir_all(dir.join("meta")).unwrap();
     std::fs::write(dir.join("meta/_journal.json"), seeded.to_string()).unwrap();
     matches("event-platform", "drizzle", &dir, false, |db, dir| {
@@ -452,7 +454,7 @@ async fn drizzle_migration_appends_to_its_journal_and_matches_the_apply() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn planned_sql_file_matches_the_apply() {
-    let dir = app_dir();
+    let (_tmp, dir) = app_dir();
     let e = matches("lms", "sql", &dir, true, |db, dir| {
         let f = files(dir, ".sql");
         assert_eq!(f.len(), 1, "{f:?}");
