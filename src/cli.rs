@@ -291,6 +291,8 @@ pub enum CheckFormat {
     Text,
     Json,
     Sarif,
+    /// GitLab's code-quality report (`artifacts:reports:codequality`).
+    Codequality,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -416,6 +418,19 @@ pub struct FixArgs {
     /// Print the plans as one SQL script; change nothing.
     #[arg(long, conflicts_with = "yes")]
     pub dry_run: bool,
+
+    /// Also write the applied (--yes) or planned (--dry-run) plans as a migration of the app's
+    /// tool, so its migrations folder knows what pgmend changed: `prisma DIR`
+    /// (DIR/prisma/migrations/<ts>_pgmend_<name>/), `supabase DIR`
+    /// (DIR/supabase/migrations/<ts>_pgmend_<name>.sql), `typeorm DIR` (a migration class in
+    /// DIR), `drizzle DIR` (an SQL migration in drizzle-kit's out folder DIR, appended to
+    /// DIR/meta/_journal.json) or `sql DIR` (a plain psql file).
+    #[arg(long, num_args = 2, value_names = ["FORMAT", "DIR"])]
+    pub emit_migration: Vec<String>,
+
+    /// The emitted migration's name: `<ts>_pgmend_<NAME>` (default `fixes`).
+    #[arg(long, value_name = "NAME", requires = "emit_migration")]
+    pub migration_name: Option<String>,
 
     /// The value existing rows get in a column made NOT NULL without a known default:
     /// `[schema.]table.column=SQL expression` (repeatable). Without it such a plan is refused

@@ -146,6 +146,9 @@ pub struct Entry {
     /// and, for the role's privileges, each one it lacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admission: Option<Admission>,
+    /// The migration files (`fix --emit-migration`) holding the plan's statements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub migration: Vec<PathBuf>,
 }
 
 /// Why the preview's checks refused a plan (see `apply::admit`).
@@ -241,6 +244,7 @@ impl Entry {
             },
             no_backup: matches!(backup, BackupNote::Declined),
             admission: None,
+            migration: Vec::new(),
         }
     }
 

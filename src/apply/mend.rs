@@ -57,6 +57,11 @@ pub struct Mended {
     pub journal_errors: Vec<String>,
 }
 
+/// What a caller records with each plan's outcome once the plans ran, before the outcome lines
+/// are journaled: the files holding each plan's statements (`fix --emit-migration`), in the
+/// plans' order.
+pub type Annotate<'a> = &'a dyn Fn(&[Plan], &[PlanOutcome]) -> Vec<Vec<std::path::PathBuf>>;
+
 /// Admits `plans` against the role and the guard, journals the refused ones, applies the others
 /// on `conn` (a writable session) with a write-ahead journal line each, and journals their
 /// outcomes. `Err`: nothing was applied (the privileges could not be read, or the journal
@@ -68,6 +73,19 @@ pub async fn mend(
     journal: &Journal,
     opts: &ApplyOptions,
     progress: impl Fn(StepEvent),
+) -> Result<Mended, String> {
+    mend_annotated(conn, plans, guard, journal, opts, progress, None).await
+}
+
+/// [`mend`], with what `annotate` says of each plan recorded in its outcome line.
+pub async fn mend_annotated(
+    conn: &mut PgConnection,
+    plans: Vec<Plan>,
+    guard: &Guard,
+    journal: &Journal,
+    opts: &ApplyOptions,
+    progress: impl Fn(StepEvent),
+    annotate: Option<Annotate<'_>>,
 ) -> Result<Mended, String> {
     let permitted = admit::permitted(conn, plans)
         .await
@@ -88,9 +106,12 @@ pub async fn mend(
     let before =
         |i: usize, plan: &Plan| journal.write(&Entry::started(target, plan, note, &runs[i]));
     let outcomes = super::apply_all(conn, &plans, opts, &before, progress).await;
+    let mut files = annotate.map(|a| a(&plans, &outcomes)).unwrap_or_default();
+    files.resize(plans.len(), Vec::new());
     let mut journal_errors = Vec::new();
-    for ((plan, o), run) in plans.iter().zip(&outcomes).zip(&runs) {
-        let entry = Entry::new(target, plan, &o.outcome, note).of_run(run);
+    for (((plan, o), run), files) in plans.iter().zip(&outcomes).zip(&runs).zip(files) {
+        let mut entry = Entry::new(target, plan, &o.outcome, note).of_run(run);
+        entry.migration = files;
         if let Err(e) = journal.write(&entry) {
             journal_errors.push(e);
         }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::PgConnection;
 
-pub use mend::{Guard, Mended, mend};
+pub use mend::{Annotate, Guard, Mended, mend, mend_annotated};
 pub use types::{
     ApplyOptions, ApplyOutcome, Blocker, EventKind, PlanOutcome, Refusal, StepEvent, StepResult,
     StepStatus,

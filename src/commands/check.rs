@@ -253,6 +253,9 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
         CheckFormat::Sarif => {
             crate::report::print_json(&sarif::render_against(&report, &target, compared.as_ref()))?
         }
+        CheckFormat::Codequality => {
+            crate::report::print_json(&crate::report::codequality::render(&report))?
+        }
     }
     let threshold = args.fail_on.threshold();
     let worst = match &compared {

@@ -10,6 +10,8 @@ use crate::backup::{BackupOptions, BackupScope};
 use crate::check::Report;
 use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FixArgs};
 use crate::db::{self, SessionOptions};
+use crate::fix::migration::{Emitted, Origin, Request};
+use crate::apply::PlanOutcome;
 use crate::fix::plan::Plan;
 use crate::journal::{Entry, Journal};
 
@@ -76,6 +78,14 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     }
     if !args.all && args.only.is_empty() {
         anyhow::bail!("say what to fix: --only ID (repeatable) or --all");
+    }
+    // The migration's folder is checked before anything changes.
+    let emit = (!args.emit_migration.is_empty())
+        .then(|| Request::parse(&args.emit_migration, args.migration_name.as_deref()))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    if let Some(req) = &emit {
+        req.prepare()?;
     }
     let cargs = check_args(args);
     let loaded = crate::config::load(cli.config.as_deref())?;
@@ -181,6 +191,14 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             refused: &refused_why,
         };
         print!("{}", crate::fix::script::render(plans, &header));
+        if let Some(req) = &emit {
+            let origin = Origin {
+                target: header.target,
+                applied: false,
+                now: std::time::SystemTime::now(),
+            };
+            eprint!("{}", req.write(plans, &origin)?.describe());
+        }
         eprintln!(
             "{} plan(s), {} refused; {unfixable} finding(s) have no automatic fix",
             plans.len(),
@@ -216,13 +234,14 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
                 .map_err(|e| e.context("no backup, so nothing was changed"))?;
             Guard::Verified(Box::new(verified))
         };
-        let mended = apply_mended(
+        let (mended, emitted) = apply_mended(
             &resolved,
             &plan.options,
             args,
             admitted.plans().to_vec(),
             &guard,
             &journal,
+            emit.as_ref(),
         )
         .await?;
         // What the role can read may have changed since the preview: `mend` checked the plans
@@ -244,6 +263,11 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
                 (ApplyOutcome::Failed { .. }, None) => failed = true,
                 _ => {}
             }
+        }
+        match emitted {
+            Some(Ok(e)) => print!("{}", e.describe()),
+            Some(Err(e)) => return Err(e.context("the fixes ran and are journaled")),
+            None => {}
         }
         if let Some(e) = mended.journal_errors.first() {
             anyhow::bail!("the fixes ran but {e}");
@@ -288,7 +312,8 @@ pub(super) async fn apply_mended(
     plans: Vec<crate::fix::plan::Plan>,
     guard: &Guard,
     journal: &Journal,
-) -> anyhow::Result<Mended> {
+    emit: Option<&Request>,
+) -> anyhow::Result<(Mended, Option<anyhow::Result<Emitted>>)> {
     let write_opts = SessionOptions {
         read_only: false,
         ..options.clone()
@@ -302,17 +327,53 @@ pub(super) async fn apply_mended(
         ..ApplyOptions::default()
     };
     let shown = plans.clone();
-    let mended = apply::mend(
+    // The migration is written once the plans ran, and its files go into their journal lines.
+    let emitted = std::cell::RefCell::new(None);
+    let annotate = |plans: &[Plan], outcomes: &[PlanOutcome]| {
+        let Some(req) = emit else {
+            return Vec::new();
+        };
+        let e = emit_applied(req, resolved, plans, outcomes);
+        let files = plans
+            .iter()
+            .map(|p| e.as_ref().map(|e| e.files_of(&p.finding_id)).unwrap_or_default())
+            .collect();
+        *emitted.borrow_mut() = Some(e);
+        files
+    };
+    let mended = apply::mend_annotated(
         &mut writer.conn,
         plans,
         guard,
         journal,
         &opts,
         print_event(&shown),
+        Some(&annotate),
     )
     .await;
     let _ = sqlx::Connection::close(writer.conn).await;
-    mended.map_err(|e| anyhow::anyhow!(e))
+    let mended = mended.map_err(|e| anyhow::anyhow!(e))?;
+    Ok((mended, emitted.into_inner()))
+}
+
+/// `--emit-migration` after `--yes`: what of each plan took effect, as the app's migration.
+fn emit_applied(
+    req: &Request,
+    resolved: &db::Resolved,
+    plans: &[Plan],
+    outcomes: &[PlanOutcome],
+) -> anyhow::Result<Emitted> {
+    let applied: Vec<Plan> = plans
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(p, o)| crate::fix::migration::applied(p, &o.outcome))
+        .collect();
+    let origin = Origin {
+        target: &resolved.target.to_string(),
+        applied: true,
+        now: std::time::SystemTime::now(),
+    };
+    req.write(&applied, &origin)
 }
 
 fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {

@@ -91,8 +91,10 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<i32> {
             "--baseline and --write-baseline describe one database; check each member on its own"
         );
     }
-    if args.format == CheckFormat::Sarif {
-        anyhow::bail!("--format sarif describes one database; fleet mode prints text or json");
+    if matches!(args.format, CheckFormat::Sarif | CheckFormat::Codequality) {
+        anyhow::bail!(
+            "--format sarif and codequality describe one database; fleet mode prints text or json"
+        );
     }
     let started = Instant::now();
     let loaded = config::load(cli.config.as_deref())?;

@@ -112,13 +112,14 @@ pub async fn run(cli: &Cli, args: &FixArgs, run: &str) -> anyhow::Result<i32> {
             .map_err(|e| e.context("no backup, so nothing was changed"))?;
         Guard::Verified(Box::new(v))
     };
-    let mended = super::fix::apply_mended(
+    let (mended, _) = super::fix::apply_mended(
         &plan.resolved,
         &plan.options,
         args,
         vec![chosen],
         &guard,
         &journal,
+        None,
     )
     .await?;
     for r in &mended.refused {

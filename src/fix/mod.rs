@@ -31,6 +31,7 @@ mod functions;
 mod grants;
 mod indexes;
 mod items_on;
+pub mod migration;
 pub mod names;
 mod not_null;
 mod objects;

@@ -121,8 +121,18 @@ pub fn plan_script(p: &Plan) -> String {
     out
 }
 
-/// A DO block that raises (stopping the script) when the precondition's count is not zero.
+/// A DO block that raises (stopping the script) when the precondition's count is not zero,
+/// after a comment saying what it checks.
 fn precondition(description: &str, count_sql: &str) -> String {
+    format!(
+        "-- precondition: {}\n{}",
+        one_line(description),
+        precondition_block(description, count_sql)
+    )
+}
+
+/// The DO block of [`precondition`], terminated.
+pub(crate) fn precondition_block(description: &str, count_sql: &str) -> String {
     let count = crate::sql::guard::trim_statement(count_sql);
     let msg = quote_literal(&format!(
         "pgmend: precondition failed: {}",
@@ -131,10 +141,7 @@ fn precondition(description: &str, count_sql: &str) -> String {
     let body =
         format!("BEGIN\n  IF ({count}) > 0 THEN\n    RAISE EXCEPTION '%', {msg};\n  END IF;\nEND");
     let tag = dollar_tag(&body);
-    format!(
-        "-- precondition: {}\nDO {tag}\n{body}\n{tag};\n",
-        one_line(description)
-    )
+    format!("DO {tag}\n{body}\n{tag};\n")
 }
 
 /// A dollar-quote tag that does not occur in `body`.
@@ -155,7 +162,7 @@ fn dollar_tag(body: &str) -> String {
 
 /// The step's SQL ending in a `;` that the server sees (a trailing comment or a `;` inside a
 /// string does not count), and a newline.
-fn terminated(sql: &str) -> String {
+pub(crate) fn terminated(sql: &str) -> String {
     let text = sql.trim_end();
     let ends = tokens(text).is_ok_and(|t| {
         t.iter()
@@ -173,7 +180,7 @@ fn terminated(sql: &str) -> String {
     }
 }
 
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -4,6 +4,7 @@
 mod assumed_tests;
 pub mod baseline;
 pub mod check_text;
+pub mod codequality;
 pub mod inventory;
 pub mod sarif;
 pub mod style;

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use crate::support::TestDb;
 
 /// A tmux server of our own (its own socket), killed when dropped.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn start(cmd: &str, width: u16, height: u16) -> Tmux {
+    pub(crate) fn start(cmd: &str, width: u16, height: u16) -> Tmux {
         let socket = format!(
             "pgmend-test-{}-{}",
             std::process::id(),
@@ -43,7 +43,7 @@ impl Tmux {
         t
     }
 
-    fn send(&self, keys: &[&str]) {
+    pub(crate) fn send(&self, keys: &[&str]) {
         let status = crate::tools::tmux_command()
             .args(["-L", &self.socket, "send-keys", "-t", "t"])
             .args(keys)
@@ -52,7 +52,7 @@ impl Tmux {
         assert!(status.success());
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = crate::tools::tmux_command()
             .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
             .output()
@@ -61,7 +61,7 @@ impl Tmux {
     }
 
     /// Waits until the screen shows `text` (panics with the screen after `secs`).
-    fn wait_for(&self, text: &str, secs: u64) -> String {
+    pub(crate) fn wait_for(&self, text: &str, secs: u64) -> String {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             let s = self.screen();
@@ -103,7 +103,7 @@ impl Drop for Tmux {
     }
 }
 
-fn bin() -> &'static str {
+pub(crate) fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_pgmend")
 }
 

@@ -10,13 +10,13 @@ use pgmend::scenarios::{self, State};
 use super::fix_cli::{check_findings, pgmend, text};
 use crate::support::{TestDb, cluster};
 
-fn psql() -> PathBuf {
+pub(super) fn psql() -> PathBuf {
     cluster()
         .map(|c| c.bin().tool("psql"))
         .unwrap_or_else(|| PathBuf::from("psql"))
 }
 
-async fn broken(id: &str) -> TestDb {
+pub(super) async fn broken(id: &str) -> TestDb {
     let db = TestDb::new().await;
     let mut c = db.connect().await;
     scenarios::load(&mut c, id, State::Broken)

@@ -3,6 +3,7 @@
 
 mod dropped;
 mod dry_run;
+mod emit_migration;
 pub mod fix_cli;
 mod journal;
 mod locks;

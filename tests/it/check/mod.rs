@@ -6,7 +6,7 @@ mod items;
 mod migrations;
 mod outputs;
 mod roundtrip;
-mod waivers;
+pub(crate) mod waivers;
 
 use pgmend::check::{self, Report};
 use pgmend::checklist::Checklist;
