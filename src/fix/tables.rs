@@ -416,7 +416,6 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
     let target = RlsTarget {
         schema: &schema,
         name: &name,
-        partition: spec.partition_of.is_some(),
         columns: &known,
     };
     if let Some(want) = cx.wanted_rls(target) {

@@ -5,6 +5,7 @@
 mod constraints;
 mod end_to_end;
 mod kinds;
+mod partitions;
 mod policies;
 mod scenarios;
 mod security;
