@@ -1,6 +1,7 @@
-//! The vocabulary of findings: every checklist rule and every lint, typed. A leaf module: it
-//! depends on nothing else in the crate, so the checker, the fixer, the reports and the app all
-//! speak of rules the same way. The string ids (`table.missing`, `lint.no_primary_key`) are
+//! The vocabulary of findings: every checklist rule and every lint, typed, the kinds of items,
+//! `Severity` and the table of default severities. A leaf module: it depends on nothing else in
+//! the crate, so the checklist, the checker, the fixer, the reports and the app all speak of
+//! rules the same way. The string ids (`table.missing`, `lint.no_primary_key`) are
 //! stable: they appear in JSON and SARIF output, finding ids, `--only` and `[lints]` tables.
 //!
 //! Whether pgmend can mend a rule is decided in one exhaustive match (`crate::fix::answer`):

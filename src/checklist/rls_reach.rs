@@ -8,24 +8,22 @@ use super::{Checklist, RlsItem};
 pub struct RlsTarget<'t> {
     pub schema: &'t str,
     pub name: &'t str,
-    /// A partition of another table.
-    pub partition: bool,
     pub columns: &'t [&'t str],
 }
 
 impl RlsItem {
-    /// Whether this rule (of `cl`) reaches table `t`. A rule naming a table reaches that table,
-    /// a partition too. A schema-wide rule reaches its schema's tables that have its
-    /// `having_column` and that `except` does not name (by name or `schema.name`), but not
-    /// partitions: rows read through the partitioned table are guarded by its row-level
-    /// security, and enabling it on a partition without policies would refuse every direct
-    /// read of it, so a partition is reached only by name.
+    /// Whether this rule (of `cl`) reaches table `t`. A rule naming a table reaches that table.
+    /// A schema-wide rule reaches every table of its schema that has its `having_column` and
+    /// that `except` does not name (by name or `schema.name`), partitions included: a partition
+    /// queried directly is guarded by its own row-level security, not its parent's (PostgreSQL
+    /// applies the parent's only to rows read through the parent), so a partition without it
+    /// is an open door, as `lint.rls_disabled_in_exposed_schema` says too. Enabling it on a
+    /// partition changes nothing for reads through the parent.
     pub fn reaches(&self, cl: &Checklist, t: RlsTarget<'_>) -> bool {
         if let Some(table) = &self.table {
             return cl.qualify(table, self.schema.as_deref()) == (t.schema.into(), t.name.into());
         }
         self.schema.as_deref().unwrap_or(cl.default_schema()) == t.schema
-            && !t.partition
             && self
                 .having_column
                 .as_ref()
@@ -55,40 +53,31 @@ schema = "public"
 state = "forced"
 "#;
 
-    fn target<'t>(
-        schema: &'t str,
-        name: &'t str,
-        partition: bool,
-        columns: &'t [&'t str],
-    ) -> RlsTarget<'t> {
+    fn target<'t>(schema: &'t str, name: &'t str, columns: &'t [&'t str]) -> RlsTarget<'t> {
         RlsTarget {
             schema,
             name,
-            partition,
             columns,
         }
     }
 
     #[test]
-    fn named_schema_wide_partitions_columns_and_exceptions() {
+    fn named_schema_wide_columns_and_exceptions() {
         let cl = Checklist::parse(TOML, "r.toml").unwrap();
         let rules: Vec<&RlsItem> = cl.file.rls.iter().map(|r| r.get_ref()).collect();
         let (named, owned, public) = (rules[0], rules[1], rules[2]);
         let owner: &[&str] = &["id", "owner_id"];
-        // A rule naming a table reaches it, partition or not, and nothing else.
-        assert!(named.reaches(&cl, target("public", "events_2024", true, &[])));
-        assert!(!named.reaches(&cl, target("public", "events_2025", true, &[])));
-        assert!(!named.reaches(&cl, target("app", "events_2024", false, &[])));
-        // A schema-wide rule: its schema, its column, not its exceptions, never a partition.
-        assert!(owned.reaches(&cl, target("app", "notes", false, owner)));
-        assert!(!owned.reaches(&cl, target("app", "notes", true, owner)));
-        assert!(!owned.reaches(&cl, target("app", "notes", false, &["id"])));
-        assert!(!owned.reaches(&cl, target("public", "notes", false, owner)));
-        assert!(!owned.reaches(&cl, target("app", "audit", false, owner)));
-        assert!(!owned.reaches(&cl, target("app", "log", false, owner)));
-        // Every table of its schema but the partitions.
-        assert!(public.reaches(&cl, target("public", "anything", false, &[])));
-        assert!(!public.reaches(&cl, target("public", "p1", true, &[])));
-        assert!(!public.reaches(&cl, target("app", "anything", false, &[])));
+        // A rule naming a table reaches it (in the default schema) and nothing else.
+        assert!(named.reaches(&cl, target("public", "events_2024", &[])));
+        assert!(!named.reaches(&cl, target("public", "events_2025", &[])));
+        assert!(!named.reaches(&cl, target("app", "events_2024", &[])));
+        // A schema-wide rule: its schema, its column, not its exceptions.
+        assert!(owned.reaches(&cl, target("app", "notes", owner)));
+        assert!(!owned.reaches(&cl, target("app", "notes", &["id"])));
+        assert!(!owned.reaches(&cl, target("public", "notes", owner)));
+        assert!(!owned.reaches(&cl, target("app", "audit", owner)));
+        assert!(!owned.reaches(&cl, target("app", "log", owner)));
+        assert!(public.reaches(&cl, target("public", "anything", &[])));
+        assert!(!public.reaches(&cl, target("app", "anything", &[])));
     }
 }

@@ -4,6 +4,7 @@
 //! decide, undo SQL, and hazards in words.
 
 use crate::check::Finding;
+use crate::sql::stmt::comment_on;
 use crate::sql::{guard, qualified, quote_ident, quote_literal};
 
 use super::build::{B, locks};
@@ -455,14 +456,11 @@ pub(crate) fn comment(_cx: &Cx, f: &Finding) -> Option<Plan> {
     let mut b = B::new(&f.id, format!("comment on {what} {target}"));
     b.tx(
         format!("set the comment of {target}"),
-        format!("COMMENT ON {keyword} {target} IS {}", quote_literal(text)),
+        comment_on(keyword, target, Some(text)),
     )
     .undo_tx(
         format!("restore the comment of {target}"),
-        format!(
-            "COMMENT ON {keyword} {target} IS {}",
-            before.map_or("NULL".to_string(), quote_literal)
-        ),
+        comment_on(keyword, target, before),
     );
     Some(b.done())
 }

@@ -115,10 +115,7 @@ pub(crate) fn add(cx: &Cx, f: &Finding) -> Option<Plan> {
         let target = format!("{tq}.{c}");
         b.tx(
             format!("comment on column {target}"),
-            format!(
-                "COMMENT ON COLUMN {target} IS {}",
-                crate::sql::quote_literal(comment)
-            ),
+            crate::sql::stmt::comment_on("COLUMN", &target, Some(comment)),
         )
         .covers(format!("comment.mismatch:column {target}"));
     }

@@ -16,6 +16,7 @@ use crate::check::Finding;
 use crate::checklist::{Checklist, TriggerItem};
 use crate::db::catalog::{Function, FunctionKind, Trigger, TriggerEnabled};
 use crate::rules::{ItemRule, Rule};
+use crate::sql::stmt::comment_on;
 use crate::sql::{qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -367,10 +368,7 @@ pub(crate) fn define(cx: &Cx, f: &Finding) -> Option<Plan> {
         let target = format!("{fq}({args})");
         b.tx(
             format!("comment on function {target}"),
-            format!(
-                "COMMENT ON FUNCTION {target} IS {}",
-                crate::sql::quote_literal(c)
-            ),
+            comment_on("FUNCTION", &target, Some(c)),
         )
         .covers(format!("comment.mismatch:function {target}"));
     }

@@ -60,7 +60,6 @@ pub(crate) fn rls_finding(cx: &Cx, f: &Finding) -> Option<Plan> {
                 .wanted_rls(RlsTarget {
                     schema: &t.schema,
                     name: &t.name,
-                    partition: t.partition_of.is_some(),
                     columns: &cols,
                 })
                 .filter(|w| *w != RlsState::Disabled)

@@ -15,7 +15,7 @@ use crate::check::Finding;
 use crate::checklist::rls_reach::RlsTarget;
 use crate::checklist::{TableItem, parse_reference};
 use crate::db::catalog::ConstraintKind;
-use crate::sql::stmt::{Rls, alter_rls};
+use crate::sql::stmt::{Rls, alter_rls, comment_on};
 use crate::sql::{guard, qualified, quote_ident};
 
 use super::build::{B, locks};
@@ -416,7 +416,6 @@ pub(crate) fn create(cx: &Cx, f: &Finding) -> Option<Plan> {
     let target = RlsTarget {
         schema: &schema,
         name: &name,
-        partition: spec.partition_of.is_some(),
         columns: &known,
     };
     if let Some(want) = cx.wanted_rls(target) {
@@ -533,11 +532,10 @@ fn partition(
 
 /// The comments a new table's item gives it and its columns.
 fn comments(b: &mut B, spec: &TableItem, tq: &str) {
-    use crate::sql::quote_literal;
     if let Some(c) = &spec.comment {
         b.tx(
             format!("comment on table {tq}"),
-            format!("COMMENT ON TABLE {tq} IS {}", quote_literal(c)),
+            comment_on("TABLE", tq, Some(c)),
         )
         .covers(format!("comment.mismatch:table {tq}"));
     }
@@ -545,7 +543,7 @@ fn comments(b: &mut B, spec: &TableItem, tq: &str) {
         let target = format!("{} on {tq}", quote_ident(name));
         b.tx(
             format!("comment on constraint {target}"),
-            format!("COMMENT ON CONSTRAINT {target} IS {}", quote_literal(text)),
+            comment_on("CONSTRAINT", &target, Some(text)),
         )
         .covers(format!("comment.mismatch:constraint {target}"));
     }
@@ -554,7 +552,7 @@ fn comments(b: &mut B, spec: &TableItem, tq: &str) {
             let target = format!("{tq}.{}", quote_ident(&col.name));
             b.tx(
                 format!("comment on column {target}"),
-                format!("COMMENT ON COLUMN {target} IS {}", quote_literal(c)),
+                comment_on("COLUMN", &target, Some(c)),
             )
             .covers(format!("comment.mismatch:column {target}"));
         }

@@ -101,7 +101,7 @@ pub(crate) fn create(
         };
         b.tx(
             format!("comment on {kind} {vq}"),
-            format!("COMMENT ON {kw} {vq} IS {}", crate::sql::quote_literal(c)),
+            crate::sql::stmt::comment_on(kw, &vq, Some(c)),
         )
         .covers(format!("comment.mismatch:{kind} {vq}"));
     }

@@ -31,6 +31,13 @@ pub fn keep_private(table: &str) -> String {
     )
 }
 
+/// `COMMENT ON <kind> <target> IS '<text>'` (`IS NULL` without a text): `kind` is `TABLE`,
+/// `COLUMN`, `VIEW`, `CONSTRAINT`, `FUNCTION`…, `target` already quoted.
+pub fn comment_on(kind: &str, target: &str, text: Option<&str>) -> String {
+    let text = text.map_or("NULL".to_string(), super::quote_literal);
+    format!("COMMENT ON {kind} {target} IS {text}")
+}
+
 /// `DROP INDEX CONCURRENTLY IF EXISTS <index>`.
 pub fn drop_index_concurrently(index: &str) -> String {
     format!("DROP INDEX CONCURRENTLY IF EXISTS {index}")
@@ -68,6 +75,14 @@ mod tests {
         assert_eq!(
             grant_on_table("SELECT", "s.t", "app", true),
             "GRANT SELECT ON TABLE s.t TO app WITH GRANT OPTION"
+        );
+        assert_eq!(
+            comment_on("COLUMN", "s.t.c", Some("it's")),
+            "COMMENT ON COLUMN s.t.c IS 'it''s'"
+        );
+        assert_eq!(
+            comment_on("TABLE", "s.t", None),
+            "COMMENT ON TABLE s.t IS NULL"
         );
         assert_eq!(
             revoke_on_table("ALL", "s.t", "PUBLIC"),

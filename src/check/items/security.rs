@@ -66,7 +66,6 @@ pub(crate) fn rls(ctx: &Ctx, out: &mut Vec<ItemResult>) {
                             RlsTarget {
                                 schema: &t.schema,
                                 name: &t.name,
-                                partition: t.partition_of.is_some(),
                                 columns: &columns,
                             },
                         )

@@ -6,6 +6,7 @@ mod constraints;
 mod end_to_end;
 mod kinds;
 mod lint_fixes;
+mod partitions;
 mod policies;
 mod scenarios;
 mod security;
