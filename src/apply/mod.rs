@@ -5,6 +5,7 @@
 //! verified backup (or the spelled-out `--no-backup`), and a journal located up front.
 
 pub mod admit;
+mod committed;
 mod mend;
 mod precheck;
 pub mod preview;
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::PgConnection;
 
+pub use committed::committed;
 pub use mend::{Annotate, Guard, Mended, mend, mend_annotated};
 pub use types::{
     ApplyOptions, ApplyOutcome, Blocker, EventKind, PlanOutcome, Refusal, StepEvent, StepResult,

@@ -366,7 +366,7 @@ fn emit_applied(
     let applied: Vec<Plan> = plans
         .iter()
         .zip(outcomes)
-        .filter_map(|(p, o)| crate::fix::migration::applied(p, &o.outcome))
+        .filter_map(|(p, o)| apply::committed(p, &o.outcome))
         .collect();
     let origin = Origin {
         target: &resolved.target.to_string(),

@@ -20,9 +20,8 @@ mod typeorm;
 
 use std::path::{Path, PathBuf};
 
-use super::plan::{Plan, Step, StepMode};
+use super::plan::{Plan, StepMode};
 use super::script::{one_line, precondition_block, terminated};
-use crate::apply::{ApplyOutcome, StepStatus};
 
 /// The migration formats, by the name `--emit-migration` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,37 +318,6 @@ pub fn parts(plans: &[Plan]) -> Vec<Part> {
         }
     }
     out
-}
-
-/// The plan as far as it took effect: the steps that committed, with the SQL that ran. None
-/// when nothing of it did (refused, skipped, or failed in its first unit).
-pub fn applied(plan: &Plan, outcome: &ApplyOutcome) -> Option<Plan> {
-    let results = match outcome {
-        ApplyOutcome::Applied { steps, .. } | ApplyOutcome::Failed { steps, .. } => steps,
-        ApplyOutcome::Refused { .. } | ApplyOutcome::Skipped { .. } => return None,
-    };
-    let steps: Vec<Step> = results
-        .iter()
-        .filter(|r| matches!(r.status, StepStatus::Ok))
-        .filter_map(|r| {
-            let mut s = plan.steps.get(r.index)?.clone();
-            s.sql = r.sql.clone();
-            Some(s)
-        })
-        .collect();
-    if steps.is_empty() {
-        return None;
-    }
-    let mut p = plan.clone();
-    if steps.len() < plan.steps.len() {
-        p.title = format!(
-            "{} (only the {} step(s) that committed: the plan failed)",
-            p.title,
-            steps.len()
-        );
-    }
-    p.steps = steps;
-    Some(p)
 }
 
 /// Writes `text` to `path` whole or not at all (a temporary file renamed into place), never
