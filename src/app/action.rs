@@ -47,6 +47,10 @@ pub enum Action {
     FixGroup,
     /// Space: mark a failing item for `f`.
     ToggleMark,
+    /// `r` on the Backups or Journal tab: restore the backup (or the entry's tables).
+    Restore,
+    /// `u` on the Journal tab: the entry's undo SQL through the fix flow.
+    Undo,
     /// In the fix preview: what becomes of the rows sharing a new unique key.
     ChooseDuplicates(crate::fix::decide::DupChoice),
     /// A key for the SQL editor of the fix preview.
@@ -99,6 +103,17 @@ pub enum Action {
     ApplyProgress(String),
     /// Lines saying what happened to each plan (fixed, refused with a sample, failed).
     ApplyDone(Result<Vec<String>, String>),
+    /// What the Backups and Journal rows stand for, in their order: the backup files and the
+    /// journal entries (sent with `FilesLoaded`).
+    FilesKeyed {
+        backups: Vec<std::path::PathBuf>,
+        journal: Vec<crate::journal::Entry>,
+    },
+    /// The restore read its target: what it will do, or why it is refused.
+    RestorePrepared(Result<String, String>),
+    RestoreProgress(String),
+    /// The restore's outcome in one line.
+    RestoreDone(Result<String, String>),
     /// A function's definition, keyed by `schema.name(args)` as `rows::name` spells it.
     DefinitionLoaded {
         key: String,
@@ -178,6 +193,14 @@ impl Action {
             ),
             Action::FixGroup => ("fix_group", "fix every fixable finding of this severity"),
             Action::ToggleMark => ("mark", "mark a failing item for fixing"),
+            Action::Restore => (
+                "restore",
+                "restore the backup into a new database, or the journal entry's tables beside the live ones",
+            ),
+            Action::Undo => (
+                "undo",
+                "undo the journal entry: its undo SQL through preview, backup, confirm, apply",
+            ),
             Action::ChooseDuplicates(c) => {
                 use crate::fix::decide::DupChoice as D;
                 match c {

@@ -42,6 +42,15 @@ pub enum Effect {
         plans: Vec<crate::fix::plan::Plan>,
         backup: super::fixflow::BackupSummary,
     },
+    /// Verify the backup and read the restore's target, writing nothing (answer:
+    /// `Action::RestorePrepared`). `into`: a database name on the connected server, or a URL.
+    PrepareRestore {
+        backup: std::path::PathBuf,
+        into: String,
+        tables: Vec<String>,
+    },
+    /// Run the prepared restore (answers: `RestoreProgress`…, `RestoreDone`).
+    RunRestore,
     /// Read the backup directory and the journal (answer: `Action::FilesLoaded`).
     LoadFiles,
     /// Put text on the clipboard of the terminal (OSC 52, works over SSH).

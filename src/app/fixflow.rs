@@ -163,6 +163,7 @@ pub fn read_back(script: &str, originals: &[Plan]) -> Vec<Plan> {
                     after: vec![],
                     server_checks: vec![],
                     decisions: vec![],
+                    origin: Default::default(),
                 });
             p.steps.clear();
             current = Some(p);
@@ -262,6 +263,7 @@ mod tests {
             after: vec![],
             server_checks: vec![],
             decisions: vec![],
+            origin: Default::default(),
         }
     }
 

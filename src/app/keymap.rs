@@ -26,13 +26,17 @@ impl Context {
         match (&s.mode, s.fix.as_ref().map(|f| &f.step)) {
             (Mode::Fix, Some(FixStep::Preview)) => Context::Editor,
             (Mode::Fix, Some(FixStep::Confirm)) => Context::Input,
+            (Mode::Restore, _) => match s.restore.as_ref().map(|r| &r.step) {
+                Some(super::restore::RestoreStep::Target) => Context::Input,
+                _ => Context::Popup,
+            },
             (m, _) => Context::of(m),
         }
     }
 
     pub fn of(mode: &Mode) -> Context {
         match mode {
-            Mode::Fix => Context::Popup,
+            Mode::Fix | Mode::Restore => Context::Popup,
             Mode::Normal => Context::Normal,
             Mode::Filter | Mode::Palette { .. } | Mode::Picker { .. } | Mode::Password { .. } => {
                 Context::Input
@@ -188,6 +192,8 @@ pub fn action_named(name: &str) -> Option<Action> {
         Action::Fix,
         Action::FixGroup,
         Action::ToggleMark,
+        Action::Restore,
+        Action::Undo,
         Action::Submit,
         Action::ChooseDuplicates(crate::fix::decide::DupChoice::KeepNewest),
         Action::ChooseDuplicates(crate::fix::decide::DupChoice::KeepOldest),
@@ -273,6 +279,8 @@ impl Default for Keymap {
             (vec![Key::plain(Char('f'))], Action::Fix),
             (vec![Key::plain(Char('F'))], Action::FixGroup),
             (vec![Key::plain(Char(' '))], Action::ToggleMark),
+            (vec![Key::plain(Char('r'))], Action::Restore),
+            (vec![Key::plain(Char('u'))], Action::Undo),
         ] {
             for k in keys {
                 bind(Normal, k, a.clone());

@@ -7,6 +7,7 @@ pub mod fixflow;
 pub mod haystack;
 pub mod keymap;
 pub mod layout;
+pub mod restore;
 pub mod rows;
 pub mod state;
 pub mod update;

@@ -8,6 +8,7 @@ mod error;
 pub mod scope;
 pub mod tools;
 mod verify;
+pub mod restore;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};

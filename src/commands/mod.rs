@@ -9,6 +9,7 @@ pub mod fix;
 pub mod fleet;
 pub mod inventory;
 pub mod journal;
+pub mod restore;
 pub mod tui;
 
 use anyhow::Context;

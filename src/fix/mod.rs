@@ -20,12 +20,13 @@
 //! plan as [`decide::Decision`]s. `undo` runs in its own order (it is written last step first).
 
 mod alter;
-mod build;
+pub(crate) mod build;
 mod columns;
 mod constraints;
 mod cx;
 mod data;
 pub mod decide;
+pub mod hand;
 mod functions;
 mod grants;
 mod indexes;

@@ -30,6 +30,26 @@ pub fn backups(dir: Option<&std::path::Path>) -> Vec<(String, String)> {
     rows
 }
 
+/// What the rows of [`backups`] and [`journal`] stand for, in the same order: the backup
+/// files and the journal entries, newest first.
+pub fn keys(dir: Option<&std::path::Path>) -> (Vec<std::path::PathBuf>, Vec<crate::journal::Entry>) {
+    let dir = dir
+        .map(|d| d.to_path_buf())
+        .or_else(crate::backup::default_dir);
+    let mut files: Vec<std::path::PathBuf> = dir
+        .and_then(|d| crate::backup::list(&d).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| b.path)
+        .collect();
+    files.reverse();
+    let mut entries = crate::journal::default_path()
+        .and_then(|p| crate::journal::read(&p).ok())
+        .unwrap_or_default();
+    entries.reverse();
+    (files, entries)
+}
+
 /// (label, detail) of every journal entry, newest first.
 pub fn journal() -> Vec<(String, String)> {
     let Some(path) = crate::journal::default_path() else {

@@ -5,6 +5,7 @@
 mod files;
 mod fix;
 mod labels;
+mod restore;
 pub mod recent;
 pub mod terminal;
 
@@ -94,6 +95,8 @@ struct Worker {
     preview_refused: Arc<std::sync::Mutex<Vec<crate::apply::admit::Refused>>>,
     /// The first read also sends a preview (the relation list) before the full snapshot.
     previewed: bool,
+    /// The restore read and decided, waiting for the confirmation.
+    restore: Arc<std::sync::Mutex<Option<restore::Ready>>>,
 }
 
 impl Worker {
@@ -388,6 +391,41 @@ impl Worker {
                     backups: files::backups(self.cfg.backup_dir.as_deref()),
                     journal: files::journal(),
                 });
+                let (backups, journal) = files::keys(self.cfg.backup_dir.as_deref());
+                let _ = self.tx.send(Action::FilesKeyed { backups, journal });
+            }
+            Effect::PrepareRestore {
+                backup,
+                into,
+                tables,
+            } => {
+                let (base, tx, slot) = (self.resolved.clone(), self.tx.clone(), self.restore.clone());
+                self.running.push(tokio::spawn(async move {
+                    let answer = match restore::prepare(base, backup, into, tables).await {
+                        Ok(ready) => {
+                            let said = ready.0.describe();
+                            *slot.lock().expect("not poisoned") = Some(ready);
+                            Ok(said)
+                        }
+                        Err(e) => Err(e),
+                    };
+                    let _ = tx.send(Action::RestorePrepared(answer));
+                }));
+            }
+            Effect::RunRestore => {
+                let ready = self.restore.lock().expect("not poisoned").take();
+                let tx = self.tx.clone();
+                let Some(ready) = ready else {
+                    let _ = tx.send(Action::RestoreDone(Err(
+                        "no restore was prepared: nothing was changed".into(),
+                    )));
+                    return;
+                };
+                // Not aborted by Esc: pg_restore runs in one transaction to its end.
+                tokio::spawn(async move {
+                    let result = restore::run(ready, tx.clone()).await;
+                    let _ = tx.send(Action::RestoreDone(result));
+                });
             }
             Effect::Cancel => {
                 for h in self.running.drain(..) {
@@ -431,6 +469,7 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<()> {
         pending_backup: None,
         preview_refused: Arc::new(std::sync::Mutex::new(Vec::new())),
         previewed: false,
+        restore: Arc::new(std::sync::Mutex::new(None)),
     };
 
     // Terminal events come from a thread of their own: reading them blocks.

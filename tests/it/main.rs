@@ -23,6 +23,7 @@ mod presets;
 mod progress;
 mod props;
 mod quoting;
+mod restore;
 mod roles;
 mod scenarios;
 mod secrets;

@@ -31,6 +31,7 @@ pub fn plan(id: &str, steps: Vec<Step>) -> Plan {
         after: vec![],
         server_checks: vec![],
         decisions: vec![],
+        origin: Default::default(),
     }
 }
 
