@@ -298,7 +298,9 @@ pub fn find(path: &Path, id: &str) -> Result<Entry, String> {
             "no journal entry {id} in {} (`pgmend journal` prints the ids)",
             path.display()
         )),
-        n => Err(format!("{n} journal entries start with {id}: give more of the id")),
+        n => Err(format!(
+            "{n} journal entries start with {id}: give more of the id"
+        )),
     }
 }
 

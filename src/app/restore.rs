@@ -66,10 +66,16 @@ fn restore(s: &mut State) -> Vec<Effect> {
                 return said(s, "no journal entry selected");
             };
             let Some(b) = &e.backup else {
-                return said(s, "this entry has no backup (taken with --no-backup, or refused before it)");
+                return said(
+                    s,
+                    "this entry has no backup (taken with --no-backup, or refused before it)",
+                );
             };
             if e.tables.is_empty() {
-                return said(s, "this entry names no table it changed: restore the whole backup from the Backups tab");
+                return said(
+                    s,
+                    "this entry names no table it changed: restore the whole backup from the Backups tab",
+                );
             }
             (
                 b.path.clone(),

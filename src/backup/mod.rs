@@ -5,10 +5,10 @@
 
 mod dump;
 mod error;
+pub mod restore;
 pub mod scope;
 pub mod tools;
 mod verify;
-pub mod restore;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};

@@ -282,10 +282,9 @@ fn hand_written(file: &std::path::Path, args: &FixArgs, report: &Report) -> anyh
     let [id] = args.only.as_slice() else {
         anyhow::bail!("--sql goes with exactly one --only ID: the finding it mends");
     };
-    let finding = report
-        .findings()
-        .find(|f| &f.id == id)
-        .ok_or_else(|| anyhow::anyhow!("--only {id}: no such finding (`pgmend check` lists the ids)"))?;
+    let finding = report.findings().find(|f| &f.id == id).ok_or_else(|| {
+        anyhow::anyhow!("--only {id}: no such finding (`pgmend check` lists the ids)")
+    })?;
     let sql = if file.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {

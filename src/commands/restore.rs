@@ -16,9 +16,9 @@ use crate::db::{self, ConnParams, Resolved};
 use super::exit;
 
 pub async fn run(cli: &Cli, args: &RestoreArgs) -> anyhow::Result<i32> {
-    let verified = crate::backup::verify(&args.backup).await.map_err(|e| {
-        anyhow::anyhow!("cannot restore from a backup that does not verify: {e}")
-    })?;
+    let verified = crate::backup::verify(&args.backup)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot restore from a backup that does not verify: {e}"))?;
     eprintln!(
         "backup verified: {} (sha256 {}{})",
         verified.path.display(),
@@ -49,7 +49,12 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> anyhow::Result<i32> {
         args.no_owner,
     )
     .await?;
-    confirm(args, &prepared.mode, &prepared.into.target.dbname, &prepared.describe())?;
+    confirm(
+        args,
+        &prepared.mode,
+        &prepared.into.target.dbname,
+        &prepared.describe(),
+    )?;
     if prepared.mode == Mode::OverSource {
         let dir = super::backup::backup_dir(cli, args.backup_dir.as_deref())?;
         super::backup::take(&prepared.into, &dir, &Default::default())
@@ -163,9 +168,20 @@ fn resolve_into(cli: &Cli, into: &str) -> anyhow::Result<Resolved> {
         return Ok(p.resolved);
     }
     if params.dbname.is_none() {
-        anyhow::bail!("--into {}: name the database to restore into", db::params::redact(into));
+        anyhow::bail!(
+            "--into {}: name the database to restore into",
+            db::params::redact(into)
+        );
     }
-    Ok(super::plan(cli, &ConnArg { conn: Some(into.to_string()) }, false, &loaded)?.resolved)
+    Ok(super::plan(
+        cli,
+        &ConnArg {
+            conn: Some(into.to_string()),
+        },
+        false,
+        &loaded,
+    )?
+    .resolved)
 }
 
 /// Nothing is written before a confirmation: `--yes`, or `yes` typed at the prompt (over the

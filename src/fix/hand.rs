@@ -54,7 +54,8 @@ pub fn check(sql: &str) -> Result<(), String> {
 
 fn build(f: &Finding, sql: &str) -> Plan {
     let mut b = B::new(&f.id, format!("hand-written: {}", f.message));
-    b.tx("hand-written SQL", sql.trim().to_string()).touches_data();
+    b.tx("hand-written SQL", sql.trim().to_string())
+        .touches_data();
     b.hazard("hand-written: pgmend does not know what this SQL locks, changes or how to undo it; the backup is the way back");
     let mut p = b.done();
     p.origin = Origin::HandWritten;
@@ -68,7 +69,10 @@ fn placeholder(sql: &str) -> Option<String> {
         let after = &rest[i + 1..];
         if let Some(end) = after.find('>') {
             let inner = &after[..end];
-            if inner.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            if inner
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
                 && inner
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-'))
@@ -87,12 +91,18 @@ mod tests {
 
     #[test]
     fn placeholders_are_found_and_operators_are_not() {
-        assert_eq!(placeholder("ALTER TABLE <table> ADD x").as_deref(), Some("<table>"));
+        assert_eq!(
+            placeholder("ALTER TABLE <table> ADD x").as_deref(),
+            Some("<table>")
+        );
         assert_eq!(
             placeholder("CREATE TYPE t AS ENUM (<labels in order>)").as_deref(),
             Some("<labels in order>")
         );
-        assert_eq!(placeholder("SELECT 1 WHERE a <> b AND c < d AND e > f"), None);
+        assert_eq!(
+            placeholder("SELECT 1 WHERE a <> b AND c < d AND e > f"),
+            None
+        );
         assert_eq!(placeholder("SELECT a<b, c>d"), None);
     }
 

@@ -5,8 +5,8 @@
 mod files;
 mod fix;
 mod labels;
-mod restore;
 pub mod recent;
+mod restore;
 pub mod terminal;
 
 use std::io::Write;
@@ -399,7 +399,8 @@ impl Worker {
                 into,
                 tables,
             } => {
-                let (base, tx, slot) = (self.resolved.clone(), self.tx.clone(), self.restore.clone());
+                let (base, tx, slot) =
+                    (self.resolved.clone(), self.tx.clone(), self.restore.clone());
                 self.running.push(tokio::spawn(async move {
                     let answer = match restore::prepare(base, backup, into, tables).await {
                         Ok(ready) => {

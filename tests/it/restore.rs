@@ -93,7 +93,14 @@ async fn broken_db() -> TestDb {
 /// The finding ids `check` reports for the checklist.
 fn finding(data: &Path, url: &str, list: &Path, prefix: &str) -> String {
     let out = pgmend(data)
-        .args(["check", url, "--no-lints", "--format", "json", "--checklist"])
+        .args([
+            "check",
+            url,
+            "--no-lints",
+            "--format",
+            "json",
+            "--checklist",
+        ])
         .arg(list)
         .output()
         .unwrap();
@@ -154,22 +161,44 @@ async fn back_up_fix_then_restore_into_a_new_database_gives_back_the_rows() {
         .arg(&list)
         .output()
         .unwrap();
-    assert!(text(&out.stdout).contains("fixed "), "{}\n{}", text(&out.stdout), text(&out.stderr));
-    assert_ne!(checksums(db.url(), "public").await, rows_before, "the fix changed the rows' text");
+    assert!(
+        text(&out.stdout).contains("fixed "),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_ne!(
+        checksums(db.url(), "public").await,
+        rows_before,
+        "the fix changed the rows' text"
+    );
     let entry = journal(data).pop().unwrap();
     let backup = entry["backup"]["path"].as_str().unwrap().to_string();
 
     // --list says what a whole restore runs, and changes nothing.
     let out = restore(data, &[&backup, "--list"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("TABLE DATA public notes"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("TABLE DATA public notes"),
+        "{}",
+        text(&out.stdout)
+    );
 
     let new_db = format!("{}_restored", db.name);
     let new_url = url_for(&new_db);
     let out = restore(data, &[&backup, "--into", &new_url, "--yes"]);
     let cleanup = scopeguard(&new_db);
-    assert!(out.status.success(), "{}\n{}", text(&out.stdout), text(&out.stderr));
-    assert!(text(&out.stdout).contains("restored "), "{}", text(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("restored "),
+        "{}",
+        text(&out.stdout)
+    );
     assert_eq!(checksums(&new_url, "public").await, rows_before);
     assert_eq!(fingerprint(&new_url).await, catalog_before);
     drop(cleanup);
@@ -233,12 +262,24 @@ async fn chosen_tables_are_restored_into_a_side_schema_beside_the_live_ones() {
 
     let out = restore(data, &[&backup, "--list", "--table", "\"Orders\""]);
     let listed = text(&out.stdout);
-    assert!(listed.contains("TABLE public Orders") && listed.contains("TABLE DATA public Orders"), "{listed}");
+    assert!(
+        listed.contains("TABLE public Orders") && listed.contains("TABLE DATA public Orders"),
+        "{listed}"
+    );
     assert!(!listed.contains("notes"), "{listed}");
 
     let out = restore(
         data,
-        &[&backup, "--into", db.url(), "--table", "\"Orders\"", "--table", "public.notes", "--yes"],
+        &[
+            &backup,
+            "--into",
+            db.url(),
+            "--table",
+            "\"Orders\"",
+            "--table",
+            "public.notes",
+            "--yes",
+        ],
     );
     let said = text(&out.stdout);
     assert!(out.status.success(), "{said}\n{}", text(&out.stderr));
@@ -263,21 +304,37 @@ async fn chosen_tables_are_restored_into_a_side_schema_beside_the_live_ones() {
     assert_eq!(idx, 0);
 
     // Again: a second side schema, never over the first.
-    let out = restore(data, &[&backup, "--into", db.url(), "--table", "notes", "--yes"]);
+    let out = restore(
+        data,
+        &[&backup, "--into", db.url(), "--table", "notes", "--yes"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains(&format!("{side}_2")), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains(&format!("{side}_2")),
+        "{}",
+        text(&out.stdout)
+    );
 
     // An unknown table is named, with what the backup holds.
-    let out = restore(data, &[&backup, "--into", db.url(), "--table", "nope", "--yes"]);
+    let out = restore(
+        data,
+        &[&backup, "--into", db.url(), "--table", "nope", "--yes"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("no table public.nope"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no table public.nope"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test]
 async fn restores_that_would_overwrite_or_cannot_be_verified_are_refused() {
     let db = broken_db().await;
     let other = TestDb::new().await;
-    other.exec("CREATE TABLE keep (x int); INSERT INTO keep VALUES (1)").await;
+    other
+        .exec("CREATE TABLE keep (x int); INSERT INTO keep VALUES (1)")
+        .await;
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path();
     let backup = backup_of(data, &db);
@@ -290,15 +347,32 @@ async fn restores_that_would_overwrite_or_cannot_be_verified_are_refused() {
     assert!(err.contains("the database the backup came from"), "{err}");
     assert!(err.contains("--over-source-database"), "{err}");
     // Spelled out, --yes still needs the name typed.
-    let out = restore(data, &[&backup, "--into", db.url(), "--yes", "--over-source-database"]);
+    let out = restore(
+        data,
+        &[
+            &backup,
+            "--into",
+            db.url(),
+            "--yes",
+            "--over-source-database",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--confirm-database"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--confirm-database"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(checksums(db.url(), "public").await, live);
 
     // Into another database with objects: refused, it keeps its rows.
     let out = restore(data, &[&backup, "--into", other.url(), "--yes"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("is not empty"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("is not empty"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(checksums(other.url(), "public").await.len(), 1);
 
     // Without --yes and no terminal: nothing is created.
@@ -306,13 +380,18 @@ async fn restores_that_would_overwrite_or_cannot_be_verified_are_refused() {
     let _guard = scopeguard(&new_db);
     let out = restore(data, &[&backup, "--into", &url_for(&new_db)]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("add --yes"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("add --yes"),
+        "{}",
+        text(&out.stderr)
+    );
     let mut admin = PgConnection::connect(&url_for("postgres")).await.unwrap();
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(&new_db)
-        .fetch_one(&mut admin)
-        .await
-        .unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&new_db)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
     assert!(!exists);
 
     // A backup that no longer matches its checksum is not restored.
@@ -322,7 +401,11 @@ async fn restores_that_would_overwrite_or_cannot_be_verified_are_refused() {
     std::fs::write(&backup, bytes).unwrap();
     let out = restore(data, &[&backup, "--into", &url_for(&new_db), "--yes"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("does not verify"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("does not verify"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test]
@@ -352,19 +435,34 @@ async fn undoing_a_journal_entry_gives_back_the_catalog_and_the_rows() {
         .args(["fix", db.url(), "--undo", &entry, "--yes"])
         .output()
         .unwrap();
-    assert!(text(&out.stdout).contains("fixed "), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("fixed "),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     assert_eq!(fingerprint(db.url()).await, catalog_before);
     assert_eq!(checksums(db.url(), "public").await, rows_before);
     let undo = journal(data).pop().unwrap();
     assert_eq!(undo["kind"], "undo");
     assert_eq!(undo["undoes"], entry.as_str());
-    assert!(undo["backup"]["path"].is_string(), "an undo is backed up first: {undo}");
+    assert!(
+        undo["backup"]["path"].is_string(),
+        "an undo is backed up first: {undo}"
+    );
 
     // The tables an entry changed come back from its backup into a side schema.
     let backup = fixed["backup"]["path"].as_str().unwrap();
-    let out = restore(data, &[backup, "--into", db.url(), "--entry", &entry, "--yes"]);
+    let out = restore(
+        data,
+        &[backup, "--into", db.url(), "--entry", &entry, "--yes"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("public.notes"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("public.notes"),
+        "{}",
+        text(&out.stdout)
+    );
 
     // An entry with nothing to undo says so.
     let out = pgmend(data)
@@ -372,7 +470,11 @@ async fn undoing_a_journal_entry_gives_back_the_catalog_and_the_rows() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("no journal entry"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no journal entry"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test]
@@ -393,7 +495,11 @@ async fn a_hand_written_fix_runs_through_the_flow_and_is_journaled_as_such() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("<type> is still a placeholder"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("<type> is still a placeholder"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(journal(data).is_empty());
 
     let rows_before = checksums(db.url(), "public").await;

@@ -350,3 +350,102 @@ async fn duplicates_are_resolved_by_the_engineers_choice() {
         .unwrap();
     assert_eq!(kept, [2, 3, 4, 7, 8]);
 }
+
+/// The way back in a real terminal: fix one item, restore the backup it took into a new
+/// database from the Backups tab (its rows match the database before the fix), then undo the
+/// fix from the Journal tab through the same backup, confirm and apply.
+#[tokio::test]
+async fn restore_a_backup_and_undo_a_fix_from_the_app() {
+    let db = TestDb::new().await;
+    let mut c = db.connect().await;
+    pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
+        .await
+        .unwrap();
+    let sums = |url: String| async move {
+        let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+            .await
+            .unwrap();
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT format('%s %s', c.relname, (xpath('/row/c/text()', query_to_xml(format( \
+               'SELECT coalesce(md5(string_agg(x::text, '','' ORDER BY x::text)), ''-'') AS c FROM %I.%I x', \
+               n.nspname, c.relname), false, true, '')))[1]::text) \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY 1",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+        rows
+    };
+    let before = sums(db.url().to_string()).await;
+    let home = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
+        home.path().display(),
+        bin(),
+        db.url()
+    );
+    let t = Tmux::start(&cmd, 120, 40);
+    t.wait_for("── CRITICAL ──", 30);
+    t.send(&["f"]);
+    t.wait_for("CREATE TABLE public.profiles", 20);
+    t.send(&["C-s"]);
+    t.wait_for("about to run", 60);
+    t.send(&["Enter"]);
+    t.wait_for("enter closes", 60);
+    t.send(&["Enter"]);
+
+    // Backups tab: r, the default name (<db>_restored), enter, the summary, enter.
+    t.send(&["0"]);
+    t.wait_for("verified when taken", 10);
+    t.send(&["r"]);
+    let s = t.wait_for("into database:", 10);
+    let new_db = format!("{}_restored", db.name);
+    assert!(s.contains(&new_db), "{s}");
+    t.send(&["Enter"]);
+    let s = t.wait_for("enter restores", 30);
+    assert!(s.contains(&format!("create ")), "{s}");
+    t.send(&["Enter"]);
+    let s = t.wait_for("✔ restored", 60);
+    assert!(s.contains("enter closes"), "{s}");
+    t.send(&["Enter"]);
+    let restored_url = crate::support::url_for(&new_db);
+    assert_eq!(
+        sums(restored_url).await,
+        before,
+        "the restored rows are the rows before the fix"
+    );
+
+    // Journal tab: u opens the undo SQL in the fix flow; backup, confirm, apply.
+    t.send(&["Tab"]);
+    t.wait_for("table.missing:public.profiles", 10);
+    t.send(&["u"]);
+    let s = t.wait_for("undo: create table", 10);
+    assert!(s.contains("DROP TABLE"), "{s}");
+    t.send(&["C-s"]);
+    t.wait_for("about to run", 60);
+    t.send(&["Enter"]);
+    t.wait_for("enter closes", 60);
+    t.send(&["Enter"]);
+    t.send(&["q"]);
+    assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
+    let n: i64 = sqlx::query_scalar(
+        "select count(*) from pg_tables where schemaname = 'public' and tablename = 'profiles'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(n, 0, "the undo dropped the table the fix created");
+    let journal = std::fs::read_to_string(home.path().join("data/pgmend/journal.jsonl")).unwrap();
+    assert!(journal.contains("\"kind\":\"undo\""), "{journal}");
+    let mut admin =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&crate::support::url_for("postgres"))
+            .await
+            .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS \"{new_db}\" WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+}

@@ -39,10 +39,16 @@ impl Prepared {
                 self.into.target
             ),
             (Mode::Create, _) => {
-                format!("create {} and restore {archive} into it ({n} entries)", self.into.target)
+                format!(
+                    "create {} and restore {archive} into it ({n} entries)",
+                    self.into.target
+                )
             }
             (Mode::Empty, _) => {
-                format!("restore {archive} into the empty {} ({n} entries)", self.into.target)
+                format!(
+                    "restore {archive} into the empty {} ({n} entries)",
+                    self.into.target
+                )
             }
             (Mode::OverSource, _) => format!(
                 "take a backup of {db}, then DROP AND CREATE AGAIN every object of {archive} in \
@@ -106,7 +112,10 @@ pub async fn execute(
 ) -> anyhow::Result<String> {
     let clock = std::time::Instant::now();
     if let Some(side) = &p.side {
-        super::side_schema(tools, &p.archive, &p.toc, &p.tables, &p.into, side, progress).await?;
+        super::side_schema(
+            tools, &p.archive, &p.toc, &p.tables, &p.into, side, progress,
+        )
+        .await?;
         return Ok(format!(
             "restored {} into schema {side} of {} in {:.1}s",
             names(&p.tables),
@@ -117,7 +126,10 @@ pub async fn execute(
     let created = p.mode == Mode::Create;
     if created {
         admin(&p.into, |name| {
-            format!("CREATE DATABASE {} TEMPLATE template0", crate::sql::quote_ident(name))
+            format!(
+                "CREATE DATABASE {} TEMPLATE template0",
+                crate::sql::quote_ident(name)
+            )
         })
         .await
         .context("cannot create the database to restore into")?;
@@ -133,7 +145,9 @@ pub async fn execute(
         .await;
         let db = &p.into.target.dbname;
         return Err(match dropped {
-            Ok(()) => e.context(format!("the database {db} pgmend created for it was dropped again")),
+            Ok(()) => e.context(format!(
+                "the database {db} pgmend created for it was dropped again"
+            )),
             Err(d) => e.context(format!(
                 "the database {db} pgmend created could not be dropped ({d:#}); it is empty"
             )),
@@ -160,7 +174,9 @@ async fn whole(
             .execute(&mut c.conn)
             .await;
         let _ = c.conn.close().await;
-        dropped.context("the backup creates schema public, and the new database's cannot be dropped")?;
+        dropped.context(
+            "the backup creates schema public, and the new database's cannot be dropped",
+        )?;
     }
     let opts = WholeOptions {
         no_owner: p.no_owner,
@@ -253,7 +269,12 @@ async fn free_schema(r: &Resolved, backup: &Path) -> anyhow::Result<String> {
                 n += 1;
                 name = format!("{base}_{n}");
             }
-            Err(e) => break Err(anyhow::anyhow!("cannot read the schemas of {}: {e}", r.target)),
+            Err(e) => {
+                break Err(anyhow::anyhow!(
+                    "cannot read the schemas of {}: {e}",
+                    r.target
+                ));
+            }
         }
     };
     let _ = c.conn.close().await;

@@ -115,7 +115,10 @@ pub async fn whole(
                 total,
                 what: what.to_string(),
             });
-        } else if body.starts_with("error:") || body.starts_with("detail:") || body.starts_with("hint:") {
+        } else if body.starts_with("error:")
+            || body.starts_with("detail:")
+            || body.starts_with("hint:")
+        {
             errors.push(body.to_string());
         }
     }

@@ -232,12 +232,7 @@ impl SideSchema {
     pub fn new(side: &str, tables: &[(String, String)]) -> SideSchema {
         let names = tables
             .iter()
-            .map(|(s, n)| {
-                (
-                    crate::sql::qualified(s, n),
-                    crate::sql::qualified(side, n),
-                )
-            })
+            .map(|(s, n)| (crate::sql::qualified(s, n), crate::sql::qualified(side, n)))
             .collect();
         SideSchema {
             names,
@@ -338,7 +333,10 @@ mod tests {
             .collect();
         // Not s2.items, not "items x", not the comment, constraints or the sequence.
         assert_eq!(ids, ["218", "3370"]);
-        assert_eq!(use_list(&picked), format!("{}\n{}\n", picked[0].line, picked[1].line));
+        assert_eq!(
+            use_list(&picked),
+            format!("{}\n{}\n", picked[0].line, picked[1].line)
+        );
         let err = toc.tables(&[("public".into(), "nope".into())]).unwrap_err();
         assert!(err.contains("no table public.nope"), "{err}");
         assert!(err.contains("public.Orders"), "{err}");
@@ -346,8 +344,14 @@ mod tests {
 
     #[test]
     fn table_arguments_default_to_public_and_keep_quotes() {
-        assert_eq!(parse_table("items").unwrap(), ("public".into(), "items".into()));
-        assert_eq!(parse_table("s2.items").unwrap(), ("s2".into(), "items".into()));
+        assert_eq!(
+            parse_table("items").unwrap(),
+            ("public".into(), "items".into())
+        );
+        assert_eq!(
+            parse_table("s2.items").unwrap(),
+            ("s2".into(), "items".into())
+        );
         assert_eq!(
             parse_table("\"My.S\".\"Orders\"").unwrap(),
             ("My.S".into(), "Orders".into())

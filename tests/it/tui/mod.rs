@@ -8,6 +8,7 @@ mod decisions;
 mod fix_flow;
 mod manual;
 mod no_checklist;
+mod restore;
 mod screens;
 mod unknown;
 mod update_tests;
