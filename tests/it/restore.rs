@@ -129,8 +129,8 @@ fn last_id(data: &Path) -> String {
     let out = pgmend(data).arg("journal").output().unwrap();
     let t = text(&out.stdout);
     t.lines()
-        .filter_map(|l| l.trim().strip_prefix("id: "))
-        .last()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("id: "))
         .map(|l| l.split_whitespace().next().unwrap().to_string())
         .unwrap_or_else(|| panic!("no id in {t}"))
 }

@@ -395,16 +395,41 @@ async fn restore_a_backup_and_undo_a_fix_from_the_app() {
     t.wait_for("enter closes", 60);
     t.send(&["Enter"]);
 
+    // The backup leaves the platform's schemas out: the database restored into is a fresh
+    // "project" (the Supabase stand-in alone), which counts as empty.
+    let new_db = format!("{}_restored", db.name);
+    let mut admin =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&crate::support::url_for("postgres"))
+            .await
+            .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE \"{new_db}\" TEMPLATE template0"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let mut fresh =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&crate::support::url_for(&new_db))
+            .await
+            .unwrap();
+    sqlx::raw_sql(pgmend::scenarios::SUPABASE_STANDIN)
+        .execute(&mut fresh)
+        .await
+        .unwrap();
+    drop(fresh);
+
     // Backups tab: r, the default name (<db>_restored), enter, the summary, enter.
     t.send(&["0"]);
     t.wait_for("verified when taken", 10);
     t.send(&["r"]);
     let s = t.wait_for("into database:", 10);
-    let new_db = format!("{}_restored", db.name);
     assert!(s.contains(&new_db), "{s}");
     t.send(&["Enter"]);
     let s = t.wait_for("enter restores", 30);
-    assert!(s.contains(&format!("create ")), "{s}");
+    assert!(
+        s.contains("about to restore ") && s.contains("the empty"),
+        "{s}"
+    );
     t.send(&["Enter"]);
     let s = t.wait_for("✔ restored", 60);
     assert!(s.contains("enter closes"), "{s}");

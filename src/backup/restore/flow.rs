@@ -24,9 +24,24 @@ pub struct Prepared {
     /// The side schema (for chosen tables).
     pub side: Option<String>,
     pub no_owner: bool,
+    /// Schemas the backup leaves out (the platform's: `auth`, `extensions`…): the database
+    /// restored into must provide them, and they do not count as its own objects.
+    pub left_out: Vec<String>,
 }
 
 impl Prepared {
+    /// What the target must already hold, said when the backup leaves schemas out.
+    fn needs(&self) -> String {
+        if self.left_out.is_empty() {
+            return String::new();
+        }
+        format!(
+            "; the backup leaves out schemas {}: a new database lacks them, so create it with \
+             the platform's schemas first (it still counts as empty) and restore into that",
+            self.left_out.join(", ")
+        )
+    }
+
     /// What will happen, in one sentence (the confirmation repeats it).
     pub fn describe(&self) -> String {
         let archive = self.archive.display();
@@ -38,12 +53,11 @@ impl Prepared {
                 side.as_deref().unwrap_or("?"),
                 self.into.target
             ),
-            (Mode::Create, _) => {
-                format!(
-                    "create {} and restore {archive} into it ({n} entries)",
-                    self.into.target
-                )
-            }
+            (Mode::Create, _) => format!(
+                "create {} and restore {archive} into it ({n} entries){}",
+                self.into.target,
+                self.needs()
+            ),
             (Mode::Empty, _) => {
                 format!(
                     "restore {archive} into the empty {} ({n} entries)",
@@ -80,9 +94,12 @@ pub async fn prepare(
     if !tables.is_empty() {
         toc.tables(&tables).map_err(anyhow::Error::msg)?;
     }
+    let left_out: Vec<String> = crate::backup::scope::read_scope(archive)
+        .map(|s| s.schemas.into_iter().map(|e| e.name).collect())
+        .unwrap_or_default();
     let facts = Facts {
         database: into.target.dbname.clone(),
-        objects: objects_in(&into).await?,
+        objects: objects_in(&into, &left_out).await?,
         source: toc.dbname.clone(),
         tables: !tables.is_empty(),
         over_source,
@@ -100,6 +117,7 @@ pub async fn prepare(
         mode,
         side,
         no_owner,
+        left_out,
     })
 }
 
@@ -144,6 +162,10 @@ pub async fn execute(
         })
         .await;
         let db = &p.into.target.dbname;
+        let e = match p.needs() {
+            n if n.is_empty() => e,
+            n => e.context(n.trim_start_matches("; ").to_string()),
+        };
         return Err(match dropped {
             Ok(()) => e.context(format!(
                 "the database {db} pgmend created for it was dropped again"
@@ -219,8 +241,9 @@ async fn admin(r: &Resolved, sql: impl Fn(&str) -> String) -> anyhow::Result<()>
         .map_err(|e| anyhow::anyhow!("{}: {e}", r.target))
 }
 
-/// How many objects of its own the database holds (`None`: it does not exist).
-async fn objects_in(r: &Resolved) -> anyhow::Result<Option<u64>> {
+/// How many objects of its own the database holds, outside the schemas the backup leaves out
+/// (`None`: it does not exist).
+async fn objects_in(r: &Resolved, left_out: &[String]) -> anyhow::Result<Option<u64>> {
     let mut m = db::connect(&maintenance(r), &SessionOptions::default()).await?;
     let exists: Result<bool, _> =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
@@ -235,12 +258,15 @@ async fn objects_in(r: &Resolved) -> anyhow::Result<Option<u64>> {
     let n: Result<i64, _> = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') \
-                   AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%') \
+                   AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> ALL($1)) \
               + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')) \
+                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') \
+                   AND n.nspname <> ALL($1)) \
               + (SELECT count(*) FROM pg_namespace WHERE nspname NOT IN ('public', \
-                 'pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%')",
+                 'pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%' \
+                 AND nspname <> ALL($1))",
     )
+    .bind(left_out)
     .fetch_one(&mut c.conn)
     .await;
     let _ = c.conn.close().await;
