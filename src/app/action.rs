@@ -193,14 +193,8 @@ impl Action {
             ),
             Action::FixGroup => ("fix_group", "fix every fixable finding of this severity"),
             Action::ToggleMark => ("mark", "mark a failing item for fixing"),
-            Action::Restore => (
-                "restore",
-                "restore the backup into a new database, or the journal entry's tables beside the live ones",
-            ),
-            Action::Undo => (
-                "undo",
-                "undo the journal entry: its undo SQL through preview, backup, confirm, apply",
-            ),
+            Action::Restore => ("restore", "restore a backup, or a journal entry's tables"),
+            Action::Undo => ("undo", "undo the journal entry through the fix flow"),
             Action::ChooseDuplicates(c) => {
                 use crate::fix::decide::DupChoice as D;
                 match c {
