@@ -48,6 +48,8 @@ pub enum Effect {
         backup: std::path::PathBuf,
         into: String,
         tables: Vec<String>,
+        /// The journal entry the tables come from (those it created are skipped).
+        entry: Option<String>,
     },
     /// Run the prepared restore (answers: `RestoreProgress`…, `RestoreDone`).
     RunRestore,

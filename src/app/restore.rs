@@ -187,6 +187,7 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
                 backup: flow.backup.clone(),
                 into,
                 tables: flow.tables.clone(),
+                entry: flow.entry.clone(),
             }];
         }
         (RestoreStep::Confirm, Action::Submit) => {

@@ -30,7 +30,7 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> anyhow::Result<i32> {
     );
     let tools = restore::restore_tools()?;
     let toc = restore::read_toc(&tools.0, &args.backup).await?;
-    let tables = chosen_tables(args)?;
+    let tables = chosen_tables(args, &toc)?;
     if args.list {
         print!("{}", listing(&toc, &tables)?);
         return Ok(exit::OK);
@@ -93,7 +93,7 @@ fn show(p: &crate::progress::Progress) -> impl Fn(RestoreProgress) + Send + '_ {
 }
 
 /// `--table` and the tables of `--entry`'s journal entry.
-fn chosen_tables(args: &RestoreArgs) -> anyhow::Result<Vec<(String, String)>> {
+fn chosen_tables(args: &RestoreArgs, toc: &Toc) -> anyhow::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for t in &args.tables {
         out.push(toc::parse_table(t).map_err(anyhow::Error::msg)?);
@@ -116,9 +116,20 @@ fn chosen_tables(args: &RestoreArgs) -> anyhow::Result<Vec<(String, String)>> {
                 b.path.display()
             );
         }
-        for t in &entry.tables {
-            out.push(toc::parse_table(t).map_err(anyhow::Error::msg)?);
+        let tables = entry
+            .tables
+            .iter()
+            .map(|t| toc::parse_table(t))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(anyhow::Error::msg)?;
+        let (kept, skipped) = toc.held(id, tables).map_err(anyhow::Error::msg)?;
+        for (s, n) in skipped {
+            eprintln!(
+                "note: {} is not in the backup (journal entry {id} created it): skipped",
+                crate::sql::qualified(&s, &n)
+            );
         }
+        out.extend(kept);
     }
     out.dedup();
     Ok(out)

@@ -398,11 +398,12 @@ impl Worker {
                 backup,
                 into,
                 tables,
+                entry,
             } => {
                 let (base, tx, slot) =
                     (self.resolved.clone(), self.tx.clone(), self.restore.clone());
                 self.running.push(tokio::spawn(async move {
-                    let answer = match restore::prepare(base, backup, into, tables).await {
+                    let answer = match restore::prepare(base, backup, into, tables, entry).await {
                         Ok(ready) => {
                             let said = ready.0.describe();
                             *slot.lock().expect("not poisoned") = Some(ready);

@@ -20,6 +20,7 @@ pub async fn prepare(
     backup: PathBuf,
     into: String,
     tables: Vec<String>,
+    entry: Option<String>,
 ) -> Result<Ready, String> {
     crate::backup::verify(&backup)
         .await
@@ -32,6 +33,11 @@ pub async fn prepare(
         .iter()
         .map(|t| toc::parse_table(t))
         .collect::<Result<Vec<_>, _>>()?;
+    // An entry's tables: those the fix created were not there to back up.
+    let tables = match &entry {
+        Some(id) => toc.held(id, tables)?.0,
+        None => tables,
+    };
     let resolved = if into.contains("://") || into.contains('=') {
         let params = ConnParams::parse(&into).map_err(|e| e.to_string())?;
         crate::db::resolve(Source::Argument(params), &Env::from_process())

@@ -529,3 +529,64 @@ async fn a_hand_written_fix_runs_through_the_flow_and_is_journaled_as_such() {
     assert!(e["backup"]["path"].is_string(), "{e}");
     assert!(e["steps"][0]["sql"].as_str().unwrap().contains("level_new"));
 }
+
+#[tokio::test]
+async fn over_the_source_database_only_when_spelled_out_and_after_a_fresh_backup() {
+    let db = broken_db().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let before = checksums(db.url(), "public").await;
+    let backup = backup_of(data, &db);
+    db.exec("DELETE FROM \"Orders\" WHERE id > 10; UPDATE notes SET body = 'lost'")
+        .await;
+    let damaged = checksums(db.url(), "public").await;
+    assert_ne!(damaged, before);
+
+    // The name typed wrong: refused, nothing changed.
+    let out = restore(
+        data,
+        &[
+            &backup,
+            "--into",
+            db.url(),
+            "--over-source-database",
+            "--yes",
+            "--confirm-database",
+            "other",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(checksums(db.url(), "public").await, damaged);
+
+    let out = restore(
+        data,
+        &[
+            &backup,
+            "--into",
+            db.url(),
+            "--over-source-database",
+            "--yes",
+            "--confirm-database",
+            &db.name,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_eq!(checksums(db.url(), "public").await, before);
+    // The state it replaced was backed up first, verified.
+    let dumps = std::fs::read_dir(data.join("backups"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "dump"))
+        .count();
+    assert_eq!(dumps, 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("backup verified"),
+        "{}",
+        text(&out.stderr)
+    );
+}

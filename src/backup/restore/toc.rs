@@ -91,6 +91,25 @@ impl Toc {
             .any(|e| e.desc == "TABLE" && e.names(schema, name))
     }
 
+    /// A journal entry's tables split into those the archive holds and those it does not (a
+    /// table the fix created was not there to back up); refused when it holds none of them.
+    #[allow(clippy::type_complexity)]
+    pub fn held(
+        &self,
+        entry: &str,
+        tables: Vec<(String, String)>,
+    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), String> {
+        let (kept, skipped): (Vec<_>, Vec<_>) =
+            tables.into_iter().partition(|(s, n)| self.has_table(s, n));
+        if kept.is_empty() {
+            return Err(format!(
+                "the backup holds none of the tables journal entry {entry} changed (the fix \
+                 created them): there is nothing to restore; undo the entry instead"
+            ));
+        }
+        Ok((kept, skipped))
+    }
+
     /// The archive creates the schema `public` itself (a dump of PostgreSQL 14 or older), so a
     /// new database must not have one.
     pub fn creates_public(&self) -> bool {
@@ -340,6 +359,17 @@ mod tests {
         let err = toc.tables(&[("public".into(), "nope".into())]).unwrap_err();
         assert!(err.contains("no table public.nope"), "{err}");
         assert!(err.contains("public.Orders"), "{err}");
+    }
+
+    #[test]
+    fn an_entrys_tables_the_backup_lacks_are_skipped() {
+        let toc = Toc::parse(LIST);
+        let t = |n: &str| ("public".to_string(), n.to_string());
+        let (kept, skipped) = toc.held("abc", vec![t("items"), t("profiles")]).unwrap();
+        assert_eq!(kept, [t("items")]);
+        assert_eq!(skipped, [t("profiles")]);
+        let err = toc.held("abc", vec![t("profiles")]).unwrap_err();
+        assert!(err.contains("entry abc") && err.contains("undo"), "{err}");
     }
 
     #[test]

@@ -101,6 +101,7 @@ fn restore_a_backup_into_a_new_database_step_by_step() {
                 backup,
                 into,
                 tables,
+                entry,
             },
         ] = effects.as_slice()
         else {
@@ -111,6 +112,7 @@ fn restore_a_backup_into_a_new_database_step_by_step() {
             &PathBuf::from("/backups/mood_20261122T030000Z.dump")
         );
         assert_eq!(into, "mood_copy");
+        assert_eq!(entry, &None);
         assert!(tables.is_empty());
         update(
             &mut s,
@@ -194,9 +196,18 @@ fn restore_a_journal_entrys_tables_beside_the_live_ones() {
         assert_eq!(flow.entry.as_deref(), Some(entry("mood").id().as_str()));
         snap("restore_entry_tables", &s);
         let effects = update(&mut s, Action::Submit);
-        let [Effect::PrepareRestore { backup, tables, .. }] = effects.as_slice() else {
+        let [
+            Effect::PrepareRestore {
+                backup,
+                tables,
+                entry: from,
+                ..
+            },
+        ] = effects.as_slice()
+        else {
             panic!("{effects:?}")
         };
+        assert_eq!(from.as_deref(), Some(entry("mood").id().as_str()));
         assert_eq!(
             backup,
             &PathBuf::from("/backups/mood_20261122T030000Z.dump")
