@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use sqlx::{Connection, PgConnection};
 
 use crate::apply::fix_cli::{pgmend, text};
-use crate::support::{TestDb, url_for};
+use crate::support::{Created, TestDb, url_for};
 
 /// md5 of each user table's rows, ordered (`schema.table` → md5).
-async fn checksums(url: &str, schema: &str) -> BTreeMap<String, String> {
+pub async fn checksums(url: &str, schema: &str) -> BTreeMap<String, String> {
     let mut c = PgConnection::connect(url).await.unwrap();
     let tables: Vec<(String, String)> = sqlx::query_as(
         "SELECT n.nspname::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -135,10 +135,53 @@ fn last_id(data: &Path) -> String {
         .unwrap_or_else(|| panic!("no id in {t}"))
 }
 
+/// The broken database, a data directory, and the checklist in it.
+async fn setup() -> (TestDb, tempfile::TempDir, PathBuf) {
+    let db = broken_db().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let list = checklist_file(tmp.path());
+    (db, tmp, list)
+}
+
 fn checklist_file(dir: &Path) -> PathBuf {
     let p = dir.join("expected.toml");
     std::fs::write(&p, CHECKLIST).unwrap();
     p
+}
+
+/// The rows and catalog before, and the output of `fix --yes` of the missing column.
+async fn fix_the_column(
+    data: &Path,
+    db: &TestDb,
+    list: &Path,
+) -> (BTreeMap<String, String>, Vec<String>, std::process::Output) {
+    let rows = checksums(db.url(), "public").await;
+    let catalog = fingerprint(db.url()).await;
+    let id = finding(data, db.url(), list, "column.missing");
+    (rows, catalog, fix_only(data, db.url(), list, &id, None))
+}
+
+/// `pgmend fix URL --checklist LIST --only ID --yes [--sql FILE]`.
+fn fix_only(
+    data: &Path,
+    url: &str,
+    list: &Path,
+    id: &str,
+    sql: Option<&Path>,
+) -> std::process::Output {
+    let mut c = pgmend(data);
+    c.args(["fix", url, "--only", id, "--yes", "--checklist"])
+        .arg(list);
+    if let Some(f) = sql {
+        c.arg("--sql").arg(f);
+    }
+    c.output().unwrap()
+}
+
+/// The command failed (exit 2) saying `words`.
+fn refused(out: &std::process::Output, words: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains(words), "{}", text(&out.stderr));
 }
 
 fn restore(data: &Path, args: &[&str]) -> std::process::Output {
@@ -147,20 +190,9 @@ fn restore(data: &Path, args: &[&str]) -> std::process::Output {
 
 #[tokio::test]
 async fn back_up_fix_then_restore_into_a_new_database_gives_back_the_rows() {
-    let db = broken_db().await;
-    let tmp = tempfile::tempdir().unwrap();
+    let (db, tmp, list) = setup().await;
     let data = tmp.path();
-    let list = checklist_file(data);
-    let (rows_before, catalog_before) = (
-        checksums(db.url(), "public").await,
-        fingerprint(db.url()).await,
-    );
-    let id = finding(data, db.url(), &list, "column.missing");
-    let out = pgmend(data)
-        .args(["fix", db.url(), "--only", &id, "--yes", "--checklist"])
-        .arg(&list)
-        .output()
-        .unwrap();
+    let (rows_before, catalog_before, out) = fix_the_column(data, &db, &list).await;
     assert!(
         text(&out.stdout).contains("fixed "),
         "{}\n{}",
@@ -187,7 +219,7 @@ async fn back_up_fix_then_restore_into_a_new_database_gives_back_the_rows() {
     let new_db = format!("{}_restored", db.name);
     let new_url = url_for(&new_db);
     let out = restore(data, &[&backup, "--into", &new_url, "--yes"]);
-    let cleanup = scopeguard(&new_db);
+    let cleanup = Created(new_db.clone());
     assert!(
         out.status.success(),
         "{}\n{}",
@@ -202,33 +234,6 @@ async fn back_up_fix_then_restore_into_a_new_database_gives_back_the_rows() {
     assert_eq!(checksums(&new_url, "public").await, rows_before);
     assert_eq!(fingerprint(&new_url).await, catalog_before);
     drop(cleanup);
-}
-
-/// Drops a database the binary created, when the test ends.
-fn scopeguard(name: &str) -> impl Drop {
-    struct Dropper(String);
-    impl Drop for Dropper {
-        fn drop(&mut self) {
-            let name = self.0.clone();
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .ok()?;
-                rt.block_on(async {
-                    let mut c = PgConnection::connect(&url_for("postgres")).await.ok()?;
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                    )))
-                    .execute(&mut c)
-                    .await
-                    .ok()
-                })
-            })
-            .join();
-        }
-    }
-    Dropper(name.to_string())
 }
 
 /// A verified backup of `db` taken by `pgmend backup`.
@@ -249,16 +254,25 @@ fn backup_of(data: &Path, db: &TestDb) -> String {
     f.display().to_string()
 }
 
-#[tokio::test]
-async fn chosen_tables_are_restored_into_a_side_schema_beside_the_live_ones() {
-    let db = broken_db().await;
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path();
+/// The rows, a backup of them, then rows lost and changed: (rows before, the backup, rows after).
+async fn backed_up_then_damaged(
+    data: &Path,
+    db: &TestDb,
+) -> (BTreeMap<String, String>, String, BTreeMap<String, String>) {
     let before = checksums(db.url(), "public").await;
-    let backup = backup_of(data, &db);
+    let backup = backup_of(data, db);
     db.exec("DELETE FROM \"Orders\" WHERE id % 2 = 0; UPDATE notes SET body = 'lost'")
         .await;
-    let live = checksums(db.url(), "public").await;
+    let after = checksums(db.url(), "public").await;
+    assert_ne!(after, before);
+    (before, backup, after)
+}
+
+#[tokio::test]
+async fn chosen_tables_are_restored_into_a_side_schema_beside_the_live_ones() {
+    let (db, tmp, _) = setup().await;
+    let data = tmp.path();
+    let (before, backup, live) = backed_up_then_damaged(data, &db).await;
 
     let out = restore(data, &[&backup, "--list", "--table", "\"Orders\""]);
     let listed = text(&out.stdout);
@@ -320,12 +334,7 @@ async fn chosen_tables_are_restored_into_a_side_schema_beside_the_live_ones() {
         data,
         &[&backup, "--into", db.url(), "--table", "nope", "--yes"],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("no table public.nope"),
-        "{}",
-        text(&out.stderr)
-    );
+    refused(&out, "no table public.nope");
 }
 
 #[tokio::test]
@@ -357,34 +366,19 @@ async fn restores_that_would_overwrite_or_cannot_be_verified_are_refused() {
             "--over-source-database",
         ],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("--confirm-database"),
-        "{}",
-        text(&out.stderr)
-    );
+    refused(&out, "--confirm-database");
     assert_eq!(checksums(db.url(), "public").await, live);
 
     // Into another database with objects: refused, it keeps its rows.
     let out = restore(data, &[&backup, "--into", other.url(), "--yes"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("is not empty"),
-        "{}",
-        text(&out.stderr)
-    );
+    refused(&out, "is not empty");
     assert_eq!(checksums(other.url(), "public").await.len(), 1);
 
     // Without --yes and no terminal: nothing is created.
     let new_db = format!("{}_never", db.name);
-    let _guard = scopeguard(&new_db);
+    let _guard = Created(new_db.clone());
     let out = restore(data, &[&backup, "--into", &url_for(&new_db)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("add --yes"),
-        "{}",
-        text(&out.stderr)
-    );
+    refused(&out, "add --yes");
     let mut admin = PgConnection::connect(&url_for("postgres")).await.unwrap();
     let exists: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
@@ -400,30 +394,14 @@ async fn restores_that_would_overwrite_or_cannot_be_verified_are_refused() {
     bytes[n - 10] ^= 0xff;
     std::fs::write(&backup, bytes).unwrap();
     let out = restore(data, &[&backup, "--into", &url_for(&new_db), "--yes"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("does not verify"),
-        "{}",
-        text(&out.stderr)
-    );
+    refused(&out, "does not verify");
 }
 
 #[tokio::test]
 async fn undoing_a_journal_entry_gives_back_the_catalog_and_the_rows() {
-    let db = broken_db().await;
-    let tmp = tempfile::tempdir().unwrap();
+    let (db, tmp, list) = setup().await;
     let data = tmp.path();
-    let list = checklist_file(data);
-    let (rows_before, catalog_before) = (
-        checksums(db.url(), "public").await,
-        fingerprint(db.url()).await,
-    );
-    let id = finding(data, db.url(), &list, "column.missing");
-    let out = pgmend(data)
-        .args(["fix", db.url(), "--only", &id, "--yes", "--checklist"])
-        .arg(&list)
-        .output()
-        .unwrap();
+    let (rows_before, catalog_before, out) = fix_the_column(data, &db, &list).await;
     assert!(out.status.code() != Some(2), "{}", text(&out.stderr));
     assert_ne!(fingerprint(db.url()).await, catalog_before);
     let fixed = journal(data).pop().unwrap();
@@ -469,37 +447,19 @@ async fn undoing_a_journal_entry_gives_back_the_catalog_and_the_rows() {
         .args(["fix", db.url(), "--undo", "ffffffffff", "--yes"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("no journal entry"),
-        "{}",
-        text(&out.stderr)
-    );
+    refused(&out, "no journal entry");
 }
 
 #[tokio::test]
 async fn a_hand_written_fix_runs_through_the_flow_and_is_journaled_as_such() {
-    let db = broken_db().await;
-    let tmp = tempfile::tempdir().unwrap();
+    let (db, tmp, list) = setup().await;
     let data = tmp.path();
-    let list = checklist_file(data);
     let id = finding(data, db.url(), &list, "enum.");
     // The template, left as it is, is refused before anything runs.
     let template = data.join("fix.sql");
     std::fs::write(&template, "DROP TYPE <type>;").unwrap();
-    let out = pgmend(data)
-        .args(["fix", db.url(), "--only", &id, "--yes", "--sql"])
-        .arg(&template)
-        .arg("--checklist")
-        .arg(&list)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("<type> is still a placeholder"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = fix_only(data, db.url(), &list, &id, Some(&template));
+    refused(&out, "<type> is still a placeholder");
     assert!(journal(data).is_empty());
 
     let rows_before = checksums(db.url(), "public").await;
@@ -510,13 +470,7 @@ async fn a_hand_written_fix_runs_through_the_flow_and_is_journaled_as_such() {
          DROP TYPE level;\nALTER TYPE level_new RENAME TO level;",
     )
     .unwrap();
-    let out = pgmend(data)
-        .args(["fix", db.url(), "--only", &id, "--yes", "--sql"])
-        .arg(&template)
-        .arg("--checklist")
-        .arg(&list)
-        .output()
-        .unwrap();
+    let out = fix_only(data, db.url(), &list, &id, Some(&template));
     let said = text(&out.stdout);
     assert!(said.contains("fixed "), "{said}\n{}", text(&out.stderr));
     // Re-checked: the enum's finding is gone, the rows are the same.
@@ -532,44 +486,28 @@ async fn a_hand_written_fix_runs_through_the_flow_and_is_journaled_as_such() {
 
 #[tokio::test]
 async fn over_the_source_database_only_when_spelled_out_and_after_a_fresh_backup() {
-    let db = broken_db().await;
-    let tmp = tempfile::tempdir().unwrap();
+    let (db, tmp, _) = setup().await;
     let data = tmp.path();
-    let before = checksums(db.url(), "public").await;
-    let backup = backup_of(data, &db);
-    db.exec("DELETE FROM \"Orders\" WHERE id > 10; UPDATE notes SET body = 'lost'")
-        .await;
-    let damaged = checksums(db.url(), "public").await;
+    let (before, backup, damaged) = backed_up_then_damaged(data, &db).await;
     assert_ne!(damaged, before);
 
-    // The name typed wrong: refused, nothing changed.
-    let out = restore(
-        data,
-        &[
-            &backup,
+    let over = |name: &str| {
+        let args = [
+            backup.as_str(),
             "--into",
             db.url(),
             "--over-source-database",
             "--yes",
             "--confirm-database",
-            "other",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2));
+            name,
+        ];
+        restore(data, &args)
+    };
+    // The name typed wrong: refused, nothing changed.
+    refused(&over("other"), "--confirm-database");
     assert_eq!(checksums(db.url(), "public").await, damaged);
 
-    let out = restore(
-        data,
-        &[
-            &backup,
-            "--into",
-            db.url(),
-            "--over-source-database",
-            "--yes",
-            "--confirm-database",
-            &db.name,
-        ],
-    );
+    let out = over(&db.name);
     assert!(
         out.status.success(),
         "{}\n{}",

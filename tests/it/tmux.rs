@@ -228,6 +228,21 @@ async fn picker_then_hidden_password_prompt() {
     assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
 }
 
+/// `f` on the first item (public.profiles), ctrl-s, enter: backed up, applied, re-checked.
+fn fix_the_first_item(t: &Tmux) {
+    t.send(&["f"]);
+    // The SQL, not just the title: a capture may land while the editor is still being drawn.
+    let s = t.wait_for("CREATE TABLE public.profiles", 20);
+    assert!(s.contains("ctrl-s: back up"), "{s}");
+    t.send(&["C-s"]);
+    let s = t.wait_for("about to run", 60);
+    assert!(s.contains("backup verified"), "{s}");
+    t.send(&["Enter"]);
+    let s = t.wait_for("enter closes", 60);
+    assert!(s.contains("✔ table.missing:public.profiles"), "{s}");
+    t.send(&["Enter"]);
+}
+
 #[tokio::test]
 async fn fix_one_item_and_watch_it_turn_green() {
     let db = TestDb::new().await;
@@ -248,17 +263,7 @@ async fn fix_one_item_and_watch_it_turn_green() {
         s.contains("✘ table      public.profiles  table public.profiles"),
         "{s}"
     );
-    t.send(&["f"]);
-    // The SQL, not just the title: a capture may land while the editor is still being drawn.
-    let s = t.wait_for("CREATE TABLE public.profiles", 20);
-    assert!(s.contains("ctrl-s: back up"), "{s}");
-    t.send(&["C-s"]);
-    let s = t.wait_for("about to run", 60);
-    assert!(s.contains("backup verified"), "{s}");
-    t.send(&["Enter"]);
-    let s = t.wait_for("enter closes", 60);
-    assert!(s.contains("✔ table.missing:public.profiles"), "{s}");
-    t.send(&["Enter"]);
+    fix_the_first_item(&t);
     std::thread::sleep(std::time::Duration::from_millis(300));
     let s = t.screen();
     assert!(!s.contains("✘ table      public.profiles "), "{s}");
@@ -361,23 +366,7 @@ async fn restore_a_backup_and_undo_a_fix_from_the_app() {
     pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
         .await
         .unwrap();
-    let sums = |url: String| async move {
-        let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
-            .await
-            .unwrap();
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT format('%s %s', c.relname, (xpath('/row/c/text()', query_to_xml(format( \
-               'SELECT coalesce(md5(string_agg(x::text, '','' ORDER BY x::text)), ''-'') AS c FROM %I.%I x', \
-               n.nspname, c.relname), false, true, '')))[1]::text) \
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY 1",
-        )
-        .fetch_all(&mut c)
-        .await
-        .unwrap();
-        rows
-    };
-    let before = sums(db.url().to_string()).await;
+    let before = crate::restore::checksums(db.url(), "public").await;
     let home = tempfile::tempdir().unwrap();
     let cmd = format!(
         "env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
@@ -387,17 +376,12 @@ async fn restore_a_backup_and_undo_a_fix_from_the_app() {
     );
     let t = Tmux::start(&cmd, 120, 40);
     t.wait_for("── CRITICAL ──", 30);
-    t.send(&["f"]);
-    t.wait_for("CREATE TABLE public.profiles", 20);
-    t.send(&["C-s"]);
-    t.wait_for("about to run", 60);
-    t.send(&["Enter"]);
-    t.wait_for("enter closes", 60);
-    t.send(&["Enter"]);
+    fix_the_first_item(&t);
 
     // The backup leaves the platform's schemas out: the database restored into is a fresh
     // "project" (the Supabase stand-in alone), which counts as empty.
     let new_db = format!("{}_restored", db.name);
+    let _dropped = crate::support::Created(new_db.clone());
     let mut admin =
         <sqlx::PgConnection as sqlx::Connection>::connect(&crate::support::url_for("postgres"))
             .await
@@ -436,7 +420,7 @@ async fn restore_a_backup_and_undo_a_fix_from_the_app() {
     t.send(&["Enter"]);
     let restored_url = crate::support::url_for(&new_db);
     assert_eq!(
-        sums(restored_url).await,
+        crate::restore::checksums(&restored_url, "public").await,
         before,
         "the restored rows are the rows before the fix"
     );
@@ -463,14 +447,4 @@ async fn restore_a_backup_and_undo_a_fix_from_the_app() {
     assert_eq!(n, 0, "the undo dropped the table the fix created");
     let journal = std::fs::read_to_string(home.path().join("data/pgmend/journal.jsonl")).unwrap();
     assert!(journal.contains("\"kind\":\"undo\""), "{journal}");
-    let mut admin =
-        <sqlx::PgConnection as sqlx::Connection>::connect(&crate::support::url_for("postgres"))
-            .await
-            .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS \"{new_db}\" WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
 }

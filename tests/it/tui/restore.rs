@@ -256,29 +256,7 @@ fn undo_a_journal_entry_through_the_fix_flow() {
 
 #[test]
 fn a_finding_without_a_fix_opens_a_template_to_complete() {
-    use pgmend::check;
-    use pgmend::checklist::Checklist;
-    use pgmend::db::catalog::{EnumType, ServerInfo, Snapshot};
-    let mut snap_ = Snapshot::empty(ServerInfo {
-        version_num: 150000,
-        version: "PostgreSQL 15".into(),
-        database: "db".into(),
-        current_user: "me".into(),
-        is_superuser: false,
-    });
-    snap_.enums.push(EnumType {
-        schema: "public".into(),
-        name: "mood".into(),
-        owner: "me".into(),
-        labels: vec!["sad".into(), "happy".into()],
-        comment: None,
-    });
-    let cl = Checklist::parse(
-        "[[enum]]\nname = \"mood\"\nvalues = [\"happy\", \"sad\"]\nexact = true\n",
-        "order.toml",
-    )
-    .unwrap();
-    let report = check::run(&snap_, &[cl], &Default::default(), &Default::default());
+    let (snap_, report) = super::manual::enum_out_of_order();
     for (w, h) in SIZES {
         let mut s = loaded(Arc::new(snap_.clone()), Arc::new(report.clone()), w, h);
         update(&mut s, Action::Down);
