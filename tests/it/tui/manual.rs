@@ -53,4 +53,8 @@ fn a_finding_without_a_fix_says_why_and_what_to_do() {
         "{screen}"
     );
     assert!(screen.contains("instead: CREATE TYPE"), "{screen}");
+    assert!(
+        screen.contains("f: opens this as a template in the fix editor"),
+        "{screen}"
+    );
 }
