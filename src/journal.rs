@@ -73,7 +73,7 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_fixes: Vec<String>,
     pub title: String,
-    /// fixed | refused | failed
+    /// fixed | refused | failed (restored, for a restore)
     pub result: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -280,6 +280,42 @@ impl Entry {
                 missing,
             }),
             ..Entry::about(plan)
+        }
+    }
+}
+
+impl Entry {
+    /// A restore (`pgmend restore`, the app's `r`): what was restored where, and how it ended.
+    /// `backup`: the fresh backup taken first (over the source database).
+    pub fn restore(
+        target: &Target,
+        archive: &Path,
+        what: &str,
+        outcome: &Result<String, String>,
+        backup: Option<&BackupRecord>,
+        duration: std::time::Duration,
+    ) -> Entry {
+        let (result, error) = match outcome {
+            Ok(_) => ("restored", None),
+            Err(e) => ("failed", Some(e.clone())),
+        };
+        Entry {
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            connection: connection(target),
+            finding_id: format!(
+                "restore:{}",
+                archive.file_name().map_or_else(
+                    || archive.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                )
+            ),
+            title: what.to_string(),
+            result: result.into(),
+            error,
+            duration_ms: duration.as_millis() as u64,
+            backup: backup.map(backup_ref),
+            kind: Some("restore".into()),
+            ..Entry::default()
         }
     }
 }

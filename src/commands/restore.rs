@@ -55,18 +55,43 @@ pub async fn run(cli: &Cli, args: &RestoreArgs) -> anyhow::Result<i32> {
         &prepared.into.target.dbname,
         &prepared.describe(),
     )?;
-    if prepared.mode == Mode::OverSource {
+    // Where the journal goes is known before anything is written.
+    let journal = crate::journal::default_path()
+        .context("no data directory for the journal (HOME unset?): nothing was restored")?;
+    let fresh = if prepared.mode == Mode::OverSource {
         let dir = super::backup::backup_dir(cli, args.backup_dir.as_deref())?;
-        super::backup::take(&prepared.into, &dir, &Default::default())
-            .await
-            .map_err(|e| {
-                e.context("no backup of the database as it is now, so nothing was restored")
-            })?;
-    }
+        Some(
+            super::backup::take(&prepared.into, &dir, &Default::default())
+                .await
+                .map_err(|e| {
+                    e.context("no backup of the database as it is now, so nothing was restored")
+                })?,
+        )
+    } else {
+        None
+    };
+    let clock = std::time::Instant::now();
     let progress = crate::progress::Progress::count("restoring", 0);
-    let done = flow::execute(&prepared, &tools, show(&progress)).await;
+    let done = flow::execute(&prepared, &tools, show(&progress))
+        .await
+        .map_err(|e| format!("{e:#}"));
     progress.finish();
-    println!("{}", done?);
+    let entry = crate::journal::Entry::restore(
+        &prepared.into.target,
+        &args.backup,
+        &prepared.describe(),
+        &done,
+        fresh.as_ref(),
+        clock.elapsed(),
+    );
+    let journaled = crate::journal::append(&journal, &entry).map_err(|e| {
+        format!(
+            "the journal {} could not be written: {e}",
+            journal.display()
+        )
+    });
+    println!("{}", done.map_err(anyhow::Error::msg)?);
+    journaled.map_err(anyhow::Error::msg)?;
     if let Some(side) = &prepared.side {
         println!("compare with the live rows, e.g.:");
         for (s, n) in &prepared.tables {

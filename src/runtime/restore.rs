@@ -61,7 +61,28 @@ pub async fn run(ready: Ready, tx: UnboundedSender<Action>) -> Result<String, St
             p.done, p.total, p.what
         )));
     };
-    flow::execute(&ready.0, &ready.1, progress)
+    let journal = crate::journal::default_path()
+        .ok_or("no data directory for the journal (HOME unset?): nothing was restored")?;
+    let clock = std::time::Instant::now();
+    let done = flow::execute(&ready.0, &ready.1, progress)
         .await
-        .map_err(|e| format!("{e:#}"))
+        .map_err(|e| format!("{e:#}"));
+    let p = &ready.0;
+    let entry = crate::journal::Entry::restore(
+        &p.into.target,
+        &p.archive,
+        &p.describe(),
+        &done,
+        None,
+        clock.elapsed(),
+    );
+    match crate::journal::append(&journal, &entry) {
+        Ok(()) => done,
+        Err(e) => done.map(|d| {
+            format!(
+                "{d} (⚠ the journal {} could not be written: {e})",
+                journal.display()
+            )
+        }),
+    }
 }

@@ -233,6 +233,10 @@ async fn back_up_fix_then_restore_into_a_new_database_gives_back_the_rows() {
     );
     assert_eq!(checksums(&new_url, "public").await, rows_before);
     assert_eq!(fingerprint(&new_url).await, catalog_before);
+    let journaled = journal(data).pop().unwrap();
+    assert_eq!(journaled["kind"], "restore");
+    assert_eq!(journaled["result"], "restored");
+    assert_eq!(journaled["connection"]["database"], new_db.as_str());
     drop(cleanup);
 }
 
@@ -522,6 +526,9 @@ async fn over_the_source_database_only_when_spelled_out_and_after_a_fresh_backup
         .filter(|e| e.path().extension().is_some_and(|x| x == "dump"))
         .count();
     assert_eq!(dumps, 2, "{}", text(&out.stderr));
+    let journaled = journal(data).pop().unwrap();
+    assert_eq!(journaled["kind"], "restore");
+    assert!(journaled["backup"]["path"].is_string(), "{journaled}");
     assert!(
         text(&out.stderr).contains("backup verified"),
         "{}",

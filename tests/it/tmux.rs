@@ -426,8 +426,11 @@ async fn restore_a_backup_and_undo_a_fix_from_the_app() {
     );
 
     // Journal tab: u opens the undo SQL in the fix flow; backup, confirm, apply.
+    // The restore is journaled too (the newest entry); the fix is the one below it.
     t.send(&["Tab"]);
-    t.wait_for("table.missing:public.profiles", 10);
+    let s = t.wait_for("Journal (2)", 10);
+    assert!(s.contains("restored restore:"), "{s}");
+    t.send(&["j"]);
     t.send(&["u"]);
     let s = t.wait_for("undo: create table", 10);
     assert!(s.contains("DROP TABLE"), "{s}");
