@@ -88,6 +88,7 @@ impl Command {
             Command::Backups(_) => "backups",
             Command::Journal(_) => "journal",
             Command::Access(_) => "access",
+            Command::Restore(_) => "restore",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
         }
@@ -140,6 +141,9 @@ pub enum Command {
     /// role, the rows it sees (counted live in a read-only transaction acting as it) and what
     /// select, insert, update and delete come to (allowed, denied, or filtered by which policy).
     Access(AccessArgs),
+    /// Restore a verified backup: the whole database into a new one, or chosen tables into a
+    /// side schema (restore_<time>) for comparison. Never over the live database by default.
+    Restore(RestoreArgs),
     /// Print a shell completion script: `pgmend completions bash > /etc/bash_completion.d/pgmend`.
     Completions(CompletionsArgs),
     /// Print the man page (roff): `pgmend man > /usr/local/share/man/man1/pgmend.1`; with a
@@ -405,6 +409,17 @@ pub struct FixArgs {
     #[arg(long = "only", value_name = "ID", conflicts_with = "all")]
     pub only: Vec<String>,
 
+    /// Undo a journal entry (its id, as `pgmend journal` prints it): its undo SQL is the plan,
+    /// through the same backup, apply and journal (journaled as `undo`).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["all", "only", "sql"])]
+    pub undo: Option<String>,
+
+    /// Apply SQL you wrote for the one --only finding pgmend has no fix for (start from the
+    /// template `pgmend check` and the app show), through the same backup, apply and re-check;
+    /// journaled as `hand-written`. `-` reads standard input.
+    #[arg(long, value_name = "FILE", requires = "only", conflicts_with = "all")]
+    pub sql: Option<PathBuf>,
+
     /// Fix every fixable finding of the checklists (lint findings too with --lints), except
     /// those resting on an assumption of the checklist (`assumed`): --only fixes those.
     #[arg(long)]
@@ -559,4 +574,53 @@ pub struct JournalArgs {
     /// The journal file (default: $XDG_DATA_HOME/pgmend/journal.jsonl).
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
+}
+
+/// `pgmend restore BACKUP --into NEW_DB_OR_URL`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file (`pgmend backups` lists them); it is verified before anything is done.
+    #[arg(value_name = "BACKUP")]
+    pub backup: PathBuf,
+
+    /// Where to restore: a database name (on the server of the default connection or
+    /// --profile) or a postgres:// URL. Without --table it must be new (it is created) or
+    /// empty; with --table the tables go into a new side schema of it.
+    #[arg(long, value_name = "NEW_DB_OR_URL", required_unless_present = "list")]
+    pub into: Option<String>,
+
+    /// Restore only this table (SCHEMA.NAME or NAME in public; repeatable) into a side schema
+    /// `restore_<backup time>`: its columns and rows, for comparison with the live one.
+    #[arg(long = "table", value_name = "TABLE")]
+    pub tables: Vec<String>,
+
+    /// The tables a journal entry changed (its id, as `pgmend journal` prints it), like --table.
+    #[arg(long, value_name = "ID")]
+    pub entry: Option<String>,
+
+    /// Print what would be restored (the archive's entries picked) and change nothing.
+    #[arg(long)]
+    pub list: bool,
+
+    /// Restore without asking (this is the confirmation).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Objects belong to the restoring role (for a server without the archive's roles).
+    #[arg(long)]
+    pub no_owner: bool,
+
+    /// Restore the whole backup over the very database it came from (each object of the
+    /// backup dropped and created again, in one transaction), after a fresh verified backup of
+    /// it. Needs --confirm-database with --yes.
+    #[arg(long, conflicts_with_all = ["tables", "entry"])]
+    pub over_source_database: bool,
+
+    /// With --over-source-database --yes: the database name, typed out.
+    #[arg(long, value_name = "NAME")]
+    pub confirm_database: Option<String>,
+
+    /// Where the fresh backup before --over-source-database goes.
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
 }

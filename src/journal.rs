@@ -75,7 +75,7 @@ pub fn run_id(index: usize) -> String {
     format!("{nanos:x}-{}-{index}", std::process::id())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
     pub host: String,
     pub port: u16,
@@ -112,7 +112,7 @@ pub struct BackupRef {
 }
 
 /// One journal line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// UTC, RFC 3339.
     pub time: String,
@@ -122,7 +122,7 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_fixes: Vec<String>,
     pub title: String,
-    /// started | fixed | refused | failed | skipped
+    /// started | fixed | refused | failed | skipped (restored, for a restore)
     pub result: String,
     /// Ties a `started` line to its outcome line (absent on entries written before the
     /// journal was write-ahead, and on plans refused before they ran).
@@ -149,6 +149,18 @@ pub struct Entry {
     /// The migration files (`fix --emit-migration`) holding the plan's statements.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub migration: Vec<PathBuf>,
+    /// `hand-written` (SQL the engineer completed) or `undo` (the undo of entry `undoes`);
+    /// absent for a plan pgmend generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
+    /// The SQL that undoes the plan, in the order it runs (`pgmend fix --undo ID`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undo: Vec<crate::fix::plan::Step>,
+    /// The relations the plan changes (what `pgmend restore --entry ID` restores).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<String>,
 }
 
 /// Why the preview's checks refused a plan (see `apply::admit`).
@@ -245,7 +257,71 @@ impl Entry {
             no_backup: matches!(backup, BackupNote::Declined),
             admission: None,
             migration: Vec::new(),
+            ..Entry::about(plan)
         }
+    }
+
+    /// What every entry says of its plan: kind, undo SQL, the relations it changes.
+    fn about(plan: &crate::fix::plan::Plan) -> Entry {
+        Entry {
+            kind: plan.origin.kind().map(str::to_string),
+            undoes: match &plan.origin {
+                crate::fix::plan::Origin::Undo { entry } => Some(entry.clone()),
+                _ => None,
+            },
+            undo: plan.undo.clone(),
+            tables: crate::backup::scope::changed_relations(plan),
+            ..Entry::default()
+        }
+    }
+
+    /// A short id for the entry (`pgmend journal` prints it; `fix --undo ID`, `restore
+    /// --entry ID` take it): the start of the sha256 of its time, place and finding.
+    pub fn id(&self) -> String {
+        use sha2::Digest;
+        let c = &self.connection;
+        let key = format!(
+            "{}|{}|{}|{}|{}",
+            self.time, c.host, c.port, c.database, self.finding_id
+        );
+        sha2::Sha256::digest(key.as_bytes())
+            .iter()
+            .take(5)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The entry's undo SQL as a plan, when it was applied and can be undone.
+    pub fn undo_plan(&self) -> Result<crate::fix::plan::Plan, String> {
+        if self.result != "fixed" {
+            return Err(format!(
+                "entry {} was {}: nothing of it ran, so there is nothing to undo",
+                self.id(),
+                self.result
+            ));
+        }
+        if self.undo.is_empty() {
+            return Err(format!(
+                "entry {} has no undo SQL (the fix cannot be undone, e.g. an enum value, or \
+                 it was journaled before pgmend kept undo SQL): restore its tables from the \
+                 backup instead (`pgmend restore BACKUP --entry {} --into DB`)",
+                self.id(),
+                self.id()
+            ));
+        }
+        let mut b = crate::fix::build::B::new(&self.finding_id, format!("undo: {}", self.title));
+        for t in &self.tables {
+            b.table(t);
+        }
+        b.hazard(
+            "the undo SQL journaled with the fix: what changed since may make it fail (each \
+             transaction then rolls back)",
+        );
+        let mut plan = b.done();
+        plan.steps = self.undo.clone();
+        plan.origin = crate::fix::plan::Origin::Undo { entry: self.id() };
+        plan.touches_data = true;
+        Ok(plan)
     }
 
     /// A plan the preview's checks refused (`apply::admit`): nothing of it ran. `backup`: the
@@ -378,6 +454,62 @@ pub fn interrupted_notice(path: &Path, target: &Target) -> Option<String> {
             last.finding_id
         ),
     })
+}
+
+impl Entry {
+    /// A restore (`pgmend restore`, the app's `r`): what was restored where, and how it ended.
+    /// `backup`: the fresh backup taken first (over the source database).
+    pub fn restore(
+        target: &Target,
+        archive: &Path,
+        what: &str,
+        outcome: &Result<String, String>,
+        backup: Option<&BackupRecord>,
+        duration: std::time::Duration,
+    ) -> Entry {
+        let (result, error) = match outcome {
+            Ok(_) => ("restored", None),
+            Err(e) => ("failed", Some(e.clone())),
+        };
+        Entry {
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            connection: connection(target),
+            finding_id: format!(
+                "restore:{}",
+                archive.file_name().map_or_else(
+                    || archive.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                )
+            ),
+            title: what.to_string(),
+            result: result.into(),
+            error,
+            duration_ms: duration.as_millis() as u64,
+            backup: backup.map(backup_ref),
+            kind: Some("restore".into()),
+            ..Entry::default()
+        }
+    }
+}
+
+/// The entry with this id (or an unambiguous start of it).
+pub fn find(path: &Path, id: &str) -> Result<Entry, String> {
+    let entries = read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let id = id.trim().to_lowercase();
+    let found: Vec<Entry> = entries
+        .into_iter()
+        .filter(|e| !id.is_empty() && e.id().starts_with(&id))
+        .collect();
+    match found.len() {
+        1 => Ok(found.into_iter().next().expect("one")),
+        0 => Err(format!(
+            "no journal entry {id} in {} (`pgmend journal` prints the ids)",
+            path.display()
+        )),
+        n => Err(format!(
+            "{n} journal entries start with {id}: give more of the id"
+        )),
+    }
 }
 
 fn connection(target: &Target) -> Connection {

@@ -32,6 +32,7 @@ fn main() {
             Some(Command::Backups(args)) => commands::backup::run_backups(&cli, args).await,
             Some(Command::Journal(args)) => commands::journal::run(&cli, args).await,
             Some(Command::Access(args)) => commands::access::run(&cli, args).await,
+            Some(Command::Restore(args)) => commands::restore::run(&cli, args).await,
             Some(Command::Completions(args)) => {
                 commands::docs::completions(args, &mut std::io::stdout())
             }

@@ -70,6 +70,10 @@ impl Progress {
         self.bar.set_message(message.into());
     }
 
+    pub fn set_length(&self, n: u64) {
+        self.bar.set_length(n);
+    }
+
     pub fn set_position(&self, n: u64) {
         self.bar.set_position(n);
     }

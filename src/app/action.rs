@@ -60,6 +60,10 @@ pub enum Action {
     SwitchConnection,
     /// Backups and Journal: this database only, or every database.
     ToggleScope,
+    /// `r` on the Backups or Journal tab: restore the backup (or the entry's tables).
+    Restore,
+    /// `u` on the Journal tab: the entry's undo SQL through the fix flow.
+    Undo,
     /// In the fix preview: what becomes of the rows sharing a new unique key.
     ChooseDuplicates(crate::fix::decide::DupChoice),
     /// A key for the SQL editor of the fix preview.
@@ -112,6 +116,17 @@ pub enum Action {
     ApplyProgress(String),
     /// Lines saying what happened to each plan (fixed, refused with a sample, failed).
     ApplyDone(Result<Vec<String>, String>),
+    /// What the Backups and Journal rows stand for, in their order: the backup files and the
+    /// journal entries (sent with `FilesLoaded`).
+    FilesKeyed {
+        backups: Vec<std::path::PathBuf>,
+        journal: Vec<crate::journal::Entry>,
+    },
+    /// The restore read its target: what it will do, or why it is refused.
+    RestorePrepared(Result<String, String>),
+    RestoreProgress(String),
+    /// The restore's outcome in one line.
+    RestoreDone(Result<String, String>),
     /// A function's definition, keyed by `schema.name(args)` as `rows::name` spells it.
     DefinitionLoaded {
         key: String,

@@ -60,6 +60,17 @@ pub enum Effect {
     },
     /// Add a connection string that worked to the recent list.
     RememberRecent(String),
+    /// Verify the backup and read the restore's target, writing nothing (answer:
+    /// `Action::RestorePrepared`). `into`: a database name on the connected server, or a URL.
+    PrepareRestore {
+        backup: std::path::PathBuf,
+        into: String,
+        tables: Vec<String>,
+        /// The journal entry the tables come from (those it created are skipped).
+        entry: Option<String>,
+    },
+    /// Run the prepared restore (answers: `RestoreProgress`…, `RestoreDone`).
+    RunRestore,
     /// Read the backup directory and the journal (answer: `Action::FilesLoaded`).
     LoadFiles,
     /// Put text on the clipboard of the terminal (OSC 52, works over SSH).

@@ -77,6 +77,8 @@ pub fn action_named(name: &str) -> Option<Action> {
         "backup" => Action::Backup,
         "verify_backup" => Action::VerifyBackup,
         "export_sql" => Action::ExportSql,
+        "restore" => Action::Restore,
+        "undo" => Action::Undo,
         "submit" => Action::Submit,
         "backspace" => Action::Backspace,
         "keep_newest" => Action::ChooseDuplicates(D::KeepNewest),

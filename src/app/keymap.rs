@@ -27,12 +27,17 @@ impl Context {
             Some(FixStep::Preview(_)) => Context::Editor,
             Some(FixStep::Confirm { .. }) => Context::Input,
             Some(_) => Context::Popup,
+            None if s.mode == Mode::Restore => match s.restore.as_ref().map(|r| &r.step) {
+                Some(super::restore::RestoreStep::Target) => Context::Input,
+                _ => Context::Popup,
+            },
             None => Context::of(&s.mode),
         }
     }
 
     pub fn of(mode: &Mode) -> Context {
         match mode {
+            Mode::Restore => Context::Popup,
             Mode::Normal => Context::Normal,
             Mode::Filter | Mode::Palette { .. } | Mode::Picker { .. } | Mode::Password { .. } => {
                 Context::Input

@@ -12,6 +12,7 @@ pub mod keydefs;
 pub mod keymap;
 pub mod layout;
 mod picker;
+pub mod restore;
 pub mod rows;
 pub mod scope;
 pub mod state;

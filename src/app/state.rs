@@ -132,6 +132,8 @@ pub enum Mode {
         input: String,
         selected: usize,
     },
+    /// The restore popup (`State::restore`).
+    Restore,
 }
 
 #[derive(Debug, Clone)]
@@ -178,6 +180,11 @@ pub struct State {
     pub access: AccessView,
     /// The guided fix, while it is open (it then takes the keys, whatever `mode` says).
     pub fix: Option<super::fixflow::FixFlow>,
+    /// The restore popup, while it is open.
+    pub restore: Option<super::restore::RestoreFlow>,
+    /// What the Backups and Journal rows stand for, in their order.
+    pub backup_files: Vec<std::path::PathBuf>,
+    pub journal_entries: Vec<crate::journal::Entry>,
     /// Failing checklist items marked with Space (item indexes).
     pub marked: std::collections::BTreeSet<usize>,
     pub quit: bool,
@@ -212,6 +219,9 @@ impl State {
             picking: None,
             remember: None,
             fix: None,
+            restore: None,
+            backup_files: Vec::new(),
+            journal_entries: Vec::new(),
             marked: Default::default(),
             quit: false,
         }

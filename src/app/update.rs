@@ -39,6 +39,10 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
         Ok(effects) => return effects,
         Err(a) => *a,
     };
+    let a = match super::restore::result(s, a) {
+        Ok(effects) => return effects,
+        Err(a) => *a,
+    };
     match a {
         Action::Resize(w, h) => {
             s.width = w;
@@ -170,14 +174,23 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             super::update_access::measured(s, request, result);
             vec![]
         }
+        Action::FilesKeyed { backups, journal } => {
+            s.backup_files = backups;
+            s.journal_entries = journal;
+            vec![]
+        }
         Action::Notice(n) => {
             s.status = Some(n);
             vec![]
         }
         other if s.fix.is_some() => super::update_fix::key(s, other),
         other => match s.mode.clone() {
+            Mode::Restore => super::restore::key(s, other),
             Mode::Normal => {
                 if let Some(effects) = super::update_fix::start(s, &other) {
+                    return effects;
+                }
+                if let Some(effects) = super::restore::start(s, &other) {
                     return effects;
                 }
                 let before = s.tab;

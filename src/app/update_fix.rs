@@ -98,6 +98,7 @@ pub fn start(s: &mut State, a: &Action) -> Option<Vec<Effect>> {
 /// Results that arrive whatever the mode.
 pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
     let now = s.now;
+    let report = s.report.clone();
     let Some(flow) = s.fix.as_mut() else {
         return Err(Box::new(a));
     };
@@ -107,7 +108,14 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
             flow.refused = refused;
         }
         Action::PlansReady(Ok(plans)) => {
-            if plans.is_empty() {
+            let templates = match (&report, plans.is_empty() && flow.refused.is_empty()) {
+                (Some(r), true) => hand_templates(r, &flow.finding_ids),
+                _ => vec![],
+            };
+            if !templates.is_empty() {
+                // No automatic fix: the templates, to complete and run through the same flow.
+                flow.set_plans(templates);
+            } else if plans.is_empty() {
                 flow.step = FixStep::done();
                 flow.error = Some(if flow.refused.is_empty() {
                     "pgmend has no fix for these findings".into()
@@ -163,6 +171,14 @@ pub fn result(s: &mut State, a: Action) -> Result<Vec<Effect>, Box<Action>> {
     Ok(vec![])
 }
 
+/// A hand-written template for each finding without an automatic fix (see `fix::hand`).
+fn hand_templates(r: &Report, ids: &[String]) -> Vec<crate::fix::plan::Plan> {
+    r.findings()
+        .filter(|f| ids.contains(&f.id))
+        .filter_map(crate::fix::hand::template)
+        .collect()
+}
+
 /// After the re-check: which of the flow's findings are gone.
 pub fn rechecked(s: &mut State, report: &Arc<Report>) {
     let Some(flow) = s.fix.as_mut() else { return };
@@ -209,8 +225,17 @@ pub fn key(s: &mut State, a: Action) -> Vec<Effect> {
             let open = plans
                 .iter()
                 .find_map(|p| p.blocked_in(true).map(|w| format!("{}: {w}", p.title)));
+            let unfinished = plans
+                .iter()
+                .filter(|p| p.origin == crate::fix::plan::Origin::HandWritten)
+                .find_map(|p| {
+                    let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+                    crate::fix::hand::check(&sql.join("\n")).err()
+                });
             if plans.is_empty() {
                 flow.error = Some("the script has no statement left to run".into());
+            } else if let Some(why) = unfinished {
+                flow.error = Some(why);
             } else if let Some(open) = open {
                 flow.error = Some(format!("not yet (nothing was changed): {open}"));
             } else {

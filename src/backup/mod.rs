@@ -5,6 +5,7 @@
 
 mod dump;
 mod error;
+pub mod restore;
 pub mod scope;
 pub mod tools;
 mod verify;

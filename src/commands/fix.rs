@@ -76,8 +76,8 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     if let Some(run) = args.resume.as_deref().or(args.roll_back.as_deref()) {
         return super::resume::run(cli, args, run).await;
     }
-    if !args.all && args.only.is_empty() {
-        anyhow::bail!("say what to fix: --only ID (repeatable) or --all");
+    if !args.all && args.only.is_empty() && args.undo.is_none() {
+        anyhow::bail!("say what to fix: --only ID (repeatable), --all or --undo ENTRY");
     }
     // The migration's folder is checked before anything changes.
     let emit = (!args.emit_migration.is_empty())
@@ -100,7 +100,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         None
     };
     let lists = checklists(cli, &cargs).await?;
-    if lists.is_empty() && !args.lints && args.only.is_empty() {
+    if lists.is_empty() && !args.lints && args.only.is_empty() && args.undo.is_none() {
         anyhow::bail!(
             "nothing to fix against: give --preset NAME, --checklist FILE, --expect-sql PATH or \
              --expect-db URL, or --lints to fix the lints' findings alone"
@@ -128,7 +128,11 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     } else {
         crate::fix::plans(&report, &snap, adapted)
     };
-    let plans = select(all, args, &report)?;
+    let plans = match (&args.undo, &args.sql) {
+        (Some(id), _) => vec![undo_plan(id, &session.resolved.target)?],
+        (None, Some(file)) => vec![hand_written(file, args, &report)?],
+        (None, None) => select(all, args, &report)?,
+    };
     let unfixable = report
         .findings()
         .filter(|f| crate::fix::plan(f, &snap, adapted).is_none())
@@ -287,6 +291,41 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     } else {
         exit::OK
     })
+}
+
+/// `--undo ID`: the journal entry's undo SQL as a plan (for the database it ran on).
+fn undo_plan(id: &str, target: &db::Target) -> anyhow::Result<Plan> {
+    let path = crate::journal::default_path()
+        .ok_or_else(|| anyhow::anyhow!("no data directory for the journal (HOME unset?)"))?;
+    let entry = crate::journal::find(&path, id).map_err(anyhow::Error::msg)?;
+    let c = &entry.connection;
+    if c.database != target.dbname || c.port != target.port {
+        anyhow::bail!(
+            "journal entry {id} ran on {}:{} (database \"{}\"), not on {target}: connect to that \
+             database to undo it",
+            c.host,
+            c.port,
+            c.database
+        );
+    }
+    entry.undo_plan().map_err(anyhow::Error::msg)
+}
+
+/// `--sql FILE --only ID`: the engineer's SQL for a finding, as a hand-written plan.
+fn hand_written(file: &std::path::Path, args: &FixArgs, report: &Report) -> anyhow::Result<Plan> {
+    let [id] = args.only.as_slice() else {
+        anyhow::bail!("--sql goes with exactly one --only ID: the finding it mends");
+    };
+    let finding = report.findings().find(|f| &f.id == id).ok_or_else(|| {
+        anyhow::anyhow!("--only {id}: no such finding (`pgmend check` lists the ids)")
+    })?;
+    let sql = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| anyhow::anyhow!("--sql {}: {e}", file.display()))?
+    };
+    crate::fix::hand::plan(finding, &sql).map_err(anyhow::Error::msg)
 }
 
 /// A production profile asks for the database name before `--yes` changes it.

@@ -58,6 +58,18 @@ pub fn render(e: &Entry) -> String {
              is half-done)\n",
         );
     }
+    o.push_str(&format!("  id: {}", e.id()));
+    if let Some(k) = &e.kind {
+        o.push_str(&format!("  ({k}"));
+        if let Some(u) = &e.undoes {
+            o.push_str(&format!(" of {u}"));
+        }
+        o.push(')');
+    }
+    if e.result == "fixed" && !e.undo.is_empty() {
+        o.push_str(&format!("  · undo: pgmend fix --undo {}", e.id()));
+    }
+    o.push('\n');
     match (&e.backup, e.no_backup) {
         (Some(b), _) => o.push_str(&format!(
             "  backup: {} (sha256 {})\n",

@@ -11,6 +11,7 @@ pub mod fleet;
 pub mod inventory;
 pub mod journal;
 pub mod resume;
+pub mod restore;
 pub mod tui;
 
 use anyhow::Context;

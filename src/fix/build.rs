@@ -43,6 +43,7 @@ impl B {
                 after: Vec::new(),
                 server_checks: Vec::new(),
                 decisions: Vec::new(),
+                origin: Default::default(),
             },
             group: 1,
             undo_group: 1,

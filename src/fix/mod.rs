@@ -29,6 +29,7 @@ mod data;
 pub mod decide;
 mod functions;
 mod grants;
+pub mod hand;
 mod indexes;
 mod items_on;
 pub mod migration;

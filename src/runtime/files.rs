@@ -26,7 +26,7 @@ pub fn backups(dir: Option<&std::path::Path>) -> Vec<FileEntry> {
             let verified = if b.verified_when_taken { "verified when taken" } else { "not verified by pgmend" };
             let label = format!("{name}  {:.1} MiB  {verified}", b.size as f64 / 1_048_576.0);
             let detail = format!(
-                "{}\n{} bytes, written {when}\n{verified}\nrestore: pg_restore --dbname=… --clean --if-exists {}\nverify:  pgmend backups verify {}",
+                "{}\n{} bytes, written {when}\n{verified}\nrestore: r (into a new database), or pgmend restore {} --into NEW_DB\nverify:  pgmend backups verify {}",
                 b.path.display(),
                 b.size,
                 b.path.display(),
@@ -42,6 +42,28 @@ pub fn backups(dir: Option<&std::path::Path>) -> Vec<FileEntry> {
         .collect();
     rows.reverse();
     rows
+}
+
+/// What the rows of [`backups`] and [`journal`] stand for, in the same order: the backup
+/// files and the journal entries, newest first.
+pub fn keys(
+    dir: Option<&std::path::Path>,
+) -> (Vec<std::path::PathBuf>, Vec<crate::journal::Entry>) {
+    let dir = dir
+        .map(|d| d.to_path_buf())
+        .or_else(crate::backup::default_dir);
+    let mut files: Vec<std::path::PathBuf> = dir
+        .and_then(|d| crate::backup::list(&d).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| b.path)
+        .collect();
+    files.reverse();
+    let mut entries = crate::journal::default_path()
+        .and_then(|p| crate::journal::read(&p).ok())
+        .unwrap_or_default();
+    entries.reverse();
+    (files, entries)
 }
 
 /// Every journal entry, newest first.
@@ -80,6 +102,17 @@ pub fn journal() -> Vec<FileEntry> {
                 (None, true) => detail.push_str("no backup (--no-backup was given)\n"),
                 _ => {}
             }
+            detail.push_str(&format!("id {}", e.id()));
+            if let Some(k) = &e.kind {
+                detail.push_str(&format!(" · {k}"));
+            }
+            if e.result == "fixed" && !e.undo.is_empty() {
+                detail.push_str(" · u undoes it");
+            }
+            if e.backup.is_some() && !e.tables.is_empty() {
+                detail.push_str(" · r restores its tables beside the live ones");
+            }
+            detail.push('\n');
             if let Some(err) = &e.error {
                 detail.push_str(&format!("error: {err}\n"));
             }

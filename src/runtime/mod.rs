@@ -8,6 +8,7 @@ mod files;
 mod fix;
 mod labels;
 pub mod recent;
+mod restore;
 pub mod terminal;
 mod worker;
 
@@ -110,6 +111,7 @@ pub async fn run(cfg: TuiConfig) -> anyhow::Result<Option<String>> {
         backup: None,
         preview_refused: Arc::new(std::sync::Mutex::new(Vec::new())),
         previewed: false,
+        restore: Arc::new(std::sync::Mutex::new(None)),
     };
 
     // Terminal events come from a thread of their own: reading them blocks.

@@ -35,6 +35,8 @@ pub(super) struct Worker {
     pub preview_refused: Arc<std::sync::Mutex<Vec<crate::apply::admit::Refused>>>,
     /// The first read also sends a preview (the relation list) before the full snapshot.
     pub previewed: bool,
+    /// The restore read and decided, waiting for the confirmation.
+    pub restore: Arc<std::sync::Mutex<Option<super::restore::Ready>>>,
 }
 
 impl Worker {
@@ -95,7 +97,16 @@ impl Worker {
                     backups: super::files::backups(self.cfg.backup_dir.as_deref()),
                     journal: super::files::journal(),
                 });
+                let (backups, journal) = super::files::keys(self.cfg.backup_dir.as_deref());
+                let _ = self.tx.send(Action::FilesKeyed { backups, journal });
             }
+            Effect::PrepareRestore {
+                backup,
+                into,
+                tables,
+                entry,
+            } => self.prepare_restore(backup, into, tables, entry),
+            Effect::RunRestore => self.run_restore(),
             Effect::Cancel => {
                 for h in self.running.drain(..) {
                     h.abort();
@@ -408,6 +419,47 @@ impl Worker {
                 Err(e) => Err(format!("cannot start the apply: {e}")),
             };
             let _ = tx.send(Action::ApplyDone(result));
+        });
+    }
+}
+
+impl Worker {
+    /// Verifies the backup and reads the restore's target, writing nothing.
+    fn prepare_restore(
+        &mut self,
+        backup: std::path::PathBuf,
+        into: String,
+        tables: Vec<String>,
+        entry: Option<String>,
+    ) {
+        let (base, tx, slot) = (self.resolved.clone(), self.tx.clone(), self.restore.clone());
+        self.spawn(async move {
+            let answer = match super::restore::prepare(base, backup, into, tables, entry).await {
+                Ok(ready) => {
+                    let said = ready.0.describe();
+                    *slot.lock().expect("not poisoned") = Some(ready);
+                    Ok(said)
+                }
+                Err(e) => Err(e),
+            };
+            let _ = tx.send(Action::RestorePrepared(answer));
+        });
+    }
+
+    /// Runs the prepared restore; not aborted by Esc (pg_restore runs in one transaction to
+    /// its end).
+    fn run_restore(&mut self) {
+        let ready = self.restore.lock().expect("not poisoned").take();
+        let tx = self.tx.clone();
+        let Some(ready) = ready else {
+            let _ = tx.send(Action::RestoreDone(Err(
+                "no restore was prepared: nothing was changed".into(),
+            )));
+            return;
+        };
+        tokio::spawn(async move {
+            let result = super::restore::run(ready, tx.clone()).await;
+            let _ = tx.send(Action::RestoreDone(result));
         });
     }
 }

@@ -176,6 +176,10 @@ fn finding(o: &mut Out, f: &Finding, said_why: Option<&str>) {
     {
         o.kv("no automatic fix", why.to_string());
         o.kv("instead", instead.to_string());
+        o.kv(
+            "f",
+            "opens this as a template in the fix editor: complete it, then backup → confirm → apply → re-check (journaled as hand-written)".into(),
+        );
     }
     if let Some(src) = &f.source {
         o.kv("from", format!("{}:{}", src.file, src.line));

@@ -6,6 +6,7 @@ mod fix;
 mod header;
 mod list;
 mod popup;
+mod restore;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -48,6 +49,9 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     }
     if s.fix.is_some() {
         fix::draw(f, body, s, t);
+    }
+    if matches!(s.mode, Mode::Restore) {
+        restore::draw(f, body, s, t);
     }
     status_bar(f, status, s, t);
     match &s.mode {

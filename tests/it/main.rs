@@ -26,6 +26,7 @@ mod progress;
 mod props;
 mod quoting;
 mod readme_screen;
+mod restore;
 mod roles;
 mod scenarios;
 mod secrets;

@@ -131,23 +131,37 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let name = self.name.clone();
-        // Drop may run inside a tokio runtime: do the async work on a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            rt.block_on(async {
-                let mut admin = PgConnection::connect(&url_for("postgres")).await.ok()?;
-                admin
-                    .execute(AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                    )))
-                    .await
-                    .ok()
-            })
-        })
-        .join();
+        drop_database(&self.name);
     }
+}
+
+/// A database a test had the binary create, by name: dropped when the test ends.
+pub struct Created(pub String);
+
+impl Drop for Created {
+    fn drop(&mut self) {
+        drop_database(&self.0);
+    }
+}
+
+/// Drops a test database (WITH FORCE), from any context.
+pub fn drop_database(name: &str) {
+    let name = name.to_string();
+    // Drop may run inside a tokio runtime: do the async work on a thread of its own.
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(async {
+            let mut admin = PgConnection::connect(&url_for("postgres")).await.ok()?;
+            admin
+                .execute(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                )))
+                .await
+                .ok()
+        })
+    })
+    .join();
 }

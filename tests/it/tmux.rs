@@ -536,3 +536,114 @@ fn a_failed_connection_keeps_the_picker_and_exits_non_zero() {
     assert!(s.contains("PGMEND-EXITED=2"), "{s}");
     assert!(!home.path().join("state/pgmend/recent.txt").exists());
 }
+
+/// `f` on the first item (public.profiles), ctrl-s, enter: backed up, applied, re-checked.
+fn fix_the_first_item(t: &Tmux) {
+    t.send(&["f"]);
+    // The SQL, not just the title: a capture may land while the editor is still being drawn.
+    let s = t.wait_for("CREATE TABLE public.profiles", 20);
+    assert!(s.contains("ctrl-s: back up"), "{s}");
+    t.send(&["C-s"]);
+    let s = t.wait_for("about to run", 60);
+    assert!(s.contains("backup verified"), "{s}");
+    t.send(&["Enter"]);
+    let s = t.wait_for("enter closes", 60);
+    assert!(s.contains("✔ table.missing:public.profiles"), "{s}");
+    t.send(&["Enter"]);
+}
+
+/// The way back in a real terminal: fix one item, restore the backup it took into a new
+/// database from the Backups tab (its rows match the database before the fix), then undo the
+/// fix from the Journal tab through the same backup, confirm and apply.
+#[tokio::test]
+async fn restore_a_backup_and_undo_a_fix_from_the_app() {
+    let db = TestDb::new().await;
+    let mut c = db.connect().await;
+    pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
+        .await
+        .unwrap();
+    let before = crate::restore::checksums(db.url(), "public").await;
+    let home = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
+        home.path().display(),
+        bin(),
+        db.url()
+    );
+    let t = Tmux::start(&cmd, 120, 40);
+    t.wait_for("── CRITICAL ·", 30);
+    fix_the_first_item(&t);
+
+    // The backup leaves the platform's schemas out: the database restored into is a fresh
+    // "project" (the Supabase stand-in alone), which counts as empty.
+    let new_db = format!("{}_restored", db.name);
+    let _dropped = crate::support::Created(new_db.clone());
+    let mut admin =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&crate::support::url_for("postgres"))
+            .await
+            .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE \"{new_db}\" TEMPLATE template0"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let mut fresh =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&crate::support::url_for(&new_db))
+            .await
+            .unwrap();
+    sqlx::raw_sql(pgmend::scenarios::SUPABASE_STANDIN)
+        .execute(&mut fresh)
+        .await
+        .unwrap();
+    drop(fresh);
+
+    // Backups tab: r, the default name (<db>_restored), enter, the summary, enter.
+    t.send(&["0"]);
+    t.wait_for("verified when taken", 10);
+    t.send(&["r"]);
+    let s = t.wait_for("into database:", 10);
+    assert!(s.contains(&new_db), "{s}");
+    t.send(&["Enter"]);
+    let s = t.wait_for("enter restores", 30);
+    assert!(
+        s.contains("about to restore ") && s.contains("the empty"),
+        "{s}"
+    );
+    t.send(&["Enter"]);
+    let s = t.wait_for("✔ restored", 60);
+    assert!(s.contains("enter closes"), "{s}");
+    t.send(&["Enter"]);
+    let restored_url = crate::support::url_for(&new_db);
+    assert_eq!(
+        crate::restore::checksums(&restored_url, "public").await,
+        before,
+        "the restored rows are the rows before the fix"
+    );
+
+    // Journal tab: u opens the undo SQL in the fix flow; backup, confirm, apply.
+    // The restore is journaled too (the newest entry); the fix is the one below it.
+    t.send(&["Tab"]);
+    let s = t.wait_for("Journal (2)", 10);
+    assert!(s.contains("restored restore:"), "{s}");
+    t.send(&["j"]);
+    t.send(&["u"]);
+    let s = t.wait_for("undo: create table", 10);
+    assert!(s.contains("DROP TABLE"), "{s}");
+    t.send(&["C-s"]);
+    t.wait_for("about to run", 60);
+    t.send(&["Enter"]);
+    t.wait_for("enter closes", 60);
+    t.send(&["Enter"]);
+    t.send(&["q"]);
+    assert!(t.wait_for("PGMEND-EXITED=", 10).contains("PGMEND-EXITED=0"));
+    let n: i64 = sqlx::query_scalar(
+        "select count(*) from pg_tables where schemaname = 'public' and tablename = 'profiles'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(n, 0, "the undo dropped the table the fix created");
+    let journal = std::fs::read_to_string(home.path().join("data/pgmend/journal.jsonl")).unwrap();
+    assert!(journal.contains("\"kind\":\"undo\""), "{journal}");
+}

@@ -94,7 +94,7 @@ async fn verify_uses_the_journal_when_there_is_no_sidecar() {
         }),
         no_backup: false,
         admission: None,
-        migration: vec![],
+        ..Default::default()
     };
     journal::append(&j, &entry).unwrap();
     let v = backup::verify_with(&rec.path, pgmend::journal::backup_sha256(&j, &rec.path))

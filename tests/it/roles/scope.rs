@@ -281,6 +281,7 @@ async fn a_plan_changing_what_the_backup_leaves_out_is_refused() {
         after: vec![],
         server_checks: vec![],
         decisions: vec![],
+        origin: Default::default(),
     };
     // With only public.mine chosen, a plan changing public.guarded is refused.
     let mut only = scope.clone();

@@ -34,6 +34,7 @@ fn a_plan(id: &str) -> Plan {
         after: vec![],
         server_checks: vec![],
         decisions: vec![],
+        origin: Default::default(),
     }
 }
 

@@ -11,8 +11,8 @@ use pgmend::db::catalog::{EnumType, ServerInfo, Snapshot};
 use super::loaded;
 use super::screens::render;
 
-#[test]
-fn a_finding_without_a_fix_says_why_and_what_to_do() {
+/// An enum whose labels are out of the checklist's order: a finding pgmend has no fix for.
+pub fn enum_out_of_order() -> (Snapshot, check::Report) {
     let mut snap = Snapshot::empty(ServerInfo {
         version_num: 150000,
         version: "PostgreSQL 15".into(),
@@ -35,6 +35,12 @@ fn a_finding_without_a_fix_says_why_and_what_to_do() {
     let cl = [cl];
     let mut report = check::run(&snap, &cl, &Default::default(), &Default::default());
     pgmend::fix::mark_fixable(&mut report, &snap, &cl);
+    (snap, report)
+}
+
+#[test]
+fn a_finding_without_a_fix_says_why_and_what_to_do() {
+    let (snap, report) = enum_out_of_order();
     assert!(
         report
             .findings()
@@ -49,4 +55,8 @@ fn a_finding_without_a_fix_says_why_and_what_to_do() {
         "{screen}"
     );
     assert!(screen.contains("instead: CREATE TYPE"), "{screen}");
+    assert!(
+        screen.contains("f: opens this as a template in the fix editor"),
+        "{screen}"
+    );
 }

@@ -11,6 +11,7 @@ mod fix_flow;
 mod guidance;
 mod manual;
 mod no_checklist;
+mod restore;
 mod screens;
 mod unknown;
 mod update_tests;
