@@ -142,7 +142,7 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
         if read.is_empty() {
             continue;
         }
-        let severity = if who.iter().any(|w| *w != "authenticated") {
+        let severity = if exposure::signed_out(&who) {
             lint.severity
         } else {
             Severity::High
