@@ -87,10 +87,11 @@ pub fn info() -> String {
    AS migration_tables,
   (SELECT coalesce(json_agg(k.word), '[]')::text FROM pg_get_keywords() k WHERE k.catcode <> 'U')
    AS keywords,
-  (SELECT count(*) FROM pg_attribute a
-   WHERE a.attrelid = to_regclass('storage.buckets') AND NOT a.attisdropped
-     AND (a.attname = 'id' OR (a.attname = 'public' AND a.atttypid = 'boolean'::regtype))) = 2
-   AND coalesce(has_table_privilege(to_regclass('storage.buckets'), 'SELECT'), false)
+  coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT')
+     AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+            AND (a.attname = 'id' OR (a.attname = 'public' AND a.atttypid = 'boolean'::regtype))) = 2
+   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = 'storage' AND c.relname = 'buckets' AND c.relkind IN ('r', 'p')), false)
    AS buckets_readable,
   current_setting('quote_all_identifiers') = 'on' AS quote_all,
   (SELECT coalesce(json_agg(json_build_array(oc.oid::int8, oc.opcmethod::int8, oc.opcintype::int8)),
