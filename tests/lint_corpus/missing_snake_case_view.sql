@@ -1,4 +1,5 @@
 -- case: PascalCase tables without a snake_case view
+-- min_version: 150000
 -- snake_case_views: true
 -- expect: public."ChatMessage"
 CREATE TABLE public."ChatMessage" (id int PRIMARY KEY);

@@ -1,4 +1,5 @@
 -- case: pg_graphql installed: what anon or authenticated may select from, any application schema
+-- min_version: 150000
 -- pretend extension: pg_graphql
 -- expect: public.notes
 -- expect: public.note_titles

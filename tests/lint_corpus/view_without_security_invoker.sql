@@ -28,6 +28,7 @@ CREATE VIEW public.open_view AS SELECT id FROM public.t;
 GRANT SELECT ON public.open_view TO PUBLIC;
 
 -- case: security_invoker views, revoked views, private schemas and custom roles are quiet
+-- min_version: 150000
 -- expect: (none)
 DO $$ BEGIN CREATE ROLE corpus_reader_v; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 CREATE TABLE public.notes (id int PRIMARY KEY, body text);

@@ -97,6 +97,12 @@ pub fn text(exposure: &[Exposure]) -> String {
     parts.join("; ")
 }
 
+/// Signed-out clients are among these grantees (anon, or PUBLIC which anon belongs to): the
+/// lints grade such findings higher than those reaching signed-in users only.
+pub fn signed_out(who: &[&str]) -> bool {
+    who.iter().any(|w| *w != "authenticated")
+}
+
 /// The grantees, `anon, authenticated`.
 pub fn who(exposure: &[Exposure]) -> Vec<&'static str> {
     exposure.iter().map(|e| e.who).collect()
@@ -136,7 +142,7 @@ pub fn unprotected_in_api(
         }
         let object = super::table_object(t);
         let names = who(&readers);
-        let severity = if names.iter().any(|w| *w != "authenticated") {
+        let severity = if signed_out(&names) {
             lint.severity
         } else {
             Severity::Medium

@@ -49,7 +49,7 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
             continue;
         }
         let who = exposure::who(&readers);
-        let severity = if who.contains(&"anon") {
+        let severity = if exposure::signed_out(&who) {
             lint.severity
         } else {
             Severity::Low

@@ -101,9 +101,12 @@ pub const NAMES: &[&str] = &[
 /// The column's name says it holds something sensitive.
 pub fn is_sensitive(column: &str) -> bool {
     let n = column.to_lowercase().replace('-', "_");
-    NAMES
-        .iter()
-        .any(|s| n == *s || (s.len() > 3 && n.ends_with(&format!("_{s}"))))
+    NAMES.iter().any(|s| {
+        n == *s
+            || (s.len() > 3
+                && n.strip_suffix(s)
+                    .is_some_and(|prefix| prefix.ends_with('_')))
+    })
 }
 
 fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
@@ -142,7 +145,7 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
         if read.is_empty() {
             continue;
         }
-        let severity = if who.iter().any(|w| *w != "authenticated") {
+        let severity = if exposure::signed_out(&who) {
             lint.severity
         } else {
             Severity::High

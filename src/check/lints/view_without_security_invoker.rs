@@ -128,25 +128,27 @@ fn reads<'a>(rels: &mut Relations<'a>, snap: &'a Snapshot, at: usize) -> Vec<&'a
     out
 }
 
-/// Whether `who` (PUBLIC or an API role) may read `t` itself: USAGE on its schema and SELECT
-/// on it.
+/// Whether `who` (PUBLIC or an API role) may read `t` itself: SELECT on it, and USAGE on its
+/// schema when that is not the view's (a reader reaching the view reaches its schema).
 fn reads_directly(
     ctx: &LintContext<'_>,
     schemas: &HashMap<&str, &Schema>,
+    view: &Table,
     t: &Table,
     who: &str,
 ) -> bool {
     let snap = ctx.snapshot;
-    let usage = schemas.get(t.schema.as_str()).is_some_and(|s| {
-        if who == "PUBLIC" {
-            s.acl.iter().any(|i| {
-                i.grantee == Grantee::Public
-                    && i.privileges.iter().any(|p| p.privilege == Privilege::Usage)
-            })
-        } else {
-            privileges::schema_privileges(snap, s, who).contains(&Privilege::Usage)
-        }
-    });
+    let usage = t.schema == view.schema
+        || schemas.get(t.schema.as_str()).is_some_and(|s| {
+            if who == "PUBLIC" {
+                s.acl.iter().any(|i| {
+                    i.grantee == Grantee::Public
+                        && i.privileges.iter().any(|p| p.privilege == Privilege::Usage)
+                })
+            } else {
+                privileges::schema_privileges(snap, s, who).contains(&Privilege::Usage)
+            }
+        });
     let select = if who == "PUBLIC" {
         privileges::public_table_privileges(t).contains(&Privilege::Select)
     } else {
@@ -185,7 +187,7 @@ fn run(ctx: &LintContext<'_>, lint: &Lint) -> Vec<Finding> {
         let denied: Vec<String> = read
             .iter()
             .filter(|t| t.kind != RelationKind::View)
-            .filter(|t| who.iter().any(|w| !reads_directly(ctx, &schemas, t, w)))
+            .filter(|t| who.iter().any(|w| !reads_directly(ctx, &schemas, v, t, w)))
             .map(|t| table_object(t))
             .collect();
         let object = table_object(v);

@@ -22,6 +22,8 @@ pub(super) struct Decoder {
 pub(super) struct Pending {
     pub migration_sources: Vec<Source>,
     pub unspelled: Vec<Unspelled>,
+    /// `storage.buckets` is there and readable: the follow-up reads the public buckets.
+    pub buckets: bool,
 }
 
 impl Pending {
@@ -96,7 +98,12 @@ impl Decoder {
                 detail: "no row".into(),
             });
         }
+        let buckets = self
+            .snap
+            .as_ref()
+            .is_some_and(|s| s.public_buckets.is_some());
         Ok(Pending {
+            buckets,
             migration_sources: std::mem::take(&mut self.migration_sources),
             unspelled: std::mem::take(&mut self.unspelled),
         })

@@ -152,21 +152,9 @@ pub(super) fn decode(row: Row<'_>) -> Result<Snapshot, CatalogError> {
         types: count("ext_types")?,
     };
     snap.warnings = warnings;
-    snap.public_buckets = row
-        .opt_strings("public_buckets")?
-        .map(|ids| ids.iter().map(|id| xml_text(id)).collect());
+    // Filled by the follow-up exchange when the table is there and readable.
+    snap.public_buckets = row.get::<bool>("buckets_readable")?.then(Vec::new);
     Ok(snap)
-}
-
-/// The text of an XML text node as `xpath` returns it (`&amp;` and the like escaped).
-fn xml_text(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#13;", "\r")
-        .replace("&#xD;", "\r")
-        .replace("&amp;", "&")
 }
 
 /// Every table whose name a migration tool uses (classified in `migrations`).

@@ -43,7 +43,8 @@ pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreadable_migrations: Vec<(MigrationSource, String)>,
     /// Network round trips of this snapshot, BEGIN and COMMIT included: 3, or 4 when the
-    /// database has a migration table or an index pgmend cannot spell itself, whatever the
+    /// database has a migration table, an index pgmend cannot spell itself or a readable
+    /// `storage.buckets`, whatever the
     /// schema's size (every catalog query travels in one simple-protocol batch).
     pub round_trips: u32,
     /// Wall-clock time of `read_snapshot`, BEGIN to COMMIT.

@@ -57,8 +57,8 @@ pub async fn read_snapshot(
     .await?;
     let mut round_trips = 2;
     let pending = decoder.pending()?;
-    // The follow-up: migration history (its tables were found by the batch) and the index
-    // definitions neither the batch nor the client could spell.
+    // The follow-up: migration history (its tables were found by the batch), the index
+    // definitions neither the batch nor the client could spell, and Storage's public buckets.
     let mut followup = Vec::new();
     let mut steps = Vec::new();
     if let Some(q) = migrations::query(&pending.migration_sources) {
@@ -70,14 +70,21 @@ pub async fn read_snapshot(
         followup.push(sql::index_definitions(&oids));
         steps.push(DEFINITIONS);
     }
+    if pending.buckets {
+        followup.push(sql::PUBLIC_BUCKETS.to_string());
+        steps.push(BUCKETS);
+    }
     let mut history = Vec::new();
     let mut definitions = Vec::new();
+    let mut buckets = Vec::new();
     if !followup.is_empty() {
         round_trips += 1;
         let sources = &pending.migration_sources;
         stream(&mut tx, followup.join(";\n"), &steps, |step, row| {
             if step == MIGRATIONS {
                 history.push(migrations::decode_row(row, sources)?);
+            } else if step == BUCKETS {
+                buckets.push(Row::new(row, BUCKETS).get::<String>("id")?);
             } else {
                 let r = Row::new(row, DEFINITIONS);
                 definitions.push((r.get::<i64>("oid")?, r.get::<String>("definition")?));
@@ -93,6 +100,9 @@ pub async fn read_snapshot(
     round_trips += 1;
     let mut snapshot = decoder.finish(&pending, &definitions)?;
     snapshot.migrations = history;
+    if pending.buckets {
+        snapshot.public_buckets = Some(buckets);
+    }
     snapshot.privileges = snapshot.flatten_privileges();
     snapshot.round_trips = round_trips;
     snapshot.read_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -101,6 +111,7 @@ pub async fn read_snapshot(
 
 const MIGRATIONS: &str = "migrations";
 const DEFINITIONS: &str = "index definitions";
+const BUCKETS: &str = "public buckets";
 
 /// Sends `sql` (several statements) in one simple-protocol message and hands every row to
 /// `on_row` with the index of the statement it belongs to, as rows arrive.

@@ -87,13 +87,12 @@ pub fn info() -> String {
    AS migration_tables,
   (SELECT coalesce(json_agg(k.word), '[]')::text FROM pg_get_keywords() k WHERE k.catcode <> 'U')
    AS keywords,
-  CASE WHEN (SELECT count(*) FROM pg_attribute a
-             WHERE a.attrelid = to_regclass('storage.buckets') AND NOT a.attisdropped
-               AND a.attname IN ('id', 'public')) = 2
-        AND has_table_privilege(to_regclass('storage.buckets'), 'SELECT')
-   THEN xpath('/table/row/id/text()', query_to_xml(
-          'SELECT id FROM storage.buckets WHERE public IS TRUE ORDER BY id', false, false, ''))::text[]
-   END AS public_buckets,
+  coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT')
+     AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+            AND (a.attname = 'id' OR (a.attname = 'public' AND a.atttypid = 'boolean'::regtype))) = 2
+   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = 'storage' AND c.relname = 'buckets' AND c.relkind IN ('r', 'p')), false)
+   AS buckets_readable,
   current_setting('quote_all_identifiers') = 'on' AS quote_all,
   (SELECT coalesce(json_agg(json_build_array(oc.oid::int8, oc.opcmethod::int8, oc.opcintype::int8)),
      '[]')::text FROM pg_opclass oc WHERE oc.opcdefault) AS default_opclasses,
@@ -309,6 +308,11 @@ LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.
 WHERE c.relkind IN {TABLE_KINDS} AND {vis}"#
     )
 }
+
+/// The final exchange's public Storage buckets (when query 1 found `storage.buckets`
+/// readable, with its `id` and boolean `public` columns).
+pub const PUBLIC_BUCKETS: &str =
+    "SELECT id::text AS id FROM storage.buckets WHERE public IS TRUE ORDER BY id";
 
 /// The final exchange's index definitions, for indexes the client could not spell.
 pub fn index_definitions(oids: &[i64]) -> String {
