@@ -24,6 +24,7 @@ mod progress;
 mod props;
 mod quoting;
 mod roles;
+mod sandbox;
 mod scenarios;
 mod secrets;
 mod support;

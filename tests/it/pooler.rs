@@ -2,6 +2,7 @@
 //! pgmend detects it when the pooler refuses the startup options, switches to one-shot
 //! statements, warns, and still reads the whole catalog.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -46,24 +47,33 @@ fn start_bouncer(db: &TestDb) -> Bouncer {
     )
     .unwrap();
     let tool = crate::tools::pgbouncer();
-    let bin = tool.bin.to_str().unwrap();
-    let libs = format!("LD_LIBRARY_PATH={}", tool.libs.as_deref().unwrap_or(""));
-    // pgbouncer refuses to run as root, like initdb.
-    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+    let mut cmd = tool.command();
+    // pgbouncer refuses to run as root, like initdb: it runs as the server's user, started
+    // directly (no runuser in between), so the child killed on drop is pgbouncer itself.
+    if unsafe { libc::geteuid() } == 0 {
         let _ = Command::new("chown")
             .args(["-R", "postgres:"])
             .arg(dir.path())
             .status();
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", "env", &libs, bin]);
-        c
-    } else {
-        let mut c = Command::new(bin);
-        if let Some(l) = &tool.libs {
-            c.env("LD_LIBRARY_PATH", l);
-        }
-        c
-    };
+        let id = |flag: &str| -> u32 {
+            let out = Command::new("id")
+                .args([flag, "postgres"])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+        };
+        cmd.uid(id("-u")).gid(id("-g"));
+    }
+    // Dies with the thread that started it, even when the test process is killed.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
     let child = cmd
         .arg(&ini)
         .stdout(Stdio::null())
