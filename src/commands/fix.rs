@@ -98,6 +98,13 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     for w in &session.warnings {
         eprintln!("warning: {w}");
     }
+    // A standby, or a session that cannot hold a transaction: refused before any backup.
+    if args.yes
+        && !session.pooled
+        && let Some(why) = db::writable::check(&mut session.conn).await?
+    {
+        anyhow::bail!("{why}");
+    }
     let (snap, adapted, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
     let adapted = adapted.as_deref().unwrap_or(&lists);
     // `--all` alone plans the checklists' findings only: a lint's plan (which may cover a

@@ -7,6 +7,7 @@ pub mod params;
 pub mod passfile;
 pub mod resolve;
 pub mod scratch;
+pub mod writable;
 
 pub use connect::{Session, SessionOptions, connect};
 pub use error::{Cause, ConnectError};

@@ -27,6 +27,7 @@ mod roles;
 mod sandbox;
 mod scenarios;
 mod secrets;
+mod standby;
 mod support;
 mod tls;
 mod tmux;

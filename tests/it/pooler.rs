@@ -23,7 +23,8 @@ impl Drop for Bouncer {
     }
 }
 
-fn start_bouncer(db: &TestDb) -> Bouncer {
+/// pgbouncer in front of `db`, with `settings` (lines of its `[pgbouncer]` section) added.
+fn start_bouncer(db: &TestDb, settings: &str) -> Bouncer {
     let u = url::Url::parse(db.url()).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -36,8 +37,8 @@ fn start_bouncer(db: &TestDb) -> Bouncer {
         &ini,
         format!(
             "[databases]\n{name} = host=127.0.0.1 port={p} user=postgres password={pw} dbname={name}\n\n\
-             [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nauth_type = any\npool_mode = transaction\n\
-             unix_socket_dir =\nlogfile = {log}\npidfile = {pid}\n",
+             [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nauth_type = any\n\
+             unix_socket_dir =\nlogfile = {log}\npidfile = {pid}\n{settings}",
             name = db.name,
             p = u.port().unwrap(),
             pw = u.password().unwrap(),
@@ -102,7 +103,7 @@ async fn a_transaction_pooler_is_detected_and_the_catalog_still_reads() {
     let db = TestDb::new().await;
     db.exec("CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE u (id int REFERENCES t(id));")
         .await;
-    let b = start_bouncer(&db);
+    let b = start_bouncer(&db, "pool_mode = transaction\n");
     let url = format!(
         "postgres://postgres@127.0.0.1:{}/{}?sslmode=disable",
         b.port, db.name
@@ -145,4 +146,45 @@ async fn a_transaction_pooler_is_detected_and_the_catalog_still_reads() {
         "{err}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("public.u"));
+}
+
+/// A pooler that lets pgmend's startup options through (so nothing gives it away at connect
+/// time) but cannot hold a transaction across statements: `fix` refuses before any backup, in
+/// the pooler refusal's words.
+#[tokio::test]
+async fn fix_refuses_a_session_that_cannot_hold_a_transaction() {
+    let _ = cluster();
+    let db = TestDb::new().await;
+    db.exec("CREATE TABLE t (id int)").await;
+    let b = start_bouncer(
+        &db,
+        "pool_mode = statement\nignore_startup_parameters = options,extra_float_digits\n",
+    );
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{}/{}?sslmode=disable",
+        b.port, db.name
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cl = dir.path().join("t.toml");
+    std::fs::write(
+        &cl,
+        "[[table]]\nname = \"t\"\ncolumns = [{ name = \"note\", type = \"text\" }]\n",
+    )
+    .unwrap();
+    let out = pgmend()
+        .args(["fix", &url, "--all", "--yes", "--checklist"])
+        .arg(&cl)
+        .arg("--backup-dir")
+        .arg(dir.path().join("backups"))
+        .env("PGMEND_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot hold a transaction across statements")
+            && err.contains("fixes need a direct or session-mode connection"),
+        "{err}"
+    );
+    assert!(!dir.path().join("backups").exists(), "no backup was taken");
 }
