@@ -440,6 +440,17 @@ pub struct FixArgs {
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub retries: u32,
 
+    /// Past --retries, keep trying a step (its whole transactional group) that cannot have its
+    /// lock until this long after its first attempt (e.g. 10m); each attempt still gives up
+    /// after --lock-timeout, so other sessions never queue behind pgmend for longer.
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub wait_for_locks: Option<Duration>,
+
+    /// When a step cannot have its lock, end the sessions holding it (pg_terminate_backend)
+    /// before trying again. Never done without this flag; each one is printed and journaled.
+    #[arg(long)]
+    pub terminate_blockers: bool,
+
     /// Exit 1 when a finding at least this severe remains after the fixes.
     #[arg(long, value_enum, default_value_t = FailOn::Low)]
     pub fail_on: FailOn,

@@ -4,6 +4,7 @@
 //! a step waits, a watcher session reports who blocks it.
 
 pub mod admit;
+mod blockers;
 mod precheck;
 pub mod preview;
 mod run;

@@ -103,7 +103,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
         && !session.pooled
         && let Some(why) = db::writable::check(&mut session.conn).await?
     {
-        anyhow::bail!("{why}");
+        anyhow::bail!("{why}: nothing was backed up or changed");
     }
     let (snap, adapted, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
     let adapted = adapted.as_deref().unwrap_or(&lists);
@@ -279,6 +279,8 @@ async fn apply_and_journal(
         lock_timeout: args.lock_timeout,
         statement_timeout: options.statement_timeout,
         retries: args.retries,
+        wait_for_locks: args.wait_for_locks,
+        terminate_blockers: args.terminate_blockers,
         watch: Some(resolved.clone()),
         ..ApplyOptions::default()
     };
@@ -332,6 +334,15 @@ fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {
                     "; retrying in {}",
                     humantime::format_duration(Duration::from_millis(d.as_millis() as u64))
                 ))
+            ),
+            EventKind::Terminated { blocker, ended, .. } => eprintln!(
+                "[{}]   --terminate-blockers: {} {blocker}",
+                e.finding_id,
+                match ended {
+                    Ok(true) => "ended the session of".to_string(),
+                    Ok(false) => "already gone:".to_string(),
+                    Err(why) => format!("could not end ({why})"),
+                }
             ),
             EventKind::DroppedInvalidIndex { index, .. } => eprintln!(
                 "[{}]   dropped the INVALID index {index} a failed build left",

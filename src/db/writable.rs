@@ -25,7 +25,7 @@ impl std::fmt::Display for NotWritable {
                 f,
                 "this server is a standby (pg_is_in_recovery() is true): it refuses every write. \
                  Run the fix against its primary, {p} (from primary_conninfo; the password is not \
-                 shown). Nothing was backed up or changed"
+                 shown)."
             ),
             NotWritable::Standby { primary: None } => write!(
                 f,
@@ -33,12 +33,12 @@ impl std::fmt::Display for NotWritable {
                  Run the fix against its primary; this role may not read where that is: a \
                  superuser (or a member of pg_read_all_stats) finds it with `SELECT conninfo FROM \
                  pg_stat_wal_receiver` on this standby, and on a managed service it is the \
-                 instance's writer endpoint. Nothing was backed up or changed"
+                 instance's writer endpoint."
             ),
             NotWritable::NoTransaction { detail } => write!(
                 f,
                 "this session cannot hold a transaction across statements ({detail}): {POOLER_WARNING}. \
-                 Nothing was backed up or changed"
+                "
             ),
         }
     }

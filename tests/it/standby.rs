@@ -107,7 +107,11 @@ async fn the_app_browses_a_standby() {
     let s = pane.wait_for("── CRITICAL ──", 30);
     assert!(s.contains("read-only"), "{s}");
     assert!(s.contains("table public.profiles does not exist"), "{s}");
-    pane.send(&["2"]);
+    // The fix flow stops before its backup, and says why.
+    pane.send(&["f"]);
+    let s = pane.wait_for("this server is a standby", 20);
+    assert!(!s.contains("about to run"), "{s}");
+    pane.send(&["Escape", "Escape", "2"]);
     let s = pane.wait_for("┌ Tables (", 10);
     assert!(s.contains("public.\"JournalEntry\""), "{s}");
     pane.send(&["q"]);

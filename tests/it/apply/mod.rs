@@ -1,6 +1,7 @@
 //! The apply engine against the real server, with hand-built plans: locks held elsewhere,
 //! killed sessions, preconditions, invalid indexes, and the journal.
 
+mod blockers;
 mod dry_run;
 pub mod fix_cli;
 mod journal;
