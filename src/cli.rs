@@ -432,6 +432,11 @@ pub struct FixArgs {
     #[arg(long, conflicts_with = "no_backup")]
     pub backup_changed_only: bool,
 
+    /// Start the backup even when its directory has less free space than the tables' data
+    /// to dump (the check errs on the safe side: pg_dump compresses).
+    #[arg(long)]
+    pub no_space_check: bool,
+
     /// Give up waiting for a lock after this long (each attempt).
     #[arg(long, value_parser = humantime::parse_duration, default_value = "2s", value_name = "DURATION")]
     pub lock_timeout: Duration,
@@ -468,6 +473,11 @@ pub struct BackupArgs {
     /// Fail when a table stays locked by another session this long.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "5s", value_name = "DURATION")]
     pub lock_wait_timeout: Duration,
+
+    /// Start the backup even when its directory has less free space than the tables' data
+    /// to dump (the check errs on the safe side: pg_dump compresses).
+    #[arg(long)]
+    pub no_space_check: bool,
 }
 
 #[derive(Debug, Args)]

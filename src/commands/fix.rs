@@ -213,6 +213,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             let opts = BackupOptions {
                 only_tables: scope.only.clone(),
                 created: scope.created.clone(),
+                space_check: !args.no_space_check,
                 ..BackupOptions::default()
             };
             let rec = super::backup::take(&resolved, &dir, &opts)
