@@ -11,6 +11,7 @@
 //!
 //! Targets are printed next to the figures; nothing here fails when one is missed.
 
+mod backup;
 mod cli_runs;
 mod fleet;
 mod ladder;
@@ -48,7 +49,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
     /// Sections to run (comma-separated): cli, roundtrip, phases, trips, wan, render,
-    /// tui, fleet, ladder. Default: all.
+    /// tui, fleet, ladder, backup. Default: all.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Databases in the fleet section.
@@ -63,6 +64,9 @@ pub struct Args {
     /// Shapes of the ladder section: plain, lint (the lint-heavy one). Default: both.
     #[arg(long, value_delimiter = ',')]
     pub shapes: Vec<String>,
+    /// MiB of table data in the backup section's database (1024: the 1 GB).
+    #[arg(long, default_value_t = 256)]
+    pub backup_mb: usize,
     /// `cargo bench` passes this; ignored.
     #[arg(long, hide = true)]
     pub bench: bool,
@@ -132,6 +136,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if args.only.len() == 1 && args.wants("ladder") {
         return ladder::run(&args, &env).await;
     }
+    if args.only.len() == 1 && args.wants("backup") {
+        return backup::run(&args, &env).await;
+    }
     let large = env.database(&args, args.schemas, args.tables).await?;
     if args.wants("cli") {
         cli_runs::run(&args, &env, &large).await?;
@@ -160,6 +167,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.wants("ladder") {
         ladder::run(&args, &env).await?;
+    }
+    if args.wants("backup") {
+        backup::run(&args, &env).await?;
     }
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! The benchmark kit (issue 7): generators of large schemas (a plain shape and a lint-heavy
 //! one), a TCP proxy that counts round trips and simulates a slow link, and child-process
-//! measurement. Used by `benches/scale` and by the tests.
+//! measurement, and a load generator (the load harness). Used by `benches/scale` and by the tests.
 
 pub mod child;
 pub mod generate;
 pub mod lint_heavy;
+pub mod load;
 pub mod proxy;
 
 pub use generate::{Expected, expected, generate};

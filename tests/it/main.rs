@@ -14,6 +14,7 @@ mod fix;
 mod fleet;
 mod harness;
 mod lints;
+mod load;
 mod majors;
 mod pane;
 mod perf;
