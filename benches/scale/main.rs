@@ -15,6 +15,7 @@ mod backup;
 mod cli_runs;
 mod fleet;
 mod ladder;
+mod load;
 mod phases;
 mod render;
 mod roundtrip;
@@ -49,7 +50,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
     /// Sections to run (comma-separated): cli, roundtrip, phases, trips, wan, render,
-    /// tui, fleet, ladder, backup. Default: all.
+    /// tui, fleet, ladder, backup, load. Default: all.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Databases in the fleet section.
@@ -67,6 +68,12 @@ pub struct Args {
     /// MiB of table data in the backup section's database (1024: the 1 GB).
     #[arg(long, default_value_t = 256)]
     pub backup_mb: usize,
+    /// Rows in the load section's biggest table.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub load_rows: u64,
+    /// Application clients in the load section.
+    #[arg(long, default_value_t = 8)]
+    pub load_clients: usize,
     /// `cargo bench` passes this; ignored.
     #[arg(long, hide = true)]
     pub bench: bool,
@@ -139,6 +146,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if args.only.len() == 1 && args.wants("backup") {
         return backup::run(&args, &env).await;
     }
+    if args.only.len() == 1 && args.wants("load") {
+        return load::run(&args, &env).await;
+    }
     let large = env.database(&args, args.schemas, args.tables).await?;
     if args.wants("cli") {
         cli_runs::run(&args, &env, &large).await?;
@@ -170,6 +180,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.wants("backup") {
         backup::run(&args, &env).await?;
+    }
+    if args.wants("load") {
+        load::run(&args, &env).await?;
     }
     Ok(())
 }

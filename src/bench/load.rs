@@ -137,6 +137,18 @@ impl Figures {
     }
 }
 
+/// The scenarios with a workload: Supabase RLS fixes, Prisma index and constraint fixes.
+pub const SCENARIOS: [&str; 2] = ["lms", "event-platform"];
+
+/// The `--backfill` arguments a scenario's `fix --all --yes` needs (a NOT NULL column added to
+/// a table with rows).
+pub fn backfills(scenario: &str) -> &'static [&'static str] {
+    match scenario {
+        "event-platform" => &["rooms.appManifestVersion='1.0.0'"],
+        _ => &[],
+    }
+}
+
 /// The application's typical statements for a scenario (`scenarios::ids`): reads by owner,
 /// inserts, updates of the rows its fixes change. `None` for a scenario without one.
 pub fn workload(scenario: &str) -> Option<Vec<Statement>> {
@@ -176,6 +188,35 @@ pub fn workload(scenario: &str) -> Option<Vec<Statement>> {
                 240,
             ),
         ]),
+        // Supabase: the fixes add support_tickets' and live_classes' columns, tables, indexes
+        // and RLS policies. (The clients connect as the owner, so RLS does not filter them.)
+        "lms" => Some(vec![
+            st(
+                Kind::Read,
+                "SELECT id, title, is_read FROM public.notifications
+                  WHERE user_id = md5('lms-user:' || (69 + $1))::uuid
+                  ORDER BY created_at DESC LIMIT 20",
+                352,
+            ),
+            st(
+                Kind::Insert,
+                "INSERT INTO public.notifications (user_id, title, message)
+                 VALUES (md5('lms-user:' || (69 + $1))::uuid, 'load', 'a notification')",
+                352,
+            ),
+            st(
+                Kind::Update,
+                "UPDATE public.support_tickets SET updated_at = now()
+                  WHERE id = md5('ticket:' || (1 + $1))::uuid",
+                600,
+            ),
+            st(
+                Kind::Update,
+                "UPDATE public.live_classes SET updated_at = now()
+                  WHERE id = md5('live-class:' || (1 + $1))::uuid",
+                240,
+            ),
+        ]),
         _ => None,
     }
 }
@@ -195,6 +236,12 @@ pub async fn scale_up(
                       now() + (g % 90) * interval '1 day', now()
                  FROM u, generate_series(1, {rows}) g;
                ANALYZE sessions"#
+        ),
+        "lms" => format!(
+            "INSERT INTO public.notifications (user_id, title, message)
+             SELECT md5('lms-user:' || (69 + g % 352))::uuid, 'n' || g, 'scaled up'
+               FROM generate_series(1, {rows}) g;
+             ANALYZE public.notifications"
         ),
         _ => return Ok(()),
     };

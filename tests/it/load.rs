@@ -1,9 +1,8 @@
 //! The load harness at small scale (seconds): application clients run their typical statements
-//! (reads by owner, inserts, updates of the rows being fixed) against the Prisma scenario while
-//! `pgmend fix --all --yes` applies its plans (a backfilled NOT NULL column, NOT VALID then
-//! VALIDATE, indexes built CONCURRENTLY). It asserts what the issue asks and no other timing:
-//! no application error, and no application statement waiting longer than `lock_timeout` plus
-//! 100 ms.
+//! (reads by owner, inserts, updates of the rows being fixed) against each scenario with a
+//! workload (Supabase RLS fixes, Prisma index and constraint fixes) while `pgmend fix --all
+//! --yes` applies its plans. It asserts what the issue asks and no other timing: no application
+//! error, and no application statement waiting longer than `lock_timeout` plus 100 ms.
 
 use std::time::Duration;
 
@@ -11,22 +10,19 @@ use pgmend::bench::load::{self, Load, Phase, Phases};
 
 use crate::support::{TestDb, pgmend};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fix_all_under_load_causes_no_application_error_and_no_long_wait() {
+/// One scenario: load, fix under load, the figures and the fix's stdout.
+async fn fix_under_load(scenario: &str, lock_timeout: Duration) -> (load::Figures, String) {
     let db = TestDb::new().await;
     let mut c = db.connect().await;
-    pgmend::scenarios::load(&mut c, "event-platform", pgmend::scenarios::State::Broken)
+    pgmend::scenarios::load(&mut c, scenario, pgmend::scenarios::State::Broken)
         .await
         .unwrap();
-    load::scale_up(&mut c, "event-platform", 20_000)
-        .await
-        .unwrap();
-    let lock_timeout = Duration::from_millis(1000);
+    load::scale_up(&mut c, scenario, 20_000).await.unwrap();
     let phases = Phases::default();
     let spec = Load {
         url: db.url().to_string(),
         clients: 4,
-        statements: load::workload("event-platform").unwrap(),
+        statements: load::workload(scenario).unwrap(),
         duration: Duration::from_secs(300),
         max_per_client: u64::MAX,
         think: Duration::from_millis(5),
@@ -35,55 +31,63 @@ async fn fix_all_under_load_causes_no_application_error_and_no_long_wait() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     phases.set(Phase::During);
     let dir = tempfile::tempdir().unwrap();
-    let (url, backups) = (db.url().to_string(), dir.path().join("backups"));
-    let data = dir.path().to_path_buf();
-    let out = tokio::task::spawn_blocking(move || {
-        pgmend()
-            .args(["fix", &url, "--preset", "event-platform", "--all", "--yes"])
-            .args(["--lock-timeout", "1s", "--backup-dir"])
-            .arg(&backups)
-            .arg("--backfill")
-            .arg("rooms.appManifestVersion='1.0.0'")
-            .env("PGMEND_DATA_DIR", &data)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let mut cmd = pgmend();
+    cmd.args(["fix", db.url(), "--preset", scenario, "--all", "--yes"])
+        .arg("--lock-timeout")
+        .arg(format!("{}ms", lock_timeout.as_millis()))
+        .arg("--backup-dir")
+        .arg(dir.path().join("backups"))
+        .env("PGMEND_DATA_DIR", dir.path());
+    for b in load::backfills(scenario) {
+        cmd.arg("--backfill").arg(b);
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
     phases.set(Phase::After);
     tokio::time::sleep(Duration::from_millis(500)).await;
     phases.stop();
     let figures = running.await.unwrap().unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_ne!(out.status.code(), Some(2), "{stdout}\n{stderr}");
-    for id in [
-        "column.missing:public.rooms.\"appManifestVersion\"",
-        "index.missing:public.\"rooms_appId_appManifestVersion_idx\"",
-        "index.missing:public.\"winners_userId_idx\"",
-    ] {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(2), "{scenario}: {stdout}\n{stderr}");
+    eprintln!("load on {scenario}: {figures:?}");
+    (figures, stdout)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fix_all_under_load_causes_no_application_error_and_no_long_wait() {
+    let lock_timeout = Duration::from_millis(1000);
+    for scenario in load::SCENARIOS {
+        let (figures, stdout) = fix_under_load(scenario, lock_timeout).await;
+        let fixed = stdout.lines().filter(|l| l.starts_with("fixed ")).count();
+        assert!(fixed >= 5, "{scenario}: the fixes ran: {stdout}");
+        if scenario == "event-platform" {
+            for id in [
+                "column.missing:public.rooms.\"appManifestVersion\"",
+                "index.missing:public.\"winners_userId_idx\"",
+            ] {
+                assert!(stdout.contains(&format!("fixed    {id}")), "{id}: {stdout}");
+            }
+        }
+        let during = figures.phase(Phase::During);
         assert!(
-            stdout.contains(&format!("fixed    {id}")),
-            "{id}: {stdout}\n{stderr}"
+            during.statements > 0,
+            "{scenario}: the application ran during the fix"
+        );
+        for p in [Phase::Before, Phase::During, Phase::After] {
+            let f = figures.phase(p);
+            assert!(
+                f.errors.is_empty(),
+                "{scenario} {p:?}: application errors {:?}",
+                f.errors
+            );
+        }
+        let bound = lock_timeout + Duration::from_millis(100);
+        assert!(
+            during.max <= bound,
+            "{scenario}: an application statement waited {:?} (bound {bound:?})",
+            during.max
         );
     }
-    let during = figures.phase(Phase::During);
-    eprintln!("load: {figures:?}");
-    assert!(during.statements > 0, "the application ran during the fix");
-    for p in [Phase::Before, Phase::During, Phase::After] {
-        let f = figures.phase(p);
-        assert!(
-            f.errors.is_empty(),
-            "{p:?}: application errors {:?}",
-            f.errors
-        );
-    }
-    let bound = lock_timeout + Duration::from_millis(100);
-    assert!(
-        during.max <= bound,
-        "an application statement waited {:?} (bound {bound:?})",
-        during.max
-    );
 }
