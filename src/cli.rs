@@ -489,6 +489,11 @@ pub struct FixArgs {
     #[arg(long, conflicts_with = "no_backup")]
     pub backup_changed_only: bool,
 
+    /// Start the backup even when its directory has less free space than the tables' data
+    /// to dump (the check errs on the safe side: pg_dump compresses).
+    #[arg(long)]
+    pub no_space_check: bool,
+
     /// Give up waiting for a lock after this long (each attempt).
     #[arg(long, value_parser = humantime::parse_duration, default_value = "2s", value_name = "DURATION")]
     pub lock_timeout: Duration,
@@ -496,6 +501,17 @@ pub struct FixArgs {
     /// Attempts in all for a step that cannot have its lock.
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub retries: u32,
+
+    /// Past --retries, keep trying a step (its whole transactional group) that cannot have its
+    /// lock until this long after its first attempt (e.g. 10m); each attempt still gives up
+    /// after --lock-timeout, so other sessions never queue behind pgmend for longer.
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub wait_for_locks: Option<Duration>,
+
+    /// When a step cannot have its lock, end the sessions holding it (pg_terminate_backend)
+    /// before trying again. Never done without this flag; each one is printed and journaled.
+    #[arg(long)]
+    pub terminate_blockers: bool,
 
     /// Exit 1 when a finding at least this severe remains after the fixes.
     #[arg(long, value_enum, default_value_t = FailOn::Low)]
@@ -514,6 +530,11 @@ pub struct BackupArgs {
     /// Fail when a table stays locked by another session this long.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "5s", value_name = "DURATION")]
     pub lock_wait_timeout: Duration,
+
+    /// Start the backup even when its directory has less free space than the tables' data
+    /// to dump (the check errs on the safe side: pg_dump compresses).
+    #[arg(long)]
+    pub no_space_check: bool,
 }
 
 #[derive(Debug, Args)]

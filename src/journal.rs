@@ -96,6 +96,13 @@ pub struct StepEntry {
     pub message: Option<String>,
     pub duration_ms: u64,
     pub attempts: u32,
+    /// The sessions seen holding a lock it waited for (pid, user, application, state, age,
+    /// query).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blockers: Vec<String>,
+    /// The blockers pgmend ended, as `--terminate-blockers` asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terminated: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,6 +217,8 @@ impl Entry {
                     message,
                     duration_ms: s.duration.as_millis() as u64,
                     attempts: s.attempts,
+                    blockers: s.blockers.iter().map(ToString::to_string).collect(),
+                    terminated: s.terminated.iter().map(ToString::to_string).collect(),
                 }
             })
             .collect();

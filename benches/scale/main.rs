@@ -13,9 +13,11 @@
 //! Targets are printed next to the figures; nothing here fails when one is missed.
 
 mod access;
+mod backup;
 mod cli_runs;
 mod fleet;
 mod ladder;
+mod load;
 mod phases;
 mod render;
 mod roundtrip;
@@ -50,7 +52,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
     /// Sections to run (comma-separated): cli, roundtrip, phases, trips, wan, render,
-    /// tui, fleet, ladder, access. Default: all.
+    /// tui, fleet, ladder, access, backup, load. Default: all.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Databases in the fleet section.
@@ -65,6 +67,15 @@ pub struct Args {
     /// Shapes of the ladder section: plain, lint (the lint-heavy one). Default: both.
     #[arg(long, value_delimiter = ',')]
     pub shapes: Vec<String>,
+    /// MiB of table data in the backup section's database (1024: the 1 GB).
+    #[arg(long, default_value_t = 256)]
+    pub backup_mb: usize,
+    /// Rows in the load section's biggest table.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub load_rows: u64,
+    /// Application clients in the load section.
+    #[arg(long, default_value_t = 8)]
+    pub load_clients: usize,
     /// `cargo bench` passes this; ignored.
     #[arg(long, hide = true)]
     pub bench: bool,
@@ -134,6 +145,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if args.only.len() == 1 && args.wants("ladder") {
         return ladder::run(&args, &env).await;
     }
+    if args.only.len() == 1 && args.wants("backup") {
+        return backup::run(&args, &env).await;
+    }
+    if args.only.len() == 1 && args.wants("load") {
+        return load::run(&args, &env).await;
+    }
     let large = env.database(&args, args.schemas, args.tables).await?;
     if args.wants("cli") {
         cli_runs::run(&args, &env, &large).await?;
@@ -165,6 +182,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.wants("ladder") {
         ladder::run(&args, &env).await?;
+    }
+    if args.wants("backup") {
+        backup::run(&args, &env).await?;
+    }
+    if args.wants("load") {
+        load::run(&args, &env).await?;
     }
     Ok(())
 }

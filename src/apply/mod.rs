@@ -5,6 +5,7 @@
 //! verified backup (or the spelled-out `--no-backup`), and a journal located up front.
 
 pub mod admit;
+mod blockers;
 mod committed;
 mod mend;
 mod precheck;

@@ -111,6 +111,7 @@ async fn run_unit(
     let first = &plan.steps[unit[0]];
     let autocommit = first.mode == StepMode::Autocommit;
     let mut attempt = 0;
+    let started = Instant::now();
     loop {
         attempt += 1;
         if autocommit && let Some(index) = &first.invalid_index_cleanup {
@@ -135,16 +136,20 @@ async fn run_unit(
             .sqlstate
             .as_deref()
             .is_some_and(|c| RETRYABLE.contains(&c));
-        let retry = retryable && attempt < ctx.opts.retries.max(1);
-        let wait = ctx.opts.backoff * 2u32.saturating_pow(attempt - 1);
+        let next = retryable
+            .then(|| super::blockers::next_attempt(ctx.opts, attempt, started))
+            .flatten();
         if retryable {
             (ctx.emit)(EventKind::LockTimeout {
                 step: err.step,
                 attempt,
-                retry_in: retry.then_some(wait),
+                retry_in: next,
             });
         }
-        if retry {
+        if let Some(wait) = next {
+            if ctx.opts.terminate_blockers {
+                terminate_blockers(conn, err.step, ctx, results).await;
+            }
             tokio::time::sleep(wait).await;
             continue;
         }
@@ -187,6 +192,26 @@ fn lost_message(cause: &str, autocommit: bool) -> String {
         "the connection to the server was lost during this step ({cause}): {what}; pgmend \
          does not retry on a lost connection: check again, then fix again"
     )
+}
+
+/// `--terminate-blockers`: ends the sessions seen holding step `step`'s lock.
+async fn terminate_blockers(
+    conn: &mut PgConnection,
+    step: usize,
+    ctx: &Ctx<'_>,
+    results: &mut [StepResult],
+) {
+    let blockers = results[step].blockers.clone();
+    for (blocker, ended) in super::blockers::terminate(conn, &blockers).await {
+        if matches!(ended, Ok(true)) {
+            results[step].terminated.push(blocker.clone());
+        }
+        (ctx.emit)(EventKind::Terminated {
+            step,
+            blocker,
+            ended,
+        });
+    }
 }
 
 fn finished(ctx: &Ctx<'_>, r: &StepResult) {

@@ -24,6 +24,12 @@ pub struct ApplyOptions {
     pub watch: Option<crate::db::Resolved>,
     /// How often the watcher looks.
     pub watch_interval: Duration,
+    /// `--wait-for-locks`: past the retries, keep trying a unit that cannot have its lock
+    /// until this long after its first attempt.
+    pub wait_for_locks: Option<Duration>,
+    /// `--terminate-blockers`: end the sessions holding a lock a step waited for, then try
+    /// again. Never done otherwise.
+    pub terminate_blockers: bool,
 }
 
 impl Default for ApplyOptions {
@@ -35,6 +41,8 @@ impl Default for ApplyOptions {
             backoff: Duration::from_millis(500),
             watch: None,
             watch_interval: Duration::from_millis(100),
+            wait_for_locks: None,
+            terminate_blockers: false,
         }
     }
 }
@@ -124,6 +132,8 @@ pub struct StepResult {
     pub attempts: u32,
     /// Sessions seen blocking it.
     pub blockers: Vec<Blocker>,
+    /// Blockers whose sessions pgmend ended (`--terminate-blockers`).
+    pub terminated: Vec<Blocker>,
 }
 
 impl StepResult {
@@ -138,6 +148,7 @@ impl StepResult {
             duration: Duration::ZERO,
             attempts: 0,
             blockers: Vec::new(),
+            terminated: Vec::new(),
         }
     }
 }
@@ -243,6 +254,13 @@ pub enum EventKind {
         step: usize,
         attempt: u32,
         retry_in: Option<Duration>,
+    },
+    /// `--terminate-blockers`: pgmend asked the server to end this blocker's session;
+    /// `ended` is false when it was already gone.
+    Terminated {
+        step: usize,
+        blocker: Blocker,
+        ended: Result<bool, String>,
     },
     /// A failed CREATE INDEX CONCURRENTLY left this INVALID index; it was dropped.
     DroppedInvalidIndex {

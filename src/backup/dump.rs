@@ -27,7 +27,8 @@ pub async fn backup(
 ) -> Result<VerifiedBackup, BackupError> {
     let pg_dump = tools::find_pg_dump(opts.pg_dump.as_deref())?;
     let pg_restore = tools::find_pg_restore(Some(&pg_dump.path))?;
-    let (version_num, server_version, mut scope) = server_version(resolved).await?;
+    let (version_num, server_version, mut scope, sizes) =
+        server_version(resolved, &opts.only_tables).await?;
     scope.only = opts.only_tables.clone();
     scope.created = opts.created.clone();
     let server_major = tools::server_major(version_num);
@@ -39,6 +40,9 @@ pub async fn backup(
         });
     }
     super::ensure_dir(dir)?;
+    if opts.space_check {
+        super::space::check(dir, sizes)?;
+    }
     let started = SystemTime::now();
     let clock = Instant::now();
     let path = create_file(dir, &resolved.target.dbname, started)?;
@@ -77,8 +81,11 @@ pub async fn backup(
     result
 }
 
-/// The server's version and what the role can dump (see [`BackupScope`]).
-async fn server_version(resolved: &Resolved) -> Result<(u32, String, BackupScope), BackupError> {
+/// The server's version, what the role can dump (see [`BackupScope`]) and how big it is.
+async fn server_version(
+    resolved: &Resolved,
+    only: &[String],
+) -> Result<(u32, String, BackupScope, super::space::Sizes), BackupError> {
     let mut session = db::connect(resolved, &SessionOptions::default())
         .await
         .map_err(|e| BackupError::Server(e.to_string()))?;
@@ -91,12 +98,15 @@ async fn server_version(resolved: &Resolved) -> Result<(u32, String, BackupScope
     let scope = BackupScope::read(&mut session.conn)
         .await
         .map_err(|e| BackupError::Server(format!("cannot tell what the role can read: {e}")))?;
+    let sizes = super::space::sizes(&mut session.conn, only)
+        .await
+        .map_err(|e| BackupError::Server(format!("cannot read the database's size: {e}")))?;
     let _ = sqlx::Connection::close(session.conn).await;
     let num = row
         .0
         .parse()
         .map_err(|_| BackupError::Server(format!("odd server_version_num {}", row.0)))?;
-    Ok((num, row.1, scope))
+    Ok((num, row.1, scope, sizes))
 }
 
 /// Creates the (empty) backup file, mode 0600, never overwriting one.

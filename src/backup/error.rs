@@ -24,6 +24,22 @@ pub enum BackupError {
     #[error("cannot use backup directory {dir}: {message}")]
     Dir { dir: PathBuf, message: String },
     #[error(
+        "not enough free space for the backup in {dir}: {} free, and the tables' data to dump is \
+         {} (the database is {} on the server; pg_dump compresses, but pgmend does not start a \
+         backup that may not fit); nothing was written. Free some space, choose a larger \
+         --backup-dir, back up only the tables the fixes change (--backup-changed-only), or \
+         skip this check with --no-space-check",
+        indicatif::HumanBytes(*free),
+        indicatif::HumanBytes(*data),
+        indicatif::HumanBytes(*database)
+    )]
+    NoSpace {
+        dir: PathBuf,
+        free: u64,
+        data: u64,
+        database: u64,
+    },
+    #[error(
         "disk full: the backup in {dir} ran out of space (pg_dump: {message}); the partial file was removed"
     )]
     DiskFull { dir: PathBuf, message: String },

@@ -7,6 +7,7 @@ mod dump;
 mod error;
 pub mod restore;
 pub mod scope;
+pub mod space;
 pub mod tools;
 mod verify;
 
@@ -36,6 +37,9 @@ pub struct BackupOptions {
     /// the plans create (`created`), which need no backup.
     pub only_tables: Vec<String>,
     pub created: Vec<String>,
+    /// Refuse to start when the backup directory has less free space than the data to dump
+    /// (see [`space`]); `--no-space-check` turns it off.
+    pub space_check: bool,
 }
 
 impl Default for BackupOptions {
@@ -46,6 +50,7 @@ impl Default for BackupOptions {
             progress_interval: Duration::from_millis(250),
             only_tables: Vec::new(),
             created: Vec::new(),
+            space_check: true,
         }
     }
 }

@@ -82,6 +82,7 @@ pub async fn run(cli: &Cli, args: &BackupArgs) -> anyhow::Result<i32> {
     let dir = backup_dir(cli, args.backup_dir.as_deref())?;
     let opts = BackupOptions {
         lock_wait_timeout: args.lock_wait_timeout,
+        space_check: !args.no_space_check,
         ..BackupOptions::default()
     };
     let rec = take(&plan.resolved, &dir, &opts).await?;

@@ -110,6 +110,13 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
     for w in &session.warnings {
         eprintln!("warning: {w}");
     }
+    // A standby, or a session that cannot hold a transaction: refused before any backup.
+    if args.yes
+        && !session.pooled
+        && let Some(why) = db::writable::check(&mut session.conn).await?
+    {
+        anyhow::bail!("{why}: nothing was backed up or changed");
+    }
     let (snap, adapted, report) = evaluate(cli, &cargs, &lists, &mut session).await?;
     let adapted = adapted.as_deref().unwrap_or(&lists);
     // `--all` alone plans the checklists' findings only: a lint's plan (which may cover a
@@ -231,6 +238,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             let opts = BackupOptions {
                 only_tables: scope.only.clone(),
                 created: scope.created.clone(),
+                space_check: !args.no_space_check,
                 ..BackupOptions::default()
             };
             let verified = super::backup::take(&resolved, &dir, &opts)
@@ -362,6 +370,8 @@ pub(super) async fn apply_mended(
         lock_timeout: args.lock_timeout,
         statement_timeout: options.statement_timeout,
         retries: args.retries,
+        wait_for_locks: args.wait_for_locks,
+        terminate_blockers: args.terminate_blockers,
         watch: Some(resolved.clone()),
         ..ApplyOptions::default()
     };
@@ -448,6 +458,15 @@ fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {
                     "; retrying in {}",
                     humantime::format_duration(Duration::from_millis(d.as_millis() as u64))
                 ))
+            ),
+            EventKind::Terminated { blocker, ended, .. } => eprintln!(
+                "[{}]   --terminate-blockers: {} {blocker}",
+                e.finding_id,
+                match ended {
+                    Ok(true) => "ended the session of".to_string(),
+                    Ok(false) => "already gone:".to_string(),
+                    Err(why) => format!("could not end ({why})"),
+                }
             ),
             EventKind::DroppedInvalidIndex { index, .. } => eprintln!(
                 "[{}]   dropped the INVALID index {index} a failed build left",

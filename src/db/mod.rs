@@ -8,6 +8,7 @@ pub mod passfile;
 pub mod privileges;
 pub mod resolve;
 pub mod scratch;
+pub mod writable;
 
 pub use connect::{Session, SessionOptions, connect};
 pub use error::{Cause, ConnectError};

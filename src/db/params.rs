@@ -166,40 +166,10 @@ impl ConnParams {
 
     fn from_conninfo(s: &str) -> Result<ConnParams, ParamError> {
         let mut p = ConnParams::default();
-        let mut chars = s.chars().peekable();
-        loop {
-            while chars.next_if(|c| c.is_whitespace()).is_some() {}
-            if chars.peek().is_none() {
-                return Ok(p);
-            }
-            let key: String =
-                std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
-            while chars.next_if(|c| c.is_whitespace()).is_some() {}
-            if chars.next() != Some('=') {
-                return Err(ParamError::Conninfo(key));
-            }
-            while chars.next_if(|c| c.is_whitespace()).is_some() {}
-            let mut value = String::new();
-            if chars.next_if_eq(&'\'').is_some() {
-                loop {
-                    match chars.next() {
-                        None => return Err(ParamError::Conninfo(format!("{key}='{value}"))),
-                        Some('\'') => break,
-                        Some('\\') => value.extend(chars.next()),
-                        Some(c) => value.push(c),
-                    }
-                }
-            } else {
-                while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
-                    if c == '\\' {
-                        value.extend(chars.next());
-                    } else {
-                        value.push(c);
-                    }
-                }
-            }
+        for (key, value) in conninfo_pairs(s)? {
             p.set(&key, value)?;
         }
+        Ok(p)
     }
 
     /// Fills every field that is still unset from `other`.
@@ -308,6 +278,46 @@ mod tests {
 }
 
 /// A connection string fit to show: the password removed (URL or conninfo).
+/// The `key=value` pairs of a libpq connection string, unchecked (quotes and backslash escapes
+/// undone), in order.
+pub fn conninfo_pairs(s: &str) -> Result<Vec<(String, String)>, ParamError> {
+    let mut pairs = Vec::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return Ok(pairs);
+        }
+        let key: String =
+            std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.next() != Some('=') {
+            return Err(ParamError::Conninfo(key));
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let mut value = String::new();
+        if chars.next_if_eq(&'\'').is_some() {
+            loop {
+                match chars.next() {
+                    None => return Err(ParamError::Conninfo(format!("{key}='{value}"))),
+                    Some('\'') => break,
+                    Some('\\') => value.extend(chars.next()),
+                    Some(c) => value.push(c),
+                }
+            }
+        } else {
+            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+                if c == '\\' {
+                    value.extend(chars.next());
+                } else {
+                    value.push(c);
+                }
+            }
+        }
+        pairs.push((key, value));
+    }
+}
+
 pub fn redact(s: &str) -> String {
     let t = s.trim();
     if t.starts_with("postgres://") || t.starts_with("postgresql://") {

@@ -31,7 +31,7 @@ pub enum ClusterError {
     },
 }
 
-fn io(what: &str) -> impl FnOnce(std::io::Error) -> ClusterError + '_ {
+pub(super) fn io(what: &str) -> impl FnOnce(std::io::Error) -> ClusterError + '_ {
     move |source| ClusterError::Io {
         what: what.to_string(),
         source,
@@ -47,13 +47,13 @@ pub struct ClusterOptions {
 
 /// A running throwaway cluster. Dropping it stops the server and deletes its files.
 pub struct Cluster {
-    base: PathBuf,
-    data: PathBuf,
-    port: u16,
-    password: String,
-    bin: BinDir,
-    run_as: Option<String>,
-    watchdog: Option<(Child, ChildStdin)>,
+    pub(super) base: PathBuf,
+    pub(super) data: PathBuf,
+    pub(super) port: u16,
+    pub(super) password: String,
+    pub(super) bin: BinDir,
+    pub(super) run_as: Option<String>,
+    pub(super) watchdog: Option<(Child, ChildStdin)>,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -157,7 +157,7 @@ impl Cluster {
         Ok(self.url(name))
     }
 
-    fn command(&self, tool: &str) -> Command {
+    pub(super) fn command(&self, tool: &str) -> Command {
         let path = self.bin.tool(tool);
         match &self.run_as {
             Some(user) => {
@@ -169,7 +169,7 @@ impl Cluster {
         }
     }
 
-    fn spawn_watchdog(&mut self) -> Result<(), ClusterError> {
+    pub(super) fn spawn_watchdog(&mut self) -> Result<(), ClusterError> {
         use std::os::unix::process::CommandExt;
         let stop = self.command("pg_ctl");
         let mut args: Vec<std::ffi::OsString> = vec![stop.get_program().to_owned()];
@@ -236,7 +236,10 @@ impl Cluster {
         Ok(())
     }
 
-    fn start_server(&mut self, settings: &[(String, String)]) -> Result<(), ClusterError> {
+    pub(super) fn start_server(
+        &mut self,
+        settings: &[(String, String)],
+    ) -> Result<(), ClusterError> {
         let mut last = String::new();
         for _ in 0..5 {
             let port = free_port()?;
@@ -321,7 +324,7 @@ fn server_user() -> Result<Option<String>, ClusterError> {
     }
 }
 
-fn chown_to(path: &Path, user: &str) -> Result<(), ClusterError> {
+pub(super) fn chown_to(path: &Path, user: &str) -> Result<(), ClusterError> {
     let out = Command::new("chown")
         .arg(format!("{user}:"))
         .arg(path)

@@ -2,6 +2,7 @@
 
 pub mod bin;
 pub mod cluster;
+mod standby;
 
 pub use bin::{BinDir, BinError, INSTALL_HINT};
 pub use cluster::{Cluster, ClusterError, ClusterOptions, SUPERUSER};

@@ -85,6 +85,13 @@ pub async fn admit_plans(
     let mut session = crate::db::connect(resolved, &options)
         .await
         .map_err(|e| e.to_string())?;
+    // A standby, or a session that cannot hold a transaction: no backup, no preview.
+    if !session.pooled
+        && let Ok(Some(why)) = crate::db::writable::check(&mut session.conn).await
+    {
+        let _ = sqlx::Connection::close(session.conn).await;
+        return Err(why.to_string());
+    }
     let checked = async {
         let permitted = admit::permitted(&mut session.conn, plans).await?;
         let scope = BackupScope::read(&mut session.conn).await?;

@@ -21,11 +21,8 @@ fn pgmend() -> Command {
     for v in crate::support::USER_ENV {
         c.env_remove(v);
     }
+    // The state directory is the sandbox's (tests/it/sandbox.rs).
     c.env("XDG_CONFIG_HOME", "/nonexistent-pgmend-config")
-        .env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join("pgmend-faults-state"),
-        )
         .stdin(Stdio::null());
     c
 }

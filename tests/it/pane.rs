@@ -114,9 +114,7 @@ impl Pane {
 
 impl Drop for Pane {
     fn drop(&mut self) {
-        let _ = crate::tools::tmux_command()
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
+        crate::tools::tmux_kill_server(&self.socket);
     }
 }
 

@@ -2,6 +2,7 @@
 //! pgmend detects it when the pooler refuses the startup options, switches to one-shot
 //! statements, warns, and still reads the whole catalog.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,7 +23,8 @@ impl Drop for Bouncer {
     }
 }
 
-fn start_bouncer(db: &TestDb) -> Bouncer {
+/// pgbouncer in front of `db`, with `settings` (lines of its `[pgbouncer]` section) added.
+fn start_bouncer(db: &TestDb, settings: &str) -> Bouncer {
     let u = url::Url::parse(db.url()).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -35,8 +37,8 @@ fn start_bouncer(db: &TestDb) -> Bouncer {
         &ini,
         format!(
             "[databases]\n{name} = host=127.0.0.1 port={p} user=postgres password={pw} dbname={name}\n\n\
-             [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nauth_type = any\npool_mode = transaction\n\
-             unix_socket_dir =\nlogfile = {log}\npidfile = {pid}\n",
+             [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nauth_type = any\n\
+             unix_socket_dir =\nlogfile = {log}\npidfile = {pid}\n{settings}",
             name = db.name,
             p = u.port().unwrap(),
             pw = u.password().unwrap(),
@@ -46,24 +48,33 @@ fn start_bouncer(db: &TestDb) -> Bouncer {
     )
     .unwrap();
     let tool = crate::tools::pgbouncer();
-    let bin = tool.bin.to_str().unwrap();
-    let libs = format!("LD_LIBRARY_PATH={}", tool.libs.as_deref().unwrap_or(""));
-    // pgbouncer refuses to run as root, like initdb.
-    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+    let mut cmd = tool.command();
+    // pgbouncer refuses to run as root, like initdb: it runs as the server's user, started
+    // directly (no runuser in between), so the child killed on drop is pgbouncer itself.
+    if unsafe { libc::geteuid() } == 0 {
         let _ = Command::new("chown")
             .args(["-R", "postgres:"])
             .arg(dir.path())
             .status();
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", "env", &libs, bin]);
-        c
-    } else {
-        let mut c = Command::new(bin);
-        if let Some(l) = &tool.libs {
-            c.env("LD_LIBRARY_PATH", l);
-        }
-        c
-    };
+        let id = |flag: &str| -> u32 {
+            let out = Command::new("id")
+                .args([flag, "postgres"])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+        };
+        cmd.uid(id("-u")).gid(id("-g"));
+    }
+    // Dies with the thread that started it, even when the test process is killed.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
     let child = cmd
         .arg(&ini)
         .stdout(Stdio::null())
@@ -92,7 +103,7 @@ async fn a_transaction_pooler_is_detected_and_the_catalog_still_reads() {
     let db = TestDb::new().await;
     db.exec("CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE u (id int REFERENCES t(id));")
         .await;
-    let b = start_bouncer(&db);
+    let b = start_bouncer(&db, "pool_mode = transaction\n");
     let url = format!(
         "postgres://postgres@127.0.0.1:{}/{}?sslmode=disable",
         b.port, db.name
@@ -135,4 +146,45 @@ async fn a_transaction_pooler_is_detected_and_the_catalog_still_reads() {
         "{err}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("public.u"));
+}
+
+/// A pooler that lets pgmend's startup options through (so nothing gives it away at connect
+/// time) but cannot hold a transaction across statements: `fix` refuses before any backup, in
+/// the pooler refusal's words.
+#[tokio::test]
+async fn fix_refuses_a_session_that_cannot_hold_a_transaction() {
+    let _ = cluster();
+    let db = TestDb::new().await;
+    db.exec("CREATE TABLE t (id int)").await;
+    let b = start_bouncer(
+        &db,
+        "pool_mode = statement\nignore_startup_parameters = options,extra_float_digits\n",
+    );
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{}/{}?sslmode=disable",
+        b.port, db.name
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cl = dir.path().join("t.toml");
+    std::fs::write(
+        &cl,
+        "[[table]]\nname = \"t\"\ncolumns = [{ name = \"note\", type = \"text\" }]\n",
+    )
+    .unwrap();
+    let out = pgmend()
+        .args(["fix", &url, "--all", "--yes", "--checklist"])
+        .arg(&cl)
+        .arg("--backup-dir")
+        .arg(dir.path().join("backups"))
+        .env("PGMEND_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot hold a transaction across statements")
+            && err.contains("fixes need a direct or session-mode connection"),
+        "{err}"
+    );
+    assert!(!dir.path().join("backups").exists(), "no backup was taken");
 }

@@ -8,7 +8,8 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 
 struct TlsServer {
     cluster: Cluster,
-    ca_file: tempfile::NamedTempFile,
+    /// In the cluster's own directory, which goes with it (a static is never dropped).
+    ca_file: std::path::PathBuf,
 }
 
 fn server() -> &'static TlsServer {
@@ -43,8 +44,8 @@ fn server() -> &'static TlsServer {
         };
         let cluster = Cluster::start_with_options(BinDir::discover().unwrap(), &options)
             .unwrap_or_else(|e| panic!("cannot start the TLS test cluster: {e}"));
-        let ca_file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(ca_file.path(), ca_cert.pem()).unwrap();
+        let ca_file = cluster.data_dir().join("pgmend-test-ca.pem");
+        std::fs::write(&ca_file, ca_cert.pem()).unwrap();
         TlsServer { cluster, ca_file }
     })
 }
@@ -56,7 +57,7 @@ async fn connect(host: &str, query: &str) -> Result<db::Session, db::ConnectErro
         s.cluster.password(),
         s.cluster.port()
     )
-    .replace("{ca}", s.ca_file.path().to_str().unwrap());
+    .replace("{ca}", s.ca_file.to_str().unwrap());
     let env = Env::default();
     let r = db::resolve(Source::Argument(ConnParams::parse(&url).unwrap()), &env).unwrap();
     db::connect(&r, &SessionOptions::default()).await

@@ -97,9 +97,7 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = crate::tools::tmux_command()
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
+        crate::tools::tmux_kill_server(&self.socket);
     }
 }
 

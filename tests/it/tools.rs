@@ -57,6 +57,28 @@ pub fn tmux_command() -> Command {
     tmux().command()
 }
 
+/// Ends the tmux server on `socket` (every process in its panes gets SIGHUP), waits until it
+/// is gone, and removes its socket file, which tmux leaves behind.
+pub fn tmux_kill_server(socket: &str) {
+    let _ = tmux_command()
+        .args(["-L", socket, "kill-server"])
+        .stderr(std::process::Stdio::null())
+        .status();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < deadline
+        && tmux_command()
+            .args(["-L", socket, "has-session"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let dir = std::env::var_os("TMUX_TMPDIR").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
+    let uid = unsafe { libc::geteuid() };
+    let _ = std::fs::remove_file(dir.join(format!("tmux-{uid}")).join(socket));
+}
+
 fn find(
     cache: &OnceLock<Result<Tool, String>>,
     name: &str,

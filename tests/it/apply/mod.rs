@@ -1,6 +1,7 @@
 //! The apply engine against the real server, with hand-built plans: locks held elsewhere,
 //! killed sessions, preconditions, invalid indexes, and the journal.
 
+mod blockers;
 mod dropped;
 mod dry_run;
 mod emit_migration;

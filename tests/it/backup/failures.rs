@@ -158,38 +158,146 @@ async fn a_locked_table_fails_the_dump_fast_and_is_named() {
     holder.execute("ROLLBACK").await.unwrap();
 }
 
-/// A full disk (a 64 KiB tmpfs; mounting needs root, which the test machines are).
-#[tokio::test]
-async fn full_disk_is_reported_and_the_partial_file_removed() {
+/// A small file system of its own (a tmpfs of `size`; mounting needs root, which the test
+/// machines are), unmounted when dropped.
+struct SmallDisk {
+    path: std::path::PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> SmallDisk {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("small");
+        std::fs::create_dir(&path).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            mounted,
+            "mounting a tmpfs needs root: run the tests as root"
+        );
+        SmallDisk { path, _tmp: tmp }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(&self.path)
+            .status();
+    }
+}
+
+/// About 3 MB of table data: more than a 64 KiB disk holds.
+async fn db_bigger_than_64k() -> TestDb {
     let db = TestDb::new().await;
     db.exec(
         "CREATE TABLE big AS SELECT g, md5(g::text) || md5((g * 7)::text) AS t \
          FROM generate_series(1, 40000) g",
     )
     .await;
-    let tmp = tempfile::tempdir().unwrap();
-    let mnt = tmp.path().join("small");
-    std::fs::create_dir(&mnt).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
-        .arg(&mnt)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        mounted,
-        "mounting a tmpfs needs root: run the tests as root"
-    );
-    struct Unmount(std::path::PathBuf);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg(&self.0).status();
-        }
-    }
-    let _guard = Unmount(mnt.clone());
-    let err = backup_with(&db, &mnt, BackupOptions::default())
-        .await
-        .unwrap_err();
+    db
+}
+
+/// A disk that fills up during the dump (the free-space check skipped, as
+/// `--no-space-check` does): reported, and the partial file removed.
+#[tokio::test]
+async fn full_disk_is_reported_and_the_partial_file_removed() {
+    let db = db_bigger_than_64k().await;
+    let disk = SmallDisk::mount("64k");
+    let opts = BackupOptions {
+        space_check: false,
+        ..BackupOptions::default()
+    };
+    let err = backup_with(&db, &disk.path, opts).await.unwrap_err();
     assert!(matches!(err, BackupError::DiskFull { .. }), "{err}");
     assert!(err.to_string().contains("disk full"), "{err}");
-    assert!(files_in(&mnt).is_empty(), "{:?}", files_in(&mnt));
+    assert!(
+        files_in(&disk.path).is_empty(),
+        "{:?}",
+        files_in(&disk.path)
+    );
+}
+
+/// Too little free space for the database's data: refused before pg_dump starts, with both
+/// sizes, and no file written.
+#[tokio::test]
+async fn too_little_free_space_is_refused_before_the_dump_starts() {
+    let db = db_bigger_than_64k().await;
+    let disk = SmallDisk::mount("64k");
+    let start = Instant::now();
+    let err = backup_with(&db, &disk.path, BackupOptions::default())
+        .await
+        .unwrap_err();
+    let BackupError::NoSpace { free, data, .. } = err else {
+        panic!("{err}")
+    };
+    assert!(free <= 64 * 1024 && data > 2_000_000, "{free} {data}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("not enough free space") && msg.contains("--no-space-check"),
+        "{msg}"
+    );
+    assert!(
+        files_in(&disk.path).is_empty(),
+        "{:?}",
+        files_in(&disk.path)
+    );
+    eprintln!("space check refused in {:?}", start.elapsed());
+    // The same database fits a disk with room for it.
+    let roomy = SmallDisk::mount("16m");
+    let rec = backup_with(&db, &roomy.path, BackupOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        rec.size > 0 && rec.size < data,
+        "compressed: {} of {data}",
+        rec.size
+    );
+}
+
+/// `pgmend fix --yes` with a backup directory too small: refused before anything ran.
+#[tokio::test]
+async fn fix_refuses_when_the_backup_cannot_fit() {
+    let db = db_bigger_than_64k().await;
+    let disk = SmallDisk::mount("64k");
+    let tmp = tempfile::tempdir().unwrap();
+    let cl = tmp.path().join("big.toml");
+    std::fs::write(
+        &cl,
+        "[[table]]\nname = \"big\"\ncolumns = [{ name = \"note\", type = \"text\" }]\n",
+    )
+    .unwrap();
+    let out = crate::support::pgmend()
+        .args([
+            "fix",
+            db.url(),
+            "--all",
+            "--yes",
+            "--no-lints",
+            "--checklist",
+        ])
+        .arg(&cl)
+        .arg("--backup-dir")
+        .arg(&disk.path)
+        .env("PGMEND_DATA_DIR", tmp.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("not enough free space for the backup") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    let mut c = db.connect().await;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'big' AND column_name = 'note'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(n, 0, "nothing ran");
 }
