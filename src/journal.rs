@@ -386,6 +386,8 @@ impl Entry {
                     message: None,
                     duration_ms: 0,
                     attempts: 0,
+                    blockers: Vec::new(),
+                    terminated: Vec::new(),
                 })
                 .collect(),
             ..Entry::base(target, plan, STARTED, backup)
