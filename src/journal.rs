@@ -89,6 +89,10 @@ pub struct Entry {
     /// and, for the role's privileges, each one it lacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admission: Option<Admission>,
+    /// For a plan that changes grants, row level security or policies: each subject's access
+    /// to the relations it touched, measured before and after (`crate::access::proof`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<crate::access::proof::Change>,
 }
 
 /// Why the preview's checks refused a plan (see `apply::admit`).
@@ -166,6 +170,7 @@ impl Entry {
             },
             no_backup: matches!(backup, BackupNote::Declined),
             admission: None,
+            access: Vec::new(),
         }
     }
 
@@ -203,6 +208,7 @@ impl Entry {
                 role,
                 missing,
             }),
+            access: Vec::new(),
         }
     }
 }

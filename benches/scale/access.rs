@@ -10,10 +10,17 @@ use crate::cli_runs::{line, pgmend_run, timed};
 use crate::setup::{Db, Env};
 use crate::{Args, secs, verdict};
 
-const ROLES: [&str; 3] = ["pgmend_bench_reader", "pgmend_bench_member", "pgmend_bench_none"];
+const ROLES: [&str; 3] = [
+    "pgmend_bench_reader",
+    "pgmend_bench_member",
+    "pgmend_bench_none",
+];
 
 pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
-    println!("\n== pgmend access (3 roles) vs pg_dump --schema-only on {} ==", db.name);
+    println!(
+        "\n== pgmend access (3 roles) vs pg_dump --schema-only on {} ==",
+        db.name
+    );
     let mut c = sqlx::PgConnection::connect(&db.url).await?;
     // Roles are cluster-wide: created once, granted in this database.
     for r in ROLES {
@@ -22,7 +29,9 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
         )))
         .await?;
     }
-    let schemas: Vec<String> = (1..=db.schemas).map(pgmend::bench::generate::schema_name).collect();
+    let schemas: Vec<String> = (1..=db.schemas)
+        .map(pgmend::bench::generate::schema_name)
+        .collect();
     for s in &schemas {
         c.execute(sqlx::AssertSqlSafe(format!(
             "GRANT USAGE ON SCHEMA {s} TO {r}, {m}; GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r}, {m}",

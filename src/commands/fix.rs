@@ -221,7 +221,7 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
             (admitted, Some(rec))
         };
         let plans = admitted.plans();
-        let outcomes =
+        let (outcomes, access) =
             apply_and_journal(&resolved, &plan.options, args, &admitted, &note_backup).await?;
         for (p, o) in plans.iter().zip(&outcomes) {
             let assumed = report
@@ -237,6 +237,9 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
                 (ApplyOutcome::Failed { .. }, None) => failed = true,
                 _ => {}
             }
+        }
+        for line in access.lines() {
+            println!("{line}");
         }
     }
     let (snap, adapted, after) = evaluate(cli, &cargs, &lists, &mut session).await?;
@@ -261,7 +264,7 @@ async fn apply_and_journal(
     args: &FixArgs,
     admitted: &Admitted,
     backup: &Option<BackupRecord>,
-) -> anyhow::Result<Vec<PlanOutcome>> {
+) -> anyhow::Result<(Vec<PlanOutcome>, crate::access::proof::Changes)> {
     let plans = admitted.plans();
     let write_opts = SessionOptions {
         read_only: false,
@@ -275,7 +278,12 @@ async fn apply_and_journal(
         watch: Some(resolved.clone()),
         ..ApplyOptions::default()
     };
+    let proof = crate::access::proof::Proof::before(&mut writer.conn, plans).await;
     let outcomes = apply::apply_all(&mut writer.conn, plans, &opts, print_event(plans)).await;
+    let access = match proof {
+        Some(p) => p.after(&mut writer.conn, plans).await,
+        None => Default::default(),
+    };
     let _ = sqlx::Connection::close(writer.conn).await;
     let note = match backup {
         Some(b) => BackupNote::Taken(b),
@@ -284,7 +292,8 @@ async fn apply_and_journal(
     let path = journal::default_path()
         .ok_or_else(|| anyhow::anyhow!("no data directory for the journal (HOME unset?)"))?;
     for (p, o) in plans.iter().zip(&outcomes) {
-        let entry = Entry::new(&resolved.target, p, &o.outcome, note);
+        let mut entry = Entry::new(&resolved.target, p, &o.outcome, note);
+        entry.access = access.for_plan(&p.finding_id);
         journal::append(&path, &entry).map_err(|e| {
             anyhow::anyhow!(
                 "the fixes ran but the journal {} could not be written: {e}",
@@ -292,7 +301,7 @@ async fn apply_and_journal(
             )
         })?;
     }
-    Ok(outcomes)
+    Ok((outcomes, access))
 }
 
 fn print_event(plans: &[Plan]) -> impl Fn(StepEvent) + '_ {

@@ -179,7 +179,12 @@ pub async fn run_apply(
         };
         let _ = progress_tx.send(Action::ApplyProgress(line));
     };
+    let proof = crate::access::proof::Proof::before(&mut session.conn, &plans).await;
     let outcomes = apply::apply_all(&mut session.conn, &plans, &opts, progress).await;
+    let access = match proof {
+        Some(p) => p.after(&mut session.conn, &plans).await,
+        None => Default::default(),
+    };
     let journal_path = journal::default_path();
     let mut lines: Vec<String> = refused
         .iter()
@@ -197,12 +202,13 @@ pub async fn run_apply(
     }
     for (plan, o) in plans.iter().zip(&outcomes) {
         if let Some(path) = &journal_path {
-            let entry = journal::Entry::new(
+            let mut entry = journal::Entry::new(
                 &resolved.target,
                 plan,
                 &o.outcome,
                 journal::BackupNote::Taken(&record),
             );
+            entry.access = access.for_plan(&plan.finding_id);
             if let Err(e) = journal::append(path, &entry) {
                 lines.push(format!("⚠ journal {}: {e}", path.display()));
             }
@@ -231,5 +237,6 @@ pub async fn run_apply(
             ApplyOutcome::Skipped { reason } => format!("– {}: skipped — {reason}", plan.title),
         });
     }
+    lines.extend(access.lines());
     Ok(lines)
 }

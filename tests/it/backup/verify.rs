@@ -90,6 +90,7 @@ async fn verify_uses_the_journal_when_there_is_no_sidecar() {
         }),
         no_backup: false,
         admission: None,
+        access: Vec::new(),
     };
     journal::append(&j, &entry).unwrap();
     let v = backup::verify_with(&rec.path, Some(&j)).await.unwrap();

@@ -92,7 +92,22 @@ async fn mood_journal_matrix_broken_then_fixed() {
         assert_eq!(cl["select"]["verdict"], "allowed", "{cl}");
     }
 
-    fix_all(&db, "mood-journal");
+    // The fix, as `fix_all` runs it, keeping its journal.
+    let data = tempfile::tempdir().unwrap();
+    let out = pgmend(data.path())
+        .args([
+            "fix",
+            db.url(),
+            "--preset",
+            "mood-journal",
+            "--all",
+            "--yes",
+            "--no-backup",
+        ])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("fixed "), "{stdout}\n{}", text(&out.stderr));
     let user = |u: &str| format!("authenticated:{u}");
     let after = access_json(
         &db,
@@ -136,6 +151,50 @@ async fn mood_journal_matrix_broken_then_fixed() {
         .await;
         assert_eq!(rows(cell(&after, t, &user(&a))), Some(n as u64), "{t} as A");
     }
+    // Proof after the fix: the re-check says what changed, with the numbers counted here, and
+    // the journal records it on the plan that changed it.
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("access public.\"JournalEntry\": "))
+        .unwrap_or_else(|| panic!("no access line for JournalEntry: {stdout}"));
+    eprintln!(
+        "{}",
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("access ") || l.starts_with("  "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        line.contains(&format!("anon: {all} rows → denied")),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("A: {all} rows → {a_rows} rows")),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("B: {all} rows → {b_rows} rows")),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("service_role: {all} rows → {all} rows")),
+        "{line}"
+    );
+    assert!(
+        !stdout.contains("has more access to public.\"JournalEntry\""),
+        "{stdout}"
+    );
+    let journal = std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap();
+    let proven: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .flat_map(|e| e["access"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["relation"] == "public.\"JournalEntry\"" && c["subject"] == "anon")
+        .collect();
+    assert!(!proven.is_empty(), "{journal}");
+    assert_eq!(proven[0]["before"], all.to_string());
+    assert_eq!(proven[0]["after"], "denied");
     // The text form says the same in words.
     let tmp = tempfile::tempdir().unwrap();
     let out = pgmend(tmp.path())
@@ -248,6 +307,16 @@ async fn a_table_without_grants_is_denied_until_the_fix_grants_it() {
         text(&out.stderr)
     );
 
+    // The proof after the fix: signed-in users went from denied to their own rows, flagged as
+    // more access than before for the engineer to confirm.
+    let own_a = count(&mut c, &format!("SELECT 1 FROM notes WHERE user_id = '{a}'")).await;
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("access public.notes: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains("anon: denied → denied"), "{line}");
+    assert!(line.contains(&format!("A: denied → {own_a} rows, may now select")), "{line}");
+    assert!(stdout.contains("⚠ A has more access to public.notes than before"), "{stdout}");
     let after = access_json(&db, &args);
     for u in [a, b] {
         let own = count(
