@@ -309,14 +309,24 @@ async fn a_table_without_grants_is_denied_until_the_fix_grants_it() {
 
     // The proof after the fix: signed-in users went from denied to their own rows, flagged as
     // more access than before for the engineer to confirm.
-    let own_a = count(&mut c, &format!("SELECT 1 FROM notes WHERE user_id = '{a}'")).await;
+    let own_a = count(
+        &mut c,
+        &format!("SELECT 1 FROM notes WHERE user_id = '{a}'"),
+    )
+    .await;
     let line = stdout
         .lines()
         .find(|l| l.starts_with("access public.notes: "))
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!(line.contains("anon: denied → denied"), "{line}");
-    assert!(line.contains(&format!("A: denied → {own_a} rows, may now select")), "{line}");
-    assert!(stdout.contains("⚠ A has more access to public.notes than before"), "{stdout}");
+    assert!(
+        line.contains(&format!("A: denied → {own_a} rows, may now select")),
+        "{line}"
+    );
+    assert!(
+        stdout.contains("⚠ A has more access to public.notes than before"),
+        "{stdout}"
+    );
     let after = access_json(&db, &args);
     for u in [a, b] {
         let own = count(
