@@ -94,20 +94,7 @@ async fn mood_journal_matrix_broken_then_fixed() {
 
     // The fix, as `fix_all` runs it, keeping its journal.
     let data = tempfile::tempdir().unwrap();
-    let out = pgmend(data.path())
-        .args([
-            "fix",
-            db.url(),
-            "--preset",
-            "mood-journal",
-            "--all",
-            "--yes",
-            "--no-backup",
-        ])
-        .output()
-        .unwrap();
-    let stdout = text(&out.stdout);
-    assert!(stdout.contains("fixed "), "{stdout}\n{}", text(&out.stderr));
+    let stdout = super::fix_all_in(&db, "mood-journal", data.path());
     let user = |u: &str| format!("authenticated:{u}");
     let after = access_json(
         &db,
@@ -157,30 +144,14 @@ async fn mood_journal_matrix_broken_then_fixed() {
         .lines()
         .find(|l| l.starts_with("access public.\"JournalEntry\": "))
         .unwrap_or_else(|| panic!("no access line for JournalEntry: {stdout}"));
-    eprintln!(
-        "{}",
-        stdout
-            .lines()
-            .filter(|l| l.starts_with("access ") || l.starts_with("  "))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    assert!(
-        line.contains(&format!("anon: {all} rows → denied")),
-        "{line}"
-    );
-    assert!(
-        line.contains(&format!("A: {all} rows → {a_rows} rows")),
-        "{line}"
-    );
-    assert!(
-        line.contains(&format!("B: {all} rows → {b_rows} rows")),
-        "{line}"
-    );
-    assert!(
-        line.contains(&format!("service_role: {all} rows → {all} rows")),
-        "{line}"
-    );
+    for said in [
+        format!("anon: {all} rows → denied"),
+        format!("A: {all} rows → {a_rows} rows"),
+        format!("B: {all} rows → {b_rows} rows"),
+        format!("service_role: {all} rows → {all} rows"),
+    ] {
+        assert!(line.contains(&said), "{said} not in {line}");
+    }
     assert!(
         !stdout.contains("has more access to public.\"JournalEntry\""),
         "{stdout}"
@@ -222,12 +193,7 @@ async fn lms_staff_see_every_ticket_a_student_only_their_own() {
     let db = scenario("lms").await;
     fix_all(&db, "lms");
     let mut c = db.connect().await;
-    let (a, b) = two_ids(
-        &mut c,
-        "SELECT t.user_id::text FROM support_tickets t JOIN users u ON u.id = t.user_id \
-         WHERE u.role = 'student' GROUP BY 1 HAVING count(*) >= 2 ORDER BY count(*) DESC, 1 LIMIT 2",
-    )
-    .await;
+    let (a, b) = two_ids(&mut c, super::lms::STUDENTS).await;
     let (s1, s2) = two_ids(
         &mut c,
         "SELECT id::text FROM users WHERE role = 'admin' ORDER BY 1",

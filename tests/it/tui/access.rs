@@ -16,32 +16,37 @@ use crate::support::TestDb;
 fn matrix() -> Arc<Matrix> {
     static M: OnceLock<Arc<Matrix>> = OnceLock::new();
     M.get_or_init(|| {
-        std::thread::spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
+        blocking(async {
+            let db = TestDb::new().await;
+            let mut c = db.connect().await;
+            pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
+                .await
                 .unwrap();
-            rt.block_on(async {
-                let db = TestDb::new().await;
-                let mut c = db.connect().await;
-                pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
-                    .await
-                    .unwrap();
-                let snap = read_snapshot(&mut c, &ReadOptions::default())
-                    .await
-                    .unwrap();
-                let budget = Budget::default();
-                let schemas = access::schemas_for(&snap, &[]);
-                let subjects = access::subjects_for(&mut c, &snap, &schemas, &[], budget)
-                    .await
-                    .unwrap();
-                Arc::new(access::build(&mut c, &snap, &schemas, &subjects, budget).await)
-            })
+            let snap = read_snapshot(&mut c, &ReadOptions::default())
+                .await
+                .unwrap();
+            let budget = Budget::default();
+            let schemas = access::schemas_for(&snap, &[]);
+            let subjects = access::subjects_for(&mut c, &snap, &schemas, &[], budget)
+                .await
+                .unwrap();
+            Arc::new(access::build(&mut c, &snap, &schemas, &subjects, budget).await)
         })
-        .join()
-        .unwrap()
     })
     .clone()
+}
+
+/// Runs `fut` on a runtime and thread of its own (the matrix is measured once, from a sync test).
+fn blocking<T: Send + 'static>(fut: impl std::future::Future<Output = T> + Send + 'static) -> T {
+    std::thread::spawn(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(fut)
+    })
+    .join()
+    .unwrap()
 }
 
 #[test]
