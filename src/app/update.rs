@@ -158,7 +158,8 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
         }
         Action::AccessMeasured { request, result } => {
             super::update_access::measured(s, request, result);
-            vec![]
+            // A reload while it was measuring: measure the new snapshot now.
+            super::update_access::measure_if_due(s)
         }
         Action::Notice(n) => {
             s.status = Some(n);

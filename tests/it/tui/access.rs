@@ -119,3 +119,34 @@ fn access_tab_says_why_it_cannot_measure() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_reload_while_measuring_measures_the_new_snapshot() {
+    let mut s = ready(80, 24);
+    let first = match update(&mut s, Action::GotoTab(Tab::Access)).as_slice() {
+        [Effect::MeasureAccess { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    update(&mut s, Action::Reload);
+    let (snap, _) = super::fixture().clone();
+    let request = s.request;
+    update(
+        &mut s,
+        Action::SnapshotLoaded {
+            request,
+            result: Ok(snap),
+        },
+    );
+    // Still measuring the old one: its answer arrives, and the new snapshot is measured next.
+    let effects = update(
+        &mut s,
+        Action::AccessMeasured {
+            request: first,
+            result: Ok(matrix()),
+        },
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::MeasureAccess { request: r, .. }] if *r == request),
+        "{effects:?}"
+    );
+}
