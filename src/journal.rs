@@ -168,6 +168,10 @@ pub struct Entry {
     /// The relations the plan changes (what `pgmend restore --entry ID` restores).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<String>,
+    /// For a plan that changes grants, row level security or policies: each subject's access
+    /// to the relations it touched, measured before and after (`crate::access::proof`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<crate::access::proof::Change>,
 }
 
 /// Why the preview's checks refused a plan (see `apply::admit`).

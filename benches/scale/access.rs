@@ -2,18 +2,23 @@
 //! (issue 17: target ≤ 0.5×). Two roles may read every table (one of them through every
 //! policy's role), the third holds nothing (denied from the catalog, never queried).
 
-use std::process::Command;
-
 use sqlx::{Connection, Executor};
 
-use crate::cli_runs::{line, pgmend_run, timed};
+use crate::cli_runs::{line, pg_dump_schema, pgmend_run};
 use crate::setup::{Db, Env};
 use crate::{Args, secs, verdict};
 
-const ROLES: [&str; 3] = ["pgmend_bench_reader", "pgmend_bench_member", "pgmend_bench_none"];
+const ROLES: [&str; 3] = [
+    "pgmend_bench_reader",
+    "pgmend_bench_member",
+    "pgmend_bench_none",
+];
 
 pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
-    println!("\n== pgmend access (3 roles) vs pg_dump --schema-only on {} ==", db.name);
+    println!(
+        "\n== pgmend access (3 roles) vs pg_dump --schema-only on {} ==",
+        db.name
+    );
     let mut c = sqlx::PgConnection::connect(&db.url).await?;
     // Roles are cluster-wide: created once, granted in this database.
     for r in ROLES {
@@ -33,13 +38,7 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
     }
     c.close().await?;
 
-    let (dump, url) = (env.tool("pg_dump"), db.url.clone());
-    let pg_dump = timed(args.runs, move || {
-        let mut c = Command::new(&dump);
-        c.args(["--schema-only", "-d", &url]);
-        c
-    })
-    .await?;
+    let pg_dump = pg_dump_schema(args, env, db).await?;
     let base = pg_dump.wall;
     line("pg_dump --schema-only", &pg_dump, base);
 

@@ -65,13 +65,7 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
         s.max_rss_mib()
     );
 
-    let (dump, url) = (env.tool("pg_dump"), db.url.clone());
-    let pg_dump = timed(args.runs, move || {
-        let mut c = Command::new(&dump);
-        c.args(["--schema-only", "-d", &url]);
-        c
-    })
-    .await?;
+    let pg_dump = pg_dump_schema(args, env, db).await?;
     let base = pg_dump.wall;
     line("pg_dump --schema-only", &pg_dump, base);
 
@@ -114,6 +108,17 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
     );
     check_exit(&checklist, &check)?;
     Ok(())
+}
+
+/// `pg_dump --schema-only` of `db`, timed: the peer every ratio is measured against.
+pub(crate) async fn pg_dump_schema(args: &Args, env: &Env, db: &Db) -> anyhow::Result<Outcome> {
+    let (dump, url) = (env.tool("pg_dump"), db.url.clone());
+    timed(args.runs, move || {
+        let mut c = Command::new(&dump);
+        c.args(["--schema-only", "-d", &url]);
+        c
+    })
+    .await
 }
 
 pub(crate) async fn pgmend_run(args: &Args, argv: &[&str]) -> anyhow::Result<Outcome> {

@@ -38,7 +38,9 @@ pub fn skeleton(snapshot: &Snapshot, tables: &[&Table], subjects: &[Subject]) ->
 }
 
 fn cell(snapshot: &Snapshot, t: &Table, subject: &Subject) -> Cell {
-    let [select, insert, update, delete] = COMMANDS.map(|c| verdict(snapshot, t, &subject.role, c));
+    let held = Held::of(snapshot, t, &subject.role);
+    let [select, insert, update, delete] =
+        COMMANDS.map(|c| decide(snapshot, t, &subject.role, &held, c));
     let rows = match &select {
         Verdict::Denied { why } => Rows::Denied {
             measured: false,
@@ -59,9 +61,48 @@ fn cell(snapshot: &Snapshot, t: &Table, subject: &Subject) -> Cell {
     }
 }
 
+/// What a role holds on a relation, worked out once for its four commands.
+struct Held {
+    /// `USAGE` on the relation's schema.
+    usage: bool,
+    table: BTreeSet<Privilege>,
+    /// Granted on at least one column (only read when some column has grants).
+    columns: BTreeSet<Privilege>,
+    /// The roles whose privileges the role holds (for the policies' `TO`).
+    roles: BTreeSet<String>,
+}
+
+impl Held {
+    fn of(s: &Snapshot, t: &Table, role: &str) -> Held {
+        let usage = s
+            .schemas
+            .iter()
+            .find(|x| x.name == t.schema)
+            .is_none_or(|schema| schema_privileges(s, schema, role).contains(&Privilege::Usage));
+        let columns = if t.columns.iter().any(|c| !c.acl.is_empty()) {
+            t.columns
+                .iter()
+                .flat_map(|c| column_privileges(s, c, role))
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
+        Held {
+            usage,
+            table: table_privileges(s, t, role),
+            columns,
+            roles: effective_roles(s, role),
+        }
+    }
+}
+
 /// What `cmd` (select, insert, update or delete) comes to for `role` on `t`.
 pub fn verdict(s: &Snapshot, t: &Table, role: &str, cmd: PolicyCommand) -> Verdict {
-    if let Some(why) = refused(s, t, role, cmd) {
+    decide(s, t, role, &Held::of(s, t, role), cmd)
+}
+
+fn decide(s: &Snapshot, t: &Table, role: &str, held: &Held, cmd: PolicyCommand) -> Verdict {
+    if let Some(why) = refused(t, held, cmd) {
         return Verdict::Denied { why };
     }
     match t.kind {
@@ -93,15 +134,13 @@ pub fn verdict(s: &Snapshot, t: &Table, role: &str, cmd: PolicyCommand) -> Verdi
             why: "owner".into(),
         };
     }
-    by_policies(s, t, role, cmd)
+    by_policies(t, &held.roles, cmd)
 }
 
-/// The privilege `cmd` needs that `role` lacks, in words; None when it holds it (on the table,
-/// or on at least one column for select, insert and update) and `USAGE` on the schema.
-fn refused(s: &Snapshot, t: &Table, role: &str, cmd: PolicyCommand) -> Option<String> {
-    if let Some(schema) = s.schemas.iter().find(|x| x.name == t.schema)
-        && !schema_privileges(s, schema, role).contains(&Privilege::Usage)
-    {
+/// The privilege `cmd` needs that the role lacks, in words; None when it holds it (on the
+/// table, or on at least one column for select, insert and update) and `USAGE` on the schema.
+fn refused(t: &Table, held: &Held, cmd: PolicyCommand) -> Option<String> {
+    if !held.usage {
         return Some(format!("no USAGE on schema {}", t.schema));
     }
     let privilege = match cmd {
@@ -110,25 +149,17 @@ fn refused(s: &Snapshot, t: &Table, role: &str, cmd: PolicyCommand) -> Option<St
         PolicyCommand::Delete => Privilege::Delete,
         PolicyCommand::Select | PolicyCommand::All => Privilege::Select,
     };
-    if table_privileges(s, t, role).contains(&privilege) {
-        return None;
-    }
-    let on_columns = privilege != Privilege::Delete
-        && t.columns
-            .iter()
-            .any(|c| column_privileges(s, c, role).contains(&privilege));
-    (!on_columns).then(|| "no privilege".to_string())
+    let on_columns = privilege != Privilege::Delete && held.columns.contains(&privilege);
+    (!held.table.contains(&privilege) && !on_columns).then(|| "no privilege".to_string())
 }
 
-/// The policies of `t` that apply to `role` for `cmd` (theirs, `ALL`'s, PUBLIC's and those of
-/// the roles whose privileges `role` holds).
+/// The policies of `t` that apply for `cmd` to a role holding the privileges of `roles` (its
+/// own, `ALL`'s, PUBLIC's and those of the roles whose privileges it holds).
 pub fn applicable<'t>(
-    s: &Snapshot,
     t: &'t Table,
-    role: &str,
+    roles: &BTreeSet<String>,
     cmd: PolicyCommand,
 ) -> Vec<&'t Policy> {
-    let roles: BTreeSet<String> = effective_roles(s, role);
     t.policies
         .iter()
         .filter(|p| p.command == cmd || p.command == PolicyCommand::All)
@@ -152,8 +183,8 @@ fn expressions(p: &Policy, cmd: PolicyCommand) -> Vec<Option<&str>> {
     }
 }
 
-fn by_policies(s: &Snapshot, t: &Table, role: &str, cmd: PolicyCommand) -> Verdict {
-    let policies = applicable(s, t, role, cmd);
+fn by_policies(t: &Table, roles: &BTreeSet<String>, cmd: PolicyCommand) -> Verdict {
+    let policies = applicable(t, roles, cmd);
     let (permissive, restrictive): (Vec<&Policy>, Vec<&Policy>) =
         policies.into_iter().partition(|p| p.permissive);
     if permissive.is_empty() {

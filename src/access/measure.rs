@@ -14,7 +14,7 @@ use super::{Budget, Rows, Subject};
 use crate::sql::{quote_ident, quote_literal};
 
 /// Relations counted by one statement.
-pub const BATCH: usize = 200;
+pub const BATCH: usize = 50;
 
 /// Counts `targets` (quoted, qualified names) as `subject`. Always one result per target.
 pub async fn count_as(

@@ -15,6 +15,7 @@
 
 pub mod derive;
 pub mod measure;
+pub mod proof;
 pub mod render;
 pub mod subjects;
 
@@ -240,9 +241,22 @@ pub async fn build(
     subjects: &[Subject],
     budget: Budget,
 ) -> Matrix {
-    let started = std::time::Instant::now();
     let tables = derive::relations(snapshot, schemas);
-    let mut relations = derive::skeleton(snapshot, &tables, subjects);
+    build_of(conn, snapshot, &tables, schemas, subjects, budget).await
+}
+
+/// [`build`] for these relations of `snapshot` only (`schemas` is what the matrix says it
+/// covers).
+pub async fn build_of(
+    conn: &mut sqlx::PgConnection,
+    snapshot: &crate::db::catalog::Snapshot,
+    tables: &[&crate::db::catalog::Table],
+    schemas: &[String],
+    subjects: &[Subject],
+    budget: Budget,
+) -> Matrix {
+    let started = std::time::Instant::now();
+    let mut relations = derive::skeleton(snapshot, tables, subjects);
     for (i, subject) in subjects.iter().enumerate() {
         let todo: Vec<(usize, String)> = relations
             .iter()

@@ -180,7 +180,9 @@ pub async fn pick_users(
         {
             break;
         }
+        // Not prepared: safe behind a transaction pooler.
         match sqlx::query_scalar::<_, String>(AssertSqlSafe(q))
+            .persistent(false)
             .fetch_all(&mut *tx)
             .await
         {

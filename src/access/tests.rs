@@ -1,12 +1,27 @@
 //! The derivation, on hand-made catalogs: privileges first, then RLS and the deciding policy.
 
 use crate::db::catalog::{
-    Policy, PolicyCommand, QualifiedName, RelationKind, Role, Schema, ServerInfo, Snapshot, Table,
-    parse_aclitem,
+    Column, Policy, PolicyCommand, QualifiedName, RelationKind, Role, Schema, ServerInfo, Snapshot,
+    Table, parse_aclitem,
 };
 
 use super::derive::verdict;
 use super::{Verdict, subjects};
+
+fn column(name: &str, acl: &[&str]) -> Column {
+    Column {
+        name: name.into(),
+        position: 1,
+        data_type: "text".into(),
+        not_null: false,
+        default: None,
+        identity: None,
+        generated: None,
+        collation: None,
+        comment: None,
+        acl: acl.iter().map(|a| parse_aclitem(a).unwrap()).collect(),
+    }
+}
 
 fn role(name: &str, bypass: bool) -> Role {
     Role {
@@ -227,22 +242,10 @@ fn a_restrictive_policy_keeps_a_true_one_from_allowing_all() {
 #[test]
 fn column_grants_count_and_schema_usage_is_needed() {
     let (mut s, mut t) = db(&["owner=arwd/owner"], false, vec![]);
-    let mut c = crate::db::catalog::Column {
-        name: "body".into(),
-        position: 1,
-        data_type: "text".into(),
-        not_null: false,
-        default: None,
-        identity: None,
-        generated: None,
-        collation: None,
-        comment: None,
-        acl: vec![parse_aclitem("anon=r/owner").unwrap()],
-    };
-    t.columns.push(c.clone());
+    t.columns.push(column("body", &["anon=r/owner"]));
     assert!(!verdict(&s, &t, "anon", PolicyCommand::Select).is_denied());
     assert!(verdict(&s, &t, "anon", PolicyCommand::Update).is_denied());
-    c.acl.clear();
+    t.columns[0].acl.clear();
     s.schemas[0].acl = vec![parse_aclitem("owner=UC/owner").unwrap()];
     t.acl = vec![parse_aclitem("anon=r/owner").unwrap()];
     assert_eq!(
@@ -266,18 +269,7 @@ fn owners_are_found_in_policies_before_names() {
             None,
         )],
     );
-    let col = |n: &str| crate::db::catalog::Column {
-        name: n.into(),
-        position: 1,
-        data_type: "uuid".into(),
-        not_null: false,
-        default: None,
-        identity: None,
-        generated: None,
-        collation: None,
-        comment: None,
-        acl: vec![],
-    };
+    let col = |n: &str| column(n, &[]);
     by_policy.columns = vec![col("id"), col("author")];
     by_policy.row_estimate = 5;
     let mut by_name = Table::bare("public", "big", RelationKind::Table);

@@ -172,7 +172,8 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
         }
         Action::AccessMeasured { request, result } => {
             super::update_access::measured(s, request, result);
-            vec![]
+            // A reload while it was measuring: measure the new snapshot now.
+            super::update_access::measure_if_due(s)
         }
         Action::FilesKeyed { backups, journal } => {
             s.backup_files = backups;

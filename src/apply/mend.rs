@@ -52,6 +52,9 @@ pub struct Mended {
     /// The plans that went to the engine, and what became of each, in the same order.
     pub plans: Vec<Plan>,
     pub outcomes: Vec<PlanOutcome>,
+    /// Each subject's access to the relations the plans touched, before and after, for plans
+    /// that change grants, row-level security or policies (`access::proof`).
+    pub access: crate::access::proof::Changes,
     /// Outcome lines that could not be written to the journal (the `started` line of each of
     /// those plans is there, so the journal shows them as interrupted).
     pub journal_errors: Vec<String>,
@@ -105,13 +108,21 @@ pub async fn mend_annotated(
     let note = guard.note();
     let before =
         |i: usize, plan: &Plan| journal.write(&Entry::started(target, plan, note, &runs[i]));
+    // Who can see what, measured on this session before and after (only when a plan touches
+    // grants, row-level security or policies).
+    let proof = crate::access::proof::Proof::before(conn, &plans).await;
     let outcomes = super::apply_all(conn, &plans, opts, &before, progress).await;
+    let access = match proof {
+        Some(p) => p.after(conn, &plans).await,
+        None => Default::default(),
+    };
     let mut files = annotate.map(|a| a(&plans, &outcomes)).unwrap_or_default();
     files.resize(plans.len(), Vec::new());
     let mut journal_errors = Vec::new();
     for (((plan, o), run), files) in plans.iter().zip(&outcomes).zip(&runs).zip(files) {
         let mut entry = Entry::new(target, plan, &o.outcome, note).of_run(run);
         entry.migration = files;
+        entry.access = access.for_plan(&plan.finding_id);
         if let Err(e) = journal.write(&entry) {
             journal_errors.push(e);
         }
@@ -120,6 +131,7 @@ pub async fn mend_annotated(
         refused,
         plans,
         outcomes,
+        access,
         journal_errors,
     })
 }

@@ -276,6 +276,9 @@ pub async fn run(cli: &Cli, args: &FixArgs) -> anyhow::Result<i32> {
                 _ => {}
             }
         }
+        for line in mended.access.lines() {
+            println!("{line}");
+        }
         match emitted {
             Some(Ok(e)) => print!("{}", e.describe()),
             Some(Err(e)) => return Err(e.context("the fixes ran and are journaled")),

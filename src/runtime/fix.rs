@@ -239,5 +239,6 @@ fn lines(m: &Mended) -> Vec<String> {
             ApplyOutcome::Skipped { reason } => format!("– {}: skipped — {reason}", plan.title),
         });
     }
+    lines.extend(m.access.lines());
     lines
 }

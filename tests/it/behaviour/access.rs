@@ -92,7 +92,9 @@ async fn mood_journal_matrix_broken_then_fixed() {
         assert_eq!(cl["select"]["verdict"], "allowed", "{cl}");
     }
 
-    fix_all(&db, "mood-journal");
+    // The fix, as `fix_all` runs it, keeping its journal.
+    let data = tempfile::tempdir().unwrap();
+    let stdout = super::fix_all_in(&db, "mood-journal", data.path());
     let user = |u: &str| format!("authenticated:{u}");
     let after = access_json(
         &db,
@@ -136,6 +138,34 @@ async fn mood_journal_matrix_broken_then_fixed() {
         .await;
         assert_eq!(rows(cell(&after, t, &user(&a))), Some(n as u64), "{t} as A");
     }
+    // Proof after the fix: the re-check says what changed, with the numbers counted here, and
+    // the journal records it on the plan that changed it.
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("access public.\"JournalEntry\": "))
+        .unwrap_or_else(|| panic!("no access line for JournalEntry: {stdout}"));
+    for said in [
+        format!("anon: {all} rows → denied"),
+        format!("A: {all} rows → {a_rows} rows"),
+        format!("B: {all} rows → {b_rows} rows"),
+        format!("service_role: {all} rows → {all} rows"),
+    ] {
+        assert!(line.contains(&said), "{said} not in {line}");
+    }
+    assert!(
+        !stdout.contains("has more access to public.\"JournalEntry\""),
+        "{stdout}"
+    );
+    let journal = std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap();
+    let proven: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .flat_map(|e| e["access"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["relation"] == "public.\"JournalEntry\"" && c["subject"] == "anon")
+        .collect();
+    assert!(!proven.is_empty(), "{journal}");
+    assert_eq!(proven[0]["before"], all.to_string());
+    assert_eq!(proven[0]["after"], "denied");
     // The text form says the same in words.
     let tmp = tempfile::tempdir().unwrap();
     let out = pgmend(tmp.path())
@@ -163,12 +193,7 @@ async fn lms_staff_see_every_ticket_a_student_only_their_own() {
     let db = scenario("lms").await;
     fix_all(&db, "lms");
     let mut c = db.connect().await;
-    let (a, b) = two_ids(
-        &mut c,
-        "SELECT t.user_id::text FROM support_tickets t JOIN users u ON u.id = t.user_id \
-         WHERE u.role = 'student' GROUP BY 1 HAVING count(*) >= 2 ORDER BY count(*) DESC, 1 LIMIT 2",
-    )
-    .await;
+    let (a, b) = two_ids(&mut c, super::lms::STUDENTS).await;
     let (s1, s2) = two_ids(
         &mut c,
         "SELECT id::text FROM users WHERE role = 'admin' ORDER BY 1",
@@ -248,6 +273,26 @@ async fn a_table_without_grants_is_denied_until_the_fix_grants_it() {
         text(&out.stderr)
     );
 
+    // The proof after the fix: signed-in users went from denied to their own rows, flagged as
+    // more access than before for the engineer to confirm.
+    let own_a = count(
+        &mut c,
+        &format!("SELECT 1 FROM notes WHERE user_id = '{a}'"),
+    )
+    .await;
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("access public.notes: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains("anon: denied → denied"), "{line}");
+    assert!(
+        line.contains(&format!("A: denied → {own_a} rows, may now select")),
+        "{line}"
+    );
+    assert!(
+        stdout.contains("⚠ A has more access to public.notes than before"),
+        "{stdout}"
+    );
     let after = access_json(&db, &args);
     for u in [a, b] {
         let own = count(

@@ -4,17 +4,16 @@ use sqlx::AssertSqlSafe;
 
 use super::{Who, as_who, count, denied, fixed, nothing, one, two_ids};
 
+/// Two students who own at least two tickets each, the most first.
+pub(super) const STUDENTS: &str = "SELECT t.user_id::text FROM support_tickets t JOIN users u ON u.id = t.user_id \
+     WHERE u.role = 'student' GROUP BY 1 HAVING count(*) >= 2 ORDER BY count(*) DESC, 1 LIMIT 2";
+
 #[tokio::test]
 async fn lms_after_fix_behaves_as_its_policies_say() {
     let db = fixed("lms").await;
     let mut c = db.connect().await;
     // Two students who own tickets, an admin (staff), a teacher.
-    let (a, b) = two_ids(
-        &mut c,
-        "SELECT t.user_id::text FROM support_tickets t JOIN users u ON u.id = t.user_id \
-         WHERE u.role = 'student' GROUP BY 1 HAVING count(*) >= 2 ORDER BY count(*) DESC, 1 LIMIT 2",
-    )
-    .await;
+    let (a, b) = two_ids(&mut c, STUDENTS).await;
     let (staff, _) = two_ids(
         &mut c,
         "SELECT id::text FROM users WHERE role = 'admin' ORDER BY 1",

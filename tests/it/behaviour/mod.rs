@@ -185,7 +185,12 @@ async fn scenario(id: &str) -> TestDb {
 /// The real binary's `fix --preset ID --all --yes` on `db`: no plan may fail. Its stdout.
 fn fix_all(db: &TestDb, id: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
-    let out = pgmend(tmp.path())
+    fix_all_in(db, id, tmp.path())
+}
+
+/// [`fix_all`] with pgmend's data directory (its journal) at `data`.
+fn fix_all_in(db: &TestDb, id: &str, data: &std::path::Path) -> String {
+    let out = pgmend(data)
         .args([
             "fix",
             db.url(),

@@ -16,32 +16,37 @@ use crate::support::TestDb;
 fn matrix() -> Arc<Matrix> {
     static M: OnceLock<Arc<Matrix>> = OnceLock::new();
     M.get_or_init(|| {
-        std::thread::spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
+        blocking(async {
+            let db = TestDb::new().await;
+            let mut c = db.connect().await;
+            pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
+                .await
                 .unwrap();
-            rt.block_on(async {
-                let db = TestDb::new().await;
-                let mut c = db.connect().await;
-                pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
-                    .await
-                    .unwrap();
-                let snap = read_snapshot(&mut c, &ReadOptions::default())
-                    .await
-                    .unwrap();
-                let budget = Budget::default();
-                let schemas = access::schemas_for(&snap, &[]);
-                let subjects = access::subjects_for(&mut c, &snap, &schemas, &[], budget)
-                    .await
-                    .unwrap();
-                Arc::new(access::build(&mut c, &snap, &schemas, &subjects, budget).await)
-            })
+            let snap = read_snapshot(&mut c, &ReadOptions::default())
+                .await
+                .unwrap();
+            let budget = Budget::default();
+            let schemas = access::schemas_for(&snap, &[]);
+            let subjects = access::subjects_for(&mut c, &snap, &schemas, &[], budget)
+                .await
+                .unwrap();
+            Arc::new(access::build(&mut c, &snap, &schemas, &subjects, budget).await)
         })
-        .join()
-        .unwrap()
     })
     .clone()
+}
+
+/// Runs `fut` on a runtime and thread of its own (the matrix is measured once, from a sync test).
+fn blocking<T: Send + 'static>(fut: impl std::future::Future<Output = T> + Send + 'static) -> T {
+    std::thread::spawn(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(fut)
+    })
+    .join()
+    .unwrap()
 }
 
 #[test]
@@ -112,5 +117,36 @@ fn access_tab_says_why_it_cannot_measure() {
     assert!(
         screen.contains("cannot measure access: this database has no anon"),
         "{screen}"
+    );
+}
+
+#[test]
+fn a_reload_while_measuring_measures_the_new_snapshot() {
+    let mut s = ready(80, 24);
+    let first = match update(&mut s, Action::GotoTab(Tab::Access)).as_slice() {
+        [Effect::MeasureAccess { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    update(&mut s, Action::Reload);
+    let (snap, _) = super::fixture().clone();
+    let request = s.request;
+    update(
+        &mut s,
+        Action::SnapshotLoaded {
+            request,
+            result: Ok(snap),
+        },
+    );
+    // Still measuring the old one: its answer arrives, and the new snapshot is measured next.
+    let effects = update(
+        &mut s,
+        Action::AccessMeasured {
+            request: first,
+            result: Ok(matrix()),
+        },
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::MeasureAccess { request: r, .. }] if *r == request),
+        "{effects:?}"
     );
 }
