@@ -13,7 +13,6 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::apply::{ApplyOutcome, StepStatus};
 use crate::backup::BackupRecord;
 use crate::db::Target;
 
@@ -196,55 +195,8 @@ pub enum BackupNote<'a> {
 }
 
 impl Entry {
-    pub fn new(
-        target: &Target,
-        plan: &crate::fix::plan::Plan,
-        outcome: &ApplyOutcome,
-        backup: BackupNote<'_>,
-    ) -> Entry {
-        let steps = outcome
-            .steps()
-            .iter()
-            .map(|s| {
-                let (sqlstate, message) = match &s.status {
-                    StepStatus::Failed { sqlstate, message } => {
-                        (sqlstate.clone(), Some(message.clone()))
-                    }
-                    StepStatus::Skipped { reason } => (None, Some(reason.clone())),
-                    _ => (None, None),
-                };
-                StepEntry {
-                    description: s.description.clone(),
-                    sql: s.sql.clone(),
-                    result: s.status.label().to_string(),
-                    sqlstate,
-                    message,
-                    duration_ms: s.duration.as_millis() as u64,
-                    attempts: s.attempts,
-                    blockers: s.blockers.iter().map(ToString::to_string).collect(),
-                    terminated: s.terminated.iter().map(ToString::to_string).collect(),
-                }
-            })
-            .collect();
-        let (error, refused) = match outcome {
-            ApplyOutcome::Failed { error, .. } => (Some(error.clone()), Vec::new()),
-            ApplyOutcome::Refused { refusals, .. } => {
-                (None, refusals.iter().map(|r| r.problem.clone()).collect())
-            }
-            ApplyOutcome::Applied { .. } => (None, Vec::new()),
-            ApplyOutcome::Skipped { reason } => (Some(format!("skipped: {reason}")), Vec::new()),
-        };
-        Entry {
-            error,
-            refused,
-            steps,
-            duration_ms: outcome.duration().as_millis() as u64,
-            ..Entry::base(target, plan, outcome.label(), backup)
-        }
-    }
-
     /// The fields every line of a plan has: when, where, which finding, which backup.
-    fn base(
+    pub(crate) fn base(
         target: &Target,
         plan: &crate::fix::plan::Plan,
         result: &str,
@@ -335,35 +287,6 @@ impl Entry {
         plan.origin = crate::fix::plan::Origin::Undo { entry: self.id() };
         plan.touches_data = true;
         Ok(plan)
-    }
-
-    /// A plan the preview's checks refused (`apply::admit`): nothing of it ran. `backup`: the
-    /// backup taken before the refusal, when there was one.
-    pub fn refused_before(
-        target: &Target,
-        refused: &crate::apply::admit::Refused,
-        backup: Option<&BackupRecord>,
-    ) -> Entry {
-        let plan = &refused.plan;
-        let (role, missing) = match &refused.lack {
-            crate::apply::admit::Lack::Privileges { role, missing } => {
-                (Some(role.clone()), missing.clone())
-            }
-            crate::apply::admit::Lack::Backup | crate::apply::admit::Lack::Data => {
-                (None, Vec::new())
-            }
-        };
-        Entry {
-            refused: vec![refused.why.clone()],
-            backup: backup.map(backup_ref),
-            no_backup: false,
-            admission: Some(Admission {
-                stage: refused.lack.stage().into(),
-                role,
-                missing,
-            }),
-            ..Entry::base(target, plan, "refused", BackupNote::Declined)
-        }
     }
 }
 
@@ -536,7 +459,7 @@ fn connection(target: &Target) -> Connection {
     }
 }
 
-fn backup_ref(b: &BackupRecord) -> BackupRef {
+pub(crate) fn backup_ref(b: &BackupRecord) -> BackupRef {
     BackupRef {
         path: b.path.clone(),
         sha256: b.sha256.clone(),
@@ -674,9 +597,11 @@ mod tests {
             .unwrap();
         j.write(&Entry::started(&other, &b, BackupNote::Declined, "r3"))
             .unwrap();
-        let outcome = crate::apply::ApplyOutcome::Skipped { reason: "x".into() };
-        j.write(&Entry::new(&app, &a, &outcome, BackupNote::Declined).of_run("r1"))
-            .unwrap();
+        let outcome = Entry {
+            result: "skipped".into(),
+            ..Entry::started(&app, &a, BackupNote::Declined, "r1")
+        };
+        j.write(&outcome).unwrap();
         // The raw lines keep everything; the read folds r1's started line into its outcome.
         assert_eq!(read_lines(&path).unwrap().len(), 4);
         let read = read(&path).unwrap();

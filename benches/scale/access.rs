@@ -27,7 +27,9 @@ pub async fn run(args: &Args, env: &Env, db: &Db) -> anyhow::Result<()> {
         )))
         .await?;
     }
-    let schemas: Vec<String> = (1..=db.schemas).map(pgmend_bench::generate::schema_name).collect();
+    let schemas: Vec<String> = (1..=db.schemas)
+        .map(pgmend_bench::generate::schema_name)
+        .collect();
     for s in &schemas {
         c.execute(sqlx::AssertSqlSafe(format!(
             "GRANT USAGE ON SCHEMA {s} TO {r}, {m}; GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r}, {m}",

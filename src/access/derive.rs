@@ -4,10 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::db::catalog::{Policy, PolicyCommand, Privilege, RelationKind, Snapshot, Table};
 use crate::db::privileges::{
     column_privileges, effective_roles, schema_privileges, table_privileges,
 };
-use crate::db::catalog::{Policy, PolicyCommand, Privilege, RelationKind, Snapshot, Table};
 
 use super::{COMMANDS, Cell, Relation, Rows, Subject, Verdict, kind_word};
 

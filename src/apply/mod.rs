@@ -7,6 +7,7 @@
 pub mod admit;
 mod blockers;
 mod committed;
+mod journaled;
 mod mend;
 mod precheck;
 pub mod preview;

@@ -20,8 +20,8 @@ pub use dump::backup;
 pub use error::BackupError;
 pub use scope::{BackupScope, Excluded, Reason};
 pub use verify::{
-    ChecksumCheck, Listed, Verified, VerifiedBackup, list, sha256_file, sidecar_path,
-    verify_using, verify_with,
+    ChecksumCheck, Listed, Verified, VerifiedBackup, list, sha256_file, sidecar_path, verify_using,
+    verify_with,
 };
 
 /// How to take a backup.

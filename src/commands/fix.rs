@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::apply::PlanOutcome;
 use crate::apply::admit::{self, Refused};
 use crate::apply::{self, ApplyOptions, ApplyOutcome, EventKind, Guard, Mended, StepEvent};
 use crate::backup::{BackupOptions, BackupScope};
@@ -11,7 +12,6 @@ use crate::check::Report;
 use crate::cli::{CheckArgs, CheckFormat, Cli, ConnArg, FixArgs};
 use crate::db::{self, SessionOptions};
 use crate::fix::migration::{Emitted, Origin, Request};
-use crate::apply::PlanOutcome;
 use crate::fix::plan::Plan;
 use crate::journal::{Entry, Journal};
 
@@ -388,7 +388,11 @@ pub(super) async fn apply_mended(
         let e = emit_applied(req, resolved, plans, outcomes);
         let files = plans
             .iter()
-            .map(|p| e.as_ref().map(|e| e.files_of(&p.finding_id)).unwrap_or_default())
+            .map(|p| {
+                e.as_ref()
+                    .map(|e| e.files_of(&p.finding_id))
+                    .unwrap_or_default()
+            })
             .collect();
         *emitted.borrow_mut() = Some(e);
         files

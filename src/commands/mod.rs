@@ -10,8 +10,8 @@ pub mod fix;
 pub mod fleet;
 pub mod inventory;
 pub mod journal;
-pub mod resume;
 pub mod restore;
+pub mod resume;
 pub mod tui;
 
 use anyhow::Context;

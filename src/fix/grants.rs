@@ -124,11 +124,7 @@ fn revoke_item(
     }
     b.tx(
         format!("revoke {} on {tq} from {who}", spell(&held)),
-        as_grantor(
-            t,
-            &item.grantor,
-            revoke_on_table(&spell(&held), &tq, &who),
-        ),
+        as_grantor(t, &item.grantor, revoke_on_table(&spell(&held), &tq, &who)),
     );
     let (with_option, plain): (Vec<_>, Vec<_>) = item
         .privileges

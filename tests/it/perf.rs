@@ -402,9 +402,9 @@ mod app {
 /// the unindexed foreign keys all get a plan (found through the per-table lookups).
 #[tokio::test]
 async fn the_lint_heavy_shape_fires_its_lints_where_it_says() {
-    use pgmend::rules::Severity;
     use pgmend::check::{self, Facts};
     use pgmend::checklist::Checklist;
+    use pgmend::rules::Severity;
     use pgmend::rules::{LintId, Rule};
     use pgmend_bench::lint_heavy;
 

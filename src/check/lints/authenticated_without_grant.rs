@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 use super::{Lint, LintContext, table_object};
 use crate::check::Finding;
-use crate::rules::Severity;
-use crate::db::privileges::{column_privileges, table_privileges};
 use crate::db::catalog::{PolicyCommand, Privilege, Table};
+use crate::db::privileges::{column_privileges, table_privileges};
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::AuthenticatedWithoutGrant,

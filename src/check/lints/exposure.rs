@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::db::privileges;
 use crate::db::catalog::{Privilege, Table};
+use crate::db::privileges;
 use crate::sql::quote_ident;
 
 /// One grantee's reach on a relation.

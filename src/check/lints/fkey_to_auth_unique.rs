@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use super::{Lint, LintContext, constraint_object, table_object};
 use crate::check::Finding;
-use crate::rules::Severity;
 use crate::db::catalog::ConstraintKind;
+use crate::rules::Severity;
 use crate::sql::{qualified, quote_ident};
 
 pub static LINT: Lint = Lint {

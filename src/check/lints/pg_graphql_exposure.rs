@@ -8,8 +8,8 @@
 
 use super::{Lint, LintContext, exposure, table_object};
 use crate::check::Finding;
-use crate::rules::Severity;
 use crate::db::catalog::RelationKind;
+use crate::rules::Severity;
 
 pub static LINT: Lint = Lint {
     id: crate::rules::LintId::PgGraphqlExposure,

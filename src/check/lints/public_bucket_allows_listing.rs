@@ -10,8 +10,8 @@
 
 use super::{Lint, LintContext, policy_object};
 use crate::check::Finding;
-use crate::rules::Severity;
 use crate::db::catalog::{Policy, PolicyCommand};
+use crate::rules::Severity;
 use crate::sql::lex::{Tok, tokens};
 use crate::sql::truth::always_true;
 use crate::sql::{quote_ident, quote_literal};

@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use pgmend::app::action::FileEntry;
 use pgmend::app::fixflow::FixStep;
 use pgmend::app::restore::RestoreStep;
-use pgmend::app::action::FileEntry;
 use pgmend::app::{Action, Effect, Mode, State, Tab, update};
 use pgmend::fix::plan::{Origin, Step, StepMode};
 use pgmend::journal::{BackupRef, Connection, Entry};
