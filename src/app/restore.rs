@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use super::action::Action;
 use super::effect::Effect;
 use super::fixflow::FixFlow;
+use super::rows::Row;
 use super::state::{Mode, State, Tab};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +51,11 @@ pub fn start(s: &mut State, a: &Action) -> Option<Vec<Effect>> {
 }
 
 fn restore(s: &mut State) -> Vec<Effect> {
-    let i = s.list().selected;
+    // The row's index into the files: the tab may show only this database's.
+    let i = match s.selected_row() {
+        Some(Row::Backup(i) | Row::Journal(i)) => *i,
+        _ => usize::MAX,
+    };
     let (backup, tables, entry, input) = match s.tab {
         Tab::Backups => match s.backup_files.get(i) {
             Some(b) => (
@@ -106,7 +111,11 @@ fn undo(s: &mut State) -> Vec<Effect> {
     if s.tab != Tab::Journal {
         return said(s, "undo works on the Journal tab");
     }
-    let Some(e) = s.journal_entries.get(s.list().selected).cloned() else {
+    let i = match s.selected_row() {
+        Some(Row::Journal(i)) => *i,
+        _ => usize::MAX,
+    };
+    let Some(e) = s.journal_entries.get(i).cloned() else {
         return said(s, "no journal entry selected");
     };
     if e.connection.database != s.conn.database {

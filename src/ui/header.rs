@@ -205,6 +205,13 @@ pub fn tabs(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             .report
             .as_ref()
             .map(|r| crate::app::columns::Tally::of(r).failing),
+        // Rows once the matrix is measured (it is measured when the tab is first shown).
+        Tab::Access => s
+            .access
+            .matrix
+            .as_ref()
+            .and_then(|m| m.as_ref().ok())
+            .map(|_| s.lists[tab.index()].total),
         // A preview (`partial`) knows the tables and views only.
         _ => Some(s.lists[tab.index()].total).filter(|_| {
             s.snapshot
@@ -307,7 +314,7 @@ fn tab_key(s: &State, tab: Tab) -> Option<String> {
 
 fn short(tab: Tab) -> &'static str {
     match tab {
-        Tab::Checklist => "Check",
+        Tab::Checklist => "Chk",
         Tab::Tables => "Tabl",
         Tab::Views => "View",
         Tab::Enums => "Enum",
@@ -318,6 +325,6 @@ fn short(tab: Tab) -> &'static str {
         Tab::Migrations => "Migr",
         Tab::Backups => "Bkup",
         Tab::Journal => "Jrnl",
-        Tab::Access => "Accs",
+        Tab::Access => "Acc",
     }
 }

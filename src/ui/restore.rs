@@ -93,7 +93,10 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     // As tall as what it says, wrapped.
     let w = area.width.saturating_sub(4).min(100);
     let inner = w.saturating_sub(2).max(1) as usize;
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let rows: usize = lines
+        .iter()
+        .map(|l| wrapped_rows(&l.to_string(), inner))
+        .sum();
     let h = (rows as u16 + 2).min(area.height);
     let r = Rect::new(
         area.x + (area.width - w) / 2,
@@ -112,4 +115,23 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             .wrap(Wrap { trim: false }),
         r,
     );
+}
+
+/// The rows a line takes when wrapped at word boundaries in `width` columns (a word longer
+/// than the width is cut), as the popup's `Wrap` lays it out.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            rows += (used > 0) as usize;
+            rows += w.saturating_sub(1) / width.max(1);
+            used = if w > width { w % width } else { w };
+        }
+    }
+    rows
 }

@@ -358,7 +358,15 @@ fn check_effects(s: &State, rt: &mut Runtime, effects: &[Effect]) -> Result<(), 
                     ..Runtime::default()
                 };
             }
+            // A backup from the palette, with no fix open: it guards no apply.
+            Effect::RunBackup if s.fix.is_none() => {}
             Effect::RunBackup => {
+                // No automatic plan: the preview shows hand-written templates, completed.
+                if rt.shown.is_empty()
+                    && let Some(d) = s.fix.as_ref().and_then(|f| f.draft())
+                {
+                    rt.shown = d.plans.clone();
+                }
                 prop_assert!(!rt.shown.is_empty(), "a backup before any plan was shown");
                 rt.backup_asked = true;
             }

@@ -20,7 +20,7 @@ const ANCHOR: &str = "profiles from config.toml, recent connections, a URL promp
 /// The demo's first screen once the check has run and it stopped changing.
 fn capture() -> String {
     let t = Tmux::start(&format!("{} demo", bin()), WIDTH, HEIGHT);
-    t.wait_for("── CRITICAL ──", 120);
+    t.wait_for("── CRITICAL ·", 120);
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut last = normalised(&tidy(&t.screen()));
     loop {

@@ -104,7 +104,7 @@ async fn the_app_browses_a_standby() {
         120,
         40,
     );
-    let s = pane.wait_for("── CRITICAL ──", 30);
+    let s = pane.wait_for("── CRITICAL ·", 30);
     assert!(s.contains("read-only"), "{s}");
     assert!(s.contains("table public.profiles does not exist"), "{s}");
     // The fix flow stops before its backup, and says why.

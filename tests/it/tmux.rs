@@ -377,11 +377,11 @@ async fn the_access_tab_measures_who_sees_what() {
         120,
         40,
     );
-    t.wait_for("── CRITICAL ──", 30);
+    t.wait_for("── CRITICAL ·", 30);
     // The last tab, one Shift-Tab away: measured on the app's read-only session.
     t.send(&["BTab"]);
     let s = t.wait_for("┌ Access (", 10);
-    assert!(s.contains("12 Accs"), "{s}");
+    assert!(s.contains("= Acc"), "{s}");
     let s = t.wait_for("service_role", 30);
     // RLS is off on the broken database: anon reads every journal entry.
     assert!(
@@ -416,7 +416,7 @@ async fn guidance_at_80_columns() {
     );
     assert!(s.contains("✘ fixable   critical public.profiles"), "{s}");
     // The bar scrolls: the Journal's key is `-`, on its label.
-    assert!(s.contains("9 Migr ›"), "{s}");
+    assert!(s.contains("0 Bkup ›"), "{s}");
     t.send(&["-"]);
     let s = t.wait_for("┌ Journal (", 5);
     assert!(s.contains("‹") && s.contains("- Jrnl"), "{s}");
@@ -621,15 +621,19 @@ async fn restore_a_backup_and_undo_a_fix_from_the_app() {
 
     // Journal tab: u opens the undo SQL in the fix flow; backup, confirm, apply.
     // The restore is journaled too (the newest entry); the fix is the one below it.
+    // The restore is journaled on the database it restored into (listed with `a`); this
+    // database's Journal holds the fix.
     t.send(&["Tab"]);
-    let s = t.wait_for("Journal (2)", 10);
-    assert!(s.contains("restored restore:"), "{s}");
-    t.send(&["j"]);
+    let s = t.wait_for("Journal (1)", 10);
+    assert!(s.contains("fixed   table.missing:public.pro"), "{s}");
     t.send(&["u"]);
     let s = t.wait_for("undo: create table", 10);
     assert!(s.contains("DROP TABLE"), "{s}");
     t.send(&["C-s"]);
-    t.wait_for("about to run", 60);
+    let s = t.wait_for("about to run", 60);
+    // The undo has no undo of its own: confirming it asks for `yes`.
+    assert!(s.contains("IRREVERSIBLE"), "{s}");
+    t.send(&["-l", "yes"]);
     t.send(&["Enter"]);
     t.wait_for("enter closes", 60);
     t.send(&["Enter"]);
@@ -644,4 +648,5 @@ async fn restore_a_backup_and_undo_a_fix_from_the_app() {
     assert_eq!(n, 0, "the undo dropped the table the fix created");
     let journal = std::fs::read_to_string(home.path().join("data/pgmend/journal.jsonl")).unwrap();
     assert!(journal.contains("\"kind\":\"undo\""), "{journal}");
+    assert!(journal.contains("\"kind\":\"restore\""), "{journal}");
 }

@@ -58,7 +58,7 @@ fn the_header_counts_items_and_findings_each_in_its_own_unit() {
     // The tab and the list title count the same items.
     let tabs = line(&screen, 2);
     assert!(
-        tabs.contains(&format!("1 Check ✘{}", failing.len())),
+        tabs.contains(&format!("1 Chk ✘{}", failing.len())),
         "{tabs}"
     );
     assert!(
