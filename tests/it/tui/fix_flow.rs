@@ -8,34 +8,27 @@ use pgmend::fix::plan::{Plan, Step, StepMode};
 use super::ready;
 
 fn a_plan(id: &str) -> Plan {
-    Plan {
-        finding_id: id.into(),
-        title: format!("create table for {id}"),
-        steps: vec![Step {
-            description: "create table public.profiles".into(),
-            sql: "CREATE TABLE public.profiles (id uuid PRIMARY KEY);".into(),
-            mode: StepMode::Transactional,
-            group: 1,
-            invalid_index_cleanup: None,
-        }],
-        undo: vec![Step {
-            description: "drop table public.profiles".into(),
-            sql: "DROP TABLE public.profiles;".into(),
-            mode: StepMode::Transactional,
-            group: 1,
-            invalid_index_cleanup: None,
-        }],
-        locks: vec![],
-        hazards: vec!["the new table is empty: the app sees no profile until it writes one".into()],
-        touches_data: false,
-        preconditions: vec![],
-        tables: vec![],
-        also_fixes: vec![],
-        after: vec![],
-        server_checks: vec![],
-        decisions: vec![],
-        origin: Default::default(),
-    }
+    let step = |description: &str, sql: &str| Step {
+        description: description.into(),
+        sql: sql.into(),
+        mode: StepMode::Transactional,
+        group: 1,
+        invalid_index_cleanup: None,
+    };
+    let mut p = Plan::of_steps(
+        id,
+        format!("create table for {id}"),
+        vec![step(
+            "create table public.profiles",
+            "CREATE TABLE public.profiles (id uuid PRIMARY KEY);",
+        )],
+    );
+    p.undo = vec![step(
+        "drop table public.profiles",
+        "DROP TABLE public.profiles;",
+    )];
+    p.hazards = vec!["the new table is empty: the app sees no profile until it writes one".into()];
+    p
 }
 
 pub fn backup() -> BackupSummary {
