@@ -103,6 +103,15 @@ pub fn problem(object: &str, message: &str) -> String {
             continue;
         }
         if let Some(i) = message.find(cand) {
+            // Only the whole name: not `x` inside `public.x`.
+            let starts = message[..i].chars().last().is_none_or(char::is_whitespace);
+            let ends = message[i + cand.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | ','));
+            if !starts || !ends {
+                continue;
+            }
             let before = message[..i].trim_end();
             // At most one word before it (its kind: "table", "view", "policy"), kept.
             if !before.contains(' ') {
@@ -223,6 +232,14 @@ mod tests {
                 "public.\"Chat\" has no SELECT policy for its owner"
             ),
             "has no SELECT policy for its owner"
+        );
+        // Only a whole name is taken out: `x` inside `public.x` stays.
+        assert_eq!(
+            problem(
+                "privileges of service_role on meeting_participants",
+                "public.meeting_participants does not exist, so service_role holds nothing"
+            ),
+            "public.meeting_participants does not exist, so service_role holds nothing"
         );
         // Another object in the message stays: it is news.
         assert_eq!(
