@@ -116,10 +116,9 @@ pub enum Action {
     ApplyProgress(String),
     /// Lines saying what happened to each plan (fixed, refused with a sample, failed).
     ApplyDone(Result<Vec<String>, String>),
-    /// What the Backups and Journal rows stand for, in their order: the backup files and the
-    /// journal entries (sent with `FilesLoaded`).
+    /// The journal entries the Journal rows stand for, in their order (sent with
+    /// `FilesLoaded`; a backup row carries its file itself).
     FilesKeyed {
-        backups: Vec<std::path::PathBuf>,
         journal: Vec<crate::journal::Entry>,
     },
     /// The restore read its target: what it will do, or why it is refused.

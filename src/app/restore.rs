@@ -57,13 +57,8 @@ fn restore(s: &mut State) -> Vec<Effect> {
         _ => usize::MAX,
     };
     let (backup, tables, entry, input) = match s.tab {
-        Tab::Backups => match s.backup_files.get(i) {
-            Some(b) => (
-                b.clone(),
-                vec![],
-                None,
-                format!("{}_restored", s.conn.database),
-            ),
+        Tab::Backups => match s.backups.get(i).and_then(|f| f.path.clone()) {
+            Some(b) => (b, vec![], None, format!("{}_restored", s.conn.database)),
             None => return said(s, "no backup selected"),
         },
         Tab::Journal => {

@@ -182,8 +182,7 @@ pub struct State {
     pub fix: Option<super::fixflow::FixFlow>,
     /// The restore popup, while it is open.
     pub restore: Option<super::restore::RestoreFlow>,
-    /// What the Backups and Journal rows stand for, in their order.
-    pub backup_files: Vec<std::path::PathBuf>,
+    /// The journal entries the Journal rows stand for, in their order.
     pub journal_entries: Vec<crate::journal::Entry>,
     /// Failing checklist items marked with Space (item indexes).
     pub marked: std::collections::BTreeSet<usize>,
@@ -220,7 +219,6 @@ impl State {
             remember: None,
             fix: None,
             restore: None,
-            backup_files: Vec::new(),
             journal_entries: Vec::new(),
             marked: Default::default(),
             quit: false,

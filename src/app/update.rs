@@ -175,8 +175,7 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             // A reload while it was measuring: measure the new snapshot now.
             super::update_access::measure_if_due(s)
         }
-        Action::FilesKeyed { backups, journal } => {
-            s.backup_files = backups;
+        Action::FilesKeyed { journal } => {
             s.journal_entries = journal;
             vec![]
         }

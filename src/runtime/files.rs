@@ -44,36 +44,20 @@ pub fn backups(dir: Option<&std::path::Path>) -> Vec<FileEntry> {
     rows
 }
 
-/// What the rows of [`backups`] and [`journal`] stand for, in the same order: the backup
-/// files and the journal entries, newest first.
-pub fn keys(
-    dir: Option<&std::path::Path>,
-) -> (Vec<std::path::PathBuf>, Vec<crate::journal::Entry>) {
-    let dir = dir
-        .map(|d| d.to_path_buf())
-        .or_else(crate::backup::default_dir);
-    let mut files: Vec<std::path::PathBuf> = dir
-        .and_then(|d| crate::backup::list(&d).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|b| b.path)
-        .collect();
-    files.reverse();
+/// Every journal entry, newest first (read once: the Journal tab's rows and what they stand
+/// for both come from it).
+pub fn journal_entries() -> Vec<crate::journal::Entry> {
     let mut entries = crate::journal::default_path()
         .and_then(|p| crate::journal::read(&p).ok())
         .unwrap_or_default();
     entries.reverse();
-    (files, entries)
+    entries
 }
 
-/// Every journal entry, newest first.
-pub fn journal() -> Vec<FileEntry> {
-    let Some(path) = crate::journal::default_path() else {
-        return Vec::new();
-    };
-    let mut rows: Vec<FileEntry> = crate::journal::read(&path)
-        .unwrap_or_default()
-        .into_iter()
+/// The Journal tab's rows, one per entry, in the entries' order.
+pub fn journal(entries: &[crate::journal::Entry]) -> Vec<FileEntry> {
+    entries
+        .iter()
         .map(|e| {
             let label = format!("{}  {:<7} {}", e.time, e.result, e.finding_id);
             let mut detail = format!(
@@ -132,9 +116,7 @@ pub fn journal() -> Vec<FileEntry> {
                 path: None,
             }
         })
-        .collect();
-    rows.reverse();
-    rows
+        .collect()
 }
 
 #[cfg(test)]

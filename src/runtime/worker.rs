@@ -93,12 +93,12 @@ impl Worker {
             }
             Effect::RememberRecent(url) => recent::remember(&url),
             Effect::LoadFiles => {
+                let entries = super::files::journal_entries();
                 let _ = self.tx.send(Action::FilesLoaded {
                     backups: super::files::backups(self.cfg.backup_dir.as_deref()),
-                    journal: super::files::journal(),
+                    journal: super::files::journal(&entries),
                 });
-                let (backups, journal) = super::files::keys(self.cfg.backup_dir.as_deref());
-                let _ = self.tx.send(Action::FilesKeyed { backups, journal });
+                let _ = self.tx.send(Action::FilesKeyed { journal: entries });
             }
             Effect::PrepareRestore {
                 backup,

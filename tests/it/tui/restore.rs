@@ -75,7 +75,6 @@ fn on(tab: Tab, w: u16, h: u16) -> State {
     update(
         &mut s,
         Action::FilesKeyed {
-            backups: vec![PathBuf::from("/backups/mood_20261122T030000Z.dump")],
             journal: vec![entry("mood")],
         },
     );
@@ -251,7 +250,6 @@ fn undo_a_journal_entry_through_the_fix_flow() {
     update(
         &mut s,
         Action::FilesKeyed {
-            backups: vec![],
             journal: vec![entry("elsewhere")],
         },
     );
