@@ -546,6 +546,15 @@ pub fn recorded_sha256(backup: &Path) -> Option<String> {
     backup_sha256(&default_path()?, backup)
 }
 
+/// Verifies a backup file against what was recorded for it (its sidecar, else the default
+/// journal's sha256): `pgmend backups verify`, `pgmend restore`, and the app's verify and
+/// restore.
+pub async fn verify_backup(
+    backup: &Path,
+) -> Result<crate::backup::Verified, crate::backup::BackupError> {
+    crate::backup::verify_with(backup, recorded_sha256(backup)).await
+}
+
 /// The sha256 the journal recorded for the backup at `backup`, the latest entry naming it.
 pub fn backup_sha256(journal: &Path, backup: &Path) -> Option<String> {
     let want = std::fs::canonicalize(backup).unwrap_or_else(|_| backup.to_path_buf());

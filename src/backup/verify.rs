@@ -24,6 +24,17 @@ pub enum ChecksumCheck {
     NotRecorded,
 }
 
+impl ChecksumCheck {
+    /// What the checksum was compared with, in words.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ChecksumCheck::Sidecar => "matches its .sha256 sidecar",
+            ChecksumCheck::Journal => "matches the journal",
+            ChecksumCheck::NotRecorded => "no checksum recorded to compare",
+        }
+    }
+}
+
 /// A backup that pg_restore read whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verified {

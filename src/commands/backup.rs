@@ -118,30 +118,24 @@ pub async fn run_backups(cli: &Cli, args: &BackupsArgs) -> anyhow::Result<i32> {
             }
             Ok(exit::OK)
         }
-        Some(BackupsCommand::Verify { file }) => {
-            match backup::verify_with(file, crate::journal::recorded_sha256(file)).await {
-                Ok(v) => {
-                    let how = match v.checksum {
-                        backup::ChecksumCheck::Sidecar => "matches its .sha256 sidecar",
-                        backup::ChecksumCheck::Journal => "matches the journal",
-                        backup::ChecksumCheck::NotRecorded => "no checksum recorded to compare",
-                    };
-                    println!(
-                        "ok: {} is readable whole ({}, sha256 {}: {how})",
-                        v.path.display(),
-                        human_size(v.size),
-                        v.sha256
-                    );
-                    if let Some(scope) = backup::scope::read_scope(file) {
-                        println!("{} (taken as {})", scope.describe(), scope.role);
-                    }
-                    Ok(exit::OK)
+        Some(BackupsCommand::Verify { file }) => match crate::journal::verify_backup(file).await {
+            Ok(v) => {
+                let how = v.checksum.describe();
+                println!(
+                    "ok: {} is readable whole ({}, sha256 {}: {how})",
+                    v.path.display(),
+                    human_size(v.size),
+                    v.sha256
+                );
+                if let Some(scope) = backup::scope::read_scope(file) {
+                    println!("{} (taken as {})", scope.describe(), scope.role);
                 }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    Ok(exit::ERROR)
-                }
+                Ok(exit::OK)
             }
-        }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Ok(exit::ERROR)
+            }
+        },
     }
 }

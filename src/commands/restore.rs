@@ -16,12 +16,9 @@ use crate::db::{self, ConnParams, Resolved};
 use super::exit;
 
 pub async fn run(cli: &Cli, args: &RestoreArgs) -> anyhow::Result<i32> {
-    let verified =
-        crate::backup::verify_with(&args.backup, crate::journal::recorded_sha256(&args.backup))
-            .await
-            .map_err(|e| {
-                anyhow::anyhow!("cannot restore from a backup that does not verify: {e}")
-            })?;
+    let verified = crate::journal::verify_backup(&args.backup)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot restore from a backup that does not verify: {e}"))?;
     eprintln!(
         "backup verified: {} (sha256 {}{})",
         verified.path.display(),

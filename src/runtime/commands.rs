@@ -10,12 +10,11 @@ use crate::db::catalog::Snapshot;
 
 /// `pgmend backups verify` for one file, in one line.
 pub async fn verify(path: &Path) -> String {
-    match backup::verify_with(path, crate::journal::recorded_sha256(path)).await {
+    match crate::journal::verify_backup(path).await {
         Ok(v) => {
-            let sum = match v.checksum {
-                ChecksumCheck::Sidecar => "sha256 matches its .sha256 sidecar",
-                ChecksumCheck::Journal => "sha256 matches the journal",
-                ChecksumCheck::NotRecorded => "no checksum recorded to compare",
+            let sum = match &v.checksum {
+                ChecksumCheck::NotRecorded => v.checksum.describe().to_string(),
+                c => format!("sha256 {}", c.describe()),
             };
             format!(
                 "✔ verified {}: {} reads it whole; {sum}",

@@ -22,7 +22,7 @@ pub async fn prepare(
     tables: Vec<String>,
     entry: Option<String>,
 ) -> Result<Ready, String> {
-    crate::backup::verify_with(&backup, crate::journal::recorded_sha256(&backup))
+    crate::journal::verify_backup(&backup)
         .await
         .map_err(|e| format!("cannot restore from a backup that does not verify: {e}"))?;
     let tools = restore::restore_tools().map_err(|e| e.to_string())?;
