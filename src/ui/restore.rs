@@ -92,12 +92,10 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     // As tall as what it says, wrapped.
     let w = area.width.saturating_sub(4).min(100);
-    let inner = w.saturating_sub(2).max(1) as usize;
-    let rows: usize = lines
-        .iter()
-        .map(|l| wrapped_rows(&l.to_string(), inner))
-        .sum();
-    let h = (rows as u16 + 2).min(area.height);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // ratatui's own count of the wrapped rows, so the popup is exactly as tall as it draws.
+    let rows = text.line_count(w.saturating_sub(2).max(1));
+    let h = (rows as u16).saturating_add(2).min(area.height);
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -109,29 +107,5 @@ pub fn draw(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Span::styled(" restore ", t.title));
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        r,
-    );
-}
-
-/// The rows a line takes when wrapped at word boundaries in `width` columns (a word longer
-/// than the width is cut), as the popup's `Wrap` lays it out.
-fn wrapped_rows(text: &str, width: usize) -> usize {
-    let mut rows = 1;
-    let mut used = 0;
-    for word in text.split(' ') {
-        let w = word.chars().count();
-        let need = if used == 0 { w } else { used + 1 + w };
-        if need <= width {
-            used = need;
-        } else {
-            rows += (used > 0) as usize;
-            rows += w.saturating_sub(1) / width.max(1);
-            used = if w > width { w % width } else { w };
-        }
-    }
-    rows
+    f.render_widget(text.block(block), r);
 }
