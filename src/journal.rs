@@ -344,6 +344,11 @@ impl Entry {
         self.result == STARTED
     }
 
+    /// Whether `pgmend fix --undo ID` (`u` in the app) can undo it: it ran, with undo SQL.
+    pub fn undoable(&self) -> bool {
+        self.result == "fixed" && !self.undo.is_empty()
+    }
+
     /// Whether this entry is about the database `target` names.
     pub fn is_on(&self, target: &Target) -> bool {
         self.connection.host == target.host_label()
@@ -355,17 +360,32 @@ impl Entry {
 /// The result of a write-ahead line.
 pub const STARTED: &str = "started";
 
+/// What a write-ahead line with no outcome after it means, as `pgmend journal` and the app say.
+pub const INTERRUPTED: &str =
+    "interrupted: it started and no outcome was recorded (`pgmend check` shows what is half-done)";
+
 /// The entries as they read: a `started` line whose outcome follows is left out (the outcome
 /// says it all); one with no outcome stays, as an interrupted apply.
 pub fn fold(entries: Vec<Entry>) -> Vec<Entry> {
-    let ended: std::collections::HashSet<String> = entries
+    fold_by(entries, |e| Some(e))
+}
+
+/// [`fold`] over items that may not be entries (`entry` says which is which: an unreadable
+/// line stays where it is).
+pub fn fold_by<T>(items: Vec<T>, entry: impl Fn(&T) -> Option<&Entry>) -> Vec<T> {
+    let ended: std::collections::HashSet<String> = items
         .iter()
+        .filter_map(&entry)
         .filter(|e| !e.is_started())
         .filter_map(|e| e.run.clone())
         .collect();
-    entries
+    items
         .into_iter()
-        .filter(|e| !e.is_started() || !e.run.as_ref().is_some_and(|r| ended.contains(r)))
+        .filter(|i| {
+            entry(i).is_none_or(|e| {
+                !e.is_started() || !e.run.as_ref().is_some_and(|r| ended.contains(r))
+            })
+        })
         .collect()
 }
 

@@ -28,15 +28,8 @@ pub async fn run(_cli: &Cli, args: &JournalArgs) -> anyhow::Result<i32> {
         .map(|l| serde_json::from_str::<Entry>(l).map_err(|e| e.to_string()))
         .collect();
     // A write-ahead `started` line is shown only while no outcome follows it.
-    let ended: std::collections::HashSet<&str> = parsed
-        .iter()
-        .flatten()
-        .filter(|e| !e.is_started())
-        .filter_map(|e| e.run.as_deref())
-        .collect();
-    for p in &parsed {
+    for p in &crate::journal::fold_by(parsed, |p| p.as_ref().ok()) {
         match p {
-            Ok(e) if e.is_started() && e.run.as_deref().is_some_and(|r| ended.contains(r)) => {}
             Ok(e) => print!("{}", render(e)),
             Err(err) => println!("(unreadable line: {err})"),
         }
@@ -53,10 +46,7 @@ pub fn render(e: &Entry) -> String {
     );
     o.push_str(&format!("  {}\n", e.title));
     if e.is_started() {
-        o.push_str(
-            "  interrupted: it started and no outcome was recorded (`pgmend check` shows what \
-             is half-done)\n",
-        );
+        o.push_str(&format!("  {}\n", crate::journal::INTERRUPTED));
     }
     o.push_str(&format!("  id: {}", e.id()));
     if let Some(k) = &e.kind {
@@ -66,7 +56,7 @@ pub fn render(e: &Entry) -> String {
         }
         o.push(')');
     }
-    if e.result == "fixed" && !e.undo.is_empty() {
+    if e.undoable() {
         o.push_str(&format!("  · undo: pgmend fix --undo {}", e.id()));
     }
     o.push('\n');

@@ -72,10 +72,8 @@ pub fn journal(entries: &[crate::journal::Entry]) -> Vec<FileEntry> {
                 e.duration_ms
             );
             if e.is_started() {
-                detail.push_str(
-                    "interrupted: it started and no outcome was recorded (`pgmend check` shows \
-                     what is half-done)\n",
-                );
+                detail.push_str(crate::journal::INTERRUPTED);
+                detail.push('\n');
             }
             match (&e.backup, e.no_backup) {
                 (Some(b), _) => detail.push_str(&format!(
@@ -90,7 +88,7 @@ pub fn journal(entries: &[crate::journal::Entry]) -> Vec<FileEntry> {
             if let Some(k) = &e.kind {
                 detail.push_str(&format!(" · {k}"));
             }
-            if e.result == "fixed" && !e.undo.is_empty() {
+            if e.undoable() {
                 detail.push_str(" · u undoes it");
             }
             if e.backup.is_some() && !e.tables.is_empty() {
