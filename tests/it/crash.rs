@@ -170,8 +170,9 @@ async fn sqlstate_of(db: &TestDb, sql: &str) -> Option<String> {
         })
 }
 
-#[tokio::test]
-async fn killed_while_building_an_index_concurrently_leaves_an_invalid_index_then_resumed() {
+/// 200 members, and a checklist that wants their email unique (a plan that builds an index
+/// CONCURRENTLY, then makes it the key).
+async fn members_wanting_unique_email() -> (TestDb, tempfile::TempDir, std::path::PathBuf) {
     let db = TestDb::new().await;
     db.exec(
         "CREATE TABLE members (id int PRIMARY KEY, email text); \
@@ -179,6 +180,12 @@ async fn killed_while_building_an_index_concurrently_leaves_an_invalid_index_the
     )
     .await;
     let (tmp, cl) = setup("[[table]]\nname = \"members\"\nunique = [{ columns = [\"email\"] }]\n");
+    (db, tmp, cl)
+}
+
+#[tokio::test]
+async fn killed_while_building_an_index_concurrently_leaves_an_invalid_index_then_resumed() {
+    let (db, tmp, cl) = members_wanting_unique_email().await;
     let data = tmp.path();
     let rows = digest(&db, "SELECT * FROM members").await;
     // A writer in an open transaction: CREATE INDEX CONCURRENTLY waits for it, its index
@@ -397,13 +404,7 @@ async fn killed_in_the_middle_of_a_backfill_then_resumed() {
 
 #[tokio::test]
 async fn killed_between_an_index_built_concurrently_and_the_key_on_it_then_resumed() {
-    let db = TestDb::new().await;
-    db.exec(
-        "CREATE TABLE members (id int PRIMARY KEY, email text); \
-         INSERT INTO members SELECT g, 'm' || g || '@example.com' FROM generate_series(1, 200) g;",
-    )
-    .await;
-    let (tmp, cl) = setup("[[table]]\nname = \"members\"\nunique = [{ columns = [\"email\"] }]\n");
+    let (db, tmp, cl) = members_wanting_unique_email().await;
     let data = tmp.path();
     // A reader (no snapshot left open): the index builds CONCURRENTLY past it, then attaching
     // it as the key waits.
