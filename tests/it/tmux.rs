@@ -264,17 +264,7 @@ async fn fix_one_item_and_watch_it_turn_green() {
     let (db, mut c, home, t) = broken_mood_journal(120, 40).await;
     let s = t.wait_for("── CRITICAL ·", 30);
     assert!(s.contains("✘ fixable   critical public.profiles "), "{s}");
-    t.send(&["f"]);
-    // The SQL, not just the title: a capture may land while the editor is still being drawn.
-    let s = t.wait_for("CREATE TABLE public.profiles", 20);
-    assert!(s.contains("ctrl-s: back up"), "{s}");
-    t.send(&["C-s"]);
-    let s = t.wait_for("about to run", 60);
-    assert!(s.contains("backup verified"), "{s}");
-    t.send(&["Enter"]);
-    let s = t.wait_for("enter closes", 60);
-    assert!(s.contains("✔ table.missing:public.profiles"), "{s}");
-    t.send(&["Enter"]);
+    fix_the_first_item(&t);
     std::thread::sleep(std::time::Duration::from_millis(300));
     let s = t.screen();
     assert!(!s.contains("✘ fixable   critical public.profiles "), "{s}");
@@ -363,20 +353,11 @@ async fn duplicates_are_resolved_by_the_engineers_choice() {
 
 #[tokio::test]
 async fn the_access_tab_measures_who_sees_what() {
-    let db = TestDb::new().await;
-    let mut c = db.connect().await;
-    pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
-        .await
-        .unwrap();
+    let (_db, mut c, _home, t) = broken_mood_journal(120, 40).await;
     let all: i64 = sqlx::query_scalar(r#"SELECT count(*) FROM "JournalEntry""#)
         .fetch_one(&mut c)
         .await
         .unwrap();
-    let t = Tmux::start(
-        &format!("{} '{}' --preset mood-journal", bin(), db.url()),
-        120,
-        40,
-    );
     t.wait_for("── CRITICAL ·", 30);
     // The last tab, one Shift-Tab away: measured on the app's read-only session.
     t.send(&["BTab"]);
@@ -555,20 +536,9 @@ fn fix_the_first_item(t: &Tmux) {
 /// fix from the Journal tab through the same backup, confirm and apply.
 #[tokio::test]
 async fn restore_a_backup_and_undo_a_fix_from_the_app() {
-    let db = TestDb::new().await;
-    let mut c = db.connect().await;
-    pgmend::scenarios::load(&mut c, "mood-journal", pgmend::scenarios::State::Broken)
-        .await
-        .unwrap();
+    let (db, mut c, home, t) = broken_mood_journal(120, 40).await;
+    // The app only reads until the fix below: these are the rows before it.
     let before = crate::restore::checksums(db.url(), "public").await;
-    let home = tempfile::tempdir().unwrap();
-    let cmd = format!(
-        "env XDG_DATA_HOME={0}/data XDG_STATE_HOME={0}/state {1} '{2}' --preset mood-journal",
-        home.path().display(),
-        bin(),
-        db.url()
-    );
-    let t = Tmux::start(&cmd, 120, 40);
     t.wait_for("── CRITICAL ·", 30);
     fix_the_first_item(&t);
 
